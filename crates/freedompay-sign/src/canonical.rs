@@ -48,26 +48,80 @@ pub fn sign(
     fields: &Fields,
     secret: &SecretKey,
 ) -> Result<Signature, SignError> {
-    let mut md5 = Md5::new();
-    md5.update(script.as_str().as_bytes());
+    let mut hasher = Hasher::new(script);
     match walk_fields(fields, None, 0, &mut |value: &str| {
-        md5.update(b";");
-        md5.update(value.as_bytes());
+        hasher.segment(value.as_bytes())
     }) {
         Ok(()) => {}
         Err(Walk::Refused(e)) => return Err(e),
         Err(Walk::Fallback) => {
-            md5 = Md5::new();
-            md5.update(script.as_str().as_bytes());
+            hasher = Hasher::new(script);
             for entry in canonical_entries(fields)? {
-                md5.update(b";");
-                md5.update(entry.value.as_bytes());
+                hasher.segment(entry.value.as_bytes());
             }
         }
     }
-    md5.update(b";");
-    md5.update(secret.expose());
-    Ok(Signature::from_digest(md5.finalize().as_slice()))
+    hasher.segment(secret.expose());
+    Ok(hasher.finish())
+}
+
+/// MD5 fed through a buffer on the stack: the canonical string arrives in many small pieces,
+/// and one `update` per 256 bytes is cheaper than two per value.
+struct Hasher {
+    md5: Md5,
+    buf: [u8; 256],
+    len: usize,
+}
+
+impl Hasher {
+    fn new(script: &ScriptName) -> Self {
+        let mut hasher = Self {
+            md5: Md5::new(),
+            buf: [0; 256],
+            len: 0,
+        };
+        hasher.write(script.as_str().as_bytes());
+        hasher
+    }
+
+    /// `;` then the bytes.
+    fn segment(&mut self, bytes: &[u8]) {
+        if self.len == self.buf.len() {
+            self.md5.update(self.buf);
+            self.len = 0;
+        }
+        self.buf[self.len] = b';';
+        self.len += 1;
+        self.write(bytes);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        if bytes.len() <= 16 && self.len + bytes.len() <= self.buf.len() {
+            // Most values are short: a loop beats a call to memcpy.
+            for (dst, &src) in self.buf[self.len..].iter_mut().zip(bytes) {
+                *dst = src;
+            }
+            self.len += bytes.len();
+            return;
+        }
+        if self.len + bytes.len() > self.buf.len() {
+            self.md5.update(&self.buf[..self.len]);
+            self.len = 0;
+            if bytes.len() > self.buf.len() {
+                self.md5.update(bytes);
+                return;
+            }
+        }
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn finish(mut self) -> Signature {
+        self.md5.update(&self.buf[..self.len]);
+        // The buffer holds the secret (the last thing written): wipe what was used.
+        zeroize::Zeroize::zeroize(&mut self.buf[..self.len]);
+        Signature::from_digest(self.md5.finalize().as_slice())
+    }
 }
 
 /// Checks the top-level `pg_sig` of a received message, in constant time.
@@ -223,20 +277,19 @@ fn check_sorted_names<'a>(
         if top && starts_like_number(name) {
             return Err(SignError::NumericName { name: name.into() });
         }
-        if let Some(shorter) = previous {
-            if shorter != name
-                && name.starts_with(shorter)
-                && name
-                    .as_bytes()
-                    .get(shorter.len())
-                    .is_some_and(|&b| b <= b'9')
-            {
-                return Err(SignError::AmbiguousNames {
-                    path: render(path),
-                    shorter: shorter.into(),
-                    longer: name.into(),
-                });
-            }
+        if let Some(shorter) = previous
+            && shorter != name
+            && name.starts_with(shorter)
+            && name
+                .as_bytes()
+                .get(shorter.len())
+                .is_some_and(|&b| b <= b'9')
+        {
+            return Err(SignError::AmbiguousNames {
+                path: render(path),
+                shorter: shorter.into(),
+                longer: name.into(),
+            });
         }
         previous = Some(name);
     }
@@ -258,32 +311,83 @@ impl From<SignError> for Walk {
     }
 }
 
-/// Up to [`INLINE`] indices on the stack, more on the heap.
-enum Order {
-    Inline([u16; INLINE], usize),
-    Heap(Vec<u16>),
+/// A field's place in the sort as one integer: the first 14 bytes of its name, big-endian,
+/// then its index in the low 16 bits. Sorting these is a plain integer sort (every gateway
+/// name starts with `pg_`, so comparing names byte by byte would be slow); fields whose names
+/// share their first 14 bytes are then put in order by [`order_ties`].
+fn slot(name: &str, index: u16) -> u128 {
+    let bytes = name.as_bytes();
+    let head = (u128::from(load_be(bytes, 0)) << 64) | u128::from(load_be(bytes, 8));
+    (head & !0xffff) | u128::from(index)
 }
 
-impl Order {
+fn slot_index(slot: u128) -> usize {
+    (slot & 0xffff) as usize
+}
+
+/// Sorts, by whole name and then index, each run of slots whose 14-byte heads are equal.
+fn order_ties<'a>(order: &mut [u128], name: impl Fn(u128) -> &'a str) {
+    let mut start = 0;
+    while start < order.len() {
+        let head = order[start] >> 16;
+        let end = start
+            + order[start..]
+                .iter()
+                .take_while(|&&s| s >> 16 == head)
+                .count();
+        if end - start > 1 {
+            order[start..end].sort_unstable_by(|&a, &b| {
+                name(a).as_bytes().cmp(name(b).as_bytes()).then(a.cmp(&b))
+            });
+        }
+        start = end;
+    }
+}
+
+/// Eight bytes from `start` as a big-endian number, zero-padded past the end.
+fn load_be(bytes: &[u8], start: usize) -> u64 {
+    match bytes.get(start..start + 8) {
+        Some(chunk) => {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            u64::from_be_bytes(word)
+        }
+        None => {
+            let mut word = 0u64;
+            for (i, &b) in bytes.get(start..).unwrap_or_default().iter().enumerate() {
+                word |= u64::from(b) << (56 - 8 * i);
+            }
+            word
+        }
+    }
+}
+
+/// Up to [`INLINE`] items on the stack, more on the heap.
+enum Order<T> {
+    Inline([T; INLINE], usize),
+    Heap(Vec<T>),
+}
+
+impl<T: Copy + Default> Order<T> {
     fn new(len: usize) -> Self {
         if len <= INLINE {
-            Order::Inline([0; INLINE], 0)
+            Order::Inline([T::default(); INLINE], 0)
         } else {
             Order::Heap(Vec::with_capacity(len))
         }
     }
 
-    fn push(&mut self, index: u16) {
+    fn push(&mut self, item: T) {
         match self {
             Order::Inline(buf, len) => {
-                buf[*len] = index;
+                buf[*len] = item;
                 *len += 1;
             }
-            Order::Heap(v) => v.push(index),
+            Order::Heap(v) => v.push(item),
         }
     }
 
-    fn as_mut_slice(&mut self) -> &mut [u16] {
+    fn as_mut_slice(&mut self) -> &mut [T] {
         match self {
             Order::Inline(buf, len) => &mut buf[..*len],
             Order::Heap(v) => v,
@@ -308,16 +412,17 @@ fn walk_fields<'a>(
     for (index, field) in entries.iter().enumerate() {
         if field.name() != SIG_FIELD {
             // FAST_LIMIT < u16::MAX, so the index fits.
-            order.push(index as u16);
+            order.push(slot(field.name(), index as u16));
         }
     }
     let order = order.as_mut_slice();
-    let name = |i: u16| entries[usize::from(i)].name();
+    let name = |slot: u128| entries[slot_index(slot)].name();
     // Same names keep their positions' order: below 1,000, `%03d` sorts like the number.
-    order.sort_unstable_by(|&a, &b| name(a).as_bytes().cmp(name(b).as_bytes()).then(a.cmp(&b)));
-    check_sorted_names(order.iter().map(|&i| name(i)), depth == 0, path)?;
-    for &i in order.iter() {
-        let field = &entries[usize::from(i)];
+    order.sort_unstable();
+    order_ties(order, name);
+    check_sorted_names(order.iter().map(|&s| name(s)), depth == 0, path)?;
+    for &slot in order.iter() {
+        let field = &entries[slot_index(slot)];
         let here = Path {
             parent: path,
             segment: Segment::Name(field.name()),
@@ -378,7 +483,7 @@ fn walk_list<'a>(
     if items.len() >= FAST_LIMIT {
         return Err(Walk::Fallback);
     }
-    let mut order = Order::new(items.len());
+    let mut order = Order::<u16>::new(items.len());
     for index in 0..items.len() {
         order.push(index as u16);
     }

@@ -109,7 +109,7 @@ fn a_name_followed_by_a_digit_or_punctuation_is_ambiguous() {
     ] {
         let lines = [
             format!("{longer}=1"),
-            format!("pg_amount=2"),
+            "pg_amount=2".to_string(),
             format!("{shorter}=3"),
         ];
         let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
