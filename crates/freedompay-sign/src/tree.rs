@@ -268,7 +268,7 @@ impl Fields {
     }
 
     /// The fields in order, mutably (names stay as they are; values can change).
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Field> {
+    pub fn iter_mut(&mut self) -> core::slice::IterMut<'_, Field> {
         self.entries.iter_mut()
     }
 
