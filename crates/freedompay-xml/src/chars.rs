@@ -1,0 +1,172 @@
+//! The XML 1.0 character and name rules, shared by the parser and the writer so that both accept
+//! exactly the same documents.
+
+/// Whether `c` may appear in an XML 1.0 document (the `Char` production):
+/// tab, line feed, carriage return, and everything from U+0020 on except U+FFFE and U+FFFF
+/// (surrogates are not `char`s).
+pub(crate) fn is_xml_char(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => true,
+        '\u{0}'..='\u{1f}' => false,
+        '\u{fffe}' | '\u{ffff}' => false,
+        _ => true,
+    }
+}
+
+/// The byte offset of the first character of `text` that XML 1.0 does not allow, if any.
+///
+/// Works on bytes: the C0 controls are single bytes, and U+FFFE / U+FFFF are the only
+/// three-byte sequences `EF BF BE` / `EF BF BF`. Most texts are checked without decoding.
+pub(crate) fn first_invalid_char(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // Skip clean blocks quickly: the test has no early exit inside a block, so it vectorises.
+    // A block is suspicious if it holds a C0 control other than tab, LF, CR, or an `EF` byte.
+    let mut start = 0;
+    for block in bytes.chunks(32) {
+        let suspicious = block.iter().fold(false, |found, &b| {
+            found | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xef)
+        });
+        if suspicious {
+            break;
+        }
+        start += block.len();
+    }
+    // No `EF` before `start`, so no three-byte sequence to check straddles it.
+    for (i, &b) in bytes.iter().enumerate().skip(start) {
+        match b {
+            b'\t' | b'\n' | b'\r' => {}
+            0x00..=0x1f => return Some(i),
+            0xef if bytes.get(i + 1) == Some(&0xbf)
+                && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)) =>
+            {
+                return Some(i);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether `c` may start an XML name (`NameStartChar`, XML 1.0 fifth edition).
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        ':' | 'A'..='Z' | '_' | 'a'..='z'
+        | '\u{c0}'..='\u{d6}'
+        | '\u{d8}'..='\u{f6}'
+        | '\u{f8}'..='\u{2ff}'
+        | '\u{370}'..='\u{37d}'
+        | '\u{37f}'..='\u{1fff}'
+        | '\u{200c}'..='\u{200d}'
+        | '\u{2070}'..='\u{218f}'
+        | '\u{2c00}'..='\u{2fef}'
+        | '\u{3001}'..='\u{d7ff}'
+        | '\u{f900}'..='\u{fdcf}'
+        | '\u{fdf0}'..='\u{fffd}'
+        | '\u{10000}'..='\u{effff}')
+}
+
+/// Whether `c` may continue an XML name (`NameChar`).
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c,
+            '-' | '.' | '0'..='9' | '\u{b7}' | '\u{300}'..='\u{36f}' | '\u{203f}'..='\u{2040}')
+}
+
+/// For each byte: 2 if it is an ASCII `NameStartChar`, 1 if it is only an ASCII `NameChar`,
+/// 0 otherwise (including every non-ASCII byte).
+const ASCII_NAME: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() || c == b'_' || c == b':' {
+            2
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Whether `name` is an XML 1.0 `Name`: what can stand in `<name>` and `</name>`.
+pub(crate) fn is_xml_name(name: &str) -> bool {
+    // The common case, `pg_payment_id`, is decided by a table lookup per byte.
+    if let Some((&first, rest)) = name.as_bytes().split_first()
+        && ASCII_NAME[usize::from(first)] == 2
+        && rest.iter().all(|&b| ASCII_NAME[usize::from(b)] != 0)
+    {
+        return true;
+    }
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) if is_name_start_char(first) => chars.all(is_name_char),
+        _ => false,
+    }
+}
+
+/// XML whitespace (`S`): space, tab, line feed, carriage return.
+pub(crate) fn is_xml_whitespace(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for good in [
+            "pg_status",
+            "a",
+            "_x",
+            "a-b.c",
+            "ns:tag",
+            "имя",
+            "x·y",
+            "A1",
+        ] {
+            assert!(is_xml_name(good), "{good}");
+        }
+        for bad in [
+            "", "1a", "-a", ".a", "a b", "a<b", "a&b", "a/b", "a>b", "a\"b", "·a", "a\u{0}",
+        ] {
+            assert!(!is_xml_name(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn chars() {
+        assert_eq!(first_invalid_char("ok\t\n\r текст ]]> \u{10ffff}"), None);
+        assert_eq!(first_invalid_char("ab\u{1}"), Some(2));
+        assert_eq!(first_invalid_char("a\u{ffff}"), Some(1));
+        assert_eq!(first_invalid_char("a\u{fffe}"), Some(1));
+        assert_eq!(first_invalid_char("\u{fffd}\u{0}"), Some(3));
+        // Past the first block, and at a block boundary.
+        let long = "x".repeat(40);
+        assert_eq!(first_invalid_char(&format!("{long}\u{2}")), Some(40));
+        assert_eq!(
+            first_invalid_char(&format!("{}\u{ffff}", "y".repeat(31))),
+            Some(31)
+        );
+        assert_eq!(
+            first_invalid_char(&format!("{long}\u{ef}\u{fffd}\n\t")),
+            None
+        );
+        for c in [
+            '\u{0}', '\u{8}', '\u{b}', '\u{c}', '\u{1f}', '\u{fffe}', '\u{ffff}',
+        ] {
+            assert!(!is_xml_char(c));
+            assert!(first_invalid_char(c.encode_utf8(&mut [0; 4])).is_some());
+        }
+        for c in [
+            '\t', '\n', '\r', ' ', '\u{7f}', '\u{85}', '\u{d7ff}', '\u{e000}', '\u{fffd}',
+        ] {
+            assert!(is_xml_char(c));
+            assert!(first_invalid_char(c.encode_utf8(&mut [0; 4])).is_none());
+        }
+    }
+}

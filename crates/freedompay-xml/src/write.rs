@@ -1,0 +1,151 @@
+//! Writing a message tree as an XML document: merchant replies to callbacks, and requests in
+//! `pg_xml` mode.
+
+use std::slice;
+
+use freedompay_sign::{Field, Fields, Value};
+
+use crate::chars::{first_invalid_char, is_xml_name};
+use crate::{WriteError, WriteErrorKind};
+
+/// The root element of FreedomPay responses and of merchant replies.
+pub const RESPONSE_ROOT: &str = "response";
+/// The root element of a request sent in XML mode (the `pg_xml` form field).
+pub const REQUEST_ROOT: &str = "request";
+
+const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+
+/// Writes a message tree as an XML document with a `<response>` root: the form of a merchant's
+/// reply to a check, result, refund or capture callback.
+///
+/// The output is `<?xml version="1.0" encoding="utf-8"?>`, a line feed, and the root element
+/// with no whitespace between elements, so that [`parse`](crate::parse) reads back exactly
+/// the same tree and the same signature. Texts are written as they are: `&`, `<` and `>` are
+/// escaped, a carriage return is written `&#13;` (a literal one would read back as a line
+/// feed), everything else, tabs, line feeds and leading or trailing spaces included, is kept.
+///
+/// Refused, with a [`WriteError`] naming the place: names that are not XML names, lists (XML
+/// has same-name siblings instead: push several fields with one name into a map), empty maps,
+/// and texts holding characters XML 1.0 cannot carry (most C0 controls).
+///
+/// ```
+/// use freedompay_sign::{Fields, ScriptName, SecretKey, sign};
+///
+/// let mut reply = Fields::new();
+/// reply.push("pg_status", "ok").push("pg_description", "Order paid").push("pg_salt", "xyz");
+/// let script = ScriptName::new("result")?;
+/// let sig = sign(&script, &reply, &SecretKey::new("TESTSECRET")?)?;
+/// reply.push("pg_sig", sig.as_str());
+///
+/// assert_eq!(
+///     freedompay_xml::write(&reply)?,
+///     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<response><pg_status>ok</pg_status>\
+///      <pg_description>Order paid</pg_description><pg_salt>xyz</pg_salt>\
+///      <pg_sig>bc9ba7f85644b9079d7ddaa2e65e88f4</pg_sig></response>"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write(fields: &Fields) -> Result<String, WriteError> {
+    write_with_root(RESPONSE_ROOT, fields)
+}
+
+/// Writes a message tree as an XML document with the given root element, such as
+/// [`REQUEST_ROOT`] for the `pg_xml` field of a request; see [`write()`].
+pub fn write_with_root(root: &str, fields: &Fields) -> Result<String, WriteError> {
+    if !is_xml_name(root) {
+        return Err(WriteError::new(
+            WriteErrorKind::InvalidName,
+            root.escape_debug().to_string(),
+        ));
+    }
+    let mut out = String::with_capacity(DECLARATION.len() + 2 * root.len() + 5 + 48 * fields.len());
+    out.push_str(DECLARATION);
+    open_tag(&mut out, root);
+
+    // Open elements: their names and what is left of their fields. An explicit stack rather
+    // than recursion: a tree built in code may be arbitrarily deep.
+    let mut stack: Vec<(&str, slice::Iter<'_, Field>)> = vec![(root, fields.iter())];
+    while let Some((_, rest)) = stack.last_mut() {
+        let Some(field) = rest.next() else {
+            if let Some((name, _)) = stack.pop() {
+                close_tag(&mut out, name);
+            }
+            continue;
+        };
+        let name = field.name();
+        if !is_xml_name(name) {
+            return Err(error(
+                WriteErrorKind::InvalidName,
+                &stack,
+                &name.escape_debug().to_string(),
+            ));
+        }
+        match field.value() {
+            Value::Text(text) => {
+                open_tag(&mut out, name);
+                if escape_into(&mut out, text).is_err() {
+                    return Err(error(WriteErrorKind::InvalidChar, &stack, name));
+                }
+                close_tag(&mut out, name);
+            }
+            Value::Map(map) if map.is_empty() => {
+                return Err(error(WriteErrorKind::EmptyMap, &stack, name));
+            }
+            Value::Map(map) => {
+                open_tag(&mut out, name);
+                stack.push((name, map.iter()));
+            }
+            Value::List(_) => return Err(error(WriteErrorKind::List, &stack, name)),
+        }
+    }
+    Ok(out)
+}
+
+fn open_tag(out: &mut String, name: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+}
+
+fn close_tag(out: &mut String, name: &str) {
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// An error at the field named `last` (already escaped if need be) inside the open elements.
+fn error(kind: WriteErrorKind, stack: &[(&str, slice::Iter<'_, Field>)], last: &str) -> WriteError {
+    let mut path = String::new();
+    for (name, _) in stack {
+        path.push_str(name);
+        path.push('/');
+    }
+    path.push_str(last);
+    WriteError::new(kind, path)
+}
+
+/// Appends `text` as element content. Fails, leaving `out` partly written, on a character
+/// XML 1.0 cannot carry.
+fn escape_into(out: &mut String, text: &str) -> Result<(), ()> {
+    if first_invalid_char(text).is_some() {
+        return Err(());
+    }
+    let mut done = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let escaped = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            // `>` only needs escaping in `]]>`; escaping every one is simpler and as valid.
+            b'>' => "&gt;",
+            // XML turns a literal CR (alone or before LF) into LF when reading.
+            b'\r' => "&#13;",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, so both slices end on character boundaries.
+        out.push_str(&text[done..i]);
+        out.push_str(escaped);
+        done = i + 1;
+    }
+    out.push_str(&text[done..]);
+    Ok(())
+}
