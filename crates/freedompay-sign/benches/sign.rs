@@ -4,36 +4,19 @@
 //!
 //! `cargo bench -p freedompay-sign`
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use freedompay_sign::{Fields, ScriptName, SecretKey, explain, sign};
+use freedompay_sign::{ScriptName, SecretKey, explain, sign};
 use md5::{Digest, Md5};
 use std::hint::black_box;
 
-fn init_payment() -> Fields {
-    let mut fields = Fields::new();
-    fields
-        .push("pg_order_id", "ORD-2026-000123")
-        .push("pg_merchant_id", "545000")
-        .push("pg_amount", "24990.00")
-        .push("pg_currency", "KZT")
-        .push("pg_description", "Заказ №123 в интернет-магазине")
-        .push("pg_salt", "q9XzL2mB7vK4tR1s")
-        .push("pg_lifetime", "86400")
-        .push("pg_language", "ru")
-        .push("pg_testing_mode", "0")
-        .push("pg_user_id", "user_42")
-        .push("pg_user_phone", "77011234567")
-        .push("pg_user_contact_email", "buyer@example.kz")
-        .push("pg_result_url", "https://shop.example.kz/freedompay/result")
-        .push("pg_success_url", "https://shop.example.kz/thanks")
-        .push("pg_failure_url", "https://shop.example.kz/sorry");
-    fields
-}
-
 fn bench(c: &mut Criterion) {
-    let fields = init_payment();
-    let script = ScriptName::new("init_payment.php").unwrap();
-    let secret = SecretKey::new("TESTSECRET").unwrap();
+    let vector = support::read_vector(&support::vector_path("realistic_init_payment"));
+    let fields = vector.fields;
+    let script = ScriptName::new(vector.script).unwrap();
+    let secret = SecretKey::new(vector.secret).unwrap();
     let canonical = explain(&script, &fields)
         .unwrap()
         .replace(";***", ";TESTSECRET");

@@ -61,10 +61,7 @@ fn every_vector_signs_as_php_does() {
 
 #[test]
 fn twelve_positions_sign_in_string_order_of_their_keys() {
-    let v = support::read_vector(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/vectors/sign/receipt_12_positions.vector"),
-    );
+    let v = support::read_vector(&support::vector_path("receipt_12_positions"));
     let names: Vec<&str> = fast_order(&v.fields)
         .unwrap()
         .into_iter()

@@ -33,6 +33,11 @@ pub(crate) fn vectors() -> Vec<Vector> {
     files.into_iter().map(|f| read_vector(&f)).collect()
 }
 
+/// The path of `tests/vectors/sign/NAME.vector`.
+pub(crate) fn vector_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/vectors/sign/{name}.vector"))
+}
+
 pub(crate) fn read_vector(file: &Path) -> Vector {
     let text = std::fs::read_to_string(file).expect("vector file");
     let mut header = std::collections::HashMap::new();
