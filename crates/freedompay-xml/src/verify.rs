@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use freedompay_sign::{Fields, SIG_FIELD, ScriptName, SecretKey, SignError, Value, VerifyError};
+use freedompay_sign::{Fields, ScriptName, SecretKey, SignError, VerifyError};
 
 use crate::{Document, ParseError, parse};
 
@@ -200,11 +200,6 @@ pub fn verify_response(
     script: &ScriptName,
     secret: &SecretKey,
 ) -> Result<Verified, ResponseError> {
-    match document.fields().get(SIG_FIELD) {
-        None => return Err(ResponseError::Unsigned(UnsignedReply { document })),
-        Some(Value::Text(_)) => {}
-        Some(_) => return Err(ResponseError::Mismatch),
-    }
     match freedompay_sign::verify(script, document.fields(), secret) {
         Ok(()) => Ok(Verified { document }),
         Err(VerifyError::Missing) => Err(ResponseError::Unsigned(UnsignedReply { document })),
