@@ -12,11 +12,14 @@ fn insert(fields: &mut Fields, segments: &[&str], text: &str) {
         fields.push(*first, text);
         return;
     }
-    if !matches!(fields.get(first), Some(Value::Map(_))) {
-        fields.push_map(*first, Fields::new());
-    }
-    if let Some(Value::Map(inner)) = fields.iter_mut().rev().find(|f| f.name() == *first).map(|f| f.value_mut()) {
-        insert(inner, rest, text);
+    let last = fields.iter_mut().rev().find(|f| f.name() == *first).map(|f| f.value_mut());
+    match last {
+        Some(Value::Map(inner)) => insert(inner, rest, text),
+        _ => {
+            let mut inner = Fields::new();
+            insert(&mut inner, rest, text);
+            fields.push_map(*first, inner);
+        }
     }
 }
 

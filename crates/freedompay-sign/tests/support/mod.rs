@@ -98,26 +98,22 @@ fn insert_fields(fields: &mut Fields, segments: &[&str], value: &str) {
         fields.push(name, value);
         return;
     }
-    let existing = fields
-        .as_slice()
-        .iter()
-        .rposition(|f| f.name() == name && f.text().is_none());
-    if existing.is_none() {
-        let empty = if is_index(rest[0]) {
-            Value::List(Vec::new())
-        } else {
-            Value::Map(Fields::new())
-        };
-        fields.push_value(name, empty);
+    let container = fields
+        .iter_mut()
+        .rev()
+        .find(|f| f.name() == name && f.text().is_none());
+    match container {
+        Some(field) => insert_value(field.value_mut(), rest, value),
+        None => {
+            let mut container = if is_index(rest[0]) {
+                Value::List(Vec::new())
+            } else {
+                Value::Map(Fields::new())
+            };
+            insert_value(&mut container, rest, value);
+            fields.push_value(name, container);
+        }
     }
-    // Rebuild the level with the container updated (Fields has no index_mut by design).
-    let mut entries: Vec<_> = std::mem::take(fields).into_iter().collect();
-    let index = entries
-        .iter()
-        .rposition(|f| f.name() == name && f.text().is_none())
-        .expect("container");
-    insert_value(entries[index].value_mut(), rest, value);
-    *fields = Fields::from(entries);
 }
 
 fn insert_value(container: &mut Value, segments: &[&str], value: &str) {
