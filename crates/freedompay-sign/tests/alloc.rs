@@ -1,6 +1,6 @@
 //! Signing allocates nothing on the heap for a realistic request: its levels are sorted in
-//! buffers on the stack and the digest is hashed as it streams (the target is at most one
-//! allocation per signature after warm-up). Counted, never timed.
+//! buffers on the stack and the digest is hashed as it streams (the target was at
+//! most one allocation per signature after warm-up; it is none). Counted, never timed.
 
 mod support;
 
@@ -20,20 +20,12 @@ fn signing_a_realistic_request_does_not_allocate() {
             std::hint::black_box(sign(&script, std::hint::black_box(&fields), &secret).unwrap());
         }
     });
-    assert!(
-        info.count_total <= 10,
-        "{} allocations for 10 signatures",
-        info.count_total
-    );
+    assert_eq!(info.count_total, 0, "allocations for 10 signatures");
 
     let mut signed = fields.clone();
     signed.push("pg_sig", sig.as_str());
     let info = allocation_counter::measure(|| {
         assert!(verify(&script, &signed, &secret).is_ok());
     });
-    assert!(
-        info.count_total <= 1,
-        "{} allocations for one verification",
-        info.count_total
-    );
+    assert_eq!(info.count_total, 0, "allocations for one verification");
 }
