@@ -1,4 +1,42 @@
-//! `freedompay-transport`: not built yet.
+//! `freedompay-transport`: the HTTP request and response types of the FreedomPay SDK and the
+//! one [`Transport`] trait that every HTTP stack implements.
 //!
-//! This crate is a member of the workspace so that the layout of the design is visible from
-//! the start; its contents arrive with their own issue (see the README's status table).
+//! The protocol crate (`freedompay-core`) builds an [`HttpRequest`] and reads an
+//! [`HttpResponse`]; it never does I/O. Whatever sends the request in between (reqwest, ureq,
+//! a company HTTP client, a closure in a test) implements [`Transport`], and reports failures
+//! as a [`TransportError`] that says honestly whether the request may have reached the
+//! gateway ([`SendState`]). That one bit decides whether a payout may be retried.
+//!
+//! ```
+//! use freedompay_transport::{HttpRequest, HttpResponse, Method, Transport, TransportError, transport_fn};
+//!
+//! // A closure is a transport: handy in tests and for wrapping your own client.
+//! let transport = transport_fn(|request: HttpRequest| async move {
+//!     assert_eq!(request.method(), Method::Post);
+//!     Ok::<_, TransportError>(HttpResponse::new(200, b"<response/>".to_vec()))
+//! });
+//! # let _ = &transport;
+//! ```
+//!
+//! The crate is tiny on purpose: no HTTP client, no runtime. With the `http` feature it
+//! converts to and from the `http` 1.x crate's types.
+
+#![forbid(unsafe_code)]
+
+mod error;
+mod headers;
+#[cfg(feature = "http")]
+mod http_compat;
+mod request;
+mod response;
+mod transport;
+
+pub use error::{SendState, TransportError, TransportErrorKind};
+pub use headers::Headers;
+pub use request::{HttpRequest, Method};
+pub use response::HttpResponse;
+pub use transport::{BlockingFn, FnTransport, Transport, blocking_fn, transport_fn};
+
+/// The attribute macro the [`Transport`] trait is declared with, re-exported so that an
+/// implementation needs no dependency of its own: put `#[async_trait]` on the `impl`.
+pub use async_trait::async_trait;
