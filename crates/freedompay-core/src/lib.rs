@@ -1,4 +1,62 @@
-//! `freedompay-core`: not built yet.
+//! `freedompay-core`: the FreedomPay protocol without I/O.
 //!
-//! This crate is a member of the workspace so that the layout of the design is visible from
-//! the start; its contents arrive with their own issue (see the README's status table).
+//! Every operation of the Merchant API is a value implementing [`Operation`]: its path, the
+//! secret that signs it (payment or payout, PROTOCOL.md §2.6), whether it moves money, its
+//! typed fields and how to read its verified reply. An [`Exchange`] drives one call: it yields
+//! the signed [`HttpRequest`](freedompay_transport::HttpRequest) to send, takes the response
+//! back, verifies it, maps error codes and decides whether a retry is safe. The async and
+//! blocking clients are a few-line loop over it; so can yours be.
+//!
+//! Nothing here reads a clock, draws randomness or touches the network: the salt comes in,
+//! so every request is reproducible byte for byte.
+//!
+//! ```
+//! use freedompay_core::{Amount, CardNumber, Config, Description, OrderId, Url, payout::PayoutToCard, prepare};
+//! use freedompay_sign::Salt;
+//!
+//! let config = Config::builder().merchant_id("123456").payout_secret_key("payout-secret").secret_key("pay-secret").build()?;
+//! let payout = PayoutToCard::new(
+//!     OrderId::new("payout-42")?,
+//!     Amount::parse("1500.50")?,
+//!     CardNumber::parse("4671593866478252")?,
+//!     Description::new("Salary, November")?,
+//!     Url::new("https://shop.kz/freedompay/payout-notify")?,
+//! );
+//! let request = prepare(&config, &payout, &Salt::new("abc123")?)?;
+//! assert_eq!(request.url(), "https://api.freedompay.kz/g2g/p2p2nonreg");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod callback;
+mod config;
+mod error;
+mod exchange;
+pub mod form;
+mod operation;
+pub mod payment;
+pub mod payout;
+mod status;
+#[cfg(test)]
+mod testing;
+mod values;
+mod wire;
+
+pub use config::{Config, ConfigBuilder, Region, RetryPolicy, SecretKind};
+pub use error::{
+    Error, ErrorCode, ErrorKind, GatewayError, InvalidInput, MalformedResponse, UnsignedError,
+};
+pub use exchange::{Exchange, Step, read_reply};
+pub use operation::{Operation, operation_fields, prepare};
+pub use status::Status;
+pub use values::{
+    Amount, CardNumber, Currency, DateTime, Description, IdempotencyKey, OrderId, PaymentId, Phone,
+    Url, UserId,
+};
+pub use wire::{FromWire, ReadError, Response};
+
+/// The signing crate, re-exported for its types (`Salt`, `SecretKey`, `Fields`).
+pub use freedompay_sign as sign;
+/// The transport crate, re-exported for its types (`HttpRequest`, `HttpResponse`, `Transport`).
+pub use freedompay_transport as transport;

@@ -1,0 +1,369 @@
+//! Callbacks from FreedomPay to the merchant: verification and signed replies.
+//!
+//! FreedomPay calls your URLs (check, result, refund, capture, payout notification, card
+//! added, success/failure redirects) with signed fields, as a GET query, a POST form, or one
+//! `pg_xml` form field holding an XML document. It signs with the **last path segment of your
+//! URL** as the script name (PROTOCOL.md §2.8) and with your payment secret (payout secret
+//! for payout notifications).
+//!
+//! ```
+//! use freedompay_core::callback::{CallbackReply, VerifiedCallback};
+//! use freedompay_sign::SecretKey;
+//!
+//! let secret = SecretKey::new("TESTSECRET")?;
+//! // What your web framework gives you: the URL FreedomPay called, the query, the body.
+//! let url = "https://shop.kz/freedompay/result";
+//! # let body = freedompay_core::callback::testing::signed_form(url, &[("pg_order_id", "42"), ("pg_result", "1"), ("pg_salt", "s1")], &secret);
+//! let callback = VerifiedCallback::from_request(url, "", &body, &secret)?;
+//! assert_eq!(callback.fields().text("pg_order_id"), Some("42"));
+//!
+//! let reply = CallbackReply::ok().description("Order paid").sign(&callback, &secret)?;
+//! assert_eq!(reply.content_type(), "application/xml; charset=utf-8");
+//! assert!(reply.body().contains("<pg_salt>s1</pg_salt>"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::fmt;
+
+use freedompay_sign::{
+    Fields, SALT_FIELD, SIG_FIELD, ScriptName, SecretKey, SignError, VerifyError, sign, verify,
+};
+use freedompay_xml::ParseError;
+
+use crate::form::{self, FormError};
+use crate::wire::Response;
+
+/// How a callback's fields arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackForm {
+    /// In the URL's query (`pg_request_method=GET`, and the success/failure redirects).
+    Query,
+    /// In a form-encoded body (`POST`).
+    Form,
+    /// As an XML document in the `pg_xml` form field, or as the whole body (`XML`).
+    Xml,
+}
+
+/// Why a callback was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CallbackError {
+    /// The URL has no script name (empty last path segment).
+    Url,
+    /// The form could not be decoded.
+    Form(FormError),
+    /// The `pg_xml` document could not be parsed.
+    Xml(ParseError),
+    /// There are no fields at all.
+    Empty,
+    /// There is no `pg_sig`: nothing in it can be trusted.
+    Unsigned,
+    /// `pg_sig` does not match: a wrong secret, a different URL (script name) than the one
+    /// FreedomPay was given, or altered fields.
+    Mismatch,
+    /// The fields cannot be canonicalised by the reference algorithm.
+    Sign(SignError),
+}
+
+impl fmt::Display for CallbackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallbackError::Url => f.write_str("the callback URL has no script name (it ends in '/')"),
+            CallbackError::Form(e) => write!(f, "the callback's form cannot be decoded: {e}"),
+            CallbackError::Xml(e) => write!(f, "the callback's pg_xml cannot be parsed: {e}"),
+            CallbackError::Empty => f.write_str("the callback has no fields"),
+            CallbackError::Unsigned => f.write_str("the callback has no pg_sig"),
+            CallbackError::Mismatch => f.write_str(
+                "the callback's signature does not match (wrong secret, another URL than the one FreedomPay signs for, or altered fields)",
+            ),
+            CallbackError::Sign(e) => write!(f, "the callback cannot be canonicalised: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for CallbackError {}
+
+/// A callback whose signature was checked.
+#[derive(Debug, Clone)]
+pub struct VerifiedCallback {
+    fields: Fields,
+    script: ScriptName,
+    form: CallbackForm,
+}
+
+impl VerifiedCallback {
+    /// Verifies a callback from what a web framework hands over: the URL FreedomPay called
+    /// (scheme and host may be omitted; a query in it is ignored), the raw query string
+    /// (without `?`, empty if none) and the raw body.
+    ///
+    /// A callback with a non-empty body is read from the body (POST form, `pg_xml` field, or
+    /// an XML body); otherwise from the query (GET). PROTOCOL.md §2.8: a POST callback is
+    /// signed over the body's fields only, a GET callback over all query parameters.
+    pub fn from_request(
+        url: &str,
+        query: &str,
+        body: &[u8],
+        secret: &SecretKey,
+    ) -> Result<Self, CallbackError> {
+        let script = ScriptName::from_url(url).map_err(|_| CallbackError::Url)?;
+        let trimmed = trim_ascii(body);
+        let (fields, form) = if trimmed.is_empty() {
+            (
+                form::decode(query.as_bytes()).map_err(CallbackError::Form)?,
+                CallbackForm::Query,
+            )
+        } else if trimmed.first() == Some(&b'<') {
+            (
+                freedompay_xml::parse(trimmed)
+                    .map_err(CallbackError::Xml)?
+                    .into_fields(),
+                CallbackForm::Xml,
+            )
+        } else {
+            (
+                form::decode(body).map_err(CallbackError::Form)?,
+                CallbackForm::Form,
+            )
+        };
+        Self::verify_fields(fields, form, script, secret)
+    }
+
+    /// Verifies already decoded fields (a framework that parsed the form itself must keep the
+    /// order and nesting). A lone `pg_xml` field is unwrapped.
+    pub fn from_fields(
+        fields: Fields,
+        script: ScriptName,
+        secret: &SecretKey,
+    ) -> Result<Self, CallbackError> {
+        Self::verify_fields(fields, CallbackForm::Form, script, secret)
+    }
+
+    fn verify_fields(
+        fields: Fields,
+        form: CallbackForm,
+        script: ScriptName,
+        secret: &SecretKey,
+    ) -> Result<Self, CallbackError> {
+        let (fields, form) = match (fields.len(), fields.text("pg_xml")) {
+            (1, Some(xml)) => (
+                freedompay_xml::parse_pg_xml(xml)
+                    .map_err(CallbackError::Xml)?
+                    .into_fields(),
+                CallbackForm::Xml,
+            ),
+            _ => (fields, form),
+        };
+        if fields.is_empty() {
+            return Err(CallbackError::Empty);
+        }
+        match verify(&script, &fields, secret) {
+            Ok(()) => Ok(Self {
+                fields,
+                script,
+                form,
+            }),
+            Err(VerifyError::Missing) => Err(CallbackError::Unsigned),
+            Err(VerifyError::Sign(e)) => Err(CallbackError::Sign(e)),
+            Err(_) => Err(CallbackError::Mismatch),
+        }
+    }
+
+    /// The verified fields (the merchant's own extra fields included).
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// The fields with typed accessors.
+    pub fn response(&self) -> Response<'_> {
+        Response::new(&self.fields)
+    }
+
+    /// The script name it was verified with; replies are signed with it too.
+    pub fn script_name(&self) -> &ScriptName {
+        &self.script
+    }
+
+    /// How it arrived.
+    pub fn form(&self) -> CallbackForm {
+        self.form
+    }
+
+    /// The incoming `pg_salt`, echoed in the reply.
+    pub fn salt(&self) -> Option<&str> {
+        self.fields.text(SALT_FIELD)
+    }
+}
+
+fn trim_ascii(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
+    &bytes[start..end]
+}
+
+/// The merchant's answer to a check, result, refund or capture callback (PROTOCOL.md §2.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyStatus {
+    /// `ok`: accepted.
+    Ok,
+    /// `rejected`: refused (a check, or a result that allowed rejection).
+    Rejected,
+    /// `error`: the merchant could not process it; FreedomPay retries.
+    Error,
+}
+
+impl ReplyStatus {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyStatus::Ok => "ok",
+            ReplyStatus::Rejected => "rejected",
+            ReplyStatus::Error => "error",
+        }
+    }
+}
+
+/// A reply to a callback, signed with the callback's script name and the incoming salt, so
+/// that a replayed callback gets the same bytes.
+///
+/// The typed notifications build these (and refuse `rejected` where the callback does not
+/// allow it); this is the general form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackReply {
+    status: ReplyStatus,
+    description: Option<(&'static str, String)>,
+}
+
+impl CallbackReply {
+    /// A reply with this status and no description.
+    pub fn new(status: ReplyStatus) -> Self {
+        Self {
+            status,
+            description: None,
+        }
+    }
+
+    /// `ok`.
+    pub fn ok() -> Self {
+        Self::new(ReplyStatus::Ok)
+    }
+
+    /// `rejected`.
+    pub fn rejected() -> Self {
+        Self::new(ReplyStatus::Rejected)
+    }
+
+    /// `error`.
+    pub fn error() -> Self {
+        Self::new(ReplyStatus::Error)
+    }
+
+    /// Adds `pg_description` (result callbacks: shown to the payer on `rejected`).
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(("pg_description", text.into()));
+        self
+    }
+
+    /// Adds `pg_error_description` (check callbacks).
+    pub fn error_description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(("pg_error_description", text.into()));
+        self
+    }
+
+    /// The status.
+    pub fn status(&self) -> ReplyStatus {
+        self.status
+    }
+
+    /// Signs the reply for this callback.
+    pub fn sign(
+        &self,
+        callback: &VerifiedCallback,
+        secret: &SecretKey,
+    ) -> Result<ReplyBody, SignError> {
+        self.sign_with(callback.script_name(), callback.salt(), secret)
+    }
+
+    /// Signs the reply with a script name and salt given explicitly.
+    pub fn sign_with(
+        &self,
+        script: &ScriptName,
+        salt: Option<&str>,
+        secret: &SecretKey,
+    ) -> Result<ReplyBody, SignError> {
+        let mut fields = Fields::with_capacity(4);
+        fields.push("pg_status", self.status.as_str());
+        if let Some((name, text)) = &self.description {
+            fields.push(*name, text.as_str());
+        }
+        if let Some(salt) = salt {
+            fields.push(SALT_FIELD, salt);
+        }
+        let signature = sign(script, &fields, secret)?;
+        fields.push(SIG_FIELD, signature.as_str());
+        let body = freedompay_xml::write(&fields).map_err(|_| SignError::EmptyName {
+            path: String::new(),
+        })?;
+        Ok(ReplyBody::new(body, "application/xml; charset=utf-8"))
+    }
+}
+
+/// A reply ready to send: its body and content type, status 200.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyBody {
+    body: String,
+    content_type: &'static str,
+}
+
+impl ReplyBody {
+    pub(crate) fn new(body: String, content_type: &'static str) -> Self {
+        Self { body, content_type }
+    }
+
+    /// The body.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The `Content-Type` header value.
+    pub fn content_type(&self) -> &'static str {
+        self.content_type
+    }
+
+    /// The body, by value.
+    pub fn into_body(self) -> String {
+        self.body
+    }
+}
+
+/// Helpers for tests of callback handlers: build what FreedomPay would send.
+pub mod testing {
+    use freedompay_sign::{Fields, SIG_FIELD, ScriptName, SecretKey, sign};
+
+    use crate::form;
+
+    /// Signs `pairs` as FreedomPay would for a callback to `url` and returns the form body.
+    ///
+    /// # Panics
+    /// If `url` has no script name or the pairs cannot be signed; test inputs only.
+    pub fn signed_form(url: &str, pairs: &[(&str, &str)], secret: &SecretKey) -> Vec<u8> {
+        form::encode(&signed_fields(url, pairs, secret)).into_bytes()
+    }
+
+    /// As [`signed_form`], the fields.
+    ///
+    /// # Panics
+    /// As [`signed_form`].
+    pub fn signed_fields(url: &str, pairs: &[(&str, &str)], secret: &SecretKey) -> Fields {
+        let script = ScriptName::from_url(url).expect("the URL has a script name");
+        let mut fields: Fields = pairs.iter().map(|(n, v)| (*n, *v)).collect();
+        let signature = sign(&script, &fields, secret).expect("the fields can be signed");
+        fields.push(SIG_FIELD, signature.as_str());
+        fields
+    }
+}

@@ -1,0 +1,277 @@
+//! The state machine of one call: send, verify, decide retries. No I/O, no clock.
+
+use core::time::Duration;
+
+use freedompay_sign::Salt;
+use freedompay_transport::{
+    HttpRequest, HttpResponse, SendState, TransportError, TransportErrorKind,
+};
+use freedompay_xml::{ResponseError, verify_response};
+
+use crate::operation::script_of;
+use crate::wire::Response;
+use crate::{
+    Config, Error, ErrorCode, ErrorKind, GatewayError, MalformedResponse, Operation, UnsignedError,
+    prepare,
+};
+
+/// What the driver of an [`Exchange`] must do next.
+#[derive(Debug)]
+pub enum Step<T> {
+    /// Send this request with the transport and give the outcome to [`Exchange::handle`].
+    Send(HttpRequest),
+    /// Wait this long (backoff before a retry), then call [`Exchange::next`] again.
+    Wait(Duration),
+    /// The call is over.
+    Done(Result<T, Error>),
+}
+
+enum State<T> {
+    /// The request is ready to be handed out.
+    Ready,
+    /// The request was handed out; its outcome is awaited.
+    InFlight,
+    /// A retry waits for its backoff to be yielded.
+    Backoff(Duration),
+    Finished(Option<Result<T, Error>>),
+}
+
+/// Drives one operation: builds and signs the request, verifies the reply, maps `pg_status`
+/// and error codes to typed results, and decides retries.
+///
+/// Queries (statuses, balance, lists) are retried on transport failures, 5xx/408/429
+/// statuses and unreadable replies, with the config's [`RetryPolicy`](crate::RetryPolicy).
+/// Money-moving calls are resent only after a failure that certainly happened before the
+/// request left ([`SendState::NotSent`]); anything else ends the call with an error whose
+/// [`Error::outcome_unknown`] is true.
+///
+/// ```
+/// use freedompay_core::{Config, Exchange, Step, payout::Balance};
+/// use freedompay_sign::Salt;
+/// use freedompay_transport::HttpResponse;
+///
+/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").base_url("http://127.0.0.1:9").build()?;
+/// let mut exchange = Exchange::new(&config, Balance::new(), Salt::new("s4lt")?);
+/// loop {
+///     match exchange.next() {
+///         Step::Send(request) => {
+///             // Hand `request` to any transport; here the gateway answers unsigned.
+///             let _ = request;
+///             exchange.handle(Ok(HttpResponse::new(200, b"<response><pg_status>error</pg_status><pg_error_code>101</pg_error_code></response>".to_vec())));
+///         }
+///         Step::Wait(delay) => std::thread::sleep(delay),
+///         Step::Done(result) => {
+///             assert!(result.is_err());
+///             break;
+///         }
+///     }
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Exchange<'c, O: Operation> {
+    config: &'c Config,
+    op: O,
+    request: Option<HttpRequest>,
+    attempts: u32,
+    state: State<O::Output>,
+}
+
+impl<'c, O: Operation> Exchange<'c, O> {
+    /// Prepares the call with this salt (a fresh random one per call, from
+    /// [`OsSaltSource`](freedompay_sign::OsSaltSource) in the clients). Invalid input ends
+    /// the exchange at once: the first [`Exchange::next`] is `Done(Err(..))`.
+    pub fn new(config: &'c Config, op: O, salt: Salt) -> Self {
+        match prepare(config, &op, &salt) {
+            Ok(request) => Self {
+                config,
+                op,
+                request: Some(request),
+                attempts: 0,
+                state: State::Ready,
+            },
+            Err(error) => Self {
+                config,
+                op,
+                request: None,
+                attempts: 0,
+                state: State::Finished(Some(Err(error))),
+            },
+        }
+    }
+
+    /// The operation.
+    pub fn operation(&self) -> &O {
+        &self.op
+    }
+
+    /// The signed request, unless the input was refused.
+    pub fn request(&self) -> Option<&HttpRequest> {
+        self.request.as_ref()
+    }
+
+    /// How many times the request has been handed out.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The next thing to do.
+    ///
+    /// Calling it again while a request is in flight (without [`Exchange::handle`]) counts as
+    /// a lost answer: the call ends as a transport failure that may have been sent, and is
+    /// never sent twice. After `Done`, it keeps answering `Done` with an error.
+    // Not an `Iterator`: a step depends on what `handle` was given in between.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Step<O::Output> {
+        match core::mem::replace(&mut self.state, State::InFlight) {
+            State::Ready => match &self.request {
+                Some(request) => {
+                    self.attempts += 1;
+                    Step::Send(request.clone())
+                }
+                None => Step::Done(Err(self.error(ErrorKind::InvalidInput(
+                    crate::InvalidInput::new("request", "the exchange has no request"),
+                )))),
+            },
+            State::Backoff(delay) => {
+                self.state = State::Ready;
+                Step::Wait(delay)
+            }
+            State::InFlight => {
+                let lost = TransportError::new(TransportErrorKind::Other, SendState::MaybeSent);
+                self.state = State::Finished(None);
+                Step::Done(Err(self.error(ErrorKind::Transport(lost))))
+            }
+            State::Finished(result) => {
+                self.state = State::Finished(None);
+                Step::Done(result.unwrap_or_else(|| {
+                    Err(self.error(ErrorKind::InvalidInput(crate::InvalidInput::new(
+                        "exchange",
+                        "the call is already over",
+                    ))))
+                }))
+            }
+        }
+    }
+
+    /// Gives the transport's outcome of the last [`Step::Send`].
+    pub fn handle(&mut self, outcome: Result<HttpResponse, TransportError>) {
+        if !matches!(self.state, State::InFlight) {
+            return;
+        }
+        let kind = match outcome {
+            Ok(response) => match self.read(&response) {
+                Ok(output) => {
+                    self.state = State::Finished(Some(Ok(output)));
+                    return;
+                }
+                Err(kind) => kind,
+            },
+            Err(error) => ErrorKind::Transport(error),
+        };
+        if self.attempts < self.config.retry().max_attempts && self.may_retry(&kind) {
+            let delay = self.config.retry().backoff(self.attempts + 1);
+            self.state = if delay.is_zero() {
+                State::Ready
+            } else {
+                State::Backoff(delay)
+            };
+        } else {
+            self.state = State::Finished(Some(Err(self.error(kind))));
+        }
+    }
+
+    fn may_retry(&self, kind: &ErrorKind) -> bool {
+        if O::MOVES_MONEY {
+            return matches!(kind, ErrorKind::Transport(e) if e.send_state() == SendState::NotSent);
+        }
+        match kind {
+            ErrorKind::Transport(_) | ErrorKind::Malformed(_) => true,
+            ErrorKind::HttpStatus(status) => *status >= 500 || *status == 408 || *status == 429,
+            _ => false,
+        }
+    }
+
+    fn error(&self, kind: ErrorKind) -> Error {
+        Error::new(kind, O::NAME).with_context(self.op.order_id(), O::MOVES_MONEY, self.attempts)
+    }
+
+    fn read(&self, response: &HttpResponse) -> Result<O::Output, ErrorKind> {
+        read_reply(self.config, &self.op, response)
+    }
+}
+
+/// Reads an HTTP response of an operation: parse, verify with the operation's script name and
+/// secret, map `pg_status = error`, then the operation's own reading.
+///
+/// This is what [`Exchange`] does with each response; it is public for drivers that send the
+/// request themselves.
+pub fn read_reply<O: Operation>(
+    config: &Config,
+    op: &O,
+    response: &HttpResponse,
+) -> Result<O::Output, ErrorKind> {
+    let status = response.status();
+    let malformed = |reason: &'static str| {
+        if response.is_success() {
+            ErrorKind::Malformed(MalformedResponse::new(reason, status))
+        } else {
+            ErrorKind::HttpStatus(status)
+        }
+    };
+    let document = match freedompay_xml::parse(response.body()) {
+        Ok(document) => document,
+        Err(_) if response.body().is_empty() => return Err(malformed("the body is empty")),
+        Err(_) => {
+            return Err(malformed(
+                "the body is not a well-formed XML reply (truncated, or not XML)",
+            ));
+        }
+    };
+    if document.root_name().eq_ignore_ascii_case("html") {
+        return Err(malformed(
+            "the body is an HTML page, not a FreedomPay reply",
+        ));
+    }
+    let script = script_of(O::PATH).map_err(ErrorKind::InvalidInput)?;
+    let verified = match verify_response(document, &script, config.secret(op.secret(config))) {
+        Ok(verified) => verified,
+        Err(ResponseError::Unsigned(reply)) => {
+            if reply.status().is_none() && reply.error_code().is_none() {
+                return Err(malformed("the reply is neither signed nor an error reply"));
+            }
+            let code = reply
+                .error_code()
+                .and_then(|c| c.trim().parse::<u32>().ok())
+                .map(ErrorCode::from_code);
+            return Err(ErrorKind::Unsigned(UnsignedError::new(
+                code,
+                reply.error_description().map(str::to_owned),
+                status,
+            )));
+        }
+        Err(ResponseError::Mismatch) => {
+            return Err(ErrorKind::SignatureInvalid {
+                http_status: status,
+            });
+        }
+        Err(_) => {
+            return Err(ErrorKind::Malformed(MalformedResponse::new(
+                "the reply cannot be canonicalised for its signature",
+                status,
+            )));
+        }
+    };
+    let reply = Response::new(verified.fields());
+    if !O::ERROR_STATUS_IS_OUTPUT && reply.text("pg_status").map(str::trim) == Some("error") {
+        let code = reply
+            .text("pg_error_code")
+            .and_then(|c| c.trim().parse::<u32>().ok())
+            .map(ErrorCode::from_code);
+        return Err(ErrorKind::Gateway(GatewayError::new(
+            code,
+            reply.text("pg_error_description").map(str::to_owned),
+        )));
+    }
+    op.read(&reply)
+        .map_err(|e| ErrorKind::Malformed(MalformedResponse::new(e.to_string(), status)))
+}

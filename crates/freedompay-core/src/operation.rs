@@ -1,0 +1,134 @@
+//! What an operation is: its endpoint, its secret, its fields, and how to read its reply.
+
+use freedompay_sign::{Fields, SALT_FIELD, SIG_FIELD, Salt, ScriptName, sign};
+use freedompay_transport::{HttpRequest, Method};
+
+use crate::wire::{ReadError, Response};
+use crate::{Config, Error, ErrorKind, InvalidInput, SecretKind, form};
+
+/// One call of the FreedomPay API, as a value: it knows its path, which secret signs it,
+/// whether it moves money, its fields, and how to read the verified reply into its output.
+///
+/// Every operation of the SDK implements it (`PayoutToCard`, `PaymentStatus`, ...); implement
+/// it yourself for an endpoint the SDK does not cover, and every client can call it.
+///
+/// ```
+/// use freedompay_core::{Config, InvalidInput, Operation, ReadError, Response, SecretKind};
+/// use freedompay_sign::Fields;
+///
+/// /// `POST /api/balance_status`, written by hand.
+/// struct MyBalance;
+///
+/// impl Operation for MyBalance {
+///     type Output = String;
+///     const NAME: &'static str = "my_balance";
+///     const PATH: &'static str = "/api/balance_status";
+///     const MOVES_MONEY: bool = false;
+///     fn secret(&self, _config: &Config) -> SecretKind {
+///         SecretKind::Payout
+///     }
+///     fn write_fields(&self, _fields: &mut Fields) -> Result<(), InvalidInput> {
+///         Ok(())
+///     }
+///     fn read(&self, reply: &Response<'_>) -> Result<String, ReadError> {
+///         Ok(reply.required("pg_balance")?.to_owned())
+///     }
+/// }
+/// ```
+pub trait Operation {
+    /// What a successful call returns.
+    type Output;
+
+    /// The operation's name in errors and traces (`payout_to_card`).
+    const NAME: &'static str;
+
+    /// The path below the base URL (`/g2g/p2p2nonreg`). `{merchant_id}` is replaced by the
+    /// merchant id. Its last segment is the script name the request and reply are signed with.
+    const PATH: &'static str;
+
+    /// Whether the call moves money (payment init, payout, refund, clearing, recurring
+    /// charge). Such a call is never resent after a failure that may have reached the gateway.
+    const MOVES_MONEY: bool;
+
+    /// Whether a signed reply with `pg_status` = `error` is this operation's output rather than
+    /// a [`GatewayError`](crate::GatewayError) (the cash-by-code status, for one, reports a
+    /// failed withdrawal that way). Default: no.
+    const ERROR_STATUS_IS_OUTPUT: bool = false;
+
+    /// The secret that signs the request and verifies the reply (PROTOCOL.md §2.6).
+    fn secret(&self, config: &Config) -> SecretKind;
+
+    /// The order id, for errors and traces (and for reconciling an unknown outcome).
+    fn order_id(&self) -> Option<&str> {
+        None
+    }
+
+    /// Writes the operation's own fields; `pg_merchant_id`, `pg_salt` and `pg_sig` are added
+    /// around them.
+    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput>;
+
+    /// Reads the verified reply.
+    fn read(&self, reply: &Response<'_>) -> Result<Self::Output, ReadError>;
+}
+
+/// The script name of a path: its last segment.
+pub(crate) fn script_of(path: &str) -> Result<ScriptName, InvalidInput> {
+    ScriptName::from_url(path)
+        .map_err(|_| InvalidInput::new("path", "the operation's path must end in a script name"))
+}
+
+/// Builds the signed fields of an operation: `pg_merchant_id`, the operation's fields,
+/// `pg_salt`, `pg_sig`.
+///
+/// ```
+/// use freedompay_core::{Config, operation_fields, payout::Balance};
+/// use freedompay_sign::Salt;
+///
+/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").build()?;
+/// let fields = operation_fields(&config, &Balance::new(), &Salt::new("abc")?)?;
+/// assert_eq!(fields.text("pg_merchant_id"), Some("123456"));
+/// assert_eq!(fields.text("pg_salt"), Some("abc"));
+/// assert_eq!(fields.text("pg_sig").map(str::len), Some(32));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn operation_fields<O: Operation>(
+    config: &Config,
+    op: &O,
+    salt: &Salt,
+) -> Result<Fields, Error> {
+    let fail = |e: InvalidInput| {
+        Error::new(ErrorKind::InvalidInput(e), O::NAME).with_context(
+            op.order_id(),
+            O::MOVES_MONEY,
+            0,
+        )
+    };
+    let script = script_of(O::PATH).map_err(fail)?;
+    let mut fields = Fields::with_capacity(12);
+    fields.push("pg_merchant_id", config.merchant_id());
+    op.write_fields(&mut fields).map_err(fail)?;
+    fields.push(SALT_FIELD, salt.as_str());
+    let signature = sign(&script, &fields, config.secret(op.secret(config))).map_err(|e| {
+        fail(InvalidInput::new(
+            "fields",
+            format!("cannot be signed: {e}"),
+        ))
+    })?;
+    fields.push(SIG_FIELD, signature.as_str());
+    Ok(fields)
+}
+
+/// Builds the complete signed HTTP request of an operation, with the salt given: what
+/// [`Exchange`](crate::Exchange) sends, and what the wire snapshot tests compare.
+pub fn prepare<O: Operation>(config: &Config, op: &O, salt: &Salt) -> Result<HttpRequest, Error> {
+    let fields = operation_fields(config, op, salt)?;
+    Ok(HttpRequest::new(Method::Post, config.url(O::PATH))
+        .with_header("Content-Type", "application/x-www-form-urlencoded")
+        .with_header("Accept", "application/xml, text/xml")
+        .with_header(
+            "User-Agent",
+            concat!("freedompay-rs/", env!("CARGO_PKG_VERSION")),
+        )
+        .with_body(form::encode(&fields).into_bytes())
+        .with_timeout(config.timeout()))
+}

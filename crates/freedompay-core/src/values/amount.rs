@@ -1,0 +1,150 @@
+//! Money amounts: decimal, two fraction digits at most, never a float.
+
+use core::fmt;
+use core::str::FromStr;
+
+use crate::InvalidInput;
+
+/// An amount of money in the payment's currency, held as an integer number of hundredths.
+///
+/// Amounts you send are positive, with at most two fraction digits, between 0.01 and
+/// 99 999 999 (PROTOCOL.md §1.1); [`Amount::parse`] and [`Amount::from_minor`] check that.
+/// Amounts the gateway sends are read leniently by [`Amount::from_gateway`]: refunds come
+/// negative (`-10`), balances may be zero.
+///
+/// On the wire an amount is written with two fraction digits unless it is whole
+/// (`25`, `10.50`), the same string in the body and in the signature.
+///
+/// ```
+/// use freedompay_core::Amount;
+///
+/// let amount: Amount = "1500.5".parse()?;
+/// assert_eq!(amount.minor_units(), 150_050);
+/// assert_eq!(amount.to_string(), "1500.50");
+/// assert_eq!(Amount::parse("25")?.to_string(), "25");
+/// assert!(Amount::parse("0").is_err());
+/// assert!(Amount::parse("10.005").is_err());
+/// assert!(Amount::parse("100000000").is_err());
+/// # Ok::<(), freedompay_core::InvalidInput>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount {
+    minor: i64,
+}
+
+impl Amount {
+    /// The smallest amount the gateway accepts: 0.01.
+    pub const MIN: Amount = Amount { minor: 1 };
+    /// The largest amount the gateway accepts: 99 999 999.
+    pub const MAX: Amount = Amount {
+        minor: 9_999_999_900,
+    };
+
+    /// Parses an amount to send: digits, optionally `.` and one or two digits; positive and
+    /// within [`Amount::MIN`]..=[`Amount::MAX`].
+    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
+        Self::parse_for("pg_amount", text)
+    }
+
+    /// As [`Amount::parse`], naming `field` in the error.
+    pub(crate) fn parse_for(field: &'static str, text: &str) -> Result<Self, InvalidInput> {
+        let minor = parse_decimal(text, false).ok_or_else(|| {
+            InvalidInput::new(
+                field,
+                "must be a decimal number like 1500 or 1500.50, at most two fraction digits",
+            )
+        })?;
+        Self::from_minor_for(field, minor)
+    }
+
+    /// An amount to send from a number of hundredths (tiyn, tiyin, cents): `150050` is 1500.50.
+    pub fn from_minor(minor: i64) -> Result<Self, InvalidInput> {
+        Self::from_minor_for("pg_amount", minor)
+    }
+
+    pub(crate) fn from_minor_for(field: &'static str, minor: i64) -> Result<Self, InvalidInput> {
+        if minor < Self::MIN.minor {
+            return Err(InvalidInput::new(field, "must be at least 0.01"));
+        }
+        if minor > Self::MAX.minor {
+            return Err(InvalidInput::new(field, "must be at most 99999999"));
+        }
+        Ok(Self { minor })
+    }
+
+    /// A whole amount to send: `Amount::whole(25)` is 25.
+    pub fn whole(units: u32) -> Result<Self, InvalidInput> {
+        Self::from_minor(i64::from(units) * 100)
+    }
+
+    /// Reads an amount written by the gateway: an optional `-`, digits, optionally `.` and
+    /// one or two digits (`-10`, `0.00`, `1500.5`). No range check. `None` when it is not
+    /// such a number.
+    pub fn from_gateway(text: &str) -> Option<Self> {
+        parse_decimal(text, true).map(|minor| Self { minor })
+    }
+
+    /// The amount in hundredths.
+    pub fn minor_units(self) -> i64 {
+        self.minor
+    }
+
+    /// Whether the amount is below zero (only in amounts read from the gateway: refunds).
+    pub fn is_negative(self) -> bool {
+        self.minor < 0
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        let (units, hundredths) = (abs / 100, abs % 100);
+        if hundredths == 0 {
+            write!(f, "{sign}{units}")
+        } else {
+            write!(f, "{sign}{units}.{hundredths:02}")
+        }
+    }
+}
+
+impl FromStr for Amount {
+    type Err = InvalidInput;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// `[-]digits[.d[d]]` to hundredths, with no overflow. Leading zeros are accepted; nothing
+/// else (no `+`, no exponent, no spaces, no separators).
+fn parse_decimal(text: &str, allow_negative: bool) -> Option<i64> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) if allow_negative => (true, rest),
+        Some(_) => return None,
+        None => (false, text),
+    };
+    let (units, fraction) = match rest.split_once('.') {
+        Some((u, f)) => (u, Some(f)),
+        None => (rest, None),
+    };
+    if units.is_empty() || units.len() > 15 || !units.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut minor: i64 = units.parse::<i64>().ok()?.checked_mul(100)?;
+    if let Some(fraction) = fraction {
+        if fraction.is_empty()
+            || fraction.len() > 2
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let value: i64 = fraction.parse().ok()?;
+        minor += if fraction.len() == 1 {
+            value * 10
+        } else {
+            value
+        };
+    }
+    Some(if negative { -minor } else { minor })
+}
