@@ -221,6 +221,11 @@ pub fn read_reply<O: Operation>(
     let document = match freedompay_xml::parse(response.body()) {
         Ok(document) => document,
         Err(_) if response.body().is_empty() => return Err(malformed("the body is empty")),
+        Err(_) if looks_like_html(response.body()) => {
+            return Err(malformed(
+                "the body is an HTML page, not a FreedomPay reply",
+            ));
+        }
         Err(_) => {
             return Err(malformed(
                 "the body is not a well-formed XML reply (truncated, or not XML)",
@@ -274,4 +279,18 @@ pub fn read_reply<O: Operation>(
     }
     op.read(&reply)
         .map_err(|e| ErrorKind::Malformed(MalformedResponse::new(e.to_string(), status)))
+}
+
+/// `<!DOCTYPE html` or `<html` at the start, in any case: a proxy's or a web server's page.
+fn looks_like_html(body: &[u8]) -> bool {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let head: Vec<u8> = body[start..]
+        .iter()
+        .take(14)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    head.starts_with(b"<!doctype html") || head.starts_with(b"<html")
 }
