@@ -78,7 +78,7 @@ pub struct Exchange<'c, O: Operation> {
 
 impl<'c, O: Operation> Exchange<'c, O> {
     /// Prepares the call with this salt (a fresh random one per call, from
-    /// [`OsSaltSource`](freedompay_sign::OsSaltSource) in the clients). Invalid input ends
+    /// `freedompay_sign::OsSaltSource` in the clients). Invalid input ends
     /// the exchange at once: the first [`Exchange::next`] is `Done(Err(..))`.
     pub fn new(config: &'c Config, op: O, salt: Salt) -> Self {
         match prepare(config, &op, &salt) {

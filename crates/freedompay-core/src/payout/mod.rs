@@ -1,16 +1,156 @@
 //! Payouts (PROTOCOL.md §1.6): money from the merchant's balance to a card, an IBAN, a
-//! phone or cash at an ATM, with their statuses and the balance.
+//! phone or cash at an ATM, with their statuses, the balance and the notification.
 //!
 //! Payouts are signed with the **payout secret** (`Config::builder().payout_secret_key(..)`),
-//! except card tokenization for payouts (see [`AddPayoutCard`]). A payout is never resent
-//! after a failure that may have reached the gateway: the error says the outcome is unknown
-//! and carries the order id; reconcile with [`PayoutStatusByOrder`].
+//! except card tokenization for payouts (see [`AddPayoutCard`]) and the deprecated
+//! `get_status2.php` (see [`PayoutStatusByOrderLegacy`]). A payout is never resent after a
+//! failure that may have reached the gateway: the error says the outcome is unknown and
+//! carries the order id; reconcile with [`PayoutStatusByOrder`].
+//!
+//! | Operation | Endpoint | Moves money |
+//! |---|---|---|
+//! | [`PayoutPage`] | `/api/reg2nonreg` (the recipient types their card) | yes |
+//! | [`PayoutToSavedCard`] | `/api/reg2reg` (a card saved with [`AddPayoutCard`]) | yes |
+//! | [`PayoutToCard`] | `/g2g/p2p2nonreg` (a card number you hold) | yes |
+//! | [`PayoutToIban`] | `/api/to_iban` (a bank account) | yes |
+//! | [`Balance`] | `/api/balance_status` | no |
+//! | [`PayoutStatus`] | `/api/payment_status` (by payment id) | no |
+//! | [`PayoutStatusByOrder`] | `/api/payment_status2` (by order id) | no |
+//! | [`PayoutStatusByOrderLegacy`] | `/get_status2.php` (deprecated) | no |
+//! | [`CashByCodeCheck`], [`CashByCodeExec`] | `/api/cbc/check`, `/api/cbc/exec` | yes |
+//! | [`CashByCodeStatus`] | `/api/cbc/status` (at most once per 3 hours) | no |
+//! | [`MobilePayoutInit`], [`MobilePayout`] | `/init_payout.php`, `/mfs/payout` | yes |
+//! | [`AddPayoutCard`] | `/v1/merchant/{id}/cardstoragepayout/add` | no |
+//!
+//! FreedomPay reports a payout's outcome to its `pg_post_link`: read it with
+//! [`PayoutNotification::verify`] and answer with [`PayoutNotification::reply`]. A card saved
+//! for payouts is reported to its `pg_post_link` too: [`PayoutCardAdded::verify`].
 
+use crate::{Error, ErrorCode, PaymentId, ReadError, Response};
+
+/// Declares a `pg_*` value enum with an `Unknown(String)` fallback, its wire text both ways
+/// and [`FromWire`](crate::FromWire).
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $wire:literal,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+            /// A value this version of the SDK does not know, as received.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value of a wire text; a text this SDK does not know is kept as `Unknown`.
+            pub fn from_wire_str(text: &str) -> Self {
+                match text {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+
+            /// The wire text.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(text) => text,
+                }
+            }
+        }
+
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::FromWire for $name {
+            fn from_wire(text: &str) -> Option<Self> {
+                Some(Self::from_wire_str(text.trim()))
+            }
+        }
+    };
+}
+
+mod add_card;
 mod balance;
+mod bank;
 mod card;
+mod cash_check;
+mod cash_exec;
+mod cash_status;
+mod iban;
+mod mobile_init;
+mod mobile_payout;
+mod notification;
+mod page;
+mod saved_card;
+mod status;
+mod status_by_order;
+mod status_legacy;
+mod text;
 
+pub use add_card::{AddPayoutCard, AddPayoutCardResult, PayoutCardAdded};
 pub use balance::{Balance, BalanceInfo};
+pub use bank::{BankRecipient, Bik, Iban, Iin, Kbe, Knp};
 pub use card::{PayoutToCard, PayoutToCardResult};
+pub use cash_check::{CashByCodeCheck, CashByCodeCreated};
+pub use cash_exec::{CashByCodeExec, CashByCodeExecuted};
+pub use cash_status::{CashByCodeState, CashByCodeStatus, CashOutcome};
+pub use iban::{PayoutToIban, PayoutToIbanResult};
+pub use mobile_init::{MobilePayoutInit, MobilePayoutInitResult};
+pub use mobile_payout::{MobileOperator, MobilePayout, MobilePayoutResult};
+pub use notification::{NotificationError, NotificationStatus, PayoutNotification};
+pub use page::{PayoutPage, PayoutPageResult};
+pub use saved_card::{PayoutCard, PayoutToSavedCard, PayoutToSavedCardResult};
+pub use status::{PayoutStatus, PayoutStatusInfo};
+pub use status_by_order::{PayoutState, PayoutStatusByOrder, PayoutStatusByOrderInfo};
+pub use status_legacy::{PayoutStatusByOrderLegacy, PayoutTransaction, TransactionStatus};
+
+/// Whether a failed status query means "no such payout": FreedomPay answers an unknown order
+/// or payment either with `pg_payment_id` = 0 (read as `None` by [`PayoutStatusByOrder`] and
+/// [`PayoutStatusByOrderLegacy`]) or with an error reply, signed or not, coded 340
+/// ("Transaction not found", seed 002) or 11068 (reported by an integration).
+///
+/// ```
+/// use freedompay_core::{Config, Exchange, Step, payout::{self, PayoutStatusByOrderLegacy}};
+/// use freedompay_core::{OrderId, transport::HttpResponse};
+/// use freedompay_sign::Salt;
+///
+/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").build()?;
+/// let query = PayoutStatusByOrderLegacy::new(OrderId::new("00102")?);
+/// let mut exchange = Exchange::new(&config, query, Salt::new("s4lt")?);
+/// let Step::Send(_request) = exchange.next() else { unreachable!() };
+/// // The gateway's unsigned "not found" reply (seed 002).
+/// exchange.handle(Ok(HttpResponse::new(200, b"<response><pg_status>error</pg_status>\
+///     <pg_error_code>340</pg_error_code><pg_error_description>Transaction not found\
+///     </pg_error_description></response>".to_vec())));
+/// let Step::Done(Err(error)) = exchange.next() else { unreachable!() };
+/// assert!(payout::is_not_found(&error));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn is_not_found(error: &Error) -> bool {
+    matches!(
+        error.error_code(),
+        Some(ErrorCode::TransactionNotFound | ErrorCode::NotFound)
+    )
+}
+
+/// `pg_payment_id` of a status reply: `None` when it is `0` (the gateway's "not found"), an
+/// error when it is missing or unreadable.
+fn found_payment_id(reply: &Response<'_>) -> Result<Option<PaymentId>, ReadError> {
+    const FIELD: &str = "pg_payment_id";
+    match reply.text(FIELD).map(str::trim) {
+        Some("0") => Ok(None),
+        _ => reply.require(FIELD).map(Some),
+    }
+}
 
 /// Calls the macro `$m` with every payout operation, as `method_name => Type` pairs: the one
 /// list the client crates generate their methods from, so that both flavours offer the same
@@ -21,7 +161,57 @@ macro_rules! for_each_payout_operation {
     ($m:ident) => {
         $m! {
             balance => $crate::payout::Balance,
+            payout_page => $crate::payout::PayoutPage,
+            payout_to_saved_card => $crate::payout::PayoutToSavedCard,
             payout_to_card => $crate::payout::PayoutToCard,
+            payout_to_iban => $crate::payout::PayoutToIban,
+            payout_status => $crate::payout::PayoutStatus,
+            payout_status_by_order => $crate::payout::PayoutStatusByOrder,
+            payout_status_by_order_legacy => $crate::payout::PayoutStatusByOrderLegacy,
+            cash_by_code_check => $crate::payout::CashByCodeCheck,
+            cash_by_code_exec => $crate::payout::CashByCodeExec,
+            cash_by_code_status => $crate::payout::CashByCodeStatus,
+            mobile_payout_init => $crate::payout::MobilePayoutInit,
+            mobile_payout => $crate::payout::MobilePayout,
+            add_payout_card => $crate::payout::AddPayoutCard,
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ErrorKind, GatewayError};
+
+    #[test]
+    fn not_found_codes_are_recognised() {
+        let not_found = Error::new(
+            ErrorKind::Gateway(GatewayError::new(
+                Some(ErrorCode::TransactionNotFound),
+                None,
+            )),
+            "payout_status",
+        );
+        assert!(is_not_found(&not_found));
+        let other = Error::new(
+            ErrorKind::Gateway(GatewayError::new(Some(ErrorCode::EmptyMerchant), None)),
+            "payout_status",
+        );
+        assert!(!is_not_found(&other));
+    }
+
+    /// Every operation of the module is in the list the clients are generated from.
+    #[test]
+    fn the_operation_list_names_every_operation() {
+        macro_rules! names {
+            ($($method:ident => $ty:ty,)*) => {
+                vec![$((stringify!($method), <$ty as crate::Operation>::NAME),)*]
+            };
+        }
+        let names = for_each_payout_operation!(names);
+        assert_eq!(names.len(), 14);
+        for (method, name) in names {
+            assert_eq!(method, name, "the method name is the operation's NAME");
+        }
+    }
 }

@@ -1,0 +1,152 @@
+//! `POST /api/cbc/check`: creates a cash-by-code payout (cash from an ATM).
+
+use freedompay_sign::Fields;
+
+use crate::{
+    Amount, Config, InvalidInput, Operation, OrderId, PaymentId, Phone, ReadError, Response,
+    SecretKind, Status, Url,
+};
+
+/// Creates a cash-by-code payout (`/api/cbc/check`, payout secret; seed 002): the first of
+/// three steps of paying out cash at an ATM.
+///
+/// 1. [`CashByCodeCheck`] creates the payout for a phone number and an amount.
+/// 2. [`CashByCodeExec`](super::CashByCodeExec) executes it: FreedomPay sends the recipient
+///    two SMS with the codes to type at the ATM, with the amount.
+/// 3. [`CashByCodeStatus`](super::CashByCodeStatus) tells whether the cash was withdrawn; the
+///    recipient has 24 hours, after which the amount returns to the merchant's balance. Ask
+///    **at most once every 3 hours**.
+///
+/// The documentation says the method "does not contain any callbacks", yet the request takes
+/// a `pg_post_link`: should FreedomPay call it, read the call with
+/// [`PayoutNotification`](super::PayoutNotification) (or
+/// [`VerifiedCallback`](crate::callback::VerifiedCallback) with the payout secret), and do
+/// not rely on it. Never resent after a failure that may have reached the gateway.
+///
+/// (Seed 002's sample signature leaves `pg_post_link` out; it is sent, so it is signed:
+/// PROTOCOL.md §6.)
+///
+/// ```
+/// use freedompay_core::{Amount, OrderId, Phone, Url, payout::CashByCodeCheck};
+///
+/// let check = CashByCodeCheck::new(
+///     Phone::new("+7 707 317 52 00")?,
+///     Amount::parse("2000")?,
+///     OrderId::new("cash-00102")?,
+///     Url::new("https://shop.kz/freedompay/payout-notify")?,
+/// );
+/// # let _ = check;
+/// # Ok::<(), freedompay_core::InvalidInput>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CashByCodeCheck {
+    phone: Phone,
+    amount: Amount,
+    order_id: OrderId,
+    post_link: Url,
+}
+
+impl CashByCodeCheck {
+    /// A cash payout of `amount` to the holder of `phone`.
+    pub fn new(phone: Phone, amount: Amount, order_id: OrderId, post_link: Url) -> Self {
+        Self {
+            phone,
+            amount,
+            order_id,
+            post_link,
+        }
+    }
+}
+
+/// A cash-by-code payout, created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CashByCodeCreated {
+    /// `pg_payment_id`: execute it with [`CashByCodeExec`](super::CashByCodeExec).
+    pub payment_id: PaymentId,
+    /// `pg_status`: `ok`.
+    pub status: Status,
+    /// `pg_order_id`, as echoed.
+    pub order_id: Option<String>,
+    /// `pg_merchant_id`, as echoed.
+    pub merchant_id: Option<String>,
+}
+
+impl Operation for CashByCodeCheck {
+    type Output = CashByCodeCreated;
+    const NAME: &'static str = "cash_by_code_check";
+    const PATH: &'static str = "/api/cbc/check";
+    const MOVES_MONEY: bool = true;
+
+    fn secret(&self, _config: &Config) -> SecretKind {
+        SecretKind::Payout
+    }
+
+    fn order_id(&self) -> Option<&str> {
+        Some(self.order_id.as_str())
+    }
+
+    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
+        fields.push("pg_phone", self.phone.as_str());
+        fields.push("pg_amount", self.amount.to_string());
+        fields.push("pg_order_id", self.order_id.as_str());
+        fields.push("pg_post_link", self.post_link.as_str());
+        Ok(())
+    }
+
+    fn read(&self, reply: &Response<'_>) -> Result<CashByCodeCreated, ReadError> {
+        Ok(CashByCodeCreated {
+            payment_id: reply.require("pg_payment_id")?,
+            status: reply.require("pg_status")?,
+            order_id: reply.get("pg_order_id")?,
+            merchant_id: reply.get("pg_merchant_id")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{assert_signed_with, reply, wire};
+    use crate::{ErrorCode, ErrorKind};
+
+    /// Seed 002's request.
+    fn check() -> CashByCodeCheck {
+        CashByCodeCheck::new(
+            Phone::new("7073175200").unwrap(),
+            Amount::parse("2000").unwrap(),
+            OrderId::new("00102").unwrap(),
+            Url::new("http://site.kz/post").unwrap(),
+        )
+    }
+
+    #[test]
+    fn wire_request() {
+        insta::assert_snapshot!(wire(&check()));
+    }
+
+    #[test]
+    fn signed_with_the_payout_secret() {
+        assert_signed_with(&check(), SecretKind::Payout);
+    }
+
+    #[test]
+    fn reads_the_seed_reply() {
+        let created = reply(&check(), "payout/cbc_check.xml").expect("reads");
+        assert_eq!(created.payment_id.get(), 765_432);
+        assert_eq!(created.status, Status::Ok);
+        assert_eq!(created.order_id.as_deref(), Some("1234"));
+        assert_eq!(created.merchant_id.as_deref(), Some("500001"));
+    }
+
+    #[test]
+    fn the_seed_error_reply_is_a_gateway_error() {
+        match reply(&check(), "payout/cbc_check_error.xml").unwrap_err() {
+            ErrorKind::Gateway(e) => {
+                assert_eq!(e.code(), Some(ErrorCode::EmptyMerchant));
+                assert_eq!(e.description(), Some("Empty merchant"));
+            }
+            other => panic!("expected a gateway error, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! The payout notification: FreedomPay's call to a payout's `pg_post_link`, and the answer.
+
+use core::fmt;
+
+use freedompay_sign::SignError;
+
+use crate::callback::{CallbackError, CallbackReply, ReplyBody, VerifiedCallback};
+use crate::{Amount, Config, ErrorCode, PaymentId, ReadError, Response, SecretKind};
+
+/// The body FreedomPay documents as the answer to a payout notification (seeds 002, 003):
+/// an XML declaration and a lone `pg_status` element, unsigned.
+const DOCUMENTED_REPLY: &str =
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?><pg_status>ok</pg_status>";
+const XML: &str = "application/xml; charset=utf-8";
+
+/// The documented answer: always the same bytes.
+pub(super) fn documented_reply() -> ReplyBody {
+    ReplyBody::new(DOCUMENTED_REPLY.to_owned(), XML)
+}
+
+/// A signed `<response>` with `pg_status` = `ok`, the incoming salt echoed, so that a
+/// replayed callback gets the same bytes.
+pub(super) fn signed_reply(
+    callback: &VerifiedCallback,
+    config: &Config,
+    secret: SecretKind,
+) -> Result<ReplyBody, SignError> {
+    CallbackReply::ok().sign(callback, config.secret(secret))
+}
+
+/// Why a callback was not read as a typed notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotificationError {
+    /// The callback did not verify (or could not be decoded): nothing in it is trusted.
+    /// Answer with an HTTP error status.
+    Callback(CallbackError),
+    /// The callback verified, but a field the notification needs is missing or unreadable.
+    /// It is genuine: keep [`NotificationError::field`] in your logs and look into it; the
+    /// raw fields are in the [`VerifiedCallback`], if you verify with it directly.
+    Field(ReadError),
+}
+
+impl NotificationError {
+    /// The name of the missing or unreadable field, for [`NotificationError::Field`].
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            NotificationError::Field(e) => Some(e.field()),
+            NotificationError::Callback(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for NotificationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotificationError::Callback(e) => e.fmt(f),
+            NotificationError::Field(e) if e.is_missing() => {
+                write!(f, "the verified notification has no {}", e.field())
+            }
+            NotificationError::Field(e) => write!(
+                f,
+                "the verified notification's {} is not of the expected form",
+                e.field()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NotificationError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            NotificationError::Callback(e) => Some(e),
+            NotificationError::Field(e) => Some(e),
+        }
+    }
+}
+
+impl From<CallbackError> for NotificationError {
+    fn from(e: CallbackError) -> Self {
+        NotificationError::Callback(e)
+    }
+}
+
+impl From<ReadError> for NotificationError {
+    fn from(e: ReadError) -> Self {
+        NotificationError::Field(e)
+    }
+}
+
+wire_enum! {
+    /// `pg_status` of a payout notification (seed 003).
+    NotificationStatus {
+        /// `ok`: paid out.
+        Ok = "ok",
+        /// `error`: the payout failed; see the error code.
+        Error = "error",
+    }
+}
+
+/// FreedomPay's notification of a payout's outcome, sent to the payout's `pg_post_link`
+/// (seed 003): [`PayoutPage`](super::PayoutPage), [`PayoutToSavedCard`](super::PayoutToSavedCard),
+/// [`PayoutToCard`](super::PayoutToCard), [`PayoutToIban`](super::PayoutToIban) (and
+/// [`CashByCodeCheck`](super::CashByCodeCheck), should one arrive: the documentation says
+/// cash by code sends none).
+///
+/// It is verified with the **payout secret** and the script name of your `pg_post_link` (its
+/// last path segment), as a POST form, a `pg_xml` form field or a GET query. Answer HTTP 200
+/// with [`PayoutNotification::reply`] (the documented body) or
+/// [`PayoutNotification::signed_reply`] (a signed `<response>`, as the old PayBox SDK
+/// answered); both give the same bytes when the same notification is replayed. The post link
+/// must be reachable without authentication.
+///
+/// ```
+/// use freedompay_core::{Config, payout::{NotificationStatus, PayoutNotification}};
+/// use freedompay_core::callback::testing::signed_form;
+/// use freedompay_sign::SecretKey;
+///
+/// let config = Config::builder().merchant_id("123456").secret_key("pay").payout_secret_key("PAYOUT").build()?;
+/// let url = "https://shop.kz/freedompay/payout-notify";
+/// // What FreedomPay posts (built here with the SDK's test helper).
+/// let body = signed_form(url, &[
+///     ("pg_payment_id", "98728768"), ("pg_order_id", "payout-42"), ("pg_status", "ok"),
+///     ("pg_payment_amount", "1500.50"), ("pg_merchant_id", "123456"), ("pg_salt", "s4lt"),
+/// ], &SecretKey::new("PAYOUT")?);
+///
+/// let notification = PayoutNotification::verify(url, "", &body, &config)?;
+/// assert_eq!(notification.status, Some(NotificationStatus::Ok));
+/// assert_eq!(notification.order_id.as_deref(), Some("payout-42"));
+/// let reply = notification.reply();
+/// assert_eq!(reply.body(), r#"<?xml version="1.0" encoding="utf-8"?><pg_status>ok</pg_status>"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PayoutNotification {
+    /// `pg_payment_id`: the payout's id at FreedomPay.
+    pub payment_id: PaymentId,
+    /// `pg_merchant_id`.
+    pub merchant_id: String,
+    /// `pg_order_id`: the payout's order id in your system.
+    pub order_id: Option<String>,
+    /// `pg_status`: `ok` or `error` (the documentation marks it optional; it is called "in
+    /// case of successful payment").
+    pub status: Option<NotificationStatus>,
+    /// `pg_payment_amount`: the amount paid out.
+    pub payment_amount: Option<Amount>,
+    /// `pg_to_pay`: the amount with FreedomPay's commission.
+    pub to_pay: Option<Amount>,
+    /// `pg_balance`: the payout balance after the payout.
+    pub balance: Option<Amount>,
+    /// `pg_card_hash`: the card's masked number.
+    pub card_hash: Option<String>,
+    /// `pg_card_token`: the card's token, when the gateway sends it.
+    pub card_token: Option<String>,
+    /// `pg_card_id`: the card's legacy id, when the gateway sends it (saved-card payouts).
+    pub card_id: Option<String>,
+    /// `pg_payment_date`, as written by the gateway.
+    pub payment_date: Option<String>,
+    /// `pg_error_code`, when it failed.
+    pub error_code: Option<ErrorCode>,
+    /// `pg_error_description`, when it failed.
+    pub error_description: Option<String>,
+    callback: VerifiedCallback,
+}
+
+impl PayoutNotification {
+    /// Verifies a payout notification from what a web framework hands over: the URL
+    /// FreedomPay called (your `pg_post_link`; its last path segment is the script name), the
+    /// raw query string and the raw body; then reads its fields.
+    pub fn verify(
+        url: &str,
+        query: &str,
+        body: &[u8],
+        config: &Config,
+    ) -> Result<Self, NotificationError> {
+        let callback =
+            VerifiedCallback::from_request(url, query, body, config.secret(SecretKind::Payout))?;
+        Self::from_callback(callback)
+    }
+
+    /// Reads a callback you verified yourself (with the payout secret).
+    ///
+    /// `pg_payment_id`, `pg_merchant_id` and a readable `pg_payment_amount` are required;
+    /// the other informational fields are read when present and readable.
+    pub fn from_callback(callback: VerifiedCallback) -> Result<Self, NotificationError> {
+        let r = callback.response();
+        Ok(Self {
+            payment_id: r.require("pg_payment_id")?,
+            merchant_id: r.required("pg_merchant_id")?.to_owned(),
+            order_id: r.get("pg_order_id")?,
+            status: r.get("pg_status")?,
+            payment_amount: r.get("pg_payment_amount")?,
+            to_pay: r.lenient("pg_to_pay"),
+            balance: r.lenient("pg_balance"),
+            card_hash: r.get("pg_card_hash")?,
+            card_token: r.get("pg_card_token")?,
+            card_id: r.get("pg_card_id")?,
+            payment_date: r.get("pg_payment_date")?,
+            error_code: r.lenient::<u32>("pg_error_code").map(ErrorCode::from_code),
+            error_description: r.get("pg_error_description")?,
+            callback,
+        })
+    }
+
+    /// The verified callback: every field, the merchant's own included.
+    pub fn callback(&self) -> &VerifiedCallback {
+        &self.callback
+    }
+
+    /// The fields with typed accessors.
+    pub fn response(&self) -> Response<'_> {
+        self.callback.response()
+    }
+
+    /// The documented answer, with HTTP 200:
+    /// `<?xml version="1.0" encoding="utf-8"?><pg_status>ok</pg_status>`, unsigned.
+    pub fn reply(&self) -> ReplyBody {
+        documented_reply()
+    }
+
+    /// A signed answer instead, as the old PayBox SDK sent: a `<response>` with
+    /// `pg_status` = `ok` and the incoming `pg_salt`, signed with your post link's script name
+    /// and the payout secret.
+    pub fn signed_reply(&self, config: &Config) -> Result<ReplyBody, SignError> {
+        signed_reply(&self.callback, config, SecretKind::Payout)
+    }
+}
+
+/// Test support for the callbacks of this module: what FreedomPay would send.
+#[cfg(test)]
+pub(super) mod test_support {
+    use freedompay_sign::{Fields, SIG_FIELD, ScriptName, sign};
+
+    use crate::SecretKind;
+    use crate::testing::{config, fixture};
+
+    /// The fields of an XML fixture, signed for a callback to `url` with the secret of `kind`.
+    pub(crate) fn signed_fields(name: &str, url: &str, kind: SecretKind) -> Fields {
+        let document = freedompay_xml::parse(fixture(name).as_bytes()).expect("fixture parses");
+        let mut fields = document.into_fields();
+        fields.remove(SIG_FIELD);
+        sign_fields(fields, url, kind)
+    }
+
+    /// `fields` (without `pg_sig`) signed for `url` with the secret of `kind`.
+    pub(crate) fn sign_fields(mut fields: Fields, url: &str, kind: SecretKind) -> Fields {
+        let script = ScriptName::from_url(url).expect("script");
+        let signature = sign(&script, &fields, config().secret(kind)).expect("signs");
+        fields.push(SIG_FIELD, signature.as_str());
+        fields
+    }
+
+    /// The fields as a POST form body.
+    pub(crate) fn form(fields: &Fields) -> Vec<u8> {
+        crate::form::encode(fields).into_bytes()
+    }
+
+    /// The fields as one `pg_xml` form field.
+    pub(crate) fn pg_xml(fields: &Fields) -> Vec<u8> {
+        let xml =
+            freedompay_xml::write_with_root(freedompay_xml::REQUEST_ROOT, fields).expect("writes");
+        let mut wrapper = Fields::new();
+        wrapper.push("pg_xml", xml);
+        form(&wrapper)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use freedompay_sign::{ScriptName, verify};
+
+    use super::test_support::{form, pg_xml, sign_fields, signed_fields};
+    use super::*;
+    use crate::callback::CallbackForm;
+    use crate::testing::config;
+
+    const URL: &str = "https://shop.kz/freedompay/payout-notify";
+    const FIXTURE: &str = "payout/payout_notify.xml";
+
+    fn fields() -> freedompay_sign::Fields {
+        signed_fields(FIXTURE, URL, SecretKind::Payout)
+    }
+
+    fn verify_body(body: &[u8]) -> Result<PayoutNotification, NotificationError> {
+        PayoutNotification::verify(URL, "", body, &config())
+    }
+
+    fn assert_fields(n: &PayoutNotification) {
+        assert_eq!(n.payment_id.get(), 98_728_768);
+        assert_eq!(n.merchant_id, "123456");
+        assert_eq!(n.order_id.as_deref(), Some("payout-42"));
+        assert_eq!(n.status, Some(NotificationStatus::Ok));
+        assert_eq!(n.payment_amount, Amount::from_gateway("1500.50"));
+        assert_eq!(n.to_pay, Amount::from_gateway("1530.50"));
+        assert_eq!(n.balance, Amount::from_gateway("14284689"));
+        assert_eq!(n.card_hash.as_deref(), Some("4405-64XX-XXXX-1234"));
+        assert_eq!(n.payment_date.as_deref(), Some("2026-11-30 15:00:00"));
+        assert_eq!(n.card_token, None);
+        assert_eq!(n.error_code, None);
+    }
+
+    fn mismatch(result: Result<PayoutNotification, NotificationError>) {
+        match result {
+            Err(NotificationError::Callback(CallbackError::Mismatch)) => {}
+            other => panic!("expected a signature mismatch, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_form_notification_verifies_and_reads() {
+        let n = verify_body(&form(&fields())).expect("verifies");
+        assert_fields(&n);
+        assert_eq!(n.callback().form(), CallbackForm::Form);
+    }
+
+    #[test]
+    fn a_pg_xml_notification_verifies_and_reads() {
+        let n = verify_body(&pg_xml(&fields())).expect("verifies");
+        assert_fields(&n);
+        assert_eq!(n.callback().form(), CallbackForm::Xml);
+    }
+
+    #[test]
+    fn a_get_notification_verifies_from_the_query() {
+        let query = String::from_utf8(form(&fields())).unwrap();
+        let n = PayoutNotification::verify(URL, &query, b"", &config()).expect("verifies");
+        assert_fields(&n);
+        assert_eq!(n.callback().form(), CallbackForm::Query);
+    }
+
+    #[test]
+    fn a_failed_payout_notification() {
+        let fields = signed_fields("payout/payout_notify_error.xml", URL, SecretKind::Payout);
+        let n = verify_body(&form(&fields)).expect("verifies");
+        assert_eq!(n.status, Some(NotificationStatus::Error));
+        assert_eq!(n.error_code, Some(ErrorCode::PayoutDeclined8888));
+        assert_eq!(n.error_description.as_deref(), Some("Payout refused"));
+        assert_eq!(n.card_id.as_deref(), Some("1234567"));
+        assert_eq!(
+            n.card_token.as_deref(),
+            Some("c92741d9-ddd7-4bad-abd0-5594a79eea1a")
+        );
+    }
+
+    #[test]
+    fn a_tampered_value_is_refused() {
+        let mut fields = fields();
+        fields.set("pg_payment_amount", "15000.50");
+        mismatch(verify_body(&form(&fields)));
+    }
+
+    #[test]
+    fn a_dropped_field_is_refused() {
+        let mut fields = fields();
+        fields.remove("pg_balance");
+        mismatch(verify_body(&form(&fields)));
+    }
+
+    #[test]
+    fn an_added_field_is_refused() {
+        let mut fields = fields();
+        fields.push("pg_bonus", "1");
+        mismatch(verify_body(&form(&fields)));
+    }
+
+    #[test]
+    fn another_url_is_another_script_name() {
+        mismatch(PayoutNotification::verify(
+            "https://shop.kz/freedompay/result",
+            "",
+            &form(&fields()),
+            &config(),
+        ));
+    }
+
+    #[test]
+    fn the_payment_secret_does_not_verify_a_payout_notification() {
+        let fields = signed_fields(FIXTURE, URL, SecretKind::Payment);
+        mismatch(verify_body(&form(&fields)));
+    }
+
+    #[test]
+    fn an_unsigned_notification_is_refused() {
+        let mut fields = fields();
+        fields.remove("pg_sig");
+        assert!(matches!(
+            verify_body(&form(&fields)),
+            Err(NotificationError::Callback(CallbackError::Unsigned))
+        ));
+    }
+
+    #[test]
+    fn a_verified_notification_without_payment_id_is_a_field_error() {
+        let mut unsigned = fields();
+        unsigned.remove("pg_sig");
+        unsigned.remove("pg_payment_id");
+        let fields = sign_fields(unsigned, URL, SecretKind::Payout);
+        let error = verify_body(&form(&fields)).unwrap_err();
+        assert_eq!(error.field(), Some("pg_payment_id"));
+        assert_eq!(
+            error.to_string(),
+            "the verified notification has no pg_payment_id"
+        );
+    }
+
+    #[test]
+    fn a_verified_notification_with_an_unreadable_amount_is_a_field_error() {
+        let mut unsigned = fields();
+        unsigned.remove("pg_sig");
+        unsigned.set("pg_payment_amount", "1,500.50");
+        let fields = sign_fields(unsigned, URL, SecretKind::Payout);
+        let error = verify_body(&form(&fields)).unwrap_err();
+        assert_eq!(error.field(), Some("pg_payment_amount"));
+    }
+
+    #[test]
+    fn the_documented_reply() {
+        let n = verify_body(&form(&fields())).unwrap();
+        let reply = n.reply();
+        assert_eq!(reply.content_type(), "application/xml; charset=utf-8");
+        insta::assert_snapshot!(reply.body());
+        // The documented shape reads back as a lone pg_status element.
+        let document = freedompay_xml::parse(reply.body().as_bytes()).unwrap();
+        assert_eq!(document.root_name(), "pg_status");
+        assert_eq!(document.root_text(), Some("ok"));
+    }
+
+    #[test]
+    fn the_signed_reply_verifies_and_is_the_same_on_replay() {
+        let body = form(&fields());
+        let first = verify_body(&body).unwrap().signed_reply(&config()).unwrap();
+        let replay = verify_body(&body).unwrap().signed_reply(&config()).unwrap();
+        assert_eq!(first, replay);
+        insta::assert_snapshot!(first.body());
+
+        let document = freedompay_xml::parse(first.body().as_bytes()).unwrap();
+        assert_eq!(document.root_name(), "response");
+        let fields = document.into_fields();
+        assert_eq!(
+            fields.text("pg_salt"),
+            Some("Ab3dE5gH7jK9"),
+            "the incoming salt"
+        );
+        let script = ScriptName::new("payout-notify").unwrap();
+        assert!(verify(&script, &fields, config().secret(SecretKind::Payout)).is_ok());
+        assert!(verify(&script, &fields, config().secret(SecretKind::Payment)).is_err());
+    }
+}

@@ -1,0 +1,194 @@
+//! `POST /api/payment_status2`: a payout's state by its order id.
+
+use freedompay_sign::Fields;
+
+use crate::{
+    Config, InvalidInput, Operation, OrderId, PaymentId, ReadError, Response, SecretKind, Status,
+};
+
+wire_enum! {
+    /// `pg_payment_status` of a payout (`/api/payment_status2`, PROTOCOL.md §1.6).
+    PayoutState {
+        /// `success`: paid out.
+        Success = "success",
+        /// `error`: failed; the money stays on the merchant's balance.
+        Error = "error",
+        /// `process`: being processed; ask again later.
+        Process = "process",
+    }
+}
+
+impl PayoutState {
+    /// Whether the state will not change any more (`success` or `error`). Unknown states
+    /// count as not final, so that a poller keeps asking.
+    pub fn is_final(&self) -> bool {
+        matches!(self, PayoutState::Success | PayoutState::Error)
+    }
+}
+
+/// Asks for the state of a payout by its order id (`/api/payment_status2`, payout secret;
+/// PROTOCOL.md §1.6, D-ps2): the query to reconcile a payout whose outcome is unknown
+/// ([`Error::outcome_unknown`](crate::Error::outcome_unknown)).
+///
+/// The answer is `None` when FreedomPay knows no payout with this order id
+/// (`pg_payment_id` 0): a payout whose request never arrived, which can then be sent again.
+/// An error coded 340 means the same: see [`is_not_found`](super::is_not_found).
+///
+/// ```
+/// use freedompay_core::{OrderId, PaymentId, payout::PayoutStatusByOrder};
+///
+/// let query = PayoutStatusByOrder::new(OrderId::new("payout-42")?).payment_id(PaymentId::new(987654321)?);
+/// # let _ = query;
+/// # Ok::<(), freedompay_core::InvalidInput>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayoutStatusByOrder {
+    order_id: OrderId,
+    payment_id: Option<PaymentId>,
+}
+
+impl PayoutStatusByOrder {
+    /// The query for `order_id`.
+    pub fn new(order_id: OrderId) -> Self {
+        Self {
+            order_id,
+            payment_id: None,
+        }
+    }
+
+    /// `pg_payment_id`: narrows the query to this payout of the order.
+    pub fn payment_id(mut self, payment_id: PaymentId) -> Self {
+        self.payment_id = Some(payment_id);
+        self
+    }
+}
+
+/// A payout's state, found by its order id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PayoutStatusByOrderInfo {
+    /// `pg_payment_id`: the payout's id at FreedomPay.
+    pub payment_id: PaymentId,
+    /// `pg_payment_status`: the payout's state.
+    pub payment_status: PayoutState,
+    /// `pg_status`: the outcome of the query (`ok`).
+    pub status: Status,
+    /// `pg_order_id`, as echoed.
+    pub order_id: Option<String>,
+    /// `pg_merchant_id`, as echoed.
+    pub merchant_id: Option<String>,
+}
+
+impl Operation for PayoutStatusByOrder {
+    /// `None` when FreedomPay knows no payout with this order id (`pg_payment_id` 0).
+    type Output = Option<PayoutStatusByOrderInfo>;
+    const NAME: &'static str = "payout_status_by_order";
+    const PATH: &'static str = "/api/payment_status2";
+    const MOVES_MONEY: bool = false;
+
+    fn secret(&self, _config: &Config) -> SecretKind {
+        SecretKind::Payout
+    }
+
+    fn order_id(&self) -> Option<&str> {
+        Some(self.order_id.as_str())
+    }
+
+    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
+        fields.push("pg_order_id", self.order_id.as_str());
+        if let Some(payment_id) = self.payment_id {
+            fields.push("pg_payment_id", payment_id.to_string());
+        }
+        Ok(())
+    }
+
+    fn read(&self, reply: &Response<'_>) -> Result<Option<PayoutStatusByOrderInfo>, ReadError> {
+        let Some(payment_id) = super::found_payment_id(reply)? else {
+            return Ok(None);
+        };
+        Ok(Some(PayoutStatusByOrderInfo {
+            payment_id,
+            payment_status: reply.require("pg_payment_status")?,
+            status: reply.require("pg_status")?,
+            order_id: reply.get("pg_order_id")?,
+            merchant_id: reply.get("pg_merchant_id")?,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{assert_signed_with, reply, wire};
+    use crate::{ErrorCode, ErrorKind};
+
+    fn query() -> PayoutStatusByOrder {
+        PayoutStatusByOrder::new(OrderId::new("payout-42").unwrap())
+    }
+
+    #[test]
+    fn wire_request() {
+        insta::assert_snapshot!(wire(&query()));
+    }
+
+    #[test]
+    fn wire_request_with_payment_id() {
+        insta::assert_snapshot!(wire(
+            &query().payment_id(PaymentId::new(987_654_321).unwrap())
+        ));
+    }
+
+    #[test]
+    fn signed_with_the_payout_secret() {
+        assert_signed_with(&query(), SecretKind::Payout);
+    }
+
+    #[test]
+    fn reads_the_reply() {
+        let info = reply(&query(), "payout/payment_status2.xml")
+            .expect("reads")
+            .expect("found");
+        assert_eq!(info.payment_id.get(), 987_654_321);
+        assert_eq!(info.payment_status, PayoutState::Success);
+        assert!(info.payment_status.is_final());
+        assert_eq!(info.status, Status::Ok);
+        assert_eq!(info.order_id.as_deref(), Some("payout-42"));
+        assert_eq!(info.merchant_id.as_deref(), Some("123456"));
+    }
+
+    #[test]
+    fn payment_id_zero_is_not_found() {
+        assert_eq!(
+            reply(&query(), "payout/payment_status2_not_found.xml").expect("reads"),
+            None
+        );
+    }
+
+    #[test]
+    fn states() {
+        assert_eq!(PayoutState::from_wire_str("process"), PayoutState::Process);
+        assert!(!PayoutState::Process.is_final());
+        assert_eq!(PayoutState::from_wire_str("error"), PayoutState::Error);
+        let unknown = PayoutState::from_wire_str("frozen");
+        assert_eq!(unknown, PayoutState::Unknown("frozen".into()));
+        assert_eq!(unknown.as_str(), "frozen");
+        assert!(!unknown.is_final());
+    }
+
+    #[test]
+    fn a_missing_payment_id_is_malformed_not_not_found() {
+        let error = reply(&query(), "payout/payment_status2_no_id.xml").unwrap_err();
+        assert!(
+            matches!(&error, ErrorKind::Malformed(m) if m.reason().contains("pg_payment_id")),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn an_error_reply_is_a_gateway_error() {
+        match reply(&query(), "payout/payment_status2_error.xml").unwrap_err() {
+            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::NotFound)),
+            other => panic!("expected a gateway error, got {other:?}"),
+        }
+    }
+}

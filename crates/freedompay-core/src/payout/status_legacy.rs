@@ -1,0 +1,260 @@
+//! `POST /get_status2.php`: the deprecated status query by order id.
+
+use freedompay_sign::Fields;
+
+use crate::{
+    Config, ErrorCode, InvalidInput, Operation, OrderId, PaymentId, ReadError, Response, SecretKind,
+};
+
+wire_enum! {
+    /// `pg_transaction_status` of `get_status2.php` (PROTOCOL.md §3), and the state the old
+    /// PayBox SDK reads from `/api/payment_status` ([`PayoutStatus`](super::PayoutStatus)).
+    TransactionStatus {
+        /// `partial`: created, not yet processed.
+        Partial = "partial",
+        /// `pending`: being processed.
+        Pending = "pending",
+        /// `ok`: done.
+        Ok = "ok",
+        /// `failed`: refused; see the failure code.
+        Failed = "failed",
+        /// `incomplete`: its lifetime expired before it was completed.
+        Incomplete = "incomplete",
+        /// `revoked`: reversed (the PayBox SDK lists it).
+        Revoked = "revoked",
+        /// `new`: created (listed by the PayBox SDK for `/api/payment_status` only).
+        New = "new",
+    }
+}
+
+impl TransactionStatus {
+    /// Whether the state will not change any more: `ok`, `failed`, `incomplete`, `revoked`.
+    /// Unknown states count as not final, so that a poller keeps asking.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            TransactionStatus::Ok
+                | TransactionStatus::Failed
+                | TransactionStatus::Incomplete
+                | TransactionStatus::Revoked
+        )
+    }
+}
+
+/// Asks for the state of a payout by its order id through the deprecated
+/// `POST /get_status2.php` (seed 002; PROTOCOL.md §1.2 marks it **deprecated**). Prefer
+/// [`PayoutStatusByOrder`](super::PayoutStatusByOrder).
+///
+/// **Secret.** `get_status2.php` belongs to the payment API's family of `*.php` status
+/// scripts (`get_status.php`, `get_status3.php`), which every official SDK signs with the
+/// payment secret (PROTOCOL.md §2.6, confirmed); §2.6's list of payout-secret endpoints, an
+/// inference itself, does not name it, and seed 002 shows it under payouts with a generic
+/// `{{secret_key}}` placeholder that settles nothing. So it is signed with the **payment**
+/// secret by default; if your shop's gateway answers with an unsigned 101/9998 error, switch
+/// with [`PayoutStatusByOrderLegacy::signed_with`]`(SecretKind::Payout)`. The query moves no
+/// money, so trying the other secret is harmless.
+///
+/// An order FreedomPay does not know comes back as `Ok(None)` (`pg_payment_id` 0) or as an
+/// error with code 340, often unsigned (seed 002): see [`is_not_found`](super::is_not_found).
+///
+/// ```
+/// use freedompay_core::{OrderId, SecretKind, payout::PayoutStatusByOrderLegacy};
+///
+/// let query = PayoutStatusByOrderLegacy::new(OrderId::new("00102")?).signed_with(SecretKind::Payout);
+/// # let _ = query;
+/// # Ok::<(), freedompay_core::InvalidInput>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayoutStatusByOrderLegacy {
+    order_id: OrderId,
+    secret: SecretKind,
+}
+
+impl PayoutStatusByOrderLegacy {
+    /// The query for `order_id`, signed with the payment secret.
+    pub fn new(order_id: OrderId) -> Self {
+        Self {
+            order_id,
+            secret: SecretKind::Payment,
+        }
+    }
+
+    /// Signs the query (and verifies its reply) with this secret instead.
+    pub fn signed_with(mut self, secret: SecretKind) -> Self {
+        self.secret = secret;
+        self
+    }
+}
+
+/// A payment or payout as `get_status2.php` describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PayoutTransaction {
+    /// `pg_payment_id`.
+    pub payment_id: PaymentId,
+    /// `pg_transaction_status`.
+    pub transaction_status: TransactionStatus,
+    /// `pg_can_reject`: whether the merchant may still reject it.
+    pub can_reject: Option<bool>,
+    /// `pg_testing_mode`: whether it is a test transaction.
+    pub testing_mode: Option<bool>,
+    /// `pg_captured`: whether the funds were captured.
+    pub captured: Option<bool>,
+    /// `pg_create_date`, as written by the gateway (`2020-05-21 18:44:21`).
+    pub create_date: Option<String>,
+    /// `pg_failure_code`, when it failed (5: declined).
+    pub failure_code: Option<ErrorCode>,
+    /// `pg_failure_description`, when it failed.
+    pub failure_description: Option<String>,
+}
+
+impl Operation for PayoutStatusByOrderLegacy {
+    /// `None` when FreedomPay knows no transaction with this order id (`pg_payment_id` 0).
+    type Output = Option<PayoutTransaction>;
+    const NAME: &'static str = "payout_status_by_order_legacy";
+    const PATH: &'static str = "/get_status2.php";
+    const MOVES_MONEY: bool = false;
+
+    fn secret(&self, _config: &Config) -> SecretKind {
+        self.secret
+    }
+
+    fn order_id(&self) -> Option<&str> {
+        Some(self.order_id.as_str())
+    }
+
+    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
+        fields.push("pg_order_id", self.order_id.as_str());
+        Ok(())
+    }
+
+    fn read(&self, reply: &Response<'_>) -> Result<Option<PayoutTransaction>, ReadError> {
+        let Some(payment_id) = super::found_payment_id(reply)? else {
+            return Ok(None);
+        };
+        Ok(Some(PayoutTransaction {
+            payment_id,
+            transaction_status: reply.require("pg_transaction_status")?,
+            can_reject: reply.lenient("pg_can_reject"),
+            testing_mode: reply.lenient("pg_testing_mode"),
+            captured: reply.lenient("pg_captured"),
+            create_date: reply.get("pg_create_date")?,
+            failure_code: reply
+                .lenient::<u32>("pg_failure_code")
+                .map(ErrorCode::from_code),
+            failure_description: reply.get("pg_failure_description")?,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{assert_signed_with, config, fixture, reply, wire};
+    use crate::{ErrorKind, read_reply};
+    use freedompay_transport::HttpResponse;
+
+    fn query() -> PayoutStatusByOrderLegacy {
+        PayoutStatusByOrderLegacy::new(OrderId::new("00102").unwrap())
+    }
+
+    #[test]
+    fn wire_request() {
+        insta::assert_snapshot!(wire(&query()));
+    }
+
+    #[test]
+    fn signed_with_the_payment_secret_by_default() {
+        assert_signed_with(&query(), SecretKind::Payment);
+    }
+
+    #[test]
+    fn signed_with_the_payout_secret_when_asked() {
+        assert_signed_with(&query().signed_with(SecretKind::Payout), SecretKind::Payout);
+        // The reply is verified with the same secret.
+        let tx = reply(
+            &query().signed_with(SecretKind::Payout),
+            "payout/get_status2_ok.xml",
+        )
+        .expect("reads");
+        assert!(tx.is_some());
+    }
+
+    #[test]
+    fn reads_the_seed_replies() {
+        let partial = reply(&query(), "payout/get_status2_partial.xml")
+            .expect("reads")
+            .expect("found");
+        assert_eq!(partial.payment_id.get(), 4_567_617);
+        assert_eq!(partial.transaction_status, TransactionStatus::Partial);
+        assert!(!partial.transaction_status.is_final());
+        assert_eq!(partial.can_reject, Some(false));
+        assert_eq!(partial.testing_mode, Some(true));
+        assert_eq!(partial.captured, Some(false));
+        assert_eq!(partial.create_date.as_deref(), Some("2020-05-21 18:44:21"));
+        assert_eq!(partial.failure_code, None);
+
+        let ok = reply(&query(), "payout/get_status2_ok.xml")
+            .expect("reads")
+            .expect("found");
+        assert_eq!(ok.transaction_status, TransactionStatus::Ok);
+        assert!(ok.transaction_status.is_final());
+        assert_eq!(ok.testing_mode, None);
+        assert_eq!(ok.captured, Some(true));
+
+        let failed = reply(&query(), "payout/get_status2_failed.xml")
+            .expect("reads")
+            .expect("found");
+        assert_eq!(failed.transaction_status, TransactionStatus::Failed);
+        assert_eq!(failed.failure_code, Some(ErrorCode::Declined));
+        assert_eq!(
+            failed.failure_description.as_deref(),
+            Some("Transaction declined")
+        );
+    }
+
+    #[test]
+    fn payment_id_zero_is_not_found() {
+        assert_eq!(
+            reply(&query(), "payout/get_status2_zero.xml").expect("reads"),
+            None
+        );
+    }
+
+    #[test]
+    fn an_unknown_transaction_status_is_kept() {
+        let tx = reply(&query(), "payout/get_status2_unknown_status.xml")
+            .expect("reads")
+            .expect("found");
+        assert_eq!(
+            tx.transaction_status,
+            TransactionStatus::Unknown("on_hold".into())
+        );
+        assert!(!tx.transaction_status.is_final());
+    }
+
+    /// Seed 002's "payment not found" reply carries no signature: an unsigned error, never a
+    /// verified answer.
+    #[test]
+    fn the_seed_not_found_reply_is_an_unsigned_error() {
+        let body = fixture("payout/get_status2_not_found.xml");
+        let error = read_reply(
+            &config(),
+            &query(),
+            &HttpResponse::new(200, body.into_bytes()),
+        )
+        .unwrap_err();
+        match error {
+            ErrorKind::Unsigned(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
+            other => panic!("expected an unsigned error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_signed_error_reply_is_a_gateway_error() {
+        match reply(&query(), "payout/get_status2_error.xml").unwrap_err() {
+            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
+            other => panic!("expected a gateway error, got {other:?}"),
+        }
+    }
+}
