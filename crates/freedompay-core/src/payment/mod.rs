@@ -1,14 +1,120 @@
 //! Pay-ins (PROTOCOL.md §1.1–1.5, 1.7): taking money from payers, managing payments, and
 //! the callbacks FreedomPay sends about them.
 //!
-//! Signed with the **payment secret**.
+//! Signed with the **payment secret**. The table of contents:
+//!
+//! | Operation | Path | Moves money |
+//! |---|---|---|
+//! | [`InitPayment`] | `/init_payment.php` | yes |
+//! | [`AnyAmountPayment`] | `/g2g/any_amount` | yes |
+//! | [`PaymentRedirect`] (no server call) | `/payment.php` | – |
+//! | [`PaymentStatus`] | `/get_status3.php` | no |
+//! | [`CancelPayment`] | `/cancel.php` | yes |
+//! | [`CapturePayment`] | `/do_capture.php` | yes |
+//! | [`RefundPayment`] | `/revoke.php` | yes |
+//! | [`RecurringPayment`] | `/make_recurring_payment.php` | yes |
+//! | [`AddCard`] | `/v1/merchant/{id}/cardstorage/add2` | no |
+//! | [`ListCards`] | `/v1/merchant/{id}/cardstorage/list` | no |
+//! | [`RemoveCard`] | `/v1/merchant/{id}/cardstorage/remove` | no |
+//! | [`InitCardPayment`] | `/v1/merchant/{id}/card/init` | yes |
+//! | [`CardPayLink`] (no server call) | `/v1/merchant/{id}/card/pay` | – |
+//! | [`DirectCardPayment`] | `/v1/merchant/{id}/card/direct` | yes |
+//! | [`MobilePayment`] | `/mfs/pay` | yes |
+//! | [`ApproveMobilePayment`] | `/mfs/approve` | yes |
+//!
+//! A call that moves money is never resent after a failure that may have reached the
+//! gateway; reconcile with [`PaymentStatus`]. The status by order id of the deprecated
+//! `get_status2.php` lives in [`payout`](crate::payout). Callbacks are in [`notifications`].
+
+/// `insta::assert_snapshot!` storing in `src/payment/snapshots/` from nested modules too.
+#[cfg(test)]
+macro_rules! assert_payment_snapshot {
+    ($($arg:tt)*) => {
+        insta::with_settings!(
+            { snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/src/payment/snapshots") },
+            { insta::assert_snapshot!($($arg)*) }
+        )
+    };
+}
+
+mod any_amount;
+mod cancel;
+mod capture;
+mod card_pan;
+mod cards;
+mod checks;
+mod custom;
+mod init;
+mod mobile;
+pub mod notifications;
+mod options;
+mod page;
+mod receipt;
+mod recurring;
+mod redirect;
+mod refund;
+mod status;
+mod token;
+
+pub use any_amount::AnyAmountPayment;
+pub use cancel::{CancelPayment, CancelPaymentResult};
+pub use capture::{CapturePayment, CapturePaymentResult};
+pub use card_pan::MaskedPan;
+pub use cards::{AddCard, AddCardResult, CardRef, ListCards, RemoveCard, RemovedCard, SavedCard};
+pub use init::{InitPayment, InitPaymentResult};
+pub use mobile::{ApproveMobilePayment, MobileOperator, MobilePayment, MobilePaymentResult};
+pub use options::{Language, PaymentMethod, RedirectMethod, RequestMethod};
+pub use receipt::{ReceiptPosition, TaxType};
+pub use recurring::{RecurringPayment, RecurringPaymentResult, RecurringProfileId};
+pub use redirect::PaymentRedirect;
+pub use refund::{RefundPayment, RefundPaymentResult};
+pub use status::{PaymentState, PaymentStatus, PaymentStatusInfo, RelatedPayment};
+pub use token::{
+    CardPayLink, DirectCardPayment, DirectCardPaymentResult, InitCardPayment, InitCardPaymentResult,
+};
 
 /// Calls the macro `$m` with every payment operation, as `method_name => Type` pairs: the one
 /// list the client crates generate their methods from.
+///
+/// [`PaymentRedirect`] and [`CardPayLink`] are not listed: they make no server call.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! for_each_payment_operation {
     ($m:ident) => {
-        $m! {}
+        $m! {
+            init_payment => $crate::payment::InitPayment,
+            any_amount_payment => $crate::payment::AnyAmountPayment,
+            payment_status => $crate::payment::PaymentStatus,
+            cancel_payment => $crate::payment::CancelPayment,
+            capture_payment => $crate::payment::CapturePayment,
+            refund_payment => $crate::payment::RefundPayment,
+            recurring_payment => $crate::payment::RecurringPayment,
+            add_card => $crate::payment::AddCard,
+            list_cards => $crate::payment::ListCards,
+            remove_card => $crate::payment::RemoveCard,
+            init_card_payment => $crate::payment::InitCardPayment,
+            direct_card_payment => $crate::payment::DirectCardPayment,
+            mobile_payment => $crate::payment::MobilePayment,
+            approve_mobile_payment => $crate::payment::ApproveMobilePayment,
+        }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Operation;
+
+    /// Every listed operation's method name is its `NAME`, so errors and traces name the
+    /// method the user called.
+    #[test]
+    fn macro_names_are_operation_names() {
+        macro_rules! check {
+            ($($method:ident => $ty:ty,)*) => {
+                $( assert_eq!(stringify!($method), <$ty as Operation>::NAME); )*
+                let names = [$(stringify!($method)),*];
+                assert_eq!(names.len(), 14);
+            };
+        }
+        crate::for_each_payment_operation!(check);
+    }
 }

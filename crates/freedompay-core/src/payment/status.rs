@@ -1,0 +1,445 @@
+//! `POST /get_status3.php`: the state of a payment, with its refunds and revocations.
+
+use core::fmt;
+
+use freedompay_sign::{Fields, Value};
+
+use crate::wire::FromWire;
+use crate::{
+    Amount, Config, Currency, ErrorCode, InvalidInput, Operation, OrderId, PaymentId, ReadError,
+    Response, SecretKind, Status,
+};
+
+use super::card_pan::MaskedPan;
+use super::options::PaymentMethod;
+
+/// Asks for the state of a payment (`get_status3.php`, payment secret; PROTOCOL.md §1.2), by
+/// the gateway's payment id or by the merchant's order id.
+///
+/// By order id the gateway answers with the *last* payment made with that order id. The
+/// documentation marks `pg_payment_id` required and `pg_order_id` optional (ignored when a
+/// payment id is given); a lookup by order id sends the order id alone, as the UZ
+/// documentation and integrations do. A query: retried on transport failures.
+///
+/// The deprecated `get_status2.php` (status by order id) is not repeated here: it is
+/// implemented once, in [`payout`](crate::payout) (`PayoutStatusByOrderLegacy` at the time
+/// of writing), and answers for payments too.
+///
+/// ```
+/// use freedompay_core::payment::PaymentStatus;
+/// use freedompay_core::{OrderId, PaymentId};
+///
+/// let by_id = PaymentStatus::by_payment_id(PaymentId::new(123_456_789)?);
+/// let by_order = PaymentStatus::by_order_id(OrderId::new("order-42")?);
+/// # let _ = (by_id, by_order);
+/// # Ok::<(), freedompay_core::InvalidInput>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentStatus {
+    lookup: Lookup,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lookup {
+    PaymentId(PaymentId),
+    OrderId(OrderId),
+}
+
+impl PaymentStatus {
+    /// The state of the payment with this id.
+    pub fn by_payment_id(payment_id: PaymentId) -> Self {
+        Self {
+            lookup: Lookup::PaymentId(payment_id),
+        }
+    }
+
+    /// The state of the last payment made with this order id.
+    pub fn by_order_id(order_id: OrderId) -> Self {
+        Self {
+            lookup: Lookup::OrderId(order_id),
+        }
+    }
+}
+
+/// `pg_payment_status`: where the payment stands.
+///
+/// The documentation names `success`; integrations also handle the others listed here
+/// (PROTOCOL.md §3). Whether the money was cleared or only held is
+/// [`PaymentStatusInfo::captured`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentState {
+    /// `new`: created, not paid yet.
+    New,
+    /// `pending`: waiting for the payer.
+    Pending,
+    /// `process`: being processed.
+    Process,
+    /// `success`: paid.
+    Success,
+    /// `ok`: paid (older replies).
+    Ok,
+    /// `failed`: declined or failed.
+    Failed,
+    /// `error`: failed.
+    Error,
+    /// `revoked`: the hold was released.
+    Revoked,
+    /// `refunded`: refunded.
+    Refunded,
+    /// `incomplete`: the lifetime ran out before the payer paid.
+    Incomplete,
+    /// Another value, as received.
+    Unknown(String),
+}
+
+impl PaymentState {
+    /// The state of a wire value.
+    pub fn from_wire_str(text: &str) -> Self {
+        match text {
+            "new" => PaymentState::New,
+            "pending" => PaymentState::Pending,
+            "process" => PaymentState::Process,
+            "success" => PaymentState::Success,
+            "ok" => PaymentState::Ok,
+            "failed" => PaymentState::Failed,
+            "error" => PaymentState::Error,
+            "revoked" => PaymentState::Revoked,
+            "refunded" => PaymentState::Refunded,
+            "incomplete" => PaymentState::Incomplete,
+            other => PaymentState::Unknown(other.to_owned()),
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentState::New => "new",
+            PaymentState::Pending => "pending",
+            PaymentState::Process => "process",
+            PaymentState::Success => "success",
+            PaymentState::Ok => "ok",
+            PaymentState::Failed => "failed",
+            PaymentState::Error => "error",
+            PaymentState::Revoked => "revoked",
+            PaymentState::Refunded => "refunded",
+            PaymentState::Incomplete => "incomplete",
+            PaymentState::Unknown(value) => value,
+        }
+    }
+
+    /// Whether the payer paid (`success` or `ok`).
+    pub fn is_paid(&self) -> bool {
+        matches!(self, PaymentState::Success | PaymentState::Ok)
+    }
+}
+
+impl fmt::Display for PaymentState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromWire for PaymentState {
+    fn from_wire(text: &str) -> Option<Self> {
+        let text = text.trim();
+        (!text.is_empty()).then(|| PaymentState::from_wire_str(text))
+    }
+}
+
+/// A refund or revocation of a payment: a payment of its own at FreedomPay, listed in the
+/// status (`pg_refund_payments/pg_refund_payment`, `pg_revoked_payments/...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RelatedPayment {
+    /// `pg_payment_id`: its own id.
+    pub payment_id: Option<PaymentId>,
+    /// `pg_payment_status`.
+    pub payment_status: Option<PaymentState>,
+    /// `pg_amount`, negative for refunds (`-10`).
+    pub amount: Option<Amount>,
+    /// `pg_payment_date`, as received.
+    pub payment_date: Option<String>,
+    /// `pg_reference`: the bank's reference (RRN).
+    pub reference: Option<String>,
+}
+
+/// The state of a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PaymentStatusInfo {
+    /// `pg_status` of the request (`ok`).
+    pub status: Status,
+    /// `pg_payment_id`.
+    pub payment_id: PaymentId,
+    /// `pg_payment_status`: where the payment stands.
+    pub payment_status: PaymentState,
+    /// `pg_order_id`.
+    pub order_id: Option<String>,
+    /// `pg_amount`.
+    pub amount: Option<Amount>,
+    /// `pg_currency`.
+    pub currency: Option<Currency>,
+    /// `pg_can_reject`: whether the merchant may still reject the payment.
+    pub can_reject: Option<bool>,
+    /// `pg_captured`: whether the money was cleared (`false`: held, two-step payment).
+    pub captured: Option<bool>,
+    /// `pg_payment_method`.
+    pub payment_method: Option<PaymentMethod>,
+    /// `pg_clearing_amount`: the amount cleared.
+    pub clearing_amount: Option<Amount>,
+    /// `pg_revoked_amount`, or `pg_revoke_amount` (the documentation and the official
+    /// Android SDK disagree on the name, PROTOCOL.md §1.2; both are read, `pg_revoked_amount`
+    /// first).
+    pub revoked_amount: Option<Amount>,
+    /// `pg_refund_amount`: the amount refunded, negative (`-10`).
+    pub refund_amount: Option<Amount>,
+    /// `pg_user_email`.
+    pub user_email: Option<String>,
+    /// `pg_user_phone`.
+    pub user_phone: Option<String>,
+    /// `pg_card_name`: the card holder's name.
+    pub card_name: Option<String>,
+    /// `pg_card_pan`: the masked card number.
+    pub card_pan: Option<MaskedPan>,
+    /// `pg_card_token`: the saved card's token.
+    pub card_token: Option<String>,
+    /// `pg_payment_date`, as received.
+    pub payment_date: Option<String>,
+    /// `pg_create_date`, as received.
+    pub create_date: Option<String>,
+    /// `pg_reference`: the bank's reference (RRN).
+    pub reference: Option<String>,
+    /// `pg_auth_code`: the bank's authorization code.
+    pub auth_code: Option<String>,
+    /// `pg_failure_code`: why the payment failed (`5`: declined).
+    pub failure_code: Option<ErrorCode>,
+    /// `pg_failure_description`.
+    pub failure_description: Option<String>,
+    /// `pg_refund_payments`: the refunds, in order.
+    pub refunds: Vec<RelatedPayment>,
+    /// `pg_revoked_payments`: the revocations, in order.
+    pub revocations: Vec<RelatedPayment>,
+}
+
+fn related(reply: &Response<'_>, list: &'static str) -> Result<Vec<RelatedPayment>, ReadError> {
+    let items: Vec<&Fields> = match reply.fields().get(list) {
+        Some(Value::Map(children)) => children.iter().filter_map(|c| c.value().as_map()).collect(),
+        Some(Value::List(items)) => items.iter().filter_map(Value::as_map).collect(),
+        _ => Vec::new(),
+    };
+    items
+        .into_iter()
+        .map(|item| {
+            let item = Response::new(item);
+            Ok(RelatedPayment {
+                payment_id: item
+                    .get("pg_payment_id")
+                    .map_err(|_| ReadError::invalid(list))?,
+                payment_status: item.get("pg_payment_status")?,
+                amount: item
+                    .get("pg_amount")
+                    .map_err(|_| ReadError::invalid(list))?,
+                payment_date: item.get("pg_payment_date")?,
+                reference: item.get("pg_reference")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn failure_code(reply: &Response<'_>) -> Option<ErrorCode> {
+    reply
+        .lenient::<u32>("pg_failure_code")
+        .map(ErrorCode::from_code)
+}
+
+impl Operation for PaymentStatus {
+    type Output = PaymentStatusInfo;
+    const NAME: &'static str = "payment_status";
+    const PATH: &'static str = "/get_status3.php";
+    const MOVES_MONEY: bool = false;
+
+    fn secret(&self, _config: &Config) -> SecretKind {
+        SecretKind::Payment
+    }
+
+    fn order_id(&self) -> Option<&str> {
+        match &self.lookup {
+            Lookup::OrderId(order) => Some(order.as_str()),
+            Lookup::PaymentId(_) => None,
+        }
+    }
+
+    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
+        match &self.lookup {
+            Lookup::PaymentId(id) => fields.push("pg_payment_id", id.to_string()),
+            Lookup::OrderId(order) => fields.push("pg_order_id", order.as_str()),
+        };
+        Ok(())
+    }
+
+    fn read(&self, reply: &Response<'_>) -> Result<PaymentStatusInfo, ReadError> {
+        let revoked = match reply.get("pg_revoked_amount")? {
+            Some(amount) => Some(amount),
+            None => reply.get("pg_revoke_amount")?,
+        };
+        Ok(PaymentStatusInfo {
+            status: reply.require("pg_status")?,
+            payment_id: reply.require("pg_payment_id")?,
+            payment_status: reply.require("pg_payment_status")?,
+            order_id: reply.get("pg_order_id")?,
+            amount: reply.get("pg_amount")?,
+            currency: reply.get("pg_currency")?,
+            can_reject: reply.lenient("pg_can_reject"),
+            captured: reply.lenient("pg_captured"),
+            payment_method: reply.get("pg_payment_method")?,
+            clearing_amount: reply.get("pg_clearing_amount")?,
+            revoked_amount: revoked,
+            refund_amount: reply.get("pg_refund_amount")?,
+            user_email: reply.get("pg_user_email")?,
+            user_phone: reply.get("pg_user_phone")?,
+            card_name: reply.get("pg_card_name")?,
+            card_pan: reply.get("pg_card_pan")?,
+            card_token: reply.get("pg_card_token")?,
+            payment_date: reply.get("pg_payment_date")?,
+            create_date: reply.get("pg_create_date")?,
+            reference: reply.get("pg_reference")?,
+            auth_code: reply.get("pg_auth_code")?,
+            failure_code: failure_code(reply),
+            failure_description: reply.get("pg_failure_description")?,
+            refunds: related(reply, "pg_refund_payments")?,
+            revocations: related(reply, "pg_revoked_payments")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use freedompay_transport::HttpResponse;
+
+    use super::*;
+    use crate::testing::{assert_signed_with, fixture, reply, wire};
+    use crate::{ErrorKind, read_reply};
+
+    fn by_id() -> PaymentStatus {
+        PaymentStatus::by_payment_id(PaymentId::new(123_456_789).unwrap())
+    }
+
+    #[test]
+    fn wire_request_by_payment_id() {
+        insta::assert_snapshot!(wire(&by_id()));
+    }
+
+    #[test]
+    fn wire_request_by_order_id() {
+        insta::assert_snapshot!(wire(&PaymentStatus::by_order_id(
+            OrderId::new("order-42").unwrap()
+        )));
+    }
+
+    #[test]
+    fn signed_with_the_payment_secret() {
+        assert_signed_with(&by_id(), SecretKind::Payment);
+    }
+
+    /// PROTOCOL.md §2.7: the reply verifies as written, with `get_status3.php` and
+    /// TESTSECRET, and reads with its negative refund amounts.
+    #[test]
+    fn reads_the_reference_vector_as_signed() {
+        let config = Config::builder()
+            .merchant_id("123456")
+            .secret_key("TESTSECRET")
+            .build()
+            .unwrap();
+        let body = fixture("payment/get_status3_vector.xml");
+        let info = read_reply(
+            &config,
+            &by_id(),
+            &HttpResponse::new(200, body.into_bytes()),
+        )
+        .expect("verifies and reads");
+        assert_eq!(info.status, Status::Ok);
+        assert_eq!(info.payment_id.get(), 123_456_789);
+        assert_eq!(info.amount, Amount::from_gateway("10"));
+        assert_eq!(info.currency, Some(Currency::Kzt));
+        assert_eq!(info.payment_status, PaymentState::Success);
+        assert!(info.payment_status.is_paid());
+        assert_eq!(info.refund_amount, Amount::from_gateway("-10"));
+        assert!(info.refund_amount.unwrap().is_negative());
+        assert_eq!(info.captured, Some(true));
+        assert_eq!(info.refunds.len(), 1);
+        let refund = &info.refunds[0];
+        assert_eq!(refund.payment_id.map(PaymentId::get), Some(123_456_790));
+        assert_eq!(refund.payment_status, Some(PaymentState::Success));
+        assert_eq!(refund.amount, Amount::from_gateway("-10"));
+        assert!(info.revocations.is_empty());
+
+        // The same bytes with one digit changed no longer verify.
+        let tampered =
+            fixture("payment/get_status3_vector.xml").replace("<pg_amount>10<", "<pg_amount>11<");
+        assert!(matches!(
+            read_reply(
+                &config,
+                &by_id(),
+                &HttpResponse::new(200, tampered.into_bytes())
+            ),
+            Err(ErrorKind::SignatureInvalid { .. })
+        ));
+    }
+
+    #[test]
+    fn reads_a_full_reply() {
+        let info = reply(&by_id(), "payment/get_status3_full.xml").expect("reads");
+        assert_eq!(info.order_id.as_deref(), Some("order-42"));
+        assert_eq!(info.payment_method, Some(PaymentMethod::BankCard));
+        assert_eq!(info.can_reject, Some(false));
+        assert_eq!(info.clearing_amount, Amount::from_gateway("1500"));
+        assert_eq!(info.revoked_amount, Amount::from_gateway("200"));
+        assert_eq!(info.refund_amount, Amount::from_gateway("-300.50"));
+        assert_eq!(info.user_email.as_deref(), Some("payer@example.kz"));
+        assert_eq!(info.user_phone.as_deref(), Some("77017777777"));
+        assert_eq!(info.card_name.as_deref(), Some("IVAN IVANOV"));
+        let pan = info.card_pan.as_ref().unwrap();
+        assert_eq!(pan.as_received(), "5483-18XX-XXXX-0293");
+        assert_eq!(pan.last4(), Some("0293"));
+        assert_eq!(info.card_token.as_deref(), Some("tok_9f8e7d"));
+        assert_eq!(info.payment_date.as_deref(), Some("2026-03-01 10:15:00"));
+        assert_eq!(info.create_date.as_deref(), Some("2026-03-01 10:14:02"));
+        assert_eq!(info.reference.as_deref(), Some("606010123456"));
+        assert_eq!(info.auth_code.as_deref(), Some("A1B2C3"));
+        assert_eq!(info.refunds.len(), 2);
+        assert_eq!(info.refunds[1].amount, Amount::from_gateway("-100.50"));
+        assert_eq!(info.refunds[1].reference.as_deref(), Some("606010123458"));
+        assert_eq!(
+            info.refunds[0].payment_date.as_deref(),
+            Some("2026-03-02 09:00:00")
+        );
+        assert_eq!(info.revocations.len(), 1);
+        assert_eq!(info.revocations[0].amount, Amount::from_gateway("200"));
+        assert_eq!(
+            info.revocations[0].payment_status,
+            Some(PaymentState::Success)
+        );
+    }
+
+    #[test]
+    fn reads_the_other_name_of_the_revoked_amount() {
+        let info = reply(&by_id(), "payment/get_status3_failed.xml").expect("reads");
+        assert_eq!(info.revoked_amount, Amount::from_gateway("0"));
+        assert_eq!(info.payment_status, PaymentState::Failed);
+        assert_eq!(info.failure_code, Some(ErrorCode::Declined));
+        assert_eq!(
+            info.failure_description.as_deref(),
+            Some("Transaction declined")
+        );
+        assert_eq!(info.captured, Some(false));
+    }
+
+    #[test]
+    fn an_error_reply_is_a_gateway_error() {
+        match reply(&by_id(), "payment/status_not_found.xml").unwrap_err() {
+            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
+            other => panic!("expected a gateway error, got {other:?}"),
+        }
+    }
+}
