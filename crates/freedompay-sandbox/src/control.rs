@@ -1,0 +1,453 @@
+//! The control API for tests, under `/_sandbox/`: JSON in, JSON out. Pay a payment as a card,
+//! give a card to a payout or card-add page, finish a payout, advance sandbox time, read the
+//! state and the delivered callbacks, set and clear faults.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State as AxumState};
+use axum::response::Response;
+use axum::routing::{get, post};
+use freedompay_sign::{Fields, Value};
+use hyper::StatusCode;
+use serde_json::{Map, Value as Json, json};
+
+use crate::app::App;
+use crate::callbacks;
+use crate::cards;
+use crate::endpoints;
+use crate::faults::Fault;
+use crate::money::{format_minor, parse_amount};
+use crate::payflow::{self, Funding, Next, PayError};
+use crate::payoutflow;
+use crate::reply::json_response;
+use crate::scheduler;
+use crate::state::{CallbackRecord, Payment, Payout, PayoutStatus};
+use crate::wire::parse_urlencoded;
+
+/// The control routes.
+pub(crate) fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/_sandbox/state", get(state))
+        .route("/_sandbox/balance", get(balance))
+        .route("/_sandbox/payments", get(payments))
+        .route("/_sandbox/payments/{id}", get(payment))
+        .route("/_sandbox/payments/{id}/pay", post(pay))
+        .route("/_sandbox/payouts", get(payouts))
+        .route("/_sandbox/payouts/{id}", get(payout))
+        .route("/_sandbox/payouts/{id}/pay", post(payout_pay))
+        .route("/_sandbox/payouts/{id}/complete", post(payout_complete))
+        .route("/_sandbox/cards/{id}/add", post(card_add))
+        .route("/_sandbox/advance", post(advance))
+        .route("/_sandbox/callbacks", get(callbacks_list))
+        .route(
+            "/_sandbox/faults",
+            get(faults_list).post(faults_set).delete(faults_clear),
+        )
+}
+
+fn ok(value: Json) -> Response {
+    json_response(StatusCode::OK, &value)
+}
+
+fn bad(status: StatusCode, message: &str) -> Response {
+    json_response(status, &json!({ "error": message }))
+}
+
+fn body_json(body: &[u8]) -> Result<Map<String, Json>, Box<Response>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Json>(body) {
+        Ok(Json::Object(map)) => Ok(map),
+        _ => Err(Box::new(bad(
+            StatusCode::BAD_REQUEST,
+            "the body must be a JSON object",
+        ))),
+    }
+}
+
+fn str_field<'a>(map: &'a Map<String, Json>, name: &str) -> Option<&'a str> {
+    map.get(name).and_then(Json::as_str)
+}
+
+/// A message tree as a JSON object of bracket names (`a[0][b]`) to texts.
+fn fields_json(fields: &Fields) -> Json {
+    fn walk(out: &mut Map<String, Json>, name: String, value: &Value) {
+        match value {
+            Value::Text(t) => {
+                out.insert(name, Json::String(t.clone()));
+            }
+            Value::Map(m) => {
+                for f in m {
+                    walk(out, format!("{name}[{}]", f.name()), f.value());
+                }
+            }
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(out, format!("{name}[{i}]"), item);
+                }
+            }
+        }
+    }
+    let mut out = Map::new();
+    for f in fields {
+        walk(&mut out, f.name().to_owned(), f.value());
+    }
+    Json::Object(out)
+}
+
+fn payment_json(app: &App, p: &Payment) -> Json {
+    json!({
+        "id": p.id,
+        "order_id": p.order_id,
+        "amount": format_minor(p.amount),
+        "currency": p.currency,
+        "description": p.description,
+        "status": p.status.status3(),
+        "transaction_status": p.status.status2(),
+        "auto_clearing": p.auto_clearing,
+        "captured": p.captured,
+        "clearing_amount": format_minor(p.clearing_amount),
+        "refunded": format_minor(p.refunded()),
+        "can_reject": p.can_reject,
+        "created_at": app.clock.format(p.created_at),
+        "paid_at": p.paid_at.map(|t| app.clock.format(t)),
+        "card_pan": p.card.as_ref().map(|c| c.pan_masked.clone()),
+        "card_token": p.card.as_ref().map(|c| c.token.clone()),
+        "failure_code": p.failure.as_ref().map(|f| f.0),
+        "failure_description": p.failure.as_ref().map(|f| f.1.clone()),
+        "recurring_profile": p.recurring_profile,
+        "payment_method": p.payment_method,
+        "redirect_url": app.url(&format!("/pay/{}", p.id)),
+    })
+}
+
+fn payout_json(app: &App, p: &Payout) -> Json {
+    let (code, description) = match &p.status {
+        PayoutStatus::Error(code, d) => (Some(*code), Some(d.clone())),
+        _ => (None, None),
+    };
+    json!({
+        "id": p.id,
+        "kind": p.kind.name(),
+        "order_id": p.order_id,
+        "user_id": p.user_id,
+        "amount": format_minor(p.amount),
+        "currency": p.currency,
+        "status": p.simple_status(),
+        "transaction_status": p.status2(),
+        "error_code": code,
+        "error_description": description,
+        "card_pan": p.card.as_ref().map(|c| c.pan_masked.clone()),
+        "recipient": p.recipient,
+        "created_at": app.clock.format(p.created_at),
+        "paid_at": p.paid_at.map(|t| app.clock.format(t)),
+        "redirect_url": app.url(&format!("/payout/{}", p.id)),
+    })
+}
+
+fn callback_json(app: &App, c: &CallbackRecord) -> Json {
+    let attempts: Vec<Json> = c
+        .attempts
+        .iter()
+        .map(|a| {
+            json!({
+                "at": app.clock.format(a.at),
+                "http_status": a.http_status,
+                "reply_status": a.reply_status,
+                "reply_description": a.reply_description,
+                "error": a.error,
+                "body": a.body_excerpt,
+            })
+        })
+        .collect();
+    let mut fields = c.fields.clone();
+    fields.push("pg_salt", c.salt.as_str());
+    json!({
+        "id": c.id,
+        "kind": c.kind.name(),
+        "subject_id": c.subject_id,
+        "url": c.url,
+        "method": c.method.name(),
+        "state": c.state.name(),
+        "can_reject": c.can_reject,
+        "next_attempt_at": c.next_at.map(|t| app.clock.format(t)),
+        "fields": fields_json(&fields),
+        "attempts": attempts,
+    })
+}
+
+async fn state(AxumState(app): AxumState<Arc<App>>) -> Response {
+    let st = app.state();
+    let cards: Vec<Json> = st
+        .cards
+        .iter()
+        .map(|c| {
+            json!({
+                "user_id": c.user_id,
+                "for_payouts": c.for_payouts,
+                "card_pan": c.card.pan_masked,
+                "card_token": c.card.token,
+                "card_id": c.card.card_id,
+                "deleted": c.deleted_at.is_some(),
+            })
+        })
+        .collect();
+    ok(json!({
+        "now": app.clock.now_text(),
+        "balance": format_minor(st.balance),
+        "payments": st.payments.values().map(|p| payment_json(&app, p)).collect::<Vec<_>>(),
+        "payouts": st.payouts.values().map(|p| payout_json(&app, p)).collect::<Vec<_>>(),
+        "cards": cards,
+    }))
+}
+
+async fn balance(AxumState(app): AxumState<Arc<App>>) -> Response {
+    let balance = app.state().balance;
+    ok(json!({ "balance": format_minor(balance), "balance_minor": balance }))
+}
+
+async fn payments(AxumState(app): AxumState<Arc<App>>) -> Response {
+    let st = app.state();
+    ok(Json::Array(
+        st.payments
+            .values()
+            .map(|p| payment_json(&app, p))
+            .collect(),
+    ))
+}
+
+async fn payment(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>) -> Response {
+    let st = app.state();
+    match st.payments.get(&id) {
+        Some(p) => ok(payment_json(&app, p)),
+        None => bad(StatusCode::NOT_FOUND, "payment not found"),
+    }
+}
+
+async fn payouts(AxumState(app): AxumState<Arc<App>>) -> Response {
+    let st = app.state();
+    ok(Json::Array(
+        st.payouts.values().map(|p| payout_json(&app, p)).collect(),
+    ))
+}
+
+async fn payout(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>) -> Response {
+    let st = app.state();
+    match st.payouts.get(&id) {
+        Some(p) => ok(payout_json(&app, p)),
+        None => bad(StatusCode::NOT_FOUND, "payout not found"),
+    }
+}
+
+/// `{"card": "4716…", "amount": "150.00", "holder": "…", "exp": "12/30"}`.
+async fn pay(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>, body: Bytes) -> Response {
+    let map = match body_json(&body) {
+        Ok(map) => map,
+        Err(response) => return *response,
+    };
+    let pan = cards::normalize(str_field(&map, "card").unwrap_or(""));
+    if !cards::valid_pan(&pan) {
+        return bad(
+            StatusCode::BAD_REQUEST,
+            "\"card\" must be a valid card number",
+        );
+    }
+    let amount = match str_field(&map, "amount") {
+        Some(text) => match parse_amount(text) {
+            Some(a) => Some(a),
+            None => return bad(StatusCode::BAD_REQUEST, "\"amount\" is not a valid amount"),
+        },
+        None => None,
+    };
+    let card = {
+        let mut st = app.state();
+        payflow::card_data(
+            &app,
+            &mut st,
+            &pan,
+            str_field(&map, "exp").unwrap_or(""),
+            str_field(&map, "holder").unwrap_or(""),
+        )
+    };
+    match payflow::pay(&app, id, Funding::Card(card), amount).await {
+        Ok(paid) => {
+            let (redirect, post) = match paid.next {
+                Next::Redirect(url) => (Some(url), None),
+                Next::Post(url, fields) => (Some(url), Some(fields_json(&fields))),
+                Next::Stay => (None, None),
+            };
+            let st = app.state();
+            let payment = st.payments.get(&id).map(|p| payment_json(&app, p));
+            ok(json!({
+                "status": paid.status.status3(),
+                "failure_code": paid.failure.as_ref().map(|f| f.0),
+                "failure_description": paid.failure.as_ref().map(|f| f.1.clone()),
+                "redirect_url": redirect,
+                "redirect_post_fields": post,
+                "payment": payment,
+            }))
+        }
+        Err(PayError::NotFound) => bad(StatusCode::NOT_FOUND, "payment not found"),
+        Err(PayError::NotPayable(why)) => bad(StatusCode::CONFLICT, why),
+        Err(PayError::Amount(why)) => bad(StatusCode::BAD_REQUEST, &why),
+    }
+}
+
+/// `{"card": "4671…"}` for a `reg2nonreg` payout page.
+async fn payout_pay(
+    AxumState(app): AxumState<Arc<App>>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let map = match body_json(&body) {
+        Ok(map) => map,
+        Err(response) => return *response,
+    };
+    let pan = cards::normalize(str_field(&map, "card").unwrap_or(""));
+    match endpoints::pay_page(&app, id, &pan) {
+        Ok((notify, payout)) => {
+            let mut tasks = tokio::task::JoinSet::new();
+            for callback in notify {
+                let app = Arc::clone(&app);
+                tasks.spawn(async move { callbacks::attempt(&app, callback).await });
+            }
+            while tasks.join_next().await.is_some() {}
+            ok(payout_json(&app, &payout))
+        }
+        Err(why) => bad(StatusCode::CONFLICT, &why),
+    }
+}
+
+/// `{"status": "success"}` or `{"status": "error", "code": 10001}`: ends a payout in
+/// `process` (a cash-by-code withdrawal, or any other) now.
+async fn payout_complete(
+    AxumState(app): AxumState<Arc<App>>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let map = match body_json(&body) {
+        Ok(map) => map,
+        Err(response) => return *response,
+    };
+    let error = match str_field(&map, "status").unwrap_or("success") {
+        "success" => None,
+        "error" => Some(
+            map.get("code")
+                .and_then(Json::as_u64)
+                .and_then(|c| u32::try_from(c).ok())
+                .unwrap_or(10001),
+        ),
+        _ => return bad(StatusCode::BAD_REQUEST, "\"status\" is success or error"),
+    };
+    let notify = {
+        let mut st = app.state();
+        match st.payouts.get(&id) {
+            None => return bad(StatusCode::NOT_FOUND, "payout not found"),
+            Some(p) if !matches!(p.status, PayoutStatus::Process { .. }) => {
+                return bad(StatusCode::CONFLICT, "the payout is not in process");
+            }
+            Some(_) => payoutflow::finish(&app, &mut st, id, error),
+        }
+    };
+    if let Some(callback) = notify {
+        callbacks::attempt(&app, callback).await;
+    }
+    let st = app.state();
+    match st.payouts.get(&id) {
+        Some(p) => ok(payout_json(&app, p)),
+        None => bad(StatusCode::NOT_FOUND, "payout not found"),
+    }
+}
+
+/// `{"card": "…"}` for a card-add page (`cardstorage/add2`, `cardstoragepayout/add`).
+async fn card_add(
+    AxumState(app): AxumState<Arc<App>>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let map = match body_json(&body) {
+        Ok(map) => map,
+        Err(response) => return *response,
+    };
+    let pan = cards::normalize(str_field(&map, "card").unwrap_or(""));
+    let exp = str_field(&map, "exp").unwrap_or("");
+    let holder = str_field(&map, "holder").unwrap_or("");
+    match endpoints::add_card(&app, id, &pan, exp, holder) {
+        Ok((callback, back_link, token)) => {
+            if let Some(callback) = callback {
+                callbacks::attempt(&app, callback).await;
+            }
+            ok(json!({ "card_token": token, "back_link": back_link }))
+        }
+        Err(why) => bad(StatusCode::CONFLICT, &why),
+    }
+}
+
+/// `?seconds=N` (or `{"seconds": N}`): moves sandbox time, applies what became due, and waits
+/// for the first attempts of the callbacks that sent.
+async fn advance(
+    AxumState(app): AxumState<Arc<App>>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let from_query = parse_urlencoded(query.unwrap_or_default().as_bytes())
+        .into_iter()
+        .find(|(n, _)| n == "seconds")
+        .and_then(|(_, v)| v.parse::<i64>().ok());
+    let from_body = match body_json(&body) {
+        Ok(map) => map.get("seconds").and_then(Json::as_i64),
+        Err(response) => return *response,
+    };
+    let Some(seconds) = from_query.or(from_body).filter(|s| *s >= 0) else {
+        return bad(StatusCode::BAD_REQUEST, "give seconds=N (N >= 0)");
+    };
+    let attempted = scheduler::advance(&app, seconds.saturating_mul(1000)).await;
+    ok(json!({ "now": app.clock.now_text(), "callbacks_attempted": attempted }))
+}
+
+async fn callbacks_list(AxumState(app): AxumState<Arc<App>>) -> Response {
+    let st = app.state();
+    ok(Json::Array(
+        st.callbacks
+            .iter()
+            .map(|c| callback_json(&app, c))
+            .collect(),
+    ))
+}
+
+async fn faults_list(AxumState(app): AxumState<Arc<App>>) -> Response {
+    let list: Vec<Json> = app
+        .faults()
+        .list()
+        .into_iter()
+        .map(|(path, fault)| json!({ "path": path, "fault": fault }))
+        .collect();
+    ok(Json::Array(list))
+}
+
+/// A [`Fault`] as JSON, plus an optional `"path"` (`"/init_payment.php"`); global without.
+async fn faults_set(AxumState(app): AxumState<Arc<App>>, body: Bytes) -> Response {
+    let mut map = match body_json(&body) {
+        Ok(map) => map,
+        Err(response) => return *response,
+    };
+    let path = match map.remove("path") {
+        None | Some(Json::Null) => None,
+        Some(Json::String(p)) => Some(p),
+        Some(_) => return bad(StatusCode::BAD_REQUEST, "\"path\" must be a string"),
+    };
+    let fault: Fault = match serde_json::from_value(Json::Object(map)) {
+        Ok(fault) => fault,
+        Err(e) => return bad(StatusCode::BAD_REQUEST, &format!("not a fault: {e}")),
+    };
+    app.faults().set(path, fault);
+    ok(json!({ "ok": true }))
+}
+
+async fn faults_clear(AxumState(app): AxumState<Arc<App>>) -> Response {
+    app.faults().clear();
+    ok(json!({ "ok": true }))
+}

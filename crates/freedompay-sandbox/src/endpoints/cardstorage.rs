@@ -1,0 +1,183 @@
+//! Saved cards: `cardstorage/add2` (purchases) and `cardstoragepayout/add` (payouts) open a
+//! card-add page; `cardstorage/list` and `cardstorage/remove`.
+
+use freedompay_sign::Fields;
+
+use super::{Answer, Ctx, ok};
+use crate::error::ApiError;
+use crate::state::{CardSession, State};
+use crate::validate;
+
+fn open_page(ctx: &mut Ctx<'_>, state: &mut State, for_payouts: bool) -> Result<Answer, ApiError> {
+    let f = ctx.fields;
+    let user_id = validate::user_id(f, true)?.unwrap_or_default();
+    let post_link = validate::url(f, "pg_post_link")?;
+    let back_link = validate::url(f, "pg_back_link")?;
+    let order_id = validate::order_id(f)?;
+    let id = state.next_id();
+    state.card_sessions.insert(
+        id,
+        CardSession {
+            user_id,
+            order_id: order_id.clone(),
+            post_link,
+            back_link,
+            for_payouts,
+            done: None,
+        },
+    );
+    let mut reply = ok(&[
+        ("pg_payment_id", id.to_string()),
+        ("pg_merchant_id", ctx.merchant().to_owned()),
+    ]);
+    if let Some(order) = order_id {
+        reply.push("pg_order_id", order);
+    }
+    reply.push("pg_redirect_url", ctx.app.url(&format!("/card/add/{id}")));
+    Ok(Answer::Xml(reply))
+}
+
+/// `cardstorage/add2`.
+pub(crate) fn add2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    open_page(ctx, state, false)
+}
+
+/// `cardstoragepayout/add`.
+pub(crate) fn payout_add(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    open_page(ctx, state, true)
+}
+
+/// `cardstorage/list`: the user's saved purchase cards, one `<card>` each.
+pub(crate) fn list(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    let user_id = validate::user_id(ctx.fields, true)?.unwrap_or_default();
+    let mut reply = ok(&[]);
+    for saved in state
+        .cards
+        .iter()
+        .filter(|c| c.user_id == user_id && !c.for_payouts && c.deleted_at.is_none())
+    {
+        let mut card = Fields::new();
+        card.push("pg_status", "approved")
+            .push("pg_merchant_id", ctx.merchant())
+            .push("pg_card_id", saved.card.card_id.to_string())
+            .push("pg_card_token", saved.card.token.as_str())
+            .push("pg_card_hash", saved.card.pan_masked.as_str());
+        if let Some(profile) = saved.recurring_profile {
+            card.push("pg_recurring_profile_id", profile.to_string());
+        }
+        card.push("created_at", ctx.app.clock.format(saved.created_at));
+        reply.push_map("card", card);
+    }
+    Ok(Answer::Xml(reply))
+}
+
+/// `cardstorage/remove`: by `pg_card_token` (or the legacy `pg_card_id`).
+pub(crate) fn remove(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    let f = ctx.fields;
+    let user_id = validate::user_id(f, true)?.unwrap_or_default();
+    let token = validate::text(f, "pg_card_token")?;
+    let card_id = validate::text(f, "pg_card_id")?;
+    if token.is_none() && card_id.is_none() {
+        return Err(ApiError::validation("pg_card_token: required"));
+    }
+    let now = ctx.now;
+    let saved = state
+        .cards
+        .iter_mut()
+        .find(|c| {
+            c.user_id == user_id
+                && !c.for_payouts
+                && c.deleted_at.is_none()
+                && (token == Some(c.card.token.as_str())
+                    || card_id == Some(c.card.card_id.to_string().as_str()))
+        })
+        .ok_or_else(|| ApiError::not_found("Card not found"))?;
+    saved.deleted_at = Some(now);
+    let mut card = Fields::new();
+    card.push("pg_status", "deleted")
+        .push("pg_merchant_id", ctx.app.config.merchant_id.as_str())
+        .push("pg_card_token", saved.card.token.as_str())
+        .push("pg_card_hash", saved.card.pan_masked.as_str())
+        .push("deleted_at", ctx.app.clock.format(now));
+    let mut reply = ok(&[]);
+    reply.push_map("card", card);
+    Ok(Answer::Xml(reply))
+}
+
+/// Saves the card typed in a card-add page (or given to the control API): the saved card, the
+/// card-added callback to `pg_post_link`, and where the holder goes next (`pg_back_link`).
+pub(crate) fn add_card(
+    app: &crate::app::App,
+    id: i64,
+    pan: &str,
+    exp: &str,
+    holder: &str,
+) -> Result<(Option<usize>, Option<String>, String), String> {
+    use crate::callbacks::{NewCallback, register};
+    use crate::config::SecretChoice;
+    use crate::state::{CallbackKind, Method, SavedCard};
+
+    if !crate::cards::valid_pan(pan) {
+        return Err("the card number is not valid".into());
+    }
+    let now = app.clock.now_ms();
+    let mut state = app.state();
+    let session = state
+        .card_sessions
+        .get(&id)
+        .cloned()
+        .ok_or("card-add page not found")?;
+    if session.done.is_some() {
+        return Err("this card-add page was already used".into());
+    }
+    let card = crate::payflow::card_data(app, &mut state, pan, exp, holder);
+    let token = card.token.clone();
+    state.cards.push(SavedCard {
+        user_id: session.user_id.clone(),
+        for_payouts: session.for_payouts,
+        card: card.clone(),
+        recurring_profile: None,
+        created_at: now,
+        deleted_at: None,
+    });
+    if let Some(s) = state.card_sessions.get_mut(&id) {
+        s.done = Some(token.clone());
+    }
+    let callback = session.post_link.clone().map(|url| {
+        let (month, year) = card.exp.split_once('/').unwrap_or(("12", "30"));
+        let mut f = Fields::new();
+        f.push("pg_type", "approve")
+            .push("pg_payment_id", id.to_string());
+        if let Some(order) = &session.order_id {
+            f.push("pg_order_id", order.as_str());
+        }
+        f.push("pg_card_3ds", "0")
+            .push("pg_card_hash", card.pan_masked.as_str())
+            .push("pg_card_id", card.card_id.to_string())
+            .push("pg_card_token", card.token.as_str())
+            .push("pg_user_id", session.user_id.as_str())
+            .push("pg_status", "success")
+            .push("pg_card_month", month)
+            .push("pg_card_year", year)
+            .push("pg_merchant_id", app.config.merchant_id.as_str());
+        let secret = if session.for_payouts {
+            app.config.cardstoragepayout_secret
+        } else {
+            SecretChoice::Payment
+        };
+        register(
+            app,
+            &mut state,
+            NewCallback {
+                kind: CallbackKind::CardAdded,
+                subject_id: id,
+                url,
+                method: Method::Post,
+                secret,
+                fields: f,
+                can_reject: false,
+            },
+        )
+    });
+    Ok((callback, session.back_link, token))
+}

@@ -1,0 +1,114 @@
+//! Cash by code (ATM): `api/cbc/check` creates it, `api/cbc/exec` sends the codes (the money
+//! leaves the balance), `api/cbc/status` polls. The withdrawal is `process` until the control
+//! API marks it withdrawn (`POST /_sandbox/payouts/{id}/complete`); 24 hours of sandbox time
+//! after `exec` without a withdrawal, it fails with error 75 and the money comes back.
+
+use freedompay_sign::Fields;
+
+use super::{Answer, Ctx, ok};
+use crate::cards::PayoutOutcome;
+use crate::error::ApiError;
+use crate::payoutflow;
+use crate::state::{Payout, PayoutKind, PayoutStatus, State};
+use crate::validate;
+
+/// 24 hours, in milliseconds.
+const WITHDRAW_WINDOW: i64 = 24 * 3_600_000;
+
+/// `api/cbc/check`.
+pub(crate) fn check(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    let f = ctx.fields;
+    let phone = validate::phone(f, "pg_phone")?;
+    let amount = validate::amount(f, "pg_amount")?;
+    let order_id =
+        validate::order_id(f)?.ok_or_else(|| ApiError::validation("pg_order_id: required"))?;
+    let post_link = validate::url(f, "pg_post_link")?;
+    payoutflow::ensure_balance(state, amount)?;
+    let id = state.next_id();
+    let reference = ctx.app.digits(12);
+    state.payouts.insert(
+        id,
+        Payout {
+            id,
+            kind: PayoutKind::Cash,
+            order_id: Some(order_id.clone()),
+            amount,
+            currency: "KZT".into(),
+            description: String::new(),
+            post_link,
+            back_link: None,
+            order_time_limit: None,
+            user_id: None,
+            status: PayoutStatus::Created,
+            created_at: ctx.now,
+            paid_at: None,
+            card: None,
+            reference,
+            recipient: Some(phone),
+            reserved: false,
+        },
+    );
+    let mut r = Fields::new();
+    r.push("pg_payment_id", id.to_string())
+        .push("pg_merchant_id", ctx.merchant())
+        .push("pg_order_id", order_id)
+        .push("pg_status", "ok");
+    Ok(Answer::Xml(r))
+}
+
+fn cash<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<(i64, &'s Payout), ApiError> {
+    let id = validate::id(ctx.fields, "pg_payment_id")?;
+    state
+        .payouts
+        .get(&id)
+        .filter(|p| p.kind == PayoutKind::Cash)
+        .map(|p| (id, p))
+        .ok_or_else(|| ApiError::not_found("Transaction not found"))
+}
+
+/// `api/cbc/exec`.
+pub(crate) fn exec(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    let (id, payout) = cash(ctx, state)?;
+    if payout.status != PayoutStatus::Created {
+        return Err(ApiError::validation("pg_payment_id: already executed"));
+    }
+    let amount = payout.amount;
+    payoutflow::ensure_balance(state, amount)?;
+    if let Some(p) = state.payouts.get_mut(&id) {
+        p.reserved = true;
+        p.status = PayoutStatus::Process {
+            due: ctx.now + WITHDRAW_WINDOW,
+            then: PayoutOutcome::ProcessThenError(75),
+        };
+    }
+    state.balance -= amount;
+    let mut r = Fields::new();
+    r.push("pg_payment_id", id.to_string())
+        .push("pg_merchant_id", ctx.merchant())
+        .push("pg_status", "ok");
+    Ok(Answer::Xml(r))
+}
+
+/// `api/cbc/status`: `success`, `process`, or an error 75.
+pub(crate) fn status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    let (id, p) = cash(ctx, state)?;
+    let mut r = ok(&[]);
+    r.remove("pg_status");
+    r.push("pg_payment_id", id.to_string())
+        .push("pg_merchant_id", ctx.merchant())
+        .push("pg_order_id", p.order_id.clone().unwrap_or_default());
+    match &p.status {
+        PayoutStatus::Success => {
+            r.push("pg_status", "success");
+        }
+        PayoutStatus::Created | PayoutStatus::Process { .. } => {
+            r.push("pg_status", "process");
+        }
+        PayoutStatus::Error(code, description) => {
+            r.push("pg_status", "error")
+                .push("pg_error_code", code.to_string())
+                .push("pg_error_description", description.as_str());
+        }
+    }
+    Ok(Answer::Xml(r))
+}

@@ -1,0 +1,351 @@
+//! The gateway's endpoints (PROTOCOL.md §1): the table of paths, script names and secrets,
+//! and the pipeline every request goes through: faults, decoding, merchant, signature,
+//! idempotency, the operation under the state lock, the signed reply.
+
+mod cardstorage;
+mod cbc;
+mod clearing;
+mod mfs;
+mod mobile_payout;
+mod payment;
+mod payout;
+mod payout_status;
+mod status;
+mod token;
+
+pub(crate) use cardstorage::add_card;
+pub(crate) use payout::pay_page;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State as AxumState};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::any;
+use freedompay_sign::{Fields, ScriptName, SecretKey};
+use hyper::header::CONTENT_TYPE;
+
+use crate::app::App;
+use crate::callbacks;
+use crate::error::{ApiError, BAD_SIGNATURE, NO_MERCHANT, VALIDATION};
+use crate::faults::{self, DropConnection};
+use crate::reply::{html_response, signed_xml, unsigned_error, xml_response};
+use crate::state::State;
+use crate::validate;
+use crate::wire::request_fields;
+
+/// The largest request body read (bigger ones are refused).
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// Which secret an endpoint's signature uses (PROTOCOL.md §2.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Secret {
+    Payment,
+    Payout,
+    /// `cardstoragepayout/add`: configurable.
+    CardStoragePayout,
+}
+
+/// What an operation answers.
+pub(crate) enum Answer {
+    /// A signed XML reply with these fields.
+    Xml(Fields),
+    /// A redirect (the browser endpoint `payment.php`).
+    Redirect(String),
+    /// An HTML page (`card/pay`).
+    Html(String),
+}
+
+/// What an operation sees.
+pub(crate) struct Ctx<'a> {
+    pub(crate) app: &'a Arc<App>,
+    pub(crate) fields: &'a Fields,
+    pub(crate) now: i64,
+    /// Callbacks to send once the state is unlocked.
+    pub(crate) callbacks: Vec<usize>,
+    /// Result callbacks of payments paid by this request: `(callback, payment)`.
+    pub(crate) results: Vec<(usize, i64)>,
+}
+
+impl Ctx<'_> {
+    /// The merchant id, as configured (and as checked in the request).
+    pub(crate) fn merchant(&self) -> &str {
+        &self.app.config.merchant_id
+    }
+}
+
+type Op = fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>;
+
+/// One endpoint.
+pub(crate) struct Endpoint {
+    /// The axum route.
+    pub(crate) route: &'static str,
+    pub(crate) secret: Secret,
+    op: Op,
+}
+
+const fn ep(route: &'static str, secret: Secret, op: Op) -> Endpoint {
+    Endpoint { route, secret, op }
+}
+
+/// Every endpoint the sandbox serves.
+pub(crate) static ENDPOINTS: &[Endpoint] = &[
+    ep("/init_payment.php", Secret::Payment, payment::init_payment),
+    ep("/payment.php", Secret::Payment, payment::payment_php),
+    ep("/g2g/any_amount", Secret::Payment, payment::any_amount),
+    ep(
+        "/make_recurring_payment.php",
+        Secret::Payment,
+        payment::recurring,
+    ),
+    ep("/get_status3.php", Secret::Payment, status::get_status3),
+    ep("/get_status2.php", Secret::Payment, status::get_status2),
+    ep("/cancel.php", Secret::Payment, clearing::cancel),
+    ep("/do_capture.php", Secret::Payment, clearing::capture),
+    ep("/revoke.php", Secret::Payment, clearing::revoke),
+    ep(
+        "/v1/merchant/{merchant_id}/cardstorage/add2",
+        Secret::Payment,
+        cardstorage::add2,
+    ),
+    ep(
+        "/v1/merchant/{merchant_id}/cardstorage/list",
+        Secret::Payment,
+        cardstorage::list,
+    ),
+    ep(
+        "/v1/merchant/{merchant_id}/cardstorage/remove",
+        Secret::Payment,
+        cardstorage::remove,
+    ),
+    ep(
+        "/v1/merchant/{merchant_id}/cardstoragepayout/add",
+        Secret::CardStoragePayout,
+        cardstorage::payout_add,
+    ),
+    ep(
+        "/v1/merchant/{merchant_id}/card/init",
+        Secret::Payment,
+        token::init,
+    ),
+    ep(
+        "/v1/merchant/{merchant_id}/card/pay",
+        Secret::Payment,
+        token::pay,
+    ),
+    ep(
+        "/v1/merchant/{merchant_id}/card/direct",
+        Secret::Payment,
+        token::direct,
+    ),
+    ep("/mfs/pay", Secret::Payment, mfs::pay),
+    ep("/mfs/approve", Secret::Payment, mfs::approve),
+    ep("/api/reg2nonreg", Secret::Payout, payout::reg2nonreg),
+    ep("/api/reg2reg", Secret::Payout, payout::reg2reg),
+    ep("/g2g/p2p2nonreg", Secret::Payout, payout::p2p2nonreg),
+    ep("/api/to_iban", Secret::Payout, payout::to_iban),
+    ep(
+        "/api/balance_status",
+        Secret::Payout,
+        payout_status::balance,
+    ),
+    ep(
+        "/api/payment_status",
+        Secret::Payout,
+        payout_status::payment_status,
+    ),
+    ep(
+        "/api/payment_status2",
+        Secret::Payout,
+        payout_status::payment_status2,
+    ),
+    ep(
+        "/init_payout.php",
+        Secret::Payout,
+        mobile_payout::init_payout,
+    ),
+    ep("/mfs/payout", Secret::Payout, mobile_payout::payout),
+    ep("/api/cbc/check", Secret::Payout, cbc::check),
+    ep("/api/cbc/exec", Secret::Payout, cbc::exec),
+    ep("/api/cbc/status", Secret::Payout, cbc::status),
+];
+
+/// The routes of every endpoint.
+pub(crate) fn router() -> Router<Arc<App>> {
+    let mut router = Router::new();
+    for endpoint in ENDPOINTS {
+        router = router.route(
+            endpoint.route,
+            any(
+                move |AxumState(app): AxumState<Arc<App>>, request: Request| {
+                    handle(app, endpoint, request)
+                },
+            ),
+        );
+    }
+    router
+}
+
+fn secret_for(app: &App, secret: Secret) -> &SecretKey {
+    match secret {
+        Secret::Payment => app.config.payment_secret(),
+        Secret::Payout => app.config.payout_secret(),
+        Secret::CardStoragePayout => app.config.secret(app.config.cardstoragepayout_secret),
+    }
+}
+
+/// The whole life of one API request.
+async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    let fault = app.faults().take(&path);
+    if let Some(fault) = &fault {
+        if fault.latency_ms > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(fault.latency_ms)).await;
+        }
+        if let Some(status) = fault.status_5xx {
+            return faults::error_page(status);
+        }
+        if fault.unsigned_error {
+            let code = fault.error_code.unwrap_or(crate::error::INTERNAL);
+            return xml_response(unsigned_error(
+                code,
+                "Internal error, try again later (sandbox fault)",
+            ));
+        }
+    }
+    let mut response = process(&app, endpoint, &path, request).await;
+    if let Some(fault) = fault {
+        if fault.wrong_signature {
+            let (parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            let text = faults::corrupt_signature(&String::from_utf8_lossy(&bytes));
+            response = Response::from_parts(parts, Body::from(text));
+            response.headers_mut().remove(hyper::header::CONTENT_LENGTH);
+        }
+        if fault.truncate_body {
+            response = faults::truncate(response).await;
+        }
+        if fault.drop_connection {
+            response.extensions_mut().insert(DropConnection);
+        }
+    }
+    response
+}
+
+async fn process(
+    app: &Arc<App>,
+    endpoint: &'static Endpoint,
+    path: &str,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return xml_response(unsigned_error(
+            VALIDATION,
+            "The request body is too large or was cut off",
+        ));
+    };
+    let content_type = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let fields = match request_fields(
+        parts.method.as_str(),
+        parts.uri.query(),
+        content_type,
+        &body,
+    ) {
+        Ok(fields) => fields,
+        Err(e) => {
+            return xml_response(unsigned_error(
+                NO_MERCHANT,
+                &format!("Empty merchant ({})", e.describe()),
+            ));
+        }
+    };
+
+    // The merchant: unknown means unsigned, as the gateway cannot know whose secret to use.
+    let merchant = fields.text("pg_merchant_id").unwrap_or("");
+    if merchant.is_empty() {
+        return xml_response(unsigned_error(NO_MERCHANT, "Empty merchant"));
+    }
+    let path_merchant = path
+        .strip_prefix("/v1/merchant/")
+        .and_then(|rest| rest.split('/').next());
+    if merchant != app.config.merchant_id
+        || path_merchant.is_some_and(|m| m != app.config.merchant_id)
+    {
+        return xml_response(unsigned_error(NO_MERCHANT, "Merchant not found"));
+    }
+
+    // The signature: script = the last path segment, secret by endpoint.
+    let script_text = path.rsplit('/').next().unwrap_or("");
+    let Ok(script) = ScriptName::new(script_text) else {
+        return xml_response(unsigned_error(NO_MERCHANT, "Empty merchant"));
+    };
+    let secret = secret_for(app, endpoint.secret);
+    let salted = matches!(
+        validate::text(&fields, freedompay_sign::SALT_FIELD),
+        Ok(Some(_))
+    );
+    let verified = salted && freedompay_sign::verify(&script, &fields, secret).is_ok();
+    if !verified {
+        let description = "Некорректная подпись запроса";
+        if !app.config.signed_signature_errors {
+            return xml_response(unsigned_error(BAD_SIGNATURE, description));
+        }
+        let error = ApiError::new(BAD_SIGNATURE, description);
+        return xml_response(signed_xml(app, &script, secret, error.into_fields()));
+    }
+
+    // Idempotency: the first reply again, re-signed, nothing done twice.
+    let key = match validate::idempotency_key(&fields) {
+        Ok(key) => key.map(|k| (path.to_owned(), k.to_owned())),
+        Err(e) => return xml_response(signed_xml(app, &script, secret, e.into_fields())),
+    };
+    if let Some(key) = &key {
+        let stored = app.state().idempotent.get(key).cloned();
+        if let Some(reply) = stored {
+            return xml_response(signed_xml(app, &script, secret, reply));
+        }
+    }
+
+    let mut ctx = Ctx {
+        app,
+        fields: &fields,
+        now: app.clock.now_ms(),
+        callbacks: Vec::new(),
+        results: Vec::new(),
+    };
+    let answer = {
+        let mut state = app.state();
+        let answer = (endpoint.op)(&mut ctx, &mut state);
+        if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
+            state.idempotent.insert(key, reply.clone());
+        }
+        answer
+    };
+    callbacks::spawn_all(app, std::mem::take(&mut ctx.callbacks));
+    for (callback, payment) in std::mem::take(&mut ctx.results) {
+        crate::payflow::spawn_result(app, callback, payment);
+    }
+    match answer {
+        Ok(Answer::Xml(reply)) => xml_response(signed_xml(app, &script, secret, reply)),
+        Ok(Answer::Redirect(url)) => Redirect::to(&url).into_response(),
+        Ok(Answer::Html(page)) => html_response(page),
+        Err(error) => xml_response(signed_xml(app, &script, secret, error.into_fields())),
+    }
+}
+
+/// `pg_status=ok` and the given fields.
+pub(crate) fn ok(pairs: &[(&str, String)]) -> Fields {
+    let mut fields = Fields::new();
+    fields.push("pg_status", "ok");
+    for (name, value) in pairs {
+        fields.push(*name, value.as_str());
+    }
+    fields
+}

@@ -1,0 +1,267 @@
+//! Payouts: `api/reg2nonreg` (the recipient types the card in a page), `api/reg2reg` (to a
+//! saved payout card), `g2g/p2p2nonreg` (card number in the request), `api/to_iban`.
+
+use freedompay_sign::Fields;
+
+use super::{Answer, Ctx, ok};
+use crate::cards::{self, PayoutOutcome};
+use crate::error::ApiError;
+use crate::money::format_minor;
+use crate::payoutflow;
+use crate::state::{CardData, Payout, PayoutKind, PayoutStatus, State};
+use crate::validate;
+
+/// The fields every payout shares; records it as `Created`.
+fn create(
+    ctx: &Ctx<'_>,
+    state: &mut State,
+    kind: PayoutKind,
+    order_required: bool,
+) -> Result<i64, ApiError> {
+    let f = ctx.fields;
+    let amount = validate::amount(f, "pg_amount")?;
+    let order_id = validate::order_id(f)?;
+    if order_required && order_id.is_none() {
+        return Err(ApiError::validation("pg_order_id: required"));
+    }
+    let description = validate::description(f, kind != PayoutKind::Cash)?;
+    let currency = validate::currency(f)?;
+    let post_link = validate::url(f, "pg_post_link")?;
+    let back_link = validate::url(f, "pg_back_link")?;
+    let order_time_limit =
+        validate::datetime(f, "pg_order_time_limit")?.and_then(|t| ctx.app.clock.parse(t));
+    let user_id = validate::user_id(f, false)?;
+    validate::max_len(f, "pg_user_email", 255)?;
+    validate::max_len(f, "pg_card_name", 255)?;
+    payoutflow::ensure_balance(state, amount)?;
+    let id = state.next_id();
+    let reference = ctx.app.digits(12);
+    state.payouts.insert(
+        id,
+        Payout {
+            id,
+            kind,
+            order_id,
+            amount,
+            currency,
+            description,
+            post_link,
+            back_link,
+            order_time_limit,
+            user_id,
+            status: PayoutStatus::Created,
+            created_at: ctx.now,
+            paid_at: None,
+            card: None,
+            reference,
+            recipient: None,
+            reserved: false,
+        },
+    );
+    Ok(id)
+}
+
+/// `api/reg2nonreg`: a payout page where the recipient enters a card number.
+pub(crate) fn reg2nonreg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    let id = create(ctx, state, PayoutKind::Reg2NonReg, true)?;
+    Ok(Answer::Xml(ok(&[
+        ("pg_payment_id", id.to_string()),
+        ("pg_merchant_id", ctx.merchant().to_owned()),
+        ("pg_redirect_url", ctx.app.url(&format!("/payout/{id}"))),
+    ])))
+}
+
+/// The reply of a card payout that was decided at once (or is in `process`).
+fn card_reply(ctx: &Ctx<'_>, state: &State, id: i64, with_token: bool, p2p: bool) -> Fields {
+    let p = &state.payouts[&id];
+    let clock = &ctx.app.clock;
+    let mut r = Fields::new();
+    let status = match &p.status {
+        PayoutStatus::Success => "ok",
+        PayoutStatus::Error(..) => "error",
+        PayoutStatus::Created | PayoutStatus::Process { .. } => "process",
+    };
+    r.push("pg_payment_id", id.to_string())
+        .push("pg_merchant_id", ctx.merchant())
+        .push("pg_status", status);
+    if let Some(order) = &p.order_id {
+        r.push("pg_order_id", order.as_str());
+    }
+    r.push("pg_balance", format_minor(state.balance));
+    if let Some(card) = &p.card
+        && !p2p
+    {
+        r.push("pg_card_hash", card.pan_masked.as_str());
+        if with_token {
+            r.push("pg_card_token", card.token.as_str());
+        }
+    }
+    r.push("pg_payment_amount", format_minor(p.amount));
+    if p2p {
+        r.push("pg_reference", p.reference.as_str());
+    }
+    r.push(
+        "pg_payment_date",
+        clock.format(p.paid_at.unwrap_or(ctx.now)),
+    );
+    if p2p {
+        r.push(
+            "pg_datetime",
+            clock.format_iso(p.paid_at.unwrap_or(ctx.now)),
+        );
+    }
+    if let PayoutStatus::Error(code, description) = &p.status {
+        r.push("pg_error_code", code.to_string())
+            .push("pg_error_description", description.as_str());
+    }
+    r
+}
+
+/// Starts a card payout and collects its notification.
+fn start_card(
+    ctx: &mut Ctx<'_>,
+    state: &mut State,
+    id: i64,
+    card: CardData,
+) -> Result<(), ApiError> {
+    let outcome = card.payout;
+    match payoutflow::start(ctx.app, state, id, outcome, Some(card)) {
+        Ok(notify) => {
+            ctx.callbacks.extend(notify);
+            Ok(())
+        }
+        Err(e) => {
+            state.payouts.remove(&id);
+            Err(e)
+        }
+    }
+}
+
+/// `api/reg2reg`: to a card saved with `cardstoragepayout/add` (`pg_card_token_to`, or the
+/// legacy `pg_card_id_to`), which must belong to `pg_user_id`.
+pub(crate) fn reg2reg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    let f = ctx.fields;
+    let user_id = validate::user_id(f, true)?.unwrap_or_default();
+    let token = validate::text(f, "pg_card_token_to")?;
+    let card_id = validate::text(f, "pg_card_id_to")?;
+    if token.is_none() && card_id.is_none() {
+        return Err(ApiError::validation("pg_card_token_to: required"));
+    }
+    let card = state
+        .cards
+        .iter()
+        .find(|c| {
+            c.for_payouts
+                && c.user_id == user_id
+                && c.deleted_at.is_none()
+                && (token == Some(c.card.token.as_str())
+                    || card_id == Some(c.card.card_id.to_string().as_str()))
+        })
+        .map(|c| c.card.clone())
+        .ok_or_else(|| {
+            ApiError::validation("pg_card_token_to: no such payout card for this user")
+        })?;
+    let id = create(ctx, state, PayoutKind::Reg2Reg, true)?;
+    start_card(ctx, state, id, card)?;
+    Ok(Answer::Xml(card_reply(ctx, state, id, true, false)))
+}
+
+/// `g2g/p2p2nonreg`: the card number is `pg_payment_to`.
+pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    let pan = validate::pan(ctx.fields, "pg_payment_to")?;
+    let holder = validate::text(ctx.fields, "pg_card_name")?
+        .unwrap_or("")
+        .to_owned();
+    let id = create(ctx, state, PayoutKind::P2p, true)?;
+    let card = crate::payflow::card_data(ctx.app, state, &pan, "", &holder);
+    start_card(ctx, state, id, card)?;
+    Ok(Answer::Xml(card_reply(ctx, state, id, false, true)))
+}
+
+/// `api/to_iban`: a bank transfer, in `process` until the process delay has passed, then paid.
+pub(crate) fn to_iban(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+    let f = ctx.fields;
+    let iban = validate::required(f, "pg_recipient_iban")?;
+    let valid_iban = (15..=34).contains(&iban.len())
+        && iban.bytes().take(2).all(|b| b.is_ascii_uppercase())
+        && iban.bytes().skip(2).take(2).all(|b| b.is_ascii_digit())
+        && iban
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !valid_iban {
+        return Err(ApiError::validation(
+            "pg_recipient_iban: an IBAN such as KZ…",
+        ));
+    }
+    let iin = validate::required(f, "pg_recipient_iin")?;
+    if iin.len() != 12 || !iin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::validation("pg_recipient_iin: 12 digits"));
+    }
+    validate::required(f, "pg_recipient_name")?;
+    for (name, lens) in [("pg_recipient_kbe", 2..=2), ("pg_knp", 3..=3)] {
+        if let Some(v) = validate::text(f, name)?
+            && !(lens.contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ApiError::validation(format!(
+                "{name}: {} digits",
+                lens.start()
+            )));
+        }
+    }
+    if let Some(bik) = validate::text(f, "pg_bank_bik")?
+        && !((8..=11).contains(&bik.len()) && bik.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        return Err(ApiError::validation(
+            "pg_bank_bik: 8 to 11 letters and digits",
+        ));
+    }
+    let id = create(ctx, state, PayoutKind::ToIban, true)?;
+    if let Some(p) = state.payouts.get_mut(&id) {
+        p.recipient = Some(iban.to_owned());
+    }
+    match payoutflow::start(ctx.app, state, id, PayoutOutcome::ProcessThenSuccess, None) {
+        Ok(notify) => ctx.callbacks.extend(notify),
+        Err(e) => {
+            state.payouts.remove(&id);
+            return Err(e);
+        }
+    }
+    let p = &state.payouts[&id];
+    let mut r = Fields::new();
+    r.push("pg_payment_id", id.to_string())
+        .push("pg_merchant_id", ctx.merchant())
+        .push("pg_status", "process");
+    if let Some(order) = &p.order_id {
+        r.push("pg_order_id", order.as_str());
+    }
+    r.push("pg_payment_amount", format_minor(p.amount))
+        .push("pg_payment_date", ctx.app.clock.format(ctx.now));
+    Ok(Answer::Xml(r))
+}
+
+/// Pays a `reg2nonreg` payout to the card the recipient typed (the payout page and the control
+/// API); the notification to send, or why not.
+pub(crate) fn pay_page(
+    app: &std::sync::Arc<crate::app::App>,
+    id: i64,
+    pan: &str,
+) -> Result<(Vec<usize>, Payout), String> {
+    let now = app.clock.now_ms();
+    let mut state = app.state();
+    let payout = state.payouts.get(&id).ok_or("payout not found")?;
+    if payout.kind != PayoutKind::Reg2NonReg || payout.status != PayoutStatus::Created {
+        return Err("this payout is not waiting for a card".into());
+    }
+    if payout.order_time_limit.is_some_and(|limit| now > limit) {
+        return Err("the payout's time limit (pg_order_time_limit) has passed".into());
+    }
+    if !cards::valid_pan(pan) {
+        return Err("the card number is not valid".into());
+    }
+    let card = crate::payflow::card_data(app, &mut state, pan, "", "");
+    let outcome = card.payout;
+    let notify =
+        payoutflow::start(app, &mut state, id, outcome, Some(card)).map_err(|e| e.description)?;
+    let payout = state.payouts.get(&id).cloned().ok_or("payout not found")?;
+    Ok((notify.into_iter().collect(), payout))
+}

@@ -1,0 +1,82 @@
+//! Amounts as integer minor units (tiyn, tiyin, kopecks): parsed from and written to the
+//! decimal strings of the wire, never through a float.
+
+/// The smallest amount the gateway accepts: 0.01.
+pub(crate) const MIN_AMOUNT: i64 = 1;
+/// The largest amount the gateway accepts: 99 999 999.00.
+pub(crate) const MAX_AMOUNT: i64 = 9_999_999_900;
+
+/// Parses a non-negative decimal with at most two fraction digits (`"25"`, `"25.5"`,
+/// `"25.50"`) into minor units. Signs, exponents, spaces and a lone `.` are refused.
+pub(crate) fn parse_minor(text: &str) -> Option<i64> {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (text, ""),
+    };
+    if whole.is_empty()
+        || whole.len() > 12
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || fraction.len() > 2
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+        || (text.contains('.') && fraction.is_empty())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let mut cents: i64 = 0;
+    for (i, b) in fraction.bytes().enumerate() {
+        let digit = i64::from(b - b'0');
+        cents += if i == 0 { digit * 10 } else { digit };
+    }
+    whole.checked_mul(100)?.checked_add(cents)
+}
+
+/// Parses an amount and checks the documented limits (0.01 … 99 999 999).
+pub(crate) fn parse_amount(text: &str) -> Option<i64> {
+    parse_minor(text).filter(|m| (MIN_AMOUNT..=MAX_AMOUNT).contains(m))
+}
+
+/// Formats minor units with two fraction digits: `2500` → `"25.00"`, `-1000` → `"-10.00"`.
+pub(crate) fn format_minor(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_wire_forms() {
+        assert_eq!(parse_minor("25"), Some(2500));
+        assert_eq!(parse_minor("25.5"), Some(2550));
+        assert_eq!(parse_minor("25.05"), Some(2505));
+        assert_eq!(parse_minor("0.01"), Some(1));
+        for bad in [
+            "",
+            ".5",
+            "5.",
+            "-1",
+            "+1",
+            "1e3",
+            "1.234",
+            " 1",
+            "1,5",
+            "99999999999999",
+        ] {
+            assert_eq!(parse_minor(bad), None, "{bad:?}");
+        }
+        assert_eq!(parse_amount("0"), None);
+        assert_eq!(parse_amount("99999999"), Some(MAX_AMOUNT));
+        assert_eq!(parse_amount("99999999.01"), None);
+    }
+
+    #[test]
+    fn formats_with_two_digits() {
+        assert_eq!(format_minor(2500), "25.00");
+        assert_eq!(format_minor(5), "0.05");
+        assert_eq!(format_minor(-1000), "-10.00");
+        assert_eq!(format_minor(0), "0.00");
+    }
+}

@@ -1,0 +1,138 @@
+//! Moving a payout through its states: the balance taken or given back, the notification to
+//! `pg_post_link` when it ends.
+
+use freedompay_sign::Fields;
+
+use crate::app::App;
+use crate::callbacks::{self, NewCallback};
+use crate::cards::{PayoutOutcome, payout_error_description};
+use crate::config::SecretChoice;
+use crate::error::{ApiError, INSUFFICIENT_BALANCE};
+use crate::money::format_minor;
+use crate::state::{CallbackKind, CardData, Method, PayoutKind, PayoutStatus, State};
+
+/// Refuses a payout the balance cannot cover.
+pub(crate) fn ensure_balance(state: &State, amount: i64) -> Result<(), ApiError> {
+    if state.balance < amount {
+        Err(ApiError::new(
+            INSUFFICIENT_BALANCE,
+            "Insufficient funds on the merchant balance",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Starts a payout according to `outcome` (the card's, for card payouts): paid at once,
+/// refused at once, or `process` until `process_delay` has passed. Returns the notification to
+/// send, if the payout ended.
+pub(crate) fn start(
+    app: &App,
+    state: &mut State,
+    id: i64,
+    outcome: PayoutOutcome,
+    card: Option<CardData>,
+) -> Result<Option<usize>, ApiError> {
+    let now = app.clock.now_ms();
+    let amount = state.payouts.get(&id).map_or(0, |p| p.amount);
+    if !matches!(outcome, PayoutOutcome::Error(_)) {
+        ensure_balance(state, amount)?;
+    }
+    let delay = i64::try_from(app.config.payout_process_delay.as_millis()).unwrap_or(i64::MAX);
+    let Some(payout) = state.payouts.get_mut(&id) else {
+        return Ok(None);
+    };
+    if card.is_some() {
+        payout.card = card;
+    }
+    match outcome {
+        PayoutOutcome::Success => {
+            payout.reserved = true;
+            state.balance -= amount;
+            Ok(finish(app, state, id, None))
+        }
+        PayoutOutcome::Error(code) => Ok(finish(app, state, id, Some(code))),
+        PayoutOutcome::ProcessThenSuccess | PayoutOutcome::ProcessThenError(_) => {
+            payout.reserved = true;
+            payout.status = PayoutStatus::Process {
+                due: now.saturating_add(delay),
+                then: outcome,
+            };
+            state.balance -= amount;
+            Ok(None)
+        }
+    }
+}
+
+/// Ends a payout: success (`error` = `None`) or the error code (money reserved for it comes
+/// back). Returns the notification to send, if there is a post link.
+pub(crate) fn finish(app: &App, state: &mut State, id: i64, error: Option<u32>) -> Option<usize> {
+    let now = app.clock.now_ms();
+    let payout = state.payouts.get_mut(&id)?;
+    if payout.is_final() {
+        return None;
+    }
+    let mut refund = 0;
+    payout.paid_at = Some(now);
+    match error {
+        None => payout.status = PayoutStatus::Success,
+        Some(code) => {
+            payout.status = PayoutStatus::Error(code, payout_error_description(code).into());
+            if payout.reserved {
+                payout.reserved = false;
+                refund = payout.amount;
+            }
+        }
+    }
+    state.balance += refund;
+    let payout = state.payouts.get(&id)?;
+    let url = payout.post_link.clone()?;
+    let fields = notify_fields(app, state, id);
+    Some(callbacks::register(
+        app,
+        state,
+        NewCallback {
+            kind: CallbackKind::PayoutNotify,
+            subject_id: id,
+            url,
+            method: Method::Post,
+            secret: SecretChoice::Payout,
+            fields,
+            can_reject: false,
+        },
+    ))
+}
+
+/// The payout notification (seed 003), without salt and signature.
+fn notify_fields(app: &App, state: &State, id: i64) -> Fields {
+    let mut f = Fields::new();
+    let Some(p) = state.payouts.get(&id) else {
+        return f;
+    };
+    f.push("pg_payment_id", p.id.to_string());
+    if let Some(order) = &p.order_id {
+        f.push("pg_order_id", order.as_str());
+    }
+    if let Some(card) = &p.card {
+        f.push("pg_card_hash", card.pan_masked.as_str());
+        if p.kind == PayoutKind::Reg2Reg {
+            f.push("pg_card_id", card.card_id.to_string())
+                .push("pg_card_token", card.token.as_str());
+        }
+    }
+    let ok = p.status == PayoutStatus::Success;
+    f.push("pg_status", if ok { "ok" } else { "error" })
+        .push("pg_balance", format_minor(state.balance))
+        .push("pg_payment_amount", format_minor(p.amount))
+        .push("pg_to_pay", format_minor(p.amount))
+        .push("pg_merchant_id", app.config.merchant_id.as_str())
+        .push(
+            "pg_payment_date",
+            app.clock.format(p.paid_at.unwrap_or(p.created_at)),
+        );
+    if let PayoutStatus::Error(code, description) = &p.status {
+        f.push("pg_error_code", code.to_string())
+            .push("pg_error_description", description.as_str());
+    }
+    f
+}

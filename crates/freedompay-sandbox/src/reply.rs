@@ -1,0 +1,70 @@
+//! Replies as the gateway writes them: XML with a `<response>` root, a fresh `pg_salt`, and
+//! `pg_sig` over everything with the request's script name and secret; unsigned errors for
+//! an unknown merchant.
+
+use axum::response::{IntoResponse, Response};
+use freedompay_sign::{Fields, ScriptName, SecretKey};
+use hyper::header::CONTENT_TYPE;
+
+use crate::app::App;
+
+/// The name of the unknown element some replies carry.
+pub(crate) const TRACE_ELEMENT: &str = "pg_sandbox_trace";
+
+const XML_CONTENT_TYPE: &str = "application/xml; charset=utf-8";
+
+/// Signs `fields` (which must not hold `pg_salt` / `pg_sig`) and writes the document. Every
+/// n-th reply gets the unknown element first.
+pub(crate) fn signed_xml(
+    app: &App,
+    script: &ScriptName,
+    secret: &SecretKey,
+    fields: Fields,
+) -> String {
+    let (n, trace) = app.next_reply();
+    let mut fields = fields;
+    fields.remove("pg_salt");
+    fields.remove("pg_sig");
+    if trace {
+        fields.push(TRACE_ELEMENT, format!("reply-{n}"));
+    }
+    fields.push("pg_salt", app.salt());
+    match freedompay_sign::sign(script, &fields, secret) {
+        Ok(sig) => {
+            fields.push("pg_sig", sig.as_str());
+            freedompay_xml::write(&fields)
+                .unwrap_or_else(|_| unsigned_error(9999, "The reply could not be written"))
+        }
+        Err(_) => unsigned_error(9999, "The reply could not be signed"),
+    }
+}
+
+/// `<response><pg_status>error</pg_status><pg_error_code>…` without salt or signature.
+pub(crate) fn unsigned_error(code: u32, description: &str) -> String {
+    let mut fields = Fields::new();
+    fields
+        .push("pg_status", "error")
+        .push("pg_error_code", code.to_string())
+        .push("pg_error_description", description);
+    freedompay_xml::write(&fields).unwrap_or_default()
+}
+
+/// An XML body with status 200, as the gateway answers even its errors.
+pub(crate) fn xml_response(body: String) -> Response {
+    ([(CONTENT_TYPE, XML_CONTENT_TYPE)], body).into_response()
+}
+
+/// An HTML page.
+pub(crate) fn html_response(body: String) -> Response {
+    ([(CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+/// A JSON body (control API).
+pub(crate) fn json_response(status: hyper::StatusCode, value: &serde_json::Value) -> Response {
+    (
+        status,
+        [(CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}

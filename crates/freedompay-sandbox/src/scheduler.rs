@@ -1,0 +1,85 @@
+//! Time-based transitions and callback retries, on sandbox time: a background loop that
+//! looks every tick (and at once when woken), and the control API's `advance`.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::app::App;
+use crate::callbacks;
+use crate::cards::PayoutOutcome;
+use crate::payoutflow;
+use crate::state::{PaymentStatus, PayoutStatus};
+
+/// Runs until `stop` changes.
+pub(crate) async fn run(app: Arc<App>, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(app.config.tick) => {}
+            _ = app.wake.notified() => {}
+            _ = stop.changed() => return,
+        }
+        callbacks::spawn_all(&app, due_work(&app));
+    }
+}
+
+/// Moves sandbox time forward, applies what became due, and waits for the first attempts of
+/// the callbacks that this sent. Returns how many callbacks were attempted.
+pub(crate) async fn advance(app: &Arc<App>, ms: i64) -> usize {
+    app.clock.advance_ms(ms);
+    let due = due_work(app);
+    let count = due.len();
+    let mut tasks = tokio::task::JoinSet::new();
+    for id in due {
+        let app = Arc::clone(app);
+        tasks.spawn(async move { callbacks::attempt(&app, id).await });
+    }
+    while tasks.join_next().await.is_some() {}
+    count
+}
+
+/// Applies every transition due at the current sandbox time; the callbacks to attempt now.
+pub(crate) fn due_work(app: &App) -> Vec<usize> {
+    let now = app.clock.now_ms();
+    let mut state = app.state();
+    let mut credit = 0;
+    for payment in state.payments.values_mut() {
+        let waiting = payment.status == PaymentStatus::New
+            || (payment.status == PaymentStatus::Pending && payment.mfs.is_some());
+        if waiting && now >= payment.expires_at {
+            payment.status = PaymentStatus::Incomplete;
+        }
+        if payment.status == PaymentStatus::Success
+            && !payment.captured
+            && payment.auto_clear_at.is_some_and(|at| at <= now)
+        {
+            payment.captured = true;
+            payment.clearing_amount = payment.amount;
+            payment.auto_clear_at = None;
+            credit += payment.amount;
+        }
+    }
+    state.balance += credit;
+    let finished: Vec<(i64, Option<u32>)> = state
+        .payouts
+        .values()
+        .filter_map(|p| match p.status {
+            PayoutStatus::Process { due, then } if due <= now => Some((
+                p.id,
+                match then {
+                    PayoutOutcome::ProcessThenError(code) | PayoutOutcome::Error(code) => {
+                        Some(code)
+                    }
+                    PayoutOutcome::ProcessThenSuccess | PayoutOutcome::Success => None,
+                },
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut due: Vec<usize> = finished
+        .into_iter()
+        .filter_map(|(id, error)| payoutflow::finish(app, &mut state, id, error))
+        .collect();
+    due.extend(callbacks::take_due(&mut state, now));
+    due
+}

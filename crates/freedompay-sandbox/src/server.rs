@@ -1,0 +1,222 @@
+//! The HTTP server: a tokio listener, hyper HTTP/1.1 connections, the axum router, the
+//! request log, the connection-dropping fault, and a clean shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+use tower::Service;
+
+use crate::app::App;
+use crate::config::SandboxConfig;
+use crate::faults::{DropConnection, Fault};
+use crate::{control, endpoints, pages, scheduler};
+
+/// A running sandbox, started on a tokio runtime (see [`SandboxThread`](crate::SandboxThread)
+/// for code without one).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use freedompay_sandbox::{Sandbox, SandboxConfig};
+/// use freedompay_sign::SecretKey;
+///
+/// let config = SandboxConfig::new("545000", SecretKey::new("TESTSECRET")?);
+/// let sandbox = Sandbox::start(config, "127.0.0.1:0".parse()?).await?;
+/// assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+/// let endpoint = sandbox.url("/init_payment.php"); // where a client posts
+/// # assert!(endpoint.ends_with("/init_payment.php"));
+/// sandbox.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Sandbox {
+    app: Arc<App>,
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Marks a connection closed on purpose (the `drop_connection` fault).
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by a sandbox fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+impl Sandbox {
+    /// Binds `addr` (port 0 picks a free port) and starts serving. Must be called inside a
+    /// tokio runtime with the time and I/O drivers enabled.
+    pub async fn start(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<Sandbox> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_owned()
+        } else if addr.is_ipv6() {
+            format!("[{}]", addr.ip())
+        } else {
+            addr.ip().to_string()
+        };
+        let base_url = format!("http://{host}:{}", addr.port());
+        let app = Arc::new(App::new(config, base_url));
+        let router = Router::new()
+            .merge(endpoints::router())
+            .merge(pages::router())
+            .merge(control::router())
+            .with_state(Arc::clone(&app));
+        let (stop, stop_rx) = watch::channel(false);
+        let tasks = vec![
+            tokio::spawn(serve(listener, router, Arc::clone(&app), stop_rx.clone())),
+            tokio::spawn(scheduler::run(Arc::clone(&app), stop_rx)),
+        ];
+        Ok(Sandbox {
+            app,
+            addr,
+            stop,
+            tasks,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash: the base URL to give a client.
+    pub fn base_url(&self) -> &str {
+        &self.app.base_url
+    }
+
+    /// The absolute URL of a path on the sandbox (`url("/init_payment.php")`).
+    pub fn url(&self, path: &str) -> String {
+        self.app.url(path)
+    }
+
+    /// Moves sandbox time forward, applies what became due (payouts in `process`, holds,
+    /// lifetimes, callback retries) and waits for the first attempts of the callbacks this
+    /// sends; returns how many were attempted.
+    pub async fn advance(&self, by: Duration) -> usize {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        scheduler::advance(&self.app, ms).await
+    }
+
+    /// Sets a fault for one path (`Some("/init_payment.php")`) or for every endpoint (`None`).
+    pub fn set_fault(&self, path: Option<&str>, fault: Fault) {
+        self.app.faults().set(path.map(str::to_owned), fault);
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        self.app.faults().clear();
+    }
+
+    /// The merchant balance, in minor units.
+    pub fn balance_minor(&self) -> i64 {
+        self.app.state().balance
+    }
+
+    /// Stops accepting connections, lets open ones finish for up to a second, and stops the
+    /// background work.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        for task in std::mem::take(&mut self.tasks) {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    app: Arc<App>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(connection(stream, router.clone(), Arc::clone(&app), stop.clone()));
+                }
+                // Out of file descriptors and the like: wait a little rather than spin.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            _ = stop.changed() => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let drained = tokio::time::timeout(Duration::from_secs(1), async {
+        while connections.join_next().await.is_some() {}
+    });
+    let _ = drained.await;
+    connections.abort_all();
+}
+
+async fn connection(
+    stream: TcpStream,
+    router: Router,
+    app: Arc<App>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let service = service_fn(move |request: hyper::Request<Incoming>| {
+        let mut router = router.clone();
+        let app = Arc::clone(&app);
+        async move {
+            let started = Instant::now();
+            let method = request.method().clone();
+            let path = request.uri().path().to_owned();
+            let response = match router.call(request.map(Body::new)).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            let dropped = response.extensions().get::<DropConnection>().is_some();
+            if app.config.log_requests {
+                let status = if dropped {
+                    "dropped".to_owned()
+                } else {
+                    response.status().as_u16().to_string()
+                };
+                eprintln!(
+                    "freedompay-sandbox: {method} {path} {status} {}ms",
+                    started.elapsed().as_millis()
+                );
+            }
+            if dropped {
+                Err(Dropped)
+            } else {
+                Ok::<_, Dropped>(response)
+            }
+        }
+    });
+    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = stop.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}

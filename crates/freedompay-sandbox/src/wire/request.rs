@@ -1,0 +1,113 @@
+//! Which part of an HTTP request carries the message, and the message tree it holds.
+
+use freedompay_sign::{Fields, Value};
+
+use super::form::parse_urlencoded;
+use super::multipart::{boundary, parse_multipart};
+use super::php::PhpArray;
+
+/// The most form fields read from one request (PHP's `max_input_vars` is 1,000; the gateway's
+/// setting is not known, so the sandbox is generous).
+const MAX_PAIRS: usize = 10_000;
+
+/// Why a request's message could not be read. The merchant is then unknown, so the reply is
+/// an unsigned error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WireError {
+    /// A `multipart/form-data` body that does not parse.
+    Multipart,
+    /// A `pg_xml` field that is not an acceptable XML document.
+    Xml,
+    /// More than [`MAX_PAIRS`] fields.
+    TooManyFields,
+}
+
+impl WireError {
+    /// A short English explanation for the error reply.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            WireError::Multipart => "the multipart/form-data body could not be parsed",
+            WireError::Xml => "pg_xml is not a well-formed XML document",
+            WireError::TooManyFields => "too many fields",
+        }
+    }
+}
+
+/// The message of a request, as the gateway reads it:
+///
+/// * `GET` (and `HEAD`): the query string;
+/// * `POST` with `application/x-www-form-urlencoded` or `multipart/form-data`: the body; any
+///   other content type (JSON, XML, none) gives no fields, as PHP's `$_POST` would. A `POST`
+///   whose body gives no field at all falls back to its query string;
+/// * then, if the message has a `pg_xml` text field, the message is that XML document's
+///   content (other fields are ignored).
+pub(crate) fn request_fields(
+    method: &str,
+    query: Option<&str>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Fields, WireError> {
+    let from_query = || parse_urlencoded(query.unwrap_or("").as_bytes());
+    let pairs = if method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD") {
+        from_query()
+    } else {
+        let mime = content_type
+            .and_then(|ct| ct.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        let body_pairs = match mime.as_str() {
+            "application/x-www-form-urlencoded" => parse_urlencoded(body),
+            "multipart/form-data" => {
+                let boundary = content_type
+                    .and_then(boundary)
+                    .ok_or(WireError::Multipart)?;
+                parse_multipart(body, &boundary).map_err(|_| WireError::Multipart)?
+            }
+            _ => Vec::new(),
+        };
+        if body_pairs.is_empty() {
+            from_query()
+        } else {
+            body_pairs
+        }
+    };
+    if pairs.len() > MAX_PAIRS {
+        return Err(WireError::TooManyFields);
+    }
+    let fields = PhpArray::from_pairs(pairs).into_fields();
+    match fields.get("pg_xml") {
+        Some(Value::Text(xml)) => freedompay_xml::parse_pg_xml(xml)
+            .map(freedompay_xml::Document::into_fields)
+            .map_err(|_| WireError::Xml),
+        _ => Ok(fields),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_the_carrier() {
+        let get = request_fields("GET", Some("a=1"), None, b"b=2").unwrap();
+        assert_eq!(get.text("a"), Some("1"));
+        let post = request_fields(
+            "POST",
+            Some("a=1"),
+            Some("application/x-www-form-urlencoded"),
+            b"b=2",
+        )
+        .unwrap();
+        assert_eq!((post.text("a"), post.text("b")), (None, Some("2")));
+        let json = request_fields("POST", None, Some("application/json"), b"{\"b\":2}").unwrap();
+        assert!(json.is_empty());
+        let xml = request_fields(
+            "POST",
+            None,
+            Some("application/x-www-form-urlencoded"),
+            b"pg_xml=%3Crequest%3E%3Cpg_amount%3E5%3C%2Fpg_amount%3E%3C%2Frequest%3E",
+        )
+        .unwrap();
+        assert_eq!(xml.text("pg_amount"), Some("5"));
+    }
+}
