@@ -50,7 +50,8 @@ pub struct PayoutStatusInfo {
     pub payment_id: Option<PaymentId>,
     /// `pg_order_id`.
     pub order_id: Option<String>,
-    /// `pg_payment_amount`.
+    /// `pg_payment_amount` (or `pg_amount`: the reply is not published, and both names are
+    /// in use for this value in FreedomPay's other replies).
     pub payment_amount: Option<Amount>,
     /// `pg_payment_date`, as written by the gateway.
     pub payment_date: Option<String>,
@@ -92,7 +93,7 @@ impl Operation for PayoutStatus {
             payment_status: reply.lenient("pg_payment_status"),
             payment_id: reply.lenient("pg_payment_id"),
             order_id: reply.lenient("pg_order_id"),
-            payment_amount: reply.lenient("pg_payment_amount"),
+            payment_amount: reply.lenient("pg_payment_amount").or_else(|| reply.lenient("pg_amount")),
             payment_date: reply.lenient("pg_payment_date"),
             failure_code: reply
                 .lenient::<u32>("pg_failure_code")

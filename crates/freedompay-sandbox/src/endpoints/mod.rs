@@ -178,8 +178,13 @@ pub(crate) fn router() -> Router<Arc<App>> {
         router = router.route(
             endpoint.route,
             any(
-                move |AxumState(app): AxumState<Arc<App>>, request: Request| {
-                    handle(app, endpoint, request)
+                move |AxumState(app): AxumState<Arc<App>>, request: Request| async move {
+                    // A task of its own: the gateway finishes what it received even when the
+                    // client hangs up while waiting (a timeout), so the request is carried out
+                    // whatever the client does, as the latency fault documents.
+                    tokio::spawn(handle(app, endpoint, request))
+                        .await
+                        .unwrap_or_else(|_| faults::error_page(500))
                 },
             ),
         );
@@ -198,6 +203,15 @@ fn secret_for(app: &App, secret: Secret) -> &SecretKey {
 /// The whole life of one API request.
 async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
     let path = request.uri().path().to_owned();
+    // Read the whole request first: what arrived is processed even if the client goes away.
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return xml_response(unsigned_error(
+            VALIDATION,
+            "The request body is too large or was cut off",
+        ));
+    };
+    let request = Request::from_parts(parts, Body::from(bytes));
     let fault = app.faults().take(&path);
     if let Some(fault) = &fault {
         if fault.latency_ms > 0 {
