@@ -1,0 +1,529 @@
+//! `freedompay demo`: a payment and a payout, end to end, against the embedded sandbox, with
+//! a small merchant endpoint of its own answering FreedomPay's callbacks. With a gateway
+//! configured (FREEDOMPAY_BASE_URL and credentials), read-only calls against it instead.
+
+use std::fmt::Display;
+use std::time::Duration;
+
+use freedompay_blocking::{BlockingClient, OsSaltSource, SaltSource, ureq};
+use freedompay_core::payment::{InitPayment, Language, PaymentStatus};
+use freedompay_core::payout::{self, Balance, PayoutStatusByOrder, PayoutToCard};
+use freedompay_core::{Amount, CardNumber, Config, Currency, Description, OrderId, Url};
+use freedompay_sandbox::{RetrySchedule, SandboxConfig, SandboxThread, SecretKey};
+
+use crate::merchant::{self, Event, Kind, MerchantEndpoint};
+use crate::output::print_line;
+use crate::payout_cmd::money;
+use crate::settings::{self, Target};
+use crate::{Failure, Global, secrets};
+
+/// The merchant id of the demo's sandbox.
+const MERCHANT_ID: &str = "545000";
+/// A purchase test card that pays (PROTOCOL.md §5).
+const PURCHASE_CARD: &str = "4716047261941981";
+/// The payout test card that succeeds (PROTOCOL.md §5).
+const PAYOUT_CARD: &str = "4671593866478252";
+/// The sandbox's balance at start, in minor units.
+const STARTING_BALANCE: i64 = 100_000_000;
+/// How long a callback may take to arrive.
+const CALLBACK_WAIT: Duration = Duration::from_secs(15);
+
+/// Counts and prints the steps.
+#[derive(Debug, Default)]
+struct Steps {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+impl Steps {
+    fn line(mark: &str, name: &str, detail: &dyn Display) {
+        print_line(&format!("  {mark} {name:<24} {detail}"));
+    }
+
+    fn ok(&mut self, name: &str, detail: impl Display) {
+        self.passed += 1;
+        Self::line("✓", name, &detail);
+    }
+
+    fn fail(&mut self, name: &str, detail: impl Display) {
+        self.failed += 1;
+        Self::line("✗", name, &detail);
+    }
+
+    fn skip(&mut self, name: &str, why: impl Display) {
+        self.skipped += 1;
+        Self::line("-", name, &format!("skipped: {why}"));
+    }
+
+    fn finish(self) -> Result<(), Failure> {
+        print_line("");
+        if self.failed == 0 && self.skipped == 0 {
+            print_line(&format!("All {} steps passed.", self.passed));
+            Ok(())
+        } else {
+            let message = format!(
+                "the demo did not complete: {} step(s) failed, {} skipped, {} passed",
+                self.failed, self.skipped, self.passed
+            );
+            print_line(&format!("✗ {message}"));
+            Err(Failure::rejected(message))
+        }
+    }
+}
+
+/// Whether the user pointed the command at a gateway.
+fn gateway_requested(global: &Global) -> bool {
+    global.base_url.is_some()
+        || global.region.is_some()
+        || settings::env_text(settings::BASE_URL_ENV).is_some()
+}
+
+/// Runs the demo.
+pub(crate) fn run(global: &Global) -> Result<(), Failure> {
+    if gateway_requested(global) {
+        read_only(global)
+    } else {
+        sandbox_flow(global)
+    }
+}
+
+fn read_only(global: &Global) -> Result<(), Failure> {
+    let target = settings::target(global)?;
+    let (where_, source) = match &target {
+        Target::BaseUrl(url, source) => (url.clone(), *source),
+        Target::Region(region, test) => (
+            format!("{region:?}{}", if *test { " (test host)" } else { "" }),
+            "--region",
+        ),
+        Target::Default => (String::from("the default gateway"), "the settings"),
+    };
+    let has_merchant = global
+        .merchant_id
+        .as_deref()
+        .is_some_and(|m| !m.trim().is_empty());
+    let has_secret =
+        secrets::read(global.secret_key_file.as_deref(), secrets::SECRET_ENV)?.is_some();
+    if !has_merchant || !has_secret {
+        return Err(Failure::input(format!(
+            "{source} points the demo at {where_}, but the credentials are missing (set FREEDOMPAY_MERCHANT_ID and FREEDOMPAY_SECRET_KEY, and FREEDOMPAY_PAYOUT_SECRET_KEY if it differs) to run the read-only checks there; or unset FREEDOMPAY_BASE_URL (and drop --base-url/--region) to run the whole demo against the embedded sandbox"
+        )));
+    }
+    let client = settings::client(global)?;
+    print_line(&format!(
+        "FreedomPay demo, read-only: {source} points at {}.",
+        client.config().base_url()
+    ));
+    print_line(
+        "No money is moved there: a payment needs a real payer and card, a payout pays out real money, and the callbacks need a URL that gateway can reach. Only read-only calls run. Unset FREEDOMPAY_BASE_URL to run the whole flow against the embedded sandbox.",
+    );
+    print_line("");
+    let mut steps = Steps::default();
+    match client.balance(Balance::new()) {
+        Ok(info) => steps.ok("balance", format!("payout balance {}", money(info.balance))),
+        Err(e) => steps.fail("balance", e),
+    }
+    let order = format!("freedompay-demo-none-{}", random_text(12, "x"));
+    match OrderId::new(order.as_str()) {
+        Ok(order_id) => match client.payout_status_by_order(PayoutStatusByOrder::new(order_id)) {
+            Ok(None) => steps.ok(
+                "payout_status_by_order",
+                format!("order {order}: not found, as expected (the query is signed and verified)"),
+            ),
+            Err(e) if payout::is_not_found(&e) => steps.ok(
+                "payout_status_by_order",
+                format!(
+                    "order {order}: not found, as expected (pg_error_code {})",
+                    e.error_code().map_or(0, |c| c.code())
+                ),
+            ),
+            Ok(Some(info)) => steps.fail(
+                "payout_status_by_order",
+                format!(
+                    "order {order} unexpectedly exists (payout {}, {})",
+                    info.payment_id.get(),
+                    info.payment_status
+                ),
+            ),
+            Err(e) => steps.fail("payout_status_by_order", e),
+        },
+        Err(e) => steps.fail("payout_status_by_order", e),
+    }
+    steps.finish()
+}
+
+/// A random text from the OS, or `fallback` if there is no randomness.
+fn random_text(len: usize, fallback: &str) -> String {
+    OsSaltSource::with_len(len)
+        .and_then(|s| s.next_salt())
+        .map(|s| s.into_string())
+        .unwrap_or_else(|_| fallback.to_owned())
+}
+
+fn secret(text: String) -> Result<SecretKey, Failure> {
+    SecretKey::new(text).map_err(|_| Failure::rejected("cannot make a test secret"))
+}
+
+fn sandbox_flow(global: &Global) -> Result<(), Failure> {
+    let payment_secret = random_text(24, "demo-payment-secret");
+    let payout_secret = random_text(24, "demo-payout-secret");
+    let sandbox_config = SandboxConfig::new(MERCHANT_ID, secret(payment_secret.clone())?)
+        .payout_secret_key(secret(payout_secret.clone())?)
+        .starting_balance_minor(STARTING_BALANCE)
+        .callback_retry(RetrySchedule {
+            interval: Duration::from_millis(500),
+            retries: 3,
+        })
+        .payout_process_delay(Duration::from_secs(2))
+        .log_requests(false);
+    let sandbox = SandboxThread::start(sandbox_config)
+        .map_err(|e| Failure::rejected(format!("cannot start the embedded sandbox: {e}")))?;
+    let timeout = settings::timeout(global)?.unwrap_or(Duration::from_secs(15));
+    let config = Config::builder()
+        .merchant_id(MERCHANT_ID)
+        .secret_key(payment_secret)
+        .payout_secret_key(payout_secret)
+        .base_url(sandbox.base_url())
+        .timeout(timeout)
+        .build()
+        .map_err(|e| Failure::rejected(format!("the demo's configuration: {e}")))?;
+    let shop = MerchantEndpoint::start(config.clone()).map_err(|e| {
+        Failure::rejected(format!("cannot start the demo's merchant endpoint: {e}"))
+    })?;
+    let client = BlockingClient::new(config);
+
+    print_line("FreedomPay demo: a payment and a payout through the SDK's blocking client.");
+    print_line(&format!(
+        "  sandbox (the FreedomPay emulator)  {}  merchant {MERCHANT_ID}, fresh random test secrets",
+        sandbox.base_url()
+    ));
+    print_line(&format!(
+        "  your shop's callback endpoint      {}  (check, result, payout-notify)",
+        shop.base_url()
+    ));
+    print_line("");
+
+    let mut steps = Steps::default();
+    print_line("Payment: the payer pays 1500.00 KZT by card");
+    payment_flow(&client, &sandbox, &shop, &mut steps);
+    print_line("");
+    print_line("Payout: 2500.00 KZT to a card");
+    payout_flow(&client, &shop, &mut steps);
+    drop(shop);
+    sandbox.shutdown();
+    steps.finish()?;
+    print_line("");
+    print_line("Next, by hand: run a sandbox in one terminal and call it from another.");
+    print_line("  freedompay sandbox --merchant-id 545000 --secret-key TESTSECRET");
+    print_line(
+        "  export FREEDOMPAY_MERCHANT_ID=545000 FREEDOMPAY_SECRET_KEY=TESTSECRET FREEDOMPAY_BASE_URL=http://127.0.0.1:8080",
+    );
+    print_line("  freedompay balance");
+    print_line(
+        "  freedompay payout card --help    (the test cards: the sandbox's README, PROTOCOL.md §5)",
+    );
+    Ok(())
+}
+
+fn url(shop: &MerchantEndpoint, path: &str) -> Result<Url, String> {
+    Url::new(shop.url(path)).map_err(|e| e.to_string())
+}
+
+fn payment_flow(
+    client: &BlockingClient,
+    sandbox: &SandboxThread,
+    shop: &MerchantEndpoint,
+    steps: &mut Steps,
+) {
+    let order = "demo-order-1";
+    let init = (|| -> Result<InitPayment, String> {
+        Ok(InitPayment::new(
+            OrderId::new(order).map_err(|e| e.to_string())?,
+            Amount::parse("1500.00").map_err(|e| e.to_string())?,
+            Description::new("Demo order: three books").map_err(|e| e.to_string())?,
+        )
+        .currency(Currency::Kzt)
+        .language(Language::En)
+        .testing_mode(true)
+        .check_url(url(shop, merchant::CHECK_PATH)?)
+        .result_url(url(shop, merchant::RESULT_PATH)?))
+    })();
+    let init = match init {
+        Ok(init) => init,
+        Err(e) => {
+            steps.fail("init_payment", e);
+            return;
+        }
+    };
+    let created = match client.init_payment(init) {
+        Ok(created) => {
+            steps.ok(
+                "init_payment",
+                format!(
+                    "order {order} → payment {}, payer's page {}",
+                    created.payment_id.get(),
+                    created.redirect_url
+                ),
+            );
+            created
+        }
+        Err(e) => {
+            steps.fail("init_payment", e);
+            for name in [
+                "payer pays",
+                "check callback",
+                "result callback",
+                "payment_status",
+            ] {
+                steps.skip(name, "no payment");
+            }
+            return;
+        }
+    };
+    let payment_id = created.payment_id;
+    let masked =
+        CardNumber::parse(PURCHASE_CARD).map_or_else(|_| "a test card".to_owned(), |c| c.masked());
+    match pay(sandbox, payment_id.get()) {
+        Ok(status) if status == "success" => steps.ok(
+            "payer pays",
+            format!("card {masked}, on the sandbox (its control API submits the payment page) → {status}"),
+        ),
+        Ok(status) => steps.fail(
+            "payer pays",
+            format!("card {masked} → {status} (expected success)"),
+        ),
+        Err(e) => steps.fail("payer pays", e),
+    }
+    callback_step(
+        steps,
+        "check callback",
+        shop.wait_for(Kind::Check, CALLBACK_WAIT),
+        |v| {
+            format!(
+                "verified: payment {}, {} KZT, order {} → answered {} (signed)",
+                v.payment_id,
+                v.amount.as_deref().unwrap_or("?"),
+                v.order_id.as_deref().unwrap_or("?"),
+                v.reply
+            )
+        },
+        |v| v.payment_id == payment_id.get(),
+    );
+    callback_step(
+        steps,
+        "result callback",
+        shop.wait_for(Kind::Result, CALLBACK_WAIT),
+        |v| {
+            format!(
+                "verified: payment {}, pg_result {}, {} KZT → answered {} (signed)",
+                v.payment_id,
+                v.status.as_deref().unwrap_or("?"),
+                v.amount.as_deref().unwrap_or("?"),
+                v.reply
+            )
+        },
+        |v| v.payment_id == payment_id.get() && v.status.as_deref() == Some("1"),
+    );
+    match client.payment_status(PaymentStatus::by_payment_id(payment_id)) {
+        Ok(info) if info.payment_status.is_paid() => steps.ok(
+            "payment_status",
+            format!(
+                "payment {}: {}{}, {} {}{}",
+                payment_id.get(),
+                info.payment_status,
+                if info.captured == Some(false) {
+                    " (held)"
+                } else {
+                    " (paid and cleared)"
+                },
+                info.amount.map_or_else(|| "?".to_owned(), money),
+                info.currency
+                    .as_ref()
+                    .map_or_else(String::new, |c| c.code().to_owned()),
+                info.card_pan
+                    .as_ref()
+                    .map_or_else(String::new, |p| format!(", card {p}")),
+            ),
+        ),
+        Ok(info) => steps.fail(
+            "payment_status",
+            format!(
+                "payment {}: {} (expected success)",
+                payment_id.get(),
+                info.payment_status
+            ),
+        ),
+        Err(e) => steps.fail("payment_status", e),
+    }
+}
+
+fn callback_step(
+    steps: &mut Steps,
+    name: &str,
+    event: Option<Event>,
+    describe: impl Fn(&merchant::Verified) -> String,
+    expected: impl Fn(&merchant::Verified) -> bool,
+) {
+    match event {
+        Some(Event {
+            outcome: Ok(verified),
+            ..
+        }) => {
+            if expected(&verified) {
+                steps.ok(name, describe(&verified));
+            } else {
+                steps.fail(name, format!("unexpected: {}", describe(&verified)));
+            }
+        }
+        Some(Event {
+            outcome: Err(why), ..
+        }) => steps.fail(name, format!("refused by the shop: {why}")),
+        None => steps.fail(
+            name,
+            format!("no callback within {} s", CALLBACK_WAIT.as_secs()),
+        ),
+    }
+}
+
+/// The payer pays on the sandbox's page, through its control API
+/// (`POST /_sandbox/payments/{id}/pay`); returns the payment's status.
+fn pay(sandbox: &SandboxThread, payment_id: u64) -> Result<String, String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    let url = sandbox.url(&format!("/_sandbox/payments/{payment_id}/pay"));
+    let body = serde_json::json!({ "card": PURCHASE_CARD, "holder": "DEMO PAYER" }).to_string();
+    let mut response = agent
+        .post(&url)
+        .header("content-type", "application/json")
+        .send(body.as_str())
+        .map_err(|e| format!("the sandbox's control API: {e}"))?;
+    let status = response.status().as_u16();
+    let text = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("the sandbox's control API: {e}"))?;
+    if status != 200 {
+        return Err(format!("the sandbox's control API answered HTTP {status}"));
+    }
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|_| "the sandbox's control API answered something else than JSON".to_owned())?;
+    Ok(value
+        .get("status")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("unknown")
+        .to_owned())
+}
+
+fn payout_flow(client: &BlockingClient, shop: &MerchantEndpoint, steps: &mut Steps) {
+    let order = "demo-payout-1";
+    let amount_text = "2500.00";
+    let masked =
+        CardNumber::parse(PAYOUT_CARD).map_or_else(|_| "a test card".to_owned(), |c| c.masked());
+    let op = (|| -> Result<PayoutToCard, String> {
+        Ok(PayoutToCard::new(
+            OrderId::new(order).map_err(|e| e.to_string())?,
+            Amount::parse(amount_text).map_err(|e| e.to_string())?,
+            CardNumber::parse(PAYOUT_CARD).map_err(|e| e.to_string())?,
+            Description::new("Demo payout: a seller's earnings").map_err(|e| e.to_string())?,
+            url(shop, merchant::PAYOUT_PATH)?,
+        ))
+    })();
+    let result = match op {
+        Ok(op) => client.payout_to_card(op).map_err(|e| {
+            if e.outcome_unknown() {
+                format!("OUTCOME UNKNOWN for order {order}: {e}")
+            } else {
+                e.to_string()
+            }
+        }),
+        Err(e) => Err(e),
+    };
+    let paid_out = match result {
+        Ok(result) => {
+            steps.ok(
+                "payout_to_card",
+                format!(
+                    "order {order}: {amount_text} to card {masked} → payout {}, {}",
+                    result.payment_id.get(),
+                    result.status
+                ),
+            );
+            true
+        }
+        Err(e) => {
+            steps.fail("payout_to_card", e);
+            false
+        }
+    };
+    if paid_out {
+        callback_step(
+            steps,
+            "payout notification",
+            shop.wait_for(Kind::Payout, CALLBACK_WAIT),
+            |v| {
+                format!(
+                    "verified: payout {}, order {}, status {}, {} KZT → answered {} (signed)",
+                    v.payment_id,
+                    v.order_id.as_deref().unwrap_or("?"),
+                    v.status.as_deref().unwrap_or("?"),
+                    v.amount.as_deref().unwrap_or("?"),
+                    v.reply
+                )
+            },
+            |v| v.order_id.as_deref() == Some(order) && v.status.as_deref() == Some("ok"),
+        );
+    } else {
+        steps.skip("payout notification", "no payout");
+    }
+    match OrderId::new(order)
+        .map_err(|e| e.to_string())
+        .and_then(|o| {
+            client
+                .payout_status_by_order(PayoutStatusByOrder::new(o))
+                .map_err(|e| e.to_string())
+        }) {
+        Ok(Some(info)) if info.payment_status == payout::PayoutState::Success => steps.ok(
+            "payout_status_by_order",
+            format!(
+                "order {order}: {} (payout {})",
+                info.payment_status,
+                info.payment_id.get()
+            ),
+        ),
+        Ok(Some(info)) => steps.fail(
+            "payout_status_by_order",
+            format!("order {order}: {} (expected success)", info.payment_status),
+        ),
+        Ok(None) => steps.fail(
+            "payout_status_by_order",
+            format!("order {order}: not found"),
+        ),
+        Err(e) => steps.fail("payout_status_by_order", e),
+    }
+    match client.balance(Balance::new()) {
+        Ok(info) => {
+            let expected = STARTING_BALANCE + 150_000 - 250_000;
+            let detail = format!(
+                "{} KZT (started at {}: +1500.00 paid in, −{amount_text} paid out)",
+                money(info.balance),
+                Amount::from_minor(STARTING_BALANCE).map_or_else(|_| "?".to_owned(), money),
+            );
+            if info.balance.minor_units() == expected {
+                steps.ok("balance", detail);
+            } else {
+                steps.fail(
+                    "balance",
+                    format!("{detail}; expected {}", expected_text(expected)),
+                );
+            }
+        }
+        Err(e) => steps.fail("balance", e),
+    }
+}
+
+fn expected_text(minor: i64) -> String {
+    Amount::from_minor(minor).map_or_else(|_| minor.to_string(), money)
+}

@@ -1,4 +1,0 @@
-//! `freedompay-cli`: not built yet.
-//!
-//! This crate is a member of the workspace so that the layout of the design is visible from
-//! the start; its contents arrive with their own issue (see the README's status table).

@@ -1,0 +1,382 @@
+//! `freedompay sign`, `verify-response` and `verify-callback`, run as a user runs them.
+
+#[path = "../../freedompay-sign/tests/support/mod.rs"]
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use freedompay_sign::{Fields, SIG_FIELD, ScriptName, SecretKey, Value, sign};
+
+fn freedompay(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_freedompay"));
+    command
+        .args(args)
+        .env_remove("FREEDOMPAY_SECRET_KEY")
+        .env_remove("FREEDOMPAY_PAYOUT_SECRET_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("the binary runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap()
+}
+
+fn to_json(fields: &Fields) -> String {
+    let members: Vec<String> = fields
+        .iter()
+        .map(|f| format!("{}:{}", json_string(f.name()), value_json(f.value())))
+        .collect();
+    format!("{{{}}}", members.join(","))
+}
+
+fn value_json(value: &Value) -> String {
+    match value {
+        Value::Text(t) => json_string(t),
+        Value::Map(m) => to_json(m),
+        Value::List(items) => format!(
+            "[{}]",
+            items.iter().map(value_json).collect::<Vec<_>>().join(",")
+        ),
+    }
+}
+
+#[test]
+fn sign_reproduces_every_golden_vector() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../freedompay-sign/tests/vectors/sign");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.retain(|p| p.extension().is_some_and(|e| e == "vector"));
+    assert!(files.len() >= 10, "the golden vectors of freedompay-sign");
+    for file in files {
+        let vector = support::read_vector(&file);
+        let json = to_json(&vector.fields);
+        let output = freedompay(
+            &["sign", "--script", &vector.script],
+            &[("FREEDOMPAY_SECRET_KEY", &vector.secret)],
+            json.as_bytes(),
+        );
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            vector.file.display(),
+            stderr(&output)
+        );
+        let out = stdout(&output);
+        assert_eq!(
+            out.lines().last(),
+            Some(vector.signature.as_str()),
+            "{}",
+            vector.file.display()
+        );
+    }
+}
+
+#[test]
+fn sign_explain_masks_the_secret() {
+    let json = r#"{"pg_order_id":"23","pg_merchant_id":"123456","pg_amount":"25","pg_description":"test","pg_salt":"molbulak"}"#;
+    let output = freedompay(
+        &[
+            "sign",
+            "--script",
+            "https://api.freedompay.kz/init_payment.php",
+            "--explain",
+            "--secret-env",
+            "MY_KEY",
+        ],
+        &[("MY_KEY", "TESTSECRET")],
+        json.as_bytes(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert_eq!(
+        out,
+        "canonical (secret masked): init_payment.php;25;test;123456;23;molbulak;***\nfe9aa0d66e010d645bafe82364540b1a\n"
+    );
+    assert!(!out.contains("TESTSECRET"));
+}
+
+#[test]
+fn sign_refuses_bad_input_with_exit_2() {
+    let env = [("FREEDOMPAY_SECRET_KEY", "TESTSECRET")];
+    for bad in [
+        &b"{\"a\": "[..],
+        b"[1,2]",
+        b"not json",
+        b"\xff\xfe",
+        b"{\"1\":\"numeric name\"}",
+    ] {
+        let output = freedompay(&["sign", "--script", "init_payment.php"], &env, bad);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{:?}: {}",
+            String::from_utf8_lossy(bad),
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).starts_with("freedompay: "),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let output = freedompay(&["sign", "--script", "init_payment.php"], &[], b"{}");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("FREEDOMPAY_SECRET_KEY"));
+}
+
+fn signed_reply(script: &str, secret: &str, pairs: &[(&str, &str)]) -> String {
+    let mut fields: Fields = pairs.iter().map(|(n, v)| (*n, *v)).collect();
+    let sig = sign(
+        &ScriptName::new(script).unwrap(),
+        &fields,
+        &SecretKey::new(secret).unwrap(),
+    )
+    .unwrap();
+    fields.push(SIG_FIELD, sig.as_str());
+    freedompay_xml::write(&fields).unwrap()
+}
+
+#[test]
+fn verify_response_accepts_valid_and_explains_a_mismatch() {
+    let env = [
+        ("FREEDOMPAY_SECRET_KEY", "PAY"),
+        ("FREEDOMPAY_PAYOUT_SECRET_KEY", "PAYOUT"),
+    ];
+    let reply = signed_reply(
+        "balance_status",
+        "PAYOUT",
+        &[
+            ("pg_status", "ok"),
+            ("pg_balance", "10.00"),
+            ("pg_salt", "x"),
+        ],
+    );
+
+    let ok = freedompay(
+        &["verify-response", "--script", "balance_status", "--payout"],
+        &env,
+        reply.as_bytes(),
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("valid"));
+
+    // The payment secret is the wrong one for a payout endpoint.
+    let wrong = freedompay(
+        &["verify-response", "--script", "balance_status"],
+        &env,
+        reply.as_bytes(),
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    let message = stderr(&wrong);
+    assert!(message.contains("does NOT match"), "{message}");
+    assert!(
+        message.contains("balance_status;10.00;x;ok;***"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("PAYOUT") && !message.contains(";PAY"),
+        "{message}"
+    );
+
+    let tampered = reply.replace("10.00", "99.00");
+    let output = freedompay(
+        &["verify-response", "--script", "balance_status", "--payout"],
+        &env,
+        tampered.as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+
+    let unsigned =
+        b"<response><pg_status>error</pg_status><pg_error_code>101</pg_error_code></response>";
+    let output = freedompay(
+        &["verify-response", "--script", "balance_status"],
+        &env,
+        unsigned,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("not signed") && stderr(&output).contains("101"),
+        "{}",
+        stderr(&output)
+    );
+
+    for malformed in [
+        &b"<response><pg_status>ok"[..],
+        b"",
+        b"\x00\x01",
+        b"<a></b>",
+    ] {
+        let output = freedompay(
+            &["verify-response", "--script", "balance_status"],
+            &env,
+            malformed,
+        );
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    }
+}
+
+fn callback_form(url: &str, secret: &str, pairs: &[(&str, &str)]) -> Vec<u8> {
+    freedompay_core::callback::testing::signed_form(url, pairs, &SecretKey::new(secret).unwrap())
+}
+
+#[test]
+fn verify_callback_forms_and_failures() {
+    let env = [
+        ("FREEDOMPAY_SECRET_KEY", "PAY"),
+        ("FREEDOMPAY_PAYOUT_SECRET_KEY", "PAYOUT"),
+    ];
+    let url = "https://shop.kz/freedompay/result";
+    let pairs = [
+        ("pg_order_id", "42"),
+        ("pg_payment_id", "777"),
+        ("pg_amount", "10"),
+        ("pg_result", "1"),
+        ("pg_salt", "s1"),
+    ];
+    let body = callback_form(url, "PAY", &pairs);
+
+    let ok = freedompay(&["verify-callback", "--url", url], &env, &body);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let out = stdout(&ok);
+    assert!(
+        out.contains("form body") && out.contains("pg_order_id: 42"),
+        "{out}"
+    );
+
+    // pg_xml form.
+    let fields = freedompay_core::callback::testing::signed_fields(
+        url,
+        &pairs,
+        &SecretKey::new("PAY").unwrap(),
+    );
+    let xml = freedompay_xml::write_with_root("request", &fields).unwrap();
+    let mut wrapped = Fields::new();
+    wrapped.push("pg_xml", xml);
+    let ok = freedompay(
+        &["verify-callback", "--url", url],
+        &env,
+        freedompay_core::form::encode(&wrapped).as_bytes(),
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("pg_xml"));
+
+    // GET: the query is in the URL, stdin empty.
+    let query = String::from_utf8(body.clone()).unwrap();
+    let ok = freedompay(
+        &["verify-callback", "--url", &format!("{url}?{query}")],
+        &env,
+        b"",
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("query string"));
+
+    // A payout notification verifies with the payout secret only.
+    let notify = callback_form(
+        "https://shop.kz/notify",
+        "PAYOUT",
+        &[
+            ("pg_payment_id", "1"),
+            ("pg_status", "ok"),
+            ("pg_salt", "z"),
+        ],
+    );
+    assert!(
+        freedompay(
+            &[
+                "verify-callback",
+                "--url",
+                "https://shop.kz/notify",
+                "--payout"
+            ],
+            &env,
+            &notify
+        )
+        .status
+        .success()
+    );
+    assert_eq!(
+        freedompay(
+            &["verify-callback", "--url", "https://shop.kz/notify"],
+            &env,
+            &notify
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+
+    let tampered = String::from_utf8(body.clone())
+        .unwrap()
+        .replace("pg_amount=10", "pg_amount=11");
+    let output = freedompay(
+        &["verify-callback", "--url", url],
+        &env,
+        tampered.as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("does not match"));
+
+    let other_url = freedompay(
+        &[
+            "verify-callback",
+            "--url",
+            "https://shop.kz/freedompay/check",
+        ],
+        &env,
+        &body,
+    );
+    assert_eq!(other_url.status.code(), Some(1));
+
+    let unsigned = freedompay(
+        &["verify-callback", "--url", url],
+        &env,
+        b"pg_order_id=42&pg_salt=s1",
+    );
+    assert_eq!(unsigned.status.code(), Some(1));
+    assert!(stderr(&unsigned).contains("no pg_sig"));
+
+    for malformed in [&b"a=%ff"[..], b"pg_xml=%3Cbroken"] {
+        let output = freedompay(&["verify-callback", "--url", url], &env, malformed);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    }
+    let trailing = freedompay(
+        &["verify-callback", "--url", "https://shop.kz/"],
+        &env,
+        &body,
+    );
+    assert_eq!(trailing.status.code(), Some(2));
+}
+
+#[test]
+fn help_is_complete() {
+    let output = freedompay(&["--help"], &[], b"");
+    let out = stdout(&output);
+    for word in [
+        "sign",
+        "verify-response",
+        "verify-callback",
+        "Exit codes",
+        "FREEDOMPAY_SECRET_KEY",
+    ] {
+        assert!(out.contains(word), "--help lacks {word}:\n{out}");
+    }
+}
