@@ -1,0 +1,24 @@
+//! Your own transport: a closure that logs around the default one. Try it on the sandbox
+//! (`freedompay-sandbox --merchant-id 123456 --secret-key TESTSECRET`, `FREEDOMPAY_BASE_URL`).
+use freedompay_blocking::{BlockingClient, Config, HttpRequest, UreqTransport};
+use freedompay_blocking::{blocking_fn, payout::Balance};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let inner = UreqTransport::new();
+    let logging = blocking_fn(move |request: HttpRequest| {
+        eprintln!("-> {} {}", request.method(), request.url());
+        let outcome = inner.send_blocking(request);
+        eprintln!("<- {:?}", outcome.as_ref().map(|r| r.status()));
+        outcome
+    });
+    let url = std::env::var("FREEDOMPAY_BASE_URL").unwrap_or("http://127.0.0.1:8080".into());
+    let config = Config::builder()
+        .merchant_id("123456")
+        .secret_key("TESTSECRET")
+        .base_url(url)
+        .build()?;
+    let client = BlockingClient::with_transport(config, logging);
+    let result = client.balance(Balance::new());
+    println!("{:?}", result.map(|info| info.balance.to_string()));
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! The blocking client: a loop over the core's `Exchange`.
+
+use core::fmt;
+use core::time::Duration;
+use std::sync::Arc;
+
+use freedompay_core::{Config, Error, Exchange, InvalidInput, Operation, Step};
+use freedompay_sign::{OsSaltSource, SaltSource};
+use freedompay_transport::{
+    HttpRequest, HttpResponse, SendState, Transport, TransportError, TransportErrorKind,
+};
+
+use crate::block_on::block_on;
+use crate::trace;
+
+/// How long past a request's own timeout the client waits for a transport that does not
+/// finish: the transport should have ended the exchange at its timeout already.
+const TRANSPORT_GRACE: Duration = Duration::from_secs(5);
+
+/// The blocking FreedomPay client: one method per operation, over any [`Transport`], with
+/// no async runtime.
+///
+/// Cheap to clone (the config, transport and salt source are shared) and `Send + Sync`:
+/// share one across threads. Every method is the generic [`BlockingClient::call`] with the
+/// operation's type, generated from the core's lists of operations, so the async client
+/// (`freedompay-async`) has exactly the same method names and argument types.
+///
+/// ```
+/// use freedompay_blocking::{BlockingClient, Config, ErrorKind, HttpRequest, HttpResponse, TransportError, blocking_fn, payout::Balance};
+///
+/// let config = Config::builder().merchant_id("123456").secret_key("secret").build()?;
+/// // Any transport; this one answers like a gateway that does not know the merchant.
+/// let transport = blocking_fn(|_request: HttpRequest| {
+///     Ok::<_, TransportError>(HttpResponse::new(200, b"<response><pg_status>error</pg_status><pg_error_code>101</pg_error_code></response>".to_vec()))
+/// });
+/// let client = BlockingClient::with_transport(config, transport);
+/// let error = client.balance(Balance::new()).unwrap_err();
+/// assert!(matches!(error.kind(), ErrorKind::Unsigned(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct BlockingClient {
+    config: Arc<Config>,
+    transport: Arc<dyn Transport>,
+    salts: Arc<dyn SaltSource + Send + Sync>,
+}
+
+impl BlockingClient {
+    /// A client over the default transport, [`UreqTransport`](crate::UreqTransport)
+    /// (rustls, no redirects, the config's timeout on every request).
+    #[cfg(feature = "ureq")]
+    pub fn new(config: Config) -> Self {
+        Self::with_transport(config, crate::UreqTransport::new())
+    }
+
+    /// A client over your own transport: a type implementing [`Transport`], or a closure
+    /// made one with [`blocking_fn`](crate::blocking_fn).
+    pub fn with_transport(config: Config, transport: impl Transport + 'static) -> Self {
+        Self {
+            config: Arc::new(config),
+            transport: Arc::new(transport),
+            salts: Arc::new(OsSaltSource::default()),
+        }
+    }
+
+    /// Replaces where `pg_salt` values come from (the default is
+    /// [`OsSaltSource`](crate::OsSaltSource), 16 random characters): a fixed
+    /// [`Salt`](crate::Salt) makes requests reproducible in tests.
+    pub fn with_salt_source(mut self, salts: impl SaltSource + Send + Sync + 'static) -> Self {
+        self.salts = Arc::new(salts);
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Calls any operation, the SDK's or one you implemented: signs the request, sends it,
+    /// verifies the reply and retries where that is safe (queries; never a money-moving call
+    /// that may have reached the gateway). Backoff between retries sleeps this thread.
+    pub fn call<O: Operation>(&self, op: O) -> Result<O::Output, Error> {
+        let span = trace::call_span(&op);
+        let (attempts, result) = span.in_scope(|| self.drive(op));
+        trace::finish(&span, attempts, &result);
+        result
+    }
+
+    fn drive<O: Operation>(&self, op: O) -> (u32, Result<O::Output, Error>) {
+        let salt = match self.salts.next_salt() {
+            Ok(salt) => salt,
+            Err(_) => return (0, Err(salt_error())),
+        };
+        let mut exchange = Exchange::new(&self.config, op, salt);
+        loop {
+            match exchange.next() {
+                Step::Send(request) => {
+                    let outcome = self.send(request);
+                    trace::attempt(exchange.attempts(), &outcome);
+                    exchange.handle(outcome);
+                }
+                Step::Wait(delay) => std::thread::sleep(delay),
+                Step::Done(result) => return (exchange.attempts(), result),
+            }
+        }
+    }
+
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let limit = request
+            .timeout()
+            .map(|timeout| timeout.saturating_add(TRANSPORT_GRACE));
+        block_on(self.transport.send(request), limit).unwrap_or_else(|| {
+            Err(
+                TransportError::new(TransportErrorKind::Timeout, SendState::MaybeSent)
+                    .with_source("the transport did not finish within the request's timeout"),
+            )
+        })
+    }
+}
+
+/// The salt source failed (the OS's randomness): nothing was signed or sent.
+fn salt_error() -> Error {
+    Error::from(InvalidInput::new(
+        "pg_salt",
+        "no salt could be drawn (the source of randomness failed)",
+    ))
+}
+
+impl fmt::Debug for BlockingClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingClient")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One blocking method per operation, from the core's lists (`for_each_*_operation!`).
+macro_rules! operation_methods {
+    ($($method:ident => $op:path,)*) => {
+        impl BlockingClient {
+            $(
+                #[doc = concat!(
+                    "Calls the `", stringify!($method), "` operation: sends the operation ",
+                    "value, verifies the reply and returns its typed result.\n\n",
+                    "The same as [`BlockingClient::call`] with this operation; see the ",
+                    "argument's type for the endpoint, its fields and its retry rule.",
+                )]
+                pub fn $method(&self, op: $op) -> Result<<$op as Operation>::Output, Error> {
+                    self.call(op)
+                }
+            )*
+        }
+    };
+}
+
+freedompay_core::for_each_payout_operation!(operation_methods);
+freedompay_core::for_each_payment_operation!(operation_methods);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_shareable<T: Send + Sync + Clone + 'static>() {}
+
+    #[test]
+    fn the_client_can_be_shared_across_threads() {
+        assert_shareable::<BlockingClient>();
+    }
+}
