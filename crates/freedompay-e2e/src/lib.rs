@@ -1,0 +1,20 @@
+//! End-to-end tests of `freedompay-blocking` and `freedompay-async` against
+//! `freedompay-sandbox` over loopback; the tests are in `tests/`. A crate of its own so that
+//! neither client crate has the sandbox (and its tokio) among its dependencies.
+//!
+//! Every test is one function run once per client flavour (blocking over ureq, async over
+//! reqwest), against a sandbox of its own and a small merchant server that verifies and
+//! answers FreedomPay's callbacks with the core's typed notifications:
+//!
+//! * `tests/payouts.rs`: every payout operation, the payout flow with its notification, every
+//!   payout test card;
+//! * `tests/payments.rs`: every payment operation, the payment flow with its check and result
+//!   callbacks;
+//! * `tests/faults.rs`: every injected fault, a wrong merchant id, wrong secrets, a refused
+//!   connection;
+//! * `tests/support/mod.rs`: the flavours behind one client type, the sandbox, the merchant
+//!   server and the sandbox's control API.
+//!
+//! ```sh
+//! cargo test -p freedompay-e2e
+//! ```
