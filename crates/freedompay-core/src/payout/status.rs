@@ -93,7 +93,9 @@ impl Operation for PayoutStatus {
             payment_status: reply.lenient("pg_payment_status"),
             payment_id: reply.lenient("pg_payment_id"),
             order_id: reply.lenient("pg_order_id"),
-            payment_amount: reply.lenient("pg_payment_amount").or_else(|| reply.lenient("pg_amount")),
+            payment_amount: reply
+                .lenient("pg_payment_amount")
+                .or_else(|| reply.lenient("pg_amount")),
             payment_date: reply.lenient("pg_payment_date"),
             failure_code: reply
                 .lenient::<u32>("pg_failure_code")
