@@ -6,23 +6,8 @@ use crate::{
     Config, InvalidInput, Operation, PaymentId, Phone, ReadError, Response, SecretKind, Status,
 };
 
-wire_enum! {
-    /// The mobile operator of the phone (`pg_payment_system_code`), as FreedomPay's mobile
-    /// commerce names them (PROTOCOL.md §1.7). An operator code this SDK does not list can be
-    /// sent as `Unknown` (Latin capitals, digits and `_`, at most 50).
-    MobileOperator {
-        /// Tele2, Kazakhstan.
-        Tele2Kzt = "TELE2KZT",
-        /// Altel, Kazakhstan.
-        AltelKzt = "ALTELKZT",
-        /// Beeline, Kazakhstan.
-        BeelineKzt = "BEELINEKZT",
-        /// Kcell, Kazakhstan.
-        KcellKzt = "KCELLKZT",
-        /// Activ, Kazakhstan.
-        ActivKzt = "ACTIVKZT",
-    }
-}
+/// The operator codes are those of mobile commerce: one type for both directions.
+pub use crate::payment::MobileOperator;
 
 /// Sends a mobile payout started by [`MobilePayoutInit`](super::MobilePayoutInit) to a
 /// phone (`POST /mfs/payout`, script `payout`).
@@ -176,10 +161,10 @@ mod tests {
             (MobileOperator::ActivKzt, "ACTIVKZT"),
         ] {
             assert_eq!(operator.as_str(), code);
-            assert_eq!(MobileOperator::from_wire_str(code), operator);
+            assert_eq!(MobileOperator::from_code(code), operator);
         }
         assert_eq!(
-            MobileOperator::from_wire_str("IZIKZT"),
+            MobileOperator::from_code("IZIKZT"),
             MobileOperator::Unknown("IZIKZT".into())
         );
     }
