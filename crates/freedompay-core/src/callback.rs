@@ -28,7 +28,7 @@ use core::fmt;
 use freedompay_sign::{
     Fields, SALT_FIELD, SIG_FIELD, ScriptName, SecretKey, SignError, VerifyError, sign, verify,
 };
-use freedompay_xml::ParseError;
+use freedompay_xml::{ParseError, WriteError};
 
 use crate::form::{self, FormError};
 use crate::wire::Response;
@@ -264,14 +264,16 @@ impl CallbackReply {
     }
 
     /// Adds `pg_description` (result callbacks: shown to the payer on `rejected`).
-    pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.description = Some(("pg_description", text.into()));
+    /// Characters XML cannot carry (C0 controls but tab and line breaks, U+FFFE, U+FFFF) are
+    /// dropped.
+    pub fn description(mut self, text: impl AsRef<str>) -> Self {
+        self.description = Some(("pg_description", xml_text(text.as_ref())));
         self
     }
 
-    /// Adds `pg_error_description` (check callbacks).
-    pub fn error_description(mut self, text: impl Into<String>) -> Self {
-        self.description = Some(("pg_error_description", text.into()));
+    /// Adds `pg_error_description` (check callbacks), dropping what XML cannot carry.
+    pub fn error_description(mut self, text: impl AsRef<str>) -> Self {
+        self.description = Some(("pg_error_description", xml_text(text.as_ref())));
         self
     }
 
@@ -285,7 +287,7 @@ impl CallbackReply {
         &self,
         callback: &VerifiedCallback,
         secret: &SecretKey,
-    ) -> Result<ReplyBody, SignError> {
+    ) -> Result<ReplyBody, ReplyError> {
         self.sign_with(callback.script_name(), callback.salt(), secret)
     }
 
@@ -295,7 +297,7 @@ impl CallbackReply {
         script: &ScriptName,
         salt: Option<&str>,
         secret: &SecretKey,
-    ) -> Result<ReplyBody, SignError> {
+    ) -> Result<ReplyBody, ReplyError> {
         let mut fields = Fields::with_capacity(4);
         fields.push("pg_status", self.status.as_str());
         if let Some((name, text)) = &self.description {
@@ -304,13 +306,47 @@ impl CallbackReply {
         if let Some(salt) = salt {
             fields.push(SALT_FIELD, salt);
         }
-        let signature = sign(script, &fields, secret)?;
+        let signature = sign(script, &fields, secret).map_err(ReplyError::Sign)?;
         fields.push(SIG_FIELD, signature.as_str());
-        let body = freedompay_xml::write(&fields).map_err(|_| SignError::EmptyName {
-            path: String::new(),
-        })?;
+        // Only an echoed salt XML cannot carry can fail here; the typed notifications refuse
+        // such a callback when it is verified.
+        let body = freedompay_xml::write(&fields).map_err(ReplyError::Write)?;
         Ok(ReplyBody::new(body, "application/xml; charset=utf-8"))
     }
+}
+
+/// Why a reply could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReplyError {
+    /// The reply's fields cannot be signed.
+    Sign(SignError),
+    /// The reply cannot be written as XML (an echoed salt with characters XML cannot carry).
+    Write(WriteError),
+}
+
+impl fmt::Display for ReplyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplyError::Sign(e) => write!(f, "the reply cannot be signed: {e}"),
+            ReplyError::Write(e) => write!(f, "the reply cannot be written as XML: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReplyError {}
+
+/// Drops what XML 1.0 cannot carry (C0 controls other than tab, line feed and carriage
+/// return; U+FFFE and U+FFFF), so a text always fits in a signed XML reply.
+pub(crate) fn xml_text(value: &str) -> String {
+    value
+        .chars()
+        .filter(|&c| {
+            !((c < ' ' && c != '\t' && c != '\n' && c != '\r')
+                || c == '\u{FFFE}'
+                || c == '\u{FFFF}')
+        })
+        .collect()
 }
 
 /// A reply ready to send: its body and content type, status 200.
@@ -338,6 +374,33 @@ impl ReplyBody {
     /// The body, by value.
     pub fn into_body(self) -> String {
         self.body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_texts_lose_only_what_xml_cannot_carry() {
+        assert_eq!(xml_text("a\u{1}b\tc\nd\u{FFFF}е"), "ab\tc\ndе");
+    }
+
+    #[test]
+    fn a_description_xml_cannot_carry_still_signs() {
+        let script = ScriptName::new("result").unwrap();
+        let secret = SecretKey::new("TESTSECRET").unwrap();
+        let reply = CallbackReply::rejected()
+            .description("Sold out\u{0}")
+            .sign_with(&script, Some("xyz"), &secret)
+            .unwrap();
+        assert!(
+            reply
+                .body()
+                .contains("<pg_description>Sold out</pg_description>"),
+            "{}",
+            reply.body()
+        );
     }
 }
 

@@ -79,19 +79,6 @@ pub(crate) fn flag(value: bool) -> &'static str {
     if value { "1" } else { "0" }
 }
 
-/// Drops what XML 1.0 cannot carry (C0 controls other than tab, line feed and carriage
-/// return; U+FFFE and U+FFFF), so a text always fits in a signed XML reply.
-pub(crate) fn xml_text(value: &str) -> String {
-    value
-        .chars()
-        .filter(|&c| {
-            !((c < ' ' && c != '\t' && c != '\n' && c != '\r')
-                || c == '\u{FFFE}'
-                || c == '\u{FFFF}')
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,10 +114,5 @@ mod tests {
         assert!(page_url("pg_site_url", "https://shop.kz/a b").is_err());
         let long = format!("https://shop.kz/{}", "a".repeat(240));
         assert!(page_url("pg_site_url", &long).is_err());
-    }
-
-    #[test]
-    fn xml_texts_lose_only_what_xml_cannot_carry() {
-        assert_eq!(xml_text("a\u{1}b\tc\nd\u{FFFF}е"), "ab\tc\ndе".to_owned());
     }
 }

@@ -1,11 +1,11 @@
 //! `POST /v1/merchant/{merchant_id}/cardstoragepayout/add`: saving a card for payouts, and
 //! the notification that it was saved.
 
-use freedompay_sign::{Fields, SignError};
+use freedompay_sign::Fields;
 
 use super::PayoutCard;
 use super::notification::{NotificationError, documented_reply, signed_reply};
-use crate::callback::{ReplyBody, VerifiedCallback};
+use crate::callback::{ReplyBody, ReplyError, VerifiedCallback};
 use crate::{
     Config, InvalidInput, Operation, OrderId, PaymentId, ReadError, Response, SecretKind, Status,
     Url, UserId,
@@ -225,7 +225,7 @@ impl PayoutCardAdded {
 
     /// A signed `<response>` with `pg_status` = `ok` and the incoming salt, signed with your
     /// post link's script name and [`Config::card_storage_payout_secret`].
-    pub fn signed_reply(&self, config: &Config) -> Result<ReplyBody, SignError> {
+    pub fn signed_reply(&self, config: &Config) -> Result<ReplyBody, ReplyError> {
         signed_reply(&self.callback, config, config.card_storage_payout_secret())
     }
 }

@@ -2,9 +2,7 @@
 
 use core::fmt;
 
-use freedompay_sign::SignError;
-
-use crate::callback::{CallbackError, CallbackReply, ReplyBody, VerifiedCallback};
+use crate::callback::{CallbackError, CallbackReply, ReplyBody, ReplyError, VerifiedCallback};
 use crate::{Amount, Config, ErrorCode, PaymentId, ReadError, Response, SecretKind};
 
 /// The body FreedomPay documents as the answer to a payout notification (seeds 002, 003):
@@ -24,7 +22,7 @@ pub(super) fn signed_reply(
     callback: &VerifiedCallback,
     config: &Config,
     secret: SecretKind,
-) -> Result<ReplyBody, SignError> {
+) -> Result<ReplyBody, ReplyError> {
     CallbackReply::ok().sign(callback, config.secret(secret))
 }
 
@@ -222,7 +220,7 @@ impl PayoutNotification {
     /// A signed answer instead, as the old PayBox SDK sent: a `<response>` with
     /// `pg_status` = `ok` and the incoming `pg_salt`, signed with your post link's script name
     /// and the payout secret.
-    pub fn signed_reply(&self, config: &Config) -> Result<ReplyBody, SignError> {
+    pub fn signed_reply(&self, config: &Config) -> Result<ReplyBody, ReplyError> {
         signed_reply(&self.callback, config, SecretKind::Payout)
     }
 }

@@ -3,8 +3,8 @@
 
 use freedompay_sign::Fields;
 
+use crate::callback::xml_text;
 use crate::callback::{CallbackReply, ReplyBody, ReplyStatus, VerifiedCallback};
-use crate::payment::checks::xml_text;
 use crate::{Config, ReadError, SecretKind};
 
 use super::NotificationError;
@@ -50,9 +50,9 @@ pub(crate) fn custom_fields(fields: &Fields) -> impl Iterator<Item = (&str, &str
 
 /// A signed reply, echoing the callback's salt, with its script name and the payment secret.
 ///
-/// The description loses what XML cannot carry, and the salt was checked at verification,
-/// so signing cannot fail; were it to, the reply is an unsigned `error`, which FreedomPay
-/// answers by calling again.
+/// [`CallbackReply`] drops what XML cannot carry from the description, and the salt was
+/// checked at verification, so signing cannot fail; were it to, the reply is an unsigned
+/// `error`, which FreedomPay answers by calling again.
 pub(crate) fn sign(
     callback: &VerifiedCallback,
     status: ReplyStatus,
@@ -62,7 +62,6 @@ pub(crate) fn sign(
 ) -> ReplyBody {
     let mut reply = CallbackReply::new(status);
     if let Some(text) = description {
-        let text = xml_text(text);
         reply = match field {
             DescriptionField::Description => reply.description(text),
             DescriptionField::ErrorDescription => reply.error_description(text),
