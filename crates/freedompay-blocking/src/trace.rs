@@ -1,4 +1,5 @@
-//! The call span and its events. Only names, ids, counts and kinds are recorded: never a
+//! The call span and its events, shared by freedompay-blocking and freedompay-async (which
+//! includes this file). Only names, ids, counts and kinds are recorded: never a
 //! secret, a card number or a body.
 
 use freedompay_core::{Error, ErrorKind, Operation};
