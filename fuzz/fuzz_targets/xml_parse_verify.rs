@@ -2,7 +2,7 @@
 //! parsed document that can be written back must read back as the same tree.
 //!
 //! `cargo fuzz run -s none xml_parse_verify -- -max_total_time=60`
-//! (seed corpus: `crates/freedompay-xml/tests/fixtures/*.xml`).
+//! (seed corpus: `freedompay-xml/tests/fixtures/*.xml`).
 #![no_main]
 
 use freedompay_sign::{ScriptName, SecretKey};

@@ -1,5 +1,5 @@
 <?php
-// Recomputes the signing vectors of crates/freedompay-sign/tests/vectors/sign/ with PHP itself:
+// Recomputes the signing vectors of freedompay-sign/tests/vectors/sign/ with PHP itself:
 // the form is decoded by parse_str (as a PHP server decodes a POST), flattened the way the
 // reference PG_Signature class does (name . %03d position, pg_sig skipped after counting),
 // sorted with ksort and hashed with md5.
