@@ -129,3 +129,63 @@ fn complete<F: Future>(future: F) -> Option<F::Output> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_body(body: &[u8], content_type: Option<&str>) -> Result<Fields, CallbackError> {
+        let mut request = CallbackRequest::new("https://shop.kz/notify", "", body);
+        if let Some(value) = content_type {
+            request = request.content_type(value);
+        }
+        let (fields, form) = decode(&request)?;
+        assert_eq!(form, CallbackForm::Multipart);
+        Ok(fields)
+    }
+
+    #[test]
+    fn parts_keep_their_order_and_a_parts_own_content_type_is_ignored() {
+        // The documentation's sample gives some parts a `type=` (a Content-Type header).
+        let body = b"--b1\r\nContent-Disposition: form-data; name=\"pg_order_id\"\r\nContent-Type: * Order ID in the merchant system.\r\n\r\npayout-42\r\n--b1\r\nContent-Disposition: form-data; name=\"pg_payment_id\"\r\n\r\n98728768\r\n--b1\r\nContent-Disposition: form-data; name=\"pg_description\"\r\n\r\nline one\r\nline two\r\n--b1--\r\n";
+        for content_type in [Some("multipart/form-data; boundary=b1"), None] {
+            let fields = decode_body(body, content_type).unwrap();
+            let names: Vec<_> = fields.iter().map(|f| f.name()).collect();
+            assert_eq!(names, ["pg_order_id", "pg_payment_id", "pg_description"]);
+            assert_eq!(fields.text("pg_order_id"), Some("payout-42"));
+            assert_eq!(fields.text("pg_description"), Some("line one\r\nline two"));
+        }
+    }
+
+    #[test]
+    fn brackets_nest_and_uploads_are_not_fields_as_in_php() {
+        let body = b"--X\r\nContent-Disposition: form-data; name=\"items[0][name]\"\r\n\r\nCable\r\n--X\r\nContent-Disposition: form-data; name=\"receipt\"; filename=\"r.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n--X\r\nContent-Disposition: form-data; name=\"pg_salt\"\r\n\r\ns1\r\n--X--\r\n";
+        let fields = decode_body(body, Some("Multipart/Form-Data; boundary=\"X\"")).unwrap();
+        assert!(!fields.contains("receipt"));
+        let items = fields.get("items").and_then(|v| v.as_list()).unwrap();
+        assert_eq!(items[0].as_map().and_then(|m| m.text("name")), Some("Cable"));
+        assert_eq!(fields.text("pg_salt"), Some("s1"));
+    }
+
+    #[test]
+    fn a_value_that_is_not_utf8_is_a_form_error() {
+        let body = b"--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\xff\r\n--X--\r\n";
+        assert_eq!(
+            decode_body(body, None).unwrap_err(),
+            CallbackError::Form(FormError::NotUtf8)
+        );
+    }
+
+    #[test]
+    fn an_urlencoded_body_is_not_taken_for_multipart() {
+        for body in [&b"--a=1&b=2"[..], b"pg_salt=--X--", b"--\r\n--"] {
+            let request = CallbackRequest::new("https://shop.kz/notify", "", body);
+            assert_eq!(decode(&request).unwrap().1, CallbackForm::Form, "{body:?}");
+        }
+        // An explicit urlencoded Content-Type is believed.
+        let body = b"--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--X--\r\n";
+        let request = CallbackRequest::new("https://shop.kz/notify", "", body)
+            .content_type("application/x-www-form-urlencoded");
+        assert_eq!(decode(&request).unwrap().1, CallbackForm::Form);
+    }
+}

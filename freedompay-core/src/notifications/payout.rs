@@ -321,6 +321,29 @@ mod tests {
     }
 
     #[test]
+    fn the_payout_notification_secret_is_configurable() {
+        assert_eq!(config().payout_notification_secret(), SecretKind::Payout);
+        let payment = Config::builder()
+            .merchant_id("123456")
+            .secret_key(crate::testing::PAYMENT_SECRET)
+            .payout_secret_key(crate::testing::PAYOUT_SECRET)
+            .payout_notification_secret(SecretKind::Payment)
+            .build()
+            .unwrap();
+        let by_payment = signed_fields(FIXTURE, URL, SecretKind::Payment);
+        let n = PayoutNotification::verify(URL, "", &form(&by_payment), &payment).unwrap();
+        assert_fields(&n);
+        mismatch(verify_body(&form(&by_payment)));
+        // Its signed reply uses the same secret.
+        let reply = n.signed_reply(&payment).unwrap();
+        let fields = freedompay_xml::parse(reply.body().as_bytes())
+            .unwrap()
+            .into_fields();
+        let script = ScriptName::new("payout-notify").unwrap();
+        assert!(verify(&script, &fields, payment.secret(SecretKind::Payment)).is_ok());
+    }
+
+    #[test]
     fn the_documented_reply() {
         let n = verify_body(&form(&fields())).unwrap();
         let reply = n.reply();
