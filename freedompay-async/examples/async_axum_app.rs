@@ -81,9 +81,16 @@ async fn balance(State(app): State<App>) -> Response {
 
 /// What FreedomPay sent: the URL it called (its path is enough: the script name is the last
 /// segment), the raw query, the `Content-Type` and the raw body.
-fn callback_request<'a>(uri: &'a Uri, headers: &'a HeaderMap, body: &'a [u8]) -> CallbackRequest<'a> {
+fn callback_request<'a>(
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    body: &'a [u8],
+) -> CallbackRequest<'a> {
     let request = CallbackRequest::new(uri.path(), uri.query().unwrap_or(""), body);
-    match headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+    match headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    {
         Some(content_type) => request.content_type(content_type),
         None => request,
     }
@@ -96,7 +103,11 @@ fn refused(error: &NotificationError) -> Response {
 }
 
 fn reply(reply: ReplyBody) -> Response {
-    ([(header::CONTENT_TYPE, reply.content_type())], reply.into_body()).into_response()
+    (
+        [(header::CONTENT_TYPE, reply.content_type())],
+        reply.into_body(),
+    )
+        .into_response()
 }
 
 /// The result callback: verify, act once per order, answer with a signed `ok`.
@@ -113,7 +124,11 @@ async fn result_callback(
     };
     // Record the outcome in your database here, idempotently: FreedomPay may call again.
     let order = result.order_id.as_deref().unwrap_or("?");
-    let outcome = if result.is_success() { "paid" } else { "not paid" };
+    let outcome = if result.is_success() {
+        "paid"
+    } else {
+        "not paid"
+    };
     eprintln!("order {order}: {outcome} ({})", result.amount);
     reply(result.reply_ok_with("Order accepted", &app.config))
 }

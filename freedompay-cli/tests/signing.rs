@@ -235,7 +235,11 @@ fn verify_response_accepts_valid_and_explains_a_mismatch() {
 }
 
 fn callback_form(url: &str, secret: &str, pairs: &[(&str, &str)]) -> Vec<u8> {
-    freedompay_core::notifications::testing::signed_form(url, pairs, &SecretKey::new(secret).unwrap())
+    freedompay_core::notifications::testing::signed_form(
+        url,
+        pairs,
+        &SecretKey::new(secret).unwrap(),
+    )
 }
 
 #[test]
@@ -369,7 +373,11 @@ fn verify_callback_forms_and_failures() {
     let unsalted = callback_form(url, "PAY", &pairs[..4]);
     let output = freedompay(&["verify-callback", "--url", url], &env, &unsalted);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("no pg_salt"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no pg_salt"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// A saved `multipart/form-data` body (the documented payout notification) is checked with
@@ -411,7 +419,15 @@ fn verify_callback_reads_a_saved_multipart_body() {
     );
 
     // The wrong secret: rejected (exit 1).
-    let wrong = freedompay(&args[..3].iter().chain(&args[4..]).copied().collect::<Vec<_>>(), &env, &body);
+    let wrong = freedompay(
+        &args[..3]
+            .iter()
+            .chain(&args[4..])
+            .copied()
+            .collect::<Vec<_>>(),
+        &env,
+        &body,
+    );
     assert_eq!(wrong.status.code(), Some(1), "{}", stderr(&wrong));
 
     // A boundary that is not the body's: cannot be decoded (exit 2).

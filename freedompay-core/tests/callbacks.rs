@@ -264,9 +264,19 @@ fn every_posted_vector_concludes_the_same_as_multipart() {
         };
         let expected = format!("{:?}", v.verify());
         let with_type = CallbackRequest::new(v.url(), "", &body).content_type(&content_type);
-        assert_eq!(format!("{:?}", v.verify_as(with_type)), expected, "{}", v.name);
+        assert_eq!(
+            format!("{:?}", v.verify_as(with_type)),
+            expected,
+            "{}",
+            v.name
+        );
         let sniffed = CallbackRequest::new(v.url(), "", &body);
-        assert_eq!(format!("{:?}", v.verify_as(sniffed)), expected, "{}", v.name);
+        assert_eq!(
+            format!("{:?}", v.verify_as(sniffed)),
+            expected,
+            "{}",
+            v.name
+        );
         checked += 1;
     }
     assert!(checked >= 10, "only {checked} posted vectors");
@@ -361,8 +371,16 @@ fn a_multipart_body_that_does_not_parse_is_a_callback_error() {
     let (body, content_type) = v.multipart_request().unwrap();
     let cases: [(&[u8], &str, MultipartError); 3] = [
         (&body, "multipart/form-data", MultipartError::Boundary),
-        (&body, "multipart/form-data; boundary=another", MultipartError::Malformed),
-        (&body[..body.len() / 2], &content_type, MultipartError::Malformed),
+        (
+            &body,
+            "multipart/form-data; boundary=another",
+            MultipartError::Malformed,
+        ),
+        (
+            &body[..body.len() / 2],
+            &content_type,
+            MultipartError::Malformed,
+        ),
     ];
     for (body, content_type, expected) in cases {
         let request = CallbackRequest::new(url, "", body).content_type(content_type);
@@ -422,7 +440,10 @@ fn a_callback_without_salt_is_refused_everywhere() {
         }
         match VerifiedCallback::from_request(url, "", &body, &secret()) {
             Err(e @ CallbackError::Salt(_)) => {
-                assert_eq!(e.to_string(), "the callback is authentic but has no pg_salt");
+                assert_eq!(
+                    e.to_string(),
+                    "the callback is authentic but has no pg_salt"
+                );
             }
             other => panic!("expected a salt error, got {other:?}"),
         }

@@ -4,14 +4,13 @@
 
 mod support;
 
+use freedompay_core::notifications::{CallbackForm, NotificationStatus};
 use freedompay_core::payout::{
     self, AddPayoutCard, Balance, BankRecipient, Bik, CashByCodeCheck, CashByCodeExec,
     CashByCodeStatus, CashOutcome, Iban, Iin, Kbe, Knp, MobileOperator, MobilePayout,
-    MobilePayoutInit, PayoutPage, PayoutState, PayoutStatus,
-    PayoutStatusByOrder, PayoutStatusByOrderLegacy, PayoutToCard, PayoutToIban, PayoutToSavedCard,
-    TransactionStatus,
+    MobilePayoutInit, PayoutPage, PayoutState, PayoutStatus, PayoutStatusByOrder,
+    PayoutStatusByOrderLegacy, PayoutToCard, PayoutToIban, PayoutToSavedCard, TransactionStatus,
 };
-use freedompay_core::notifications::{CallbackForm, NotificationStatus};
 use freedompay_core::{Amount, ErrorCode, OrderId, PaymentId, Phone, Status};
 use serde_json::json;
 use support::{

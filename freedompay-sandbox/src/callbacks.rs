@@ -267,7 +267,12 @@ fn encode_multipart(fields: &Fields, boundary: &str) -> Vec<u8> {
             }
             Value::Map(map) => {
                 for field in map {
-                    part(body, boundary, &format!("{name}[{}]", field.name()), field.value());
+                    part(
+                        body,
+                        boundary,
+                        &format!("{name}[{}]", field.name()),
+                        field.value(),
+                    );
                 }
             }
             Value::List(items) => {
@@ -292,23 +297,6 @@ fn describe(error: &reqwest::Error) -> String {
         "connection failed".into()
     } else {
         "HTTP error".into()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_multipart_body_has_one_part_per_field() {
-        let mut fields = Fields::new();
-        fields.push("pg_payment_id", "98728768").push("pg_salt", "s1");
-        let body = encode_multipart(&fields, "B");
-        assert_eq!(
-            String::from_utf8(body).unwrap(),
-            "--B\r\nContent-Disposition: form-data; name=\"pg_payment_id\"\r\n\r\n98728768\r\n\
-             --B\r\nContent-Disposition: form-data; name=\"pg_salt\"\r\n\r\ns1\r\n--B--\r\n"
-        );
     }
 }
 
@@ -360,5 +348,24 @@ fn judge(app: &App, record: &CallbackRecord, status: u16, body: &[u8]) -> Result
         })
     } else {
         Err(format!("the merchant answered pg_status {status:?}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_multipart_body_has_one_part_per_field() {
+        let mut fields = Fields::new();
+        fields
+            .push("pg_payment_id", "98728768")
+            .push("pg_salt", "s1");
+        let body = encode_multipart(&fields, "B");
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            "--B\r\nContent-Disposition: form-data; name=\"pg_payment_id\"\r\n\r\n98728768\r\n\
+             --B\r\nContent-Disposition: form-data; name=\"pg_salt\"\r\n\r\ns1\r\n--B--\r\n"
+        );
     }
 }

@@ -39,7 +39,9 @@ impl fmt::Display for MultipartError {
 impl std::error::Error for MultipartError {}
 
 /// The fields of a callback request and the form they came in.
-pub(crate) fn decode(request: &CallbackRequest<'_>) -> Result<(Fields, CallbackForm), CallbackError> {
+pub(crate) fn decode(
+    request: &CallbackRequest<'_>,
+) -> Result<(Fields, CallbackForm), CallbackError> {
     let trimmed = request.body.trim_ascii();
     if trimmed.is_empty() {
         let fields = form::decode(request.query.as_bytes()).map_err(CallbackError::Form)?;
@@ -76,7 +78,9 @@ fn is_multipart(content_type: &str) -> bool {
 fn sniff_boundary(body: &[u8]) -> Option<&str> {
     let rest = body.strip_prefix(b"--")?;
     let end = rest.iter().position(|&b| b == b'\r' || b == b'\n')?;
-    let boundary = core::str::from_utf8(&rest[..end]).ok()?.trim_end_matches(' ');
+    let boundary = core::str::from_utf8(&rest[..end])
+        .ok()?
+        .trim_end_matches(' ');
     let allowed = |c: char| c.is_ascii_alphanumeric() || "'()+_,-./:=? ".contains(c);
     if !(1..=70).contains(&boundary.len()) || !boundary.chars().all(allowed) {
         return None;
@@ -163,7 +167,10 @@ mod tests {
         let fields = decode_body(body, Some("Multipart/Form-Data; boundary=\"X\"")).unwrap();
         assert!(!fields.contains("receipt"));
         let items = fields.get("items").and_then(|v| v.as_list()).unwrap();
-        assert_eq!(items[0].as_map().and_then(|m| m.text("name")), Some("Cable"));
+        assert_eq!(
+            items[0].as_map().and_then(|m| m.text("name")),
+            Some("Cable")
+        );
         assert_eq!(fields.text("pg_salt"), Some("s1"));
     }
 

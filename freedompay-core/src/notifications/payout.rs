@@ -88,7 +88,8 @@ pub struct PayoutNotification {
     callback: VerifiedCallback,
 }
 
-notification_common!(PayoutNotification, |config| config.payout_notification_secret());
+notification_common!(PayoutNotification, |config| config
+    .payout_notification_secret());
 
 impl PayoutNotification {
     /// `pg_payment_id`, `pg_merchant_id` and a readable `pg_payment_amount` are required;
@@ -177,9 +178,9 @@ mod tests {
 
     use super::test_support::{form, pg_xml, sign_fields, signed_fields};
     use super::*;
+    use crate::SecretKind;
     use crate::notifications::{CallbackError, CallbackForm};
     use crate::testing::config;
-    use crate::SecretKind;
 
     const URL: &str = "https://shop.kz/freedompay/payout-notify";
     const FIXTURE: &str = "payout/payout_notify.xml";

@@ -62,7 +62,8 @@ pub struct PayoutCardAdded {
     callback: VerifiedCallback,
 }
 
-notification_common!(PayoutCardAdded, |config| config.card_storage_payout_secret());
+notification_common!(PayoutCardAdded, |config| config
+    .card_storage_payout_secret());
 
 impl PayoutCardAdded {
     /// `pg_status` is required.
@@ -175,11 +176,7 @@ mod tests {
         let mut unsigned = signed_fields(FIXTURE, URL, SecretKind::Payment);
         unsigned.remove("pg_sig");
         unsigned.remove("pg_card_token");
-        let fields = sign_fields(
-            unsigned,
-            URL,
-            SecretKind::Payment,
-        );
+        let fields = sign_fields(unsigned, URL, SecretKind::Payment);
         let added = PayoutCardAdded::verify(URL, "", &form(&fields), &config()).unwrap();
         assert_eq!(added.payout_card(), PayoutCard::legacy_id("1234567").ok());
     }

@@ -55,6 +55,16 @@ mod refund;
 mod status;
 // For the result notification, in `crate::notifications`.
 pub(crate) use status::failure_code;
+
+/// The payment callbacks' old path; they live in [`crate::notifications`].
+#[doc(hidden)]
+pub mod notifications {
+    pub use crate::notifications::{
+        CaptureNotification, CardAddedNotification, CheckNotification, NotificationError,
+        PaymentResult, RedirectNotification, RefundNotification, RejectNotAllowed,
+        ResultNotification,
+    };
+}
 mod token;
 
 pub use any_amount::AnyAmountPayment;
@@ -118,14 +128,4 @@ mod tests {
         }
         crate::for_each_payment_operation!(check);
     }
-}
-
-/// The payment callbacks' old path; they live in [`crate::notifications`].
-#[doc(hidden)]
-pub mod notifications {
-    pub use crate::notifications::{
-        CaptureNotification, CardAddedNotification, CheckNotification, NotificationError,
-        PaymentResult, RedirectNotification, RefundNotification, RejectNotAllowed,
-        ResultNotification,
-    };
 }

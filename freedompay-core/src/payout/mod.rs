@@ -112,6 +112,11 @@ pub use saved_card::{PayoutCard, PayoutToSavedCard, PayoutToSavedCardResult};
 pub use status::{PayoutStatus, PayoutStatusInfo};
 pub use status_by_order::{PayoutState, PayoutStatusByOrder, PayoutStatusByOrderInfo};
 pub use status_legacy::{PayoutStatusByOrderLegacy, PayoutTransaction, TransactionStatus};
+// The notifications' old paths, kept for existing code; they live in `crate::notifications`.
+#[doc(hidden)]
+pub use crate::notifications::{
+    NotificationError, NotificationStatus, PayoutCardAdded, PayoutNotification,
+};
 
 /// Whether a failed status query means "no such payout": FreedomPay answers an unknown order
 /// or payment either with `pg_payment_id` = 0 (read as `None` by [`PayoutStatusByOrder`] and
@@ -215,9 +220,3 @@ mod tests {
         }
     }
 }
-
-// The notifications' old paths, kept for existing code; they live in `crate::notifications`.
-#[doc(hidden)]
-pub use crate::notifications::{
-    NotificationError, NotificationStatus, PayoutCardAdded, PayoutNotification,
-};
