@@ -23,9 +23,9 @@
 //! | [`AddPayoutCard`] | `/v1/merchant/{id}/cardstoragepayout/add` | no |
 //!
 //! FreedomPay reports a payout's outcome to its `pg_post_link`: read it with
-//! [`PayoutNotification`](crate::notifications::PayoutNotification) and answer with its
+//! [`PayoutNotification`] and answer with its
 //! `reply`. A card saved for payouts is reported to its `pg_post_link` too:
-//! [`PayoutCardAdded`](crate::notifications::PayoutCardAdded). Both live in
+//! [`PayoutCardAdded`]. Both live in
 //! [`notifications`](crate::notifications), with every other callback.
 
 use crate::{Error, ErrorCode, PaymentId, ReadError, Response};
