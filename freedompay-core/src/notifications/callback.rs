@@ -361,8 +361,8 @@ impl CallbackReply {
         }
         let signature = sign(script, &fields, secret).map_err(ReplyError::Sign)?;
         fields.push(SIG_FIELD, signature.as_str());
-        // Only an echoed salt XML cannot carry can fail here; the typed notifications refuse
-        // such a callback when it is verified.
+        // Only an echoed salt XML cannot carry can fail here; verification refuses such a
+        // callback ([`CallbackError::Salt`]), so only `sign_with` can meet one.
         let body = freedompay_xml::write(&fields).map_err(ReplyError::Write)?;
         Ok(ReplyBody::new(body, "application/xml; charset=utf-8"))
     }
