@@ -210,12 +210,18 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         secret_env: Option<String>,
     },
-    /// Verify a callback body (form-urlencoded; a pg_xml field is understood) read from stdin.
+    /// Verify a callback body read from stdin (form-urlencoded by default; a pg_xml field or
+    /// an XML body is understood; multipart/form-data with --content-type).
     VerifyCallback {
         /// Your callback URL as FreedomPay calls it: its last path segment is the script name.
         /// For a GET callback, give the whole URL with its query and an empty stdin.
         #[arg(long)]
         url: String,
+        /// The request's Content-Type header, as received: give
+        /// "multipart/form-data; boundary=..." for a saved multipart body (payout
+        /// notifications are documented as multipart).
+        #[arg(long, default_value = "application/x-www-form-urlencoded")]
+        content_type: String,
         /// Use the payout secret (payout notifications to pg_post_link).
         #[arg(long)]
         payout: bool,
@@ -270,11 +276,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::VerifyCallback {
             url,
+            content_type,
             payout,
             secret_env,
         } => {
             let secret = secret_for(global, *payout, secret_env.as_deref())?;
-            signing::verify_callback_command(url, &secret)
+            signing::verify_callback_command(url, content_type, &secret)
         }
     }
 }

@@ -17,8 +17,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use freedompay_core::Config;
-use freedompay_core::payment::notifications::{CheckNotification, ResultNotification};
-use freedompay_core::payout::PayoutNotification;
+use freedompay_core::notifications::{
+    CallbackRequest, CheckNotification, PayoutNotification, ResultNotification,
+};
 
 use crate::payout_cmd::money;
 
@@ -157,6 +158,8 @@ pub(crate) struct Request {
     pub(crate) method: String,
     pub(crate) path: String,
     pub(crate) query: String,
+    /// The `Content-Type` header, when there was one.
+    pub(crate) content_type: Option<String>,
     pub(crate) body: Vec<u8>,
 }
 
@@ -197,6 +200,7 @@ pub(crate) fn read_request(reader: &mut impl BufRead) -> Result<Request, String>
         None => (target.to_owned(), String::new()),
     };
     let mut length = 0usize;
+    let mut content_type = None;
     loop {
         read_line(&mut line)?;
         let header = line.trim_end_matches(['\r', '\n']);
@@ -207,7 +211,9 @@ pub(crate) fn read_request(reader: &mut impl BufRead) -> Result<Request, String>
             return Err("a malformed header".into());
         };
         let value = value.trim();
-        if name.eq_ignore_ascii_case("content-length") {
+        if name.eq_ignore_ascii_case("content-type") {
+            content_type = Some(value.to_owned());
+        } else if name.eq_ignore_ascii_case("content-length") {
             length = value
                 .parse()
                 .map_err(|_| "a malformed Content-Length".to_owned())?;
@@ -228,6 +234,7 @@ pub(crate) fn read_request(reader: &mut impl BufRead) -> Result<Request, String>
         method,
         path,
         query,
+        content_type,
         body,
     })
 }
@@ -275,11 +282,14 @@ type Answer = Result<(Verified, String, &'static str), String>;
 /// Verifies a callback and builds the signed answer.
 pub(crate) fn answer(request: &Request, base_url: &str, config: &Config) -> (Kind, Answer) {
     let url = format!("{base_url}{}", request.path);
-    let (query, body) = (request.query.as_str(), request.body.as_slice());
+    let mut callback = CallbackRequest::new(&url, &request.query, &request.body);
+    if let Some(content_type) = &request.content_type {
+        callback = callback.content_type(content_type);
+    }
     match request.path.as_str() {
         CHECK_PATH => (
             Kind::Check,
-            CheckNotification::verify(&url, query, body, config)
+            CheckNotification::verify_request(callback, config)
                 .map(|n| {
                     let reply = n.reply_ok(config);
                     let verified = Verified {
@@ -295,7 +305,7 @@ pub(crate) fn answer(request: &Request, base_url: &str, config: &Config) -> (Kin
         ),
         RESULT_PATH => (
             Kind::Result,
-            ResultNotification::verify(&url, query, body, config)
+            ResultNotification::verify_request(callback, config)
                 .map(|n| {
                     let reply = n.reply_ok(config);
                     let verified = Verified {
@@ -311,7 +321,7 @@ pub(crate) fn answer(request: &Request, base_url: &str, config: &Config) -> (Kin
         ),
         PAYOUT_PATH => (
             Kind::Payout,
-            PayoutNotification::verify(&url, query, body, config)
+            PayoutNotification::verify_request(callback, config)
                 .map_err(|e| e.to_string())
                 .and_then(|n| {
                     let reply = n
@@ -393,6 +403,7 @@ mod tests {
                 method: "POST".into(),
                 path: path.into(),
                 query: String::new(),
+                content_type: None,
                 body: b"pg_payment_id=1&pg_amount=10&pg_salt=x&pg_sig=bad".to_vec(),
             };
             let (_, outcome) = answer(&request, "http://127.0.0.1:1", &config);
@@ -402,6 +413,7 @@ mod tests {
             method: "POST".into(),
             path: RESULT_PATH.into(),
             query: String::new(),
+            content_type: None,
             body: b"<pg_xml><<<%%%".to_vec(),
         };
         assert!(answer(&garbage, "http://127.0.0.1:1", &config).1.is_err());

@@ -2,7 +2,9 @@
 
 use std::io::Read;
 
-use freedompay_core::callback::{CallbackError, CallbackForm, VerifiedCallback};
+use freedompay_core::notifications::{
+    CallbackError, CallbackForm, CallbackRequest, VerifiedCallback,
+};
 use freedompay_sign::{ScriptName, SecretKey, explain, sign};
 use freedompay_xml::{ResponseError, parse, verify_response};
 
@@ -97,15 +99,21 @@ pub(crate) fn verify_response_command(
     }
 }
 
-/// Verifies a callback body read from standard input, for the callback URL given.
-pub(crate) fn verify_callback_command(url: &str, secret: &SecretKey) -> Result<(), Failure> {
+/// Verifies a callback body read from standard input, for the callback URL and the
+/// `Content-Type` given.
+pub(crate) fn verify_callback_command(
+    url: &str,
+    content_type: &str,
+    secret: &SecretKey,
+) -> Result<(), Failure> {
     let input = read_stdin(4 << 20)?;
     // A URL with a query and an empty body is a GET callback.
     let query = url
         .split_once('?')
         .map(|(_, q)| q.split('#').next().unwrap_or(""))
         .unwrap_or("");
-    match VerifiedCallback::from_request(url, query, &input, secret) {
+    let request = CallbackRequest::new(url, query, &input).content_type(content_type);
+    match VerifiedCallback::verify(request, secret) {
         Ok(callback) => {
             out!(
                 "valid: the callback's signature matches (script {})",
@@ -115,6 +123,8 @@ pub(crate) fn verify_callback_command(url: &str, secret: &SecretKey) -> Result<(
                 CallbackForm::Query => "query string",
                 CallbackForm::Form => "form body",
                 CallbackForm::Xml => "pg_xml document",
+                CallbackForm::Multipart => "multipart body",
+                _ => "body",
             };
             out!("form: {form}, {} fields", callback.fields().len());
             for name in [
@@ -134,6 +144,7 @@ pub(crate) fn verify_callback_command(url: &str, secret: &SecretKey) -> Result<(
         }
         Err(
             e @ (CallbackError::Form(_)
+            | CallbackError::Multipart(_)
             | CallbackError::Xml(_)
             | CallbackError::Empty
             | CallbackError::Url),

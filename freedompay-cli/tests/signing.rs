@@ -235,7 +235,11 @@ fn verify_response_accepts_valid_and_explains_a_mismatch() {
 }
 
 fn callback_form(url: &str, secret: &str, pairs: &[(&str, &str)]) -> Vec<u8> {
-    freedompay_core::callback::testing::signed_form(url, pairs, &SecretKey::new(secret).unwrap())
+    freedompay_core::notifications::testing::signed_form(
+        url,
+        pairs,
+        &SecretKey::new(secret).unwrap(),
+    )
 }
 
 #[test]
@@ -263,7 +267,7 @@ fn verify_callback_forms_and_failures() {
     );
 
     // pg_xml form.
-    let fields = freedompay_core::callback::testing::signed_fields(
+    let fields = freedompay_core::notifications::testing::signed_fields(
         url,
         &pairs,
         &SecretKey::new("PAY").unwrap(),
@@ -364,6 +368,83 @@ fn verify_callback_forms_and_failures() {
         &body,
     );
     assert_eq!(trailing.status.code(), Some(2));
+
+    // Authentic, but without pg_salt: refused, as the SDK refuses it.
+    let unsalted = callback_form(url, "PAY", &pairs[..4]);
+    let output = freedompay(&["verify-callback", "--url", url], &env, &unsalted);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no pg_salt"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// A saved `multipart/form-data` body (the documented payout notification) is checked with
+/// `--content-type`, the header's value as received.
+#[test]
+fn verify_callback_reads_a_saved_multipart_body() {
+    let env = [
+        ("FREEDOMPAY_SECRET_KEY", "PAY"),
+        ("FREEDOMPAY_PAYOUT_SECRET_KEY", "PAYOUT"),
+    ];
+    let url = "https://shop.kz/freedompay/payout-notify";
+    let body = freedompay_core::notifications::testing::signed_multipart(
+        url,
+        &[
+            ("pg_payment_id", "98728768"),
+            ("pg_order_id", "payout-42"),
+            ("pg_status", "ok"),
+            ("pg_merchant_id", "123456"),
+            ("pg_salt", "s4lt"),
+        ],
+        &SecretKey::new("PAYOUT").unwrap(),
+        "----c4f9e2",
+    );
+    let content_type = "multipart/form-data; boundary=----c4f9e2";
+    let args = [
+        "verify-callback",
+        "--url",
+        url,
+        "--payout",
+        "--content-type",
+        content_type,
+    ];
+    let ok = freedompay(&args, &env, &body);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let out = stdout(&ok);
+    assert!(
+        out.contains("multipart body, 6 fields") && out.contains("pg_order_id: payout-42"),
+        "{out}"
+    );
+
+    // The wrong secret: rejected (exit 1).
+    let wrong = freedompay(
+        &args[..3]
+            .iter()
+            .chain(&args[4..])
+            .copied()
+            .collect::<Vec<_>>(),
+        &env,
+        &body,
+    );
+    assert_eq!(wrong.status.code(), Some(1), "{}", stderr(&wrong));
+
+    // A boundary that is not the body's: cannot be decoded (exit 2).
+    let other = freedompay(
+        &[
+            "verify-callback",
+            "--url",
+            url,
+            "--payout",
+            "--content-type",
+            "multipart/form-data; boundary=another",
+        ],
+        &env,
+        &body,
+    );
+    assert_eq!(other.status.code(), Some(2), "{}", stderr(&other));
+    assert!(stderr(&other).contains("multipart"), "{}", stderr(&other));
 }
 
 #[test]

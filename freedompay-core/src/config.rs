@@ -136,6 +136,7 @@ pub struct Config {
     timeout: Duration,
     retry: RetryPolicy,
     card_storage_payout_secret: SecretKind,
+    payout_notification_secret: SecretKind,
 }
 
 impl Config {
@@ -178,6 +179,12 @@ impl Config {
         self.card_storage_payout_secret
     }
 
+    /// The secret that verifies payout notifications (and signs their signed replies); see
+    /// [`ConfigBuilder::payout_notification_secret`].
+    pub fn payout_notification_secret(&self) -> SecretKind {
+        self.payout_notification_secret
+    }
+
     /// The absolute URL of a path (`/api/balance_status`); `{merchant_id}` in the path is
     /// replaced by the merchant id.
     pub fn url(&self, path: &str) -> String {
@@ -214,6 +221,7 @@ pub struct ConfigBuilder {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     card_storage_payout_secret: Option<SecretKind>,
+    payout_notification_secret: Option<SecretKind>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -301,6 +309,16 @@ impl ConfigBuilder {
         self
     }
 
+    /// Which secret verifies payout notifications (FreedomPay's call to a payout's
+    /// `pg_post_link`) and signs their signed replies. The default is [`SecretKind::Payout`]:
+    /// the payout page of the documentation (freedompay.kz/docs/merchant-api/payout, whose
+    /// post-link section is docs.freedompay.kz api-11622162) says the payout secret is the
+    /// `secret_key` of payouts; switch it if your shop's gateway signs them otherwise.
+    pub fn payout_notification_secret(mut self, kind: SecretKind) -> Self {
+        self.payout_notification_secret = Some(kind);
+        self
+    }
+
     /// Checks the settings and builds the config.
     pub fn build(self) -> Result<Config, InvalidInput> {
         let merchant_id = self
@@ -359,6 +377,9 @@ impl ConfigBuilder {
             card_storage_payout_secret: self
                 .card_storage_payout_secret
                 .unwrap_or(SecretKind::Payment),
+            payout_notification_secret: self
+                .payout_notification_secret
+                .unwrap_or(SecretKind::Payout),
         })
     }
 }

@@ -138,15 +138,12 @@ enum Node {
 /// # Ok::<(), freedompay_core::form::FormError>(())
 /// ```
 pub fn decode(input: &[u8]) -> Result<Fields, FormError> {
-    let mut root: Vec<(String, Node)> = Vec::new();
-    let mut root_next = 0u64;
-    let mut count = 0usize;
+    let mut pairs = Vec::new();
     for pair in input.split(|&b| b == b'&') {
         if pair.is_empty() {
             continue;
         }
-        count += 1;
-        if count > MAX_FIELDS {
+        if pairs.len() == MAX_FIELDS {
             return Err(FormError::TooManyFields);
         }
         let (raw_name, raw_value) = match pair.iter().position(|&b| b == b'=') {
@@ -155,6 +152,24 @@ pub fn decode(input: &[u8]) -> Result<Fields, FormError> {
         };
         let name = String::from_utf8(unescape(raw_name)).map_err(|_| FormError::NotUtf8)?;
         let value = String::from_utf8(unescape(raw_value)).map_err(|_| FormError::NotUtf8)?;
+        pairs.push((name, value));
+    }
+    decode_pairs(pairs)
+}
+
+/// Builds the tree from decoded `(name, value)` pairs the way PHP does (`$_POST` of an
+/// urlencoded or a multipart body): brackets nest, `a[]` appends, a repeated name replaces.
+pub(crate) fn decode_pairs(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> Result<Fields, FormError> {
+    let mut root: Vec<(String, Node)> = Vec::new();
+    let mut root_next = 0u64;
+    let mut count = 0usize;
+    for (name, value) in pairs {
+        count += 1;
+        if count > MAX_FIELDS {
+            return Err(FormError::TooManyFields);
+        }
         let (base, segments) = split_name(&name);
         if base.is_empty() {
             continue;

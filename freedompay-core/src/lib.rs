@@ -29,14 +29,26 @@
 
 #![forbid(unsafe_code)]
 
-pub mod callback;
+/// The generic callback layer's old path; it lives in [`notifications`].
+#[doc(hidden)]
+pub mod callback {
+    pub use crate::notifications::{
+        CallbackError, CallbackForm, CallbackReply, CallbackRequest, ReplyBody, ReplyError,
+        ReplyStatus, VerifiedCallback, testing,
+    };
+}
 mod config;
 mod error;
 mod exchange;
 pub mod form;
 mod operation;
 pub mod payment;
+// `#[macro_use]`: `notifications` declares the payout notification's status with
+// `payout`'s `wire_enum!`.
+#[macro_use]
 pub mod payout;
+// After `payout`, for its `wire_enum!`.
+pub mod notifications;
 mod status;
 #[cfg(test)]
 mod testing;

@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use freedompay_core::callback::{CallbackError, CallbackForm, ReplyBody, VerifiedCallback};
-use freedompay_core::payment::PaymentMethod;
-use freedompay_core::payment::notifications::{
-    CaptureNotification, CardAddedNotification, CheckNotification, NotificationError,
-    PaymentResult, RedirectNotification, RefundNotification, RejectNotAllowed, ResultNotification,
+use freedompay_core::notifications::{
+    CallbackError, CallbackForm, CallbackRequest, CaptureNotification, CardAddedNotification,
+    CheckNotification, NotificationError, PaymentResult, RedirectNotification, RefundNotification,
+    RejectNotAllowed, ReplyBody, ResultNotification, VerifiedCallback,
 };
+use freedompay_core::payment::PaymentMethod;
 use freedompay_core::{Amount, Config, Currency, ErrorCode, Status, form};
 use freedompay_sign::{Fields, SIG_FIELD, ScriptName, SecretKey, sign, verify};
 
@@ -139,17 +139,38 @@ impl Vector {
         }
     }
 
+    /// The same body fields (a POST form's, or the `pg_xml` wrapper) as a
+    /// `multipart/form-data` body: `(body, Content-Type)`. `None` for a GET vector.
+    fn multipart_request(&self) -> Option<(Vec<u8>, String)> {
+        let (query, body) = self.request();
+        if body.is_empty() {
+            assert!(!query.is_empty());
+            return None;
+        }
+        let fields = form::decode(&body).unwrap();
+        let boundary = "----FreedomPayBoundary7MA4YWxkTrZu0gW";
+        Some((
+            multipart(&fields, boundary),
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+    }
+
     /// Verifies the request as its kind of notification.
     fn verify(&self) -> Result<(), NotificationError> {
         let (query, body) = self.request();
-        let (url, config) = (self.url(), &config());
+        self.verify_as(CallbackRequest::new(self.url(), &query, &body))
+    }
+
+    /// Verifies `request` as this vector's kind of notification.
+    fn verify_as(&self, request: CallbackRequest<'_>) -> Result<(), NotificationError> {
+        let config = &config();
         match self.get("kind") {
-            "check" => CheckNotification::verify(url, &query, &body, config).map(drop),
-            "result" => ResultNotification::verify(url, &query, &body, config).map(drop),
-            "refund" => RefundNotification::verify(url, &query, &body, config).map(drop),
-            "capture" => CaptureNotification::verify(url, &query, &body, config).map(drop),
-            "card_added" => CardAddedNotification::verify(url, &query, &body, config).map(drop),
-            "redirect" => RedirectNotification::verify(url, &query, &body, config).map(drop),
+            "check" => CheckNotification::verify_request(request, config).map(drop),
+            "result" => ResultNotification::verify_request(request, config).map(drop),
+            "refund" => RefundNotification::verify_request(request, config).map(drop),
+            "capture" => CaptureNotification::verify_request(request, config).map(drop),
+            "card_added" => CardAddedNotification::verify_request(request, config).map(drop),
+            "redirect" => RedirectNotification::verify_request(request, config).map(drop),
             other => panic!("{}: unknown kind {other}", self.name),
         }
     }
@@ -163,6 +184,24 @@ impl Vector {
         let (query, body) = self.request();
         CheckNotification::verify(self.url(), &query, &body, &config()).expect("verifies")
     }
+}
+
+/// Flat fields as a `multipart/form-data` body, one part each, CRLF line ends (as curl,
+/// PHP's cURL and Guzzle write them).
+fn multipart(fields: &Fields, boundary: &str) -> Vec<u8> {
+    let mut body = Vec::new();
+    for field in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{}\r\n",
+                field.name(),
+                field.text().expect("flat fields")
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
 }
 
 #[test]
@@ -208,6 +247,205 @@ fn every_vector_verifies_as_expected() {
                 assert!(outcome.as_ref().unwrap_err().is_authentic());
             }
             _ => panic!("{}: expected {expect}, got {outcome:?}", v.name),
+        }
+    }
+}
+
+/// The documentation sends the payout notification as `multipart/form-data`
+/// (docs.freedompay.kz api-11622162): every kind of callback is read from one, with its
+/// Content-Type or without (the opening boundary line tells), to the same conclusion as the
+/// urlencoded form.
+#[test]
+fn every_posted_vector_concludes_the_same_as_multipart() {
+    let mut checked = 0;
+    for v in Vector::all() {
+        let Some((body, content_type)) = v.multipart_request() else {
+            continue;
+        };
+        let expected = format!("{:?}", v.verify());
+        let with_type = CallbackRequest::new(v.url(), "", &body).content_type(&content_type);
+        assert_eq!(
+            format!("{:?}", v.verify_as(with_type)),
+            expected,
+            "{}",
+            v.name
+        );
+        let sniffed = CallbackRequest::new(v.url(), "", &body);
+        assert_eq!(
+            format!("{:?}", v.verify_as(sniffed)),
+            expected,
+            "{}",
+            v.name
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} posted vectors");
+}
+
+#[test]
+fn a_multipart_result_is_typed_as_the_form_is() {
+    let v = Vector::load("result_post_valid");
+    let (body, content_type) = v.multipart_request().unwrap();
+    let request = CallbackRequest::new(v.url(), "", &body).content_type(&content_type);
+    let multipart = ResultNotification::verify_request(request, &config()).unwrap();
+    let form = v.result();
+    assert_eq!(multipart.callback().form(), CallbackForm::Multipart);
+    assert_eq!(multipart.callback().fields(), form.callback().fields());
+    assert_eq!(multipart.description.as_deref(), Some("Оплата заказа №1"));
+    assert_eq!(multipart.reply_ok(&config()), form.reply_ok(&config()));
+}
+
+/// A raw HTTP request from the `fixtures/payout` folder: `(path, Content-Type, body)`.
+fn captured(name: &str) -> (String, String, Vec<u8>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/payout")
+        .join(name);
+    let raw = std::fs::read(&path).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = std::str::from_utf8(&raw[..split]).unwrap();
+    let target = head.lines().next().unwrap().split(' ').nth(1).unwrap();
+    let content_type = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Type: "))
+        .unwrap();
+    (
+        target.to_owned(),
+        content_type.to_owned(),
+        raw[split + 4..].to_vec(),
+    )
+}
+
+/// The payout notification of seed 003 (docs.freedompay.kz api-11622162) as its curl sample
+/// sends it (`--form` per field, the sample's values filled in, captured from curl 7.88),
+/// signed with the payout secret `PAYOUT_SECRET` for `/freedompay/payout-notify`.
+#[test]
+fn the_documented_multipart_payout_notification() {
+    use freedompay_core::notifications::{NotificationStatus, PayoutNotification};
+    let (path, content_type, body) = captured("payout_notify_multipart.http");
+    let url = format!("https://shop.kz{path}");
+    assert!(content_type.starts_with("multipart/form-data; boundary="));
+    let config = Config::builder()
+        .merchant_id("123456")
+        .secret_key(SECRET)
+        .payout_secret_key("PAYOUT_SECRET")
+        .build()
+        .unwrap();
+    let request = CallbackRequest::new(&url, "", &body).content_type(&content_type);
+    let n = PayoutNotification::verify_request(request, &config).unwrap();
+    assert_eq!(n.callback().form(), CallbackForm::Multipart);
+    assert_eq!(n.callback().script_name().as_str(), "payout-notify");
+    assert_eq!(n.payment_id.get(), 98_728_768);
+    assert_eq!(n.merchant_id, "123456");
+    assert_eq!(n.order_id.as_deref(), Some("payout-42"));
+    assert_eq!(n.status, Some(NotificationStatus::Ok));
+    assert_eq!(n.payment_amount, Amount::from_gateway("1500.50"));
+    assert_eq!(n.to_pay, Amount::from_gateway("1530.50"));
+    assert_eq!(n.balance, Amount::from_gateway("14284689"));
+    assert_eq!(n.card_hash.as_deref(), Some("4405-64XX-XXXX-1234"));
+    assert_eq!(n.payment_date.as_deref(), Some("2026-11-30 15:00:00"));
+    assert_eq!(
+        n.reply().body(),
+        r#"<?xml version="1.0" encoding="utf-8"?><pg_status>ok</pg_status>"#
+    );
+    // Without the Content-Type the body is recognised by its opening boundary line.
+    let sniffed = PayoutNotification::verify(&url, "", &body, &config).unwrap();
+    assert_eq!(sniffed.callback().fields(), n.callback().fields());
+    // The generic layer reads it too.
+    let secret = SecretKey::new("PAYOUT_SECRET").unwrap();
+    let request = CallbackRequest::new(&url, "", &body).content_type(&content_type);
+    let callback = VerifiedCallback::verify(request, &secret).unwrap();
+    assert_eq!(callback.salt(), Some("Ab3dE5gH7jK9"));
+    // The payment secret does not verify it, unless the config says so.
+    let request = CallbackRequest::new(&url, "", &body).content_type(&content_type);
+    assert!(matches!(
+        PayoutNotification::verify_request(request, &self::config()),
+        Err(NotificationError::Callback(CallbackError::Mismatch))
+    ));
+}
+
+#[test]
+fn a_multipart_body_that_does_not_parse_is_a_callback_error() {
+    use freedompay_core::notifications::MultipartError;
+    let url = "https://shop.kz/freedompay/result";
+    let v = Vector::load("result_post_valid");
+    let (body, content_type) = v.multipart_request().unwrap();
+    let cases: [(&[u8], &str, MultipartError); 3] = [
+        (&body, "multipart/form-data", MultipartError::Boundary),
+        (
+            &body,
+            "multipart/form-data; boundary=another",
+            MultipartError::Malformed,
+        ),
+        (
+            &body[..body.len() / 2],
+            &content_type,
+            MultipartError::Malformed,
+        ),
+    ];
+    for (body, content_type, expected) in cases {
+        let request = CallbackRequest::new(url, "", body).content_type(content_type);
+        match ResultNotification::verify_request(request, &config()) {
+            Err(NotificationError::Callback(CallbackError::Multipart(e))) => {
+                assert_eq!(e, expected, "{content_type}");
+                assert!(!e.to_string().is_empty());
+            }
+            other => panic!("{content_type}: expected a multipart error, got {other:?}"),
+        }
+    }
+}
+
+/// FreedomPay always sends `pg_salt` (the reply must echo it): a signed callback without one
+/// is refused by every typed notification and by the generic layer alike.
+#[test]
+fn a_callback_without_salt_is_refused_everywhere() {
+    use freedompay_core::notifications::{PayoutCardAdded, PayoutNotification, testing};
+    let url = "https://shop.kz/freedompay/notify";
+    let pairs = [
+        ("pg_payment_id", "1"),
+        ("pg_amount", "10"),
+        ("pg_result", "1"),
+        ("pg_status", "ok"),
+        ("pg_merchant_id", "123456"),
+    ];
+    let same_secret = Config::builder()
+        .merchant_id("123456")
+        .secret_key(SECRET)
+        .build()
+        .unwrap();
+    for salt in [None, Some("")] {
+        let mut pairs = pairs.to_vec();
+        if let Some(salt) = salt {
+            pairs.push(("pg_salt", salt));
+        }
+        let body = testing::signed_form(url, &pairs, &secret());
+        let config = &same_secret;
+        let outcomes = [
+            CheckNotification::verify(url, "", &body, config).map(drop),
+            ResultNotification::verify(url, "", &body, config).map(drop),
+            RefundNotification::verify(url, "", &body, config).map(drop),
+            CaptureNotification::verify(url, "", &body, config).map(drop),
+            CardAddedNotification::verify(url, "", &body, config).map(drop),
+            RedirectNotification::verify(url, "", &body, config).map(drop),
+            PayoutNotification::verify(url, "", &body, config).map(drop),
+            PayoutCardAdded::verify(url, "", &body, config).map(drop),
+        ];
+        for outcome in outcomes {
+            match outcome {
+                Err(NotificationError::Field(e)) => {
+                    assert_eq!(e.field(), "pg_salt");
+                    assert!(e.is_missing());
+                }
+                other => panic!("salt {salt:?}: expected a missing pg_salt, got {other:?}"),
+            }
+        }
+        match VerifiedCallback::from_request(url, "", &body, &secret()) {
+            Err(e @ CallbackError::Salt(_)) => {
+                assert_eq!(
+                    e.to_string(),
+                    "the callback is authentic but has no pg_salt"
+                );
+            }
+            other => panic!("expected a salt error, got {other:?}"),
         }
     }
 }
@@ -513,7 +751,7 @@ fn reply_texts_lose_only_what_xml_cannot_carry() {
 #[test]
 fn a_salt_that_cannot_be_echoed_is_refused_as_a_field_error() {
     let url = "https://shop.kz/freedompay/result";
-    let body = freedompay_core::callback::testing::signed_form(
+    let body = freedompay_core::notifications::testing::signed_form(
         url,
         &[
             ("pg_payment_id", "1"),
@@ -532,7 +770,7 @@ fn a_salt_that_cannot_be_echoed_is_refused_as_a_field_error() {
 #[test]
 fn unreadable_required_fields_are_field_errors() {
     let url = "https://shop.kz/freedompay/check";
-    let body = freedompay_core::callback::testing::signed_form(
+    let body = freedompay_core::notifications::testing::signed_form(
         url,
         &[
             ("pg_payment_id", "123"),
@@ -549,7 +787,7 @@ fn unreadable_required_fields_are_field_errors() {
 #[test]
 fn a_full_card_number_never_reaches_debug() {
     let url = "https://shop.kz/freedompay/result";
-    let body = freedompay_core::callback::testing::signed_form(
+    let body = freedompay_core::notifications::testing::signed_form(
         url,
         &[
             ("pg_payment_id", "1"),

@@ -4,8 +4,8 @@
 
 mod support;
 
-use freedompay_core::callback::CallbackForm;
-use freedompay_core::payment::notifications::PaymentResult;
+use freedompay_core::notifications::CallbackForm;
+use freedompay_core::notifications::PaymentResult;
 use freedompay_core::payment::{
     AddCard, AnyAmountPayment, ApproveMobilePayment, CancelPayment, CapturePayment, CardRef,
     DirectCardPayment, InitCardPayment, InitPayment, ListCards, MobileOperator, MobilePayment,

@@ -4,12 +4,12 @@
 
 mod support;
 
+use freedompay_core::notifications::{CallbackForm, NotificationStatus};
 use freedompay_core::payout::{
     self, AddPayoutCard, Balance, BankRecipient, Bik, CashByCodeCheck, CashByCodeExec,
     CashByCodeStatus, CashOutcome, Iban, Iin, Kbe, Knp, MobileOperator, MobilePayout,
-    MobilePayoutInit, NotificationStatus, PayoutPage, PayoutState, PayoutStatus,
-    PayoutStatusByOrder, PayoutStatusByOrderLegacy, PayoutToCard, PayoutToIban, PayoutToSavedCard,
-    TransactionStatus,
+    MobilePayoutInit, PayoutPage, PayoutState, PayoutStatus, PayoutStatusByOrder,
+    PayoutStatusByOrderLegacy, PayoutToCard, PayoutToIban, PayoutToSavedCard, TransactionStatus,
 };
 use freedompay_core::{Amount, ErrorCode, OrderId, PaymentId, Phone, Status};
 use serde_json::json;
@@ -21,6 +21,7 @@ use support::{
 for_both_flavours!(
     balance_is_read,
     payout_to_card_flow,
+    payout_notification_as_multipart_or_urlencoded,
     payout_page_paid_by_the_recipient,
     payout_to_a_saved_payout_card,
     payout_to_iban_after_the_process_delay,
@@ -42,6 +43,34 @@ fn payout_to(env: &Env, order_id: &OrderId, value: &str, pan: &str) -> PayoutToC
         description("Payout, end-to-end test"),
         env.merchant.url("payout_notify"),
     )
+}
+
+/// The sandbox posts payout notifications as `multipart/form-data`, as the documentation
+/// shows them (docs.freedompay.kz api-11622162), or urlencoded when told; the merchant server
+/// hands the Content-Type to `PayoutNotification::verify_request` and reads both alike.
+fn payout_notification_as_multipart_or_urlencoded(flavour: Flavour) {
+    for (multipart, form) in [(true, CallbackForm::Multipart), (false, CallbackForm::Form)] {
+        let env = Env::start_with(
+            flavour,
+            |sandbox| sandbox.payout_notify_multipart(multipart),
+            |client| client,
+        );
+        let order_id = order("notify-form-1");
+        let paid = env
+            .client
+            .payout_to_card(payout_to(&env, &order_id, "250.00", cards::PAYOUT_SUCCESS))
+            .unwrap();
+        let note = env.merchant.payout_notification("notify-form-1");
+        assert_eq!(note.callback().form(), form, "multipart: {multipart}");
+        assert_eq!(note.callback().script_name().as_str(), "payout_notify");
+        assert_eq!(note.payment_id, paid.payment_id);
+        assert_eq!(note.merchant_id, MERCHANT_ID);
+        assert_eq!(note.status, Some(NotificationStatus::Ok));
+        assert_eq!(note.payment_amount, Some(amount("250.00")));
+        assert!(note.callback().salt().is_some_and(|s| !s.is_empty()));
+        // The merchant's signed reply was accepted: delivered at the first attempt.
+        env.assert_delivered("payout_notify", paid.payment_id);
+    }
 }
 
 /// The payout of `order_id` by the status query by order id (found).

@@ -1,10 +1,17 @@
 //! Delivering callbacks to the merchant: the message signed with the script name of the
 //! callback URL, sent as a query (GET), a form (POST) or one `pg_xml` field (XML); the reply
 //! verified; failed deliveries retried on the configured schedule.
+//!
+//! A payout notification sent by POST goes as `multipart/form-data`, as the documentation
+//! shows it (docs.freedompay.kz api-11622162: "Body Params multipart/form-data" and a
+//! `curl --form` sample), unless [`SandboxConfig::payout_notify_multipart`] says
+//! urlencoded.
+//!
+//! [`SandboxConfig::payout_notify_multipart`]: crate::SandboxConfig::payout_notify_multipart
 
 use std::sync::Arc;
 
-use freedompay_sign::{Fields, ScriptName};
+use freedompay_sign::{Fields, ScriptName, Value};
 use freedompay_xml::ResponseError;
 use hyper::header::CONTENT_TYPE;
 
@@ -202,6 +209,18 @@ async fn send(app: &App, record: &CallbackRecord) -> Result<(u16, Vec<u8>), Stri
             let base = record.url.split(['?', '#']).next().unwrap_or(&record.url);
             app.http.get(format!("{base}?{}", encode_form(&message)))
         }
+        Method::Post
+            if record.kind == CallbackKind::PayoutNotify && app.config.payout_notify_multipart =>
+        {
+            let boundary = format!("------------------------FreedomPay{}", record.salt);
+            app.http
+                .post(&record.url)
+                .header(
+                    CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(encode_multipart(&message, &boundary))
+        }
         Method::Post => app
             .http
             .post(&record.url)
@@ -233,6 +252,42 @@ async fn send(app: &App, record: &CallbackRecord) -> Result<(u16, Vec<u8>), Stri
         }
     }
     Ok((status, body))
+}
+
+/// A `multipart/form-data` body as `curl --form` writes it: one part per field (nested
+/// fields by their PHP bracket names), CRLF line ends, the closing delimiter. The boundary
+/// (letters, digits and dashes) never occurs in the values the sandbox sends.
+fn encode_multipart(fields: &Fields, boundary: &str) -> Vec<u8> {
+    fn part(body: &mut String, boundary: &str, name: &str, value: &Value) {
+        match value {
+            Value::Text(text) => {
+                body.push_str(&format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{text}\r\n"
+                ));
+            }
+            Value::Map(map) => {
+                for field in map {
+                    part(
+                        body,
+                        boundary,
+                        &format!("{name}[{}]", field.name()),
+                        field.value(),
+                    );
+                }
+            }
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    part(body, boundary, &format!("{name}[{i}]"), item);
+                }
+            }
+        }
+    }
+    let mut body = String::new();
+    for field in fields {
+        part(&mut body, boundary, field.name(), field.value());
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    body.into_bytes()
 }
 
 fn describe(error: &reqwest::Error) -> String {
@@ -293,5 +348,24 @@ fn judge(app: &App, record: &CallbackRecord, status: u16, body: &[u8]) -> Result
         })
     } else {
         Err(format!("the merchant answered pg_status {status:?}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_multipart_body_has_one_part_per_field() {
+        let mut fields = Fields::new();
+        fields
+            .push("pg_payment_id", "98728768")
+            .push("pg_salt", "s1");
+        let body = encode_multipart(&fields, "B");
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            "--B\r\nContent-Disposition: form-data; name=\"pg_payment_id\"\r\n\r\n98728768\r\n\
+             --B\r\nContent-Disposition: form-data; name=\"pg_salt\"\r\n\r\ns1\r\n--B--\r\n"
+        );
     }
 }

@@ -72,6 +72,7 @@ pub struct SandboxConfig {
     pub(crate) signed_signature_errors: bool,
     pub(crate) log_requests: bool,
     pub(crate) tick: Duration,
+    pub(crate) payout_notify_multipart: bool,
 }
 
 impl SandboxConfig {
@@ -97,6 +98,7 @@ impl SandboxConfig {
             signed_signature_errors: true,
             log_requests: false,
             tick: Duration::from_millis(50),
+            payout_notify_multipart: true,
         }
     }
 
@@ -174,6 +176,14 @@ impl SandboxConfig {
     /// default).
     pub fn tick(mut self, tick: Duration) -> Self {
         self.tick = tick.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Whether payout notifications are posted as `multipart/form-data` (`true`, the default:
+    /// what the documentation shows, docs.freedompay.kz api-11622162) or as an urlencoded
+    /// form (`false`).
+    pub fn payout_notify_multipart(mut self, multipart: bool) -> Self {
+        self.payout_notify_multipart = multipart;
         self
     }
 

@@ -52,6 +52,10 @@ struct Args {
     /// Start sandbox time at this Unix time and move it only by /_sandbox/advance.
     #[arg(long)]
     fixed_clock: Option<i64>,
+    /// Post payout notifications as an urlencoded form instead of multipart/form-data (the
+    /// documented form).
+    #[arg(long)]
+    payout_notify_urlencoded: bool,
     /// Do not log requests.
     #[arg(long)]
     quiet: bool,
@@ -83,6 +87,7 @@ fn config(args: Args) -> Result<(SandboxConfig, SocketAddr), String> {
         .payout_process_delay(Duration::from_secs(args.payout_process_delay_secs))
         .cardstoragepayout_secret(storage_secret)
         .signed_signature_errors(!args.unsigned_signature_errors)
+        .payout_notify_multipart(!args.payout_notify_urlencoded)
         .log_requests(!args.quiet);
     if let Some(payout) = secret(
         args.payout_secret_key,

@@ -1,5 +1,6 @@
 //! Arbitrary callbacks and gateway replies into the core: the form decoder, callback
-//! verification (query, form and `pg_xml`) and reading a reply as an operation's output. No
+//! verification (query, form, `pg_xml` and `multipart/form-data`, with and without a
+//! `Content-Type`) and reading a reply as an operation's output. No
 //! input may panic, and a decoded form re-encodes to a form that decodes again. (Not to the
 //! same tree in general: PHP rewrites odd names, `a[b c` to `a_b c`, and again on a second
 //! pass; `tests/form.rs` proves the identity for the names requests use.)
@@ -7,7 +8,7 @@
 //! `cargo fuzz run -s none callback_verify -- -max_total_time=60`
 #![no_main]
 
-use freedompay_core::callback::VerifiedCallback;
+use freedompay_core::notifications::{CallbackRequest, VerifiedCallback};
 use freedompay_core::payout::{Balance, PayoutToCard};
 use freedompay_core::{Config, form, read_reply};
 use freedompay_sign::SecretKey;
@@ -25,6 +26,17 @@ fuzz_target!(|data: &[u8]| {
     let _ = VerifiedCallback::from_request("https://shop.kz/freedompay/result", "", data, &secret);
     if let Ok(query) = std::str::from_utf8(data) {
         let _ = VerifiedCallback::from_request("https://shop.kz/index.php", query, b"", &secret);
+    }
+    // Multipart with a declared boundary (the body's own first bytes when it opens with a
+    // delimiter line are tried above, undeclared).
+    for content_type in [
+        "multipart/form-data; boundary=X",
+        "multipart/form-data; boundary=\"--b\"",
+        "multipart/form-data",
+    ] {
+        let request =
+            CallbackRequest::new("https://shop.kz/payout-notify", "", data).content_type(content_type);
+        let _ = VerifiedCallback::verify(request, &secret);
     }
 
     let config = Config::builder()

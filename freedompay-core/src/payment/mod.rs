@@ -24,7 +24,7 @@
 //!
 //! A call that moves money is never resent after a failure that may have reached the
 //! gateway; reconcile with [`PaymentStatus`]. The status by order id of the deprecated
-//! `get_status2.php` lives in [`payout`](crate::payout). Callbacks are in [`notifications`].
+//! `get_status2.php` lives in [`payout`](crate::payout). Callbacks are in [`notifications`](crate::notifications).
 
 /// `insta::assert_snapshot!` storing in `src/payment/snapshots/` from nested modules too.
 #[cfg(test)]
@@ -46,7 +46,6 @@ mod checks;
 mod custom;
 mod init;
 mod mobile;
-pub mod notifications;
 mod options;
 mod page;
 mod receipt;
@@ -54,6 +53,18 @@ mod recurring;
 mod redirect;
 mod refund;
 mod status;
+// For the result notification, in `crate::notifications`.
+pub(crate) use status::failure_code;
+
+/// The payment callbacks' old path; they live in [`crate::notifications`].
+#[doc(hidden)]
+pub mod notifications {
+    pub use crate::notifications::{
+        CaptureNotification, CardAddedNotification, CheckNotification, NotificationError,
+        PaymentResult, RedirectNotification, RefundNotification, RejectNotAllowed,
+        ResultNotification,
+    };
+}
 mod token;
 
 pub use any_amount::AnyAmountPayment;

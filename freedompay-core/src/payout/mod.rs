@@ -23,8 +23,10 @@
 //! | [`AddPayoutCard`] | `/v1/merchant/{id}/cardstoragepayout/add` | no |
 //!
 //! FreedomPay reports a payout's outcome to its `pg_post_link`: read it with
-//! [`PayoutNotification::verify`] and answer with [`PayoutNotification::reply`]. A card saved
-//! for payouts is reported to its `pg_post_link` too: [`PayoutCardAdded::verify`].
+//! [`PayoutNotification`] and answer with its
+//! `reply`. A card saved for payouts is reported to its `pg_post_link` too:
+//! [`PayoutCardAdded`]. Both live in
+//! [`notifications`](crate::notifications), with every other callback.
 
 use crate::{Error, ErrorCode, PaymentId, ReadError, Response};
 
@@ -88,7 +90,6 @@ mod cash_status;
 mod iban;
 mod mobile_init;
 mod mobile_payout;
-mod notification;
 mod page;
 mod saved_card;
 mod status;
@@ -96,7 +97,7 @@ mod status_by_order;
 mod status_legacy;
 mod text;
 
-pub use add_card::{AddPayoutCard, AddPayoutCardResult, PayoutCardAdded};
+pub use add_card::{AddPayoutCard, AddPayoutCardResult};
 pub use balance::{Balance, BalanceInfo};
 pub use bank::{BankRecipient, Bik, Iban, Iin, Kbe, Knp};
 pub use card::{PayoutToCard, PayoutToCardResult};
@@ -106,12 +107,16 @@ pub use cash_status::{CashByCodeState, CashByCodeStatus, CashOutcome};
 pub use iban::{PayoutToIban, PayoutToIbanResult};
 pub use mobile_init::{MobilePayoutInit, MobilePayoutInitResult};
 pub use mobile_payout::{MobileOperator, MobilePayout, MobilePayoutResult};
-pub use notification::{NotificationError, NotificationStatus, PayoutNotification};
 pub use page::{PayoutPage, PayoutPageResult};
 pub use saved_card::{PayoutCard, PayoutToSavedCard, PayoutToSavedCardResult};
 pub use status::{PayoutStatus, PayoutStatusInfo};
 pub use status_by_order::{PayoutState, PayoutStatusByOrder, PayoutStatusByOrderInfo};
 pub use status_legacy::{PayoutStatusByOrderLegacy, PayoutTransaction, TransactionStatus};
+// The notifications' old paths, kept for existing code; they live in `crate::notifications`.
+#[doc(hidden)]
+pub use crate::notifications::{
+    NotificationError, NotificationStatus, PayoutCardAdded, PayoutNotification,
+};
 
 /// Whether a failed status query means "no such payout": FreedomPay answers an unknown order
 /// or payment either with `pg_payment_id` = 0 (read as `None` by [`PayoutStatusByOrder`] and

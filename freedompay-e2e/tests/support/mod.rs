@@ -17,11 +17,10 @@ use std::time::{Duration, Instant};
 
 use freedompay_async::AsyncClient;
 use freedompay_blocking::BlockingClient;
-use freedompay_core::payment::notifications::{
-    CaptureNotification, CardAddedNotification, CheckNotification, RefundNotification,
-    ResultNotification,
+use freedompay_core::notifications::{
+    CallbackRequest, CaptureNotification, CardAddedNotification, CheckNotification,
+    PayoutCardAdded, PayoutNotification, RefundNotification, ResultNotification,
 };
-use freedompay_core::payout::{PayoutCardAdded, PayoutNotification};
 use freedompay_core::{
     Amount, CardNumber, Config, ConfigBuilder, DateTime, Description, Error, ErrorCode, ErrorKind,
     Operation, OrderId, PaymentId, RetryPolicy, Url, UserId,
@@ -710,6 +709,8 @@ impl Drop for Merchant {
 struct Request {
     path: String,
     query: String,
+    /// The `Content-Type` header, when there was one.
+    content_type: Option<String>,
     body: Vec<u8>,
 }
 
@@ -723,6 +724,7 @@ fn read_request(stream: &TcpStream) -> std::io::Result<Request> {
         .ok_or_else(|| std::io::Error::other("no request line"))?
         .to_owned();
     let mut length = 0usize;
+    let mut content_type = None;
     loop {
         line.clear();
         if reader.read_line(&mut line)? == 0 {
@@ -732,13 +734,15 @@ fn read_request(stream: &TcpStream) -> std::io::Result<Request> {
         if header.is_empty() {
             break;
         }
-        if let Some((name, value)) = header.split_once(':')
-            && name.trim().eq_ignore_ascii_case("content-length")
-        {
-            length = value
-                .trim()
-                .parse()
-                .map_err(|_| std::io::Error::other("a bad Content-Length"))?;
+        if let Some((name, value)) = header.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| std::io::Error::other("a bad Content-Length"))?;
+            } else if name.trim().eq_ignore_ascii_case("content-type") {
+                content_type = Some(value.trim().to_owned());
+            }
         }
     }
     let mut body = vec![0; length];
@@ -747,6 +751,7 @@ fn read_request(stream: &TcpStream) -> std::io::Result<Request> {
     Ok(Request {
         path: path.to_owned(),
         query: query.to_owned(),
+        content_type,
         body,
     })
 }
@@ -757,12 +762,16 @@ fn answer(
     url: &str,
     request: &Request,
 ) -> Result<(Received, String, &'static str), String> {
-    let (query, body) = (request.query.as_str(), request.body.as_slice());
+    // What a web framework hands over: the URL, the query, the Content-Type, the body.
+    let mut callback = CallbackRequest::new(url, &request.query, &request.body);
+    if let Some(content_type) = &request.content_type {
+        callback = callback.content_type(content_type);
+    }
     let name = request.path.rsplit('/').next().unwrap_or("");
     let fail = |e: &dyn std::fmt::Display| e.to_string();
     Ok(match name {
         "check" => {
-            let n = CheckNotification::verify(url, query, body, config).map_err(|e| fail(&e))?;
+            let n = CheckNotification::verify_request(callback, config).map_err(|e| fail(&e))?;
             let reply = n.reply_ok(config);
             (
                 Received::Check(n),
@@ -771,7 +780,7 @@ fn answer(
             )
         }
         "result" => {
-            let n = ResultNotification::verify(url, query, body, config).map_err(|e| fail(&e))?;
+            let n = ResultNotification::verify_request(callback, config).map_err(|e| fail(&e))?;
             let reply = n.reply_ok(config);
             (
                 Received::Result(Box::new(n)),
@@ -780,7 +789,7 @@ fn answer(
             )
         }
         "refund" => {
-            let n = RefundNotification::verify(url, query, body, config).map_err(|e| fail(&e))?;
+            let n = RefundNotification::verify_request(callback, config).map_err(|e| fail(&e))?;
             let reply = n.reply_ok(config);
             (
                 Received::Refund(n),
@@ -789,7 +798,7 @@ fn answer(
             )
         }
         "capture" => {
-            let n = CaptureNotification::verify(url, query, body, config).map_err(|e| fail(&e))?;
+            let n = CaptureNotification::verify_request(callback, config).map_err(|e| fail(&e))?;
             let reply = n.reply_ok(config);
             (
                 Received::Capture(n),
@@ -799,7 +808,7 @@ fn answer(
         }
         "card_added" => {
             let n =
-                CardAddedNotification::verify(url, query, body, config).map_err(|e| fail(&e))?;
+                CardAddedNotification::verify_request(callback, config).map_err(|e| fail(&e))?;
             let reply = n.reply_ok(config);
             (
                 Received::CardAdded(n),
@@ -808,7 +817,7 @@ fn answer(
             )
         }
         "payout_card_added" => {
-            let n = PayoutCardAdded::verify(url, query, body, config).map_err(|e| fail(&e))?;
+            let n = PayoutCardAdded::verify_request(callback, config).map_err(|e| fail(&e))?;
             let reply = n.reply();
             (
                 Received::PayoutCardAdded(n),
@@ -817,7 +826,7 @@ fn answer(
             )
         }
         "payout_notify" => {
-            let n = PayoutNotification::verify(url, query, body, config).map_err(|e| fail(&e))?;
+            let n = PayoutNotification::verify_request(callback, config).map_err(|e| fail(&e))?;
             let reply = n.signed_reply(config).map_err(|e| fail(&e))?;
             (
                 Received::Payout(n),

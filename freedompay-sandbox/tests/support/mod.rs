@@ -435,11 +435,19 @@ async fn merchant_handle(
     let method = request.method().to_string();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().unwrap_or("").to_owned();
+    let content_type = request
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let body: Bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
         .await
         .unwrap();
     let mut fields = if method == "GET" {
         decode_form(&query)
+    } else if let Some(boundary) = content_type.split_once("boundary=").map(|(_, b)| b) {
+        decode_multipart(std::str::from_utf8(&body).unwrap(), boundary)
     } else {
         decode_form(std::str::from_utf8(&body).unwrap())
     };
@@ -485,6 +493,26 @@ async fn merchant_handle(
         }
         Plan::Status(code) => (hyper::StatusCode::from_u16(code).unwrap(), "nope").into_response(),
     }
+}
+
+/// The fields of a `multipart/form-data` body as the sandbox writes it (payout notifications):
+/// one flat text part per field, CRLF line ends.
+fn decode_multipart(body: &str, boundary: &str) -> Fields {
+    let mut fields = Fields::new();
+    let delimiter = format!("--{boundary}");
+    for part in body.split(delimiter.as_str()).skip(1) {
+        if part.starts_with("--") {
+            break;
+        }
+        let (head, value) = part.split_once("\r\n\r\n").expect("a part's head");
+        let name = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("a part's name");
+        fields.push(name, value.strip_suffix("\r\n").expect("a part's CRLF"));
+    }
+    fields
 }
 
 /// Verifies a received callback with the script of its path and a secret.

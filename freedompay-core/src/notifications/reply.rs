@@ -1,13 +1,11 @@
-//! What every typed notification shares: verification with the payment secret, the
-//! merchant's own fields, and signed replies that cannot fail.
+//! What every typed notification shares: verification with its secret, the merchant's own
+//! fields, and signed replies that cannot fail.
 
 use freedompay_sign::Fields;
 
-use crate::callback::xml_text;
-use crate::callback::{CallbackReply, ReplyBody, ReplyStatus, VerifiedCallback};
-use crate::{Config, ReadError, SecretKind};
+use crate::{Config, SecretKind};
 
-use super::NotificationError;
+use super::{CallbackReply, ReplyBody, ReplyStatus, VerifiedCallback};
 
 /// Which field carries the reply's text: `pg_error_description` for check replies,
 /// `pg_description` for the others (PROTOCOL.md §2.9).
@@ -15,29 +13,6 @@ use super::NotificationError;
 pub(crate) enum DescriptionField {
     Description,
     ErrorDescription,
-}
-
-/// Verifies a callback with the payment secret (PROTOCOL.md §2.6) and checks that its salt
-/// can be echoed in an XML reply.
-pub(crate) fn verify(
-    url: &str,
-    query: &str,
-    body: &[u8],
-    config: &Config,
-) -> Result<VerifiedCallback, NotificationError> {
-    let callback =
-        VerifiedCallback::from_request(url, query, body, config.secret(SecretKind::Payment))?;
-    check_salt(&callback)?;
-    Ok(callback)
-}
-
-pub(crate) fn check_salt(callback: &VerifiedCallback) -> Result<(), NotificationError> {
-    match callback.salt() {
-        Some(salt) if xml_text(salt) != salt => {
-            Err(NotificationError::Field(ReadError::invalid("pg_salt")))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// The merchant's own top-level fields (names not starting with `pg_`), in order.
@@ -48,7 +23,18 @@ pub(crate) fn custom_fields(fields: &Fields) -> impl Iterator<Item = (&str, &str
         .filter_map(|f| f.text().map(|t| (f.name(), t)))
 }
 
-/// A signed reply, echoing the callback's salt, with its script name and the payment secret.
+/// The documented answer to a post link (payout notification, payout card added;
+/// docs.freedompay.kz api-11622162): an XML declaration and a lone `pg_status`, unsigned.
+pub(crate) fn documented_reply() -> ReplyBody {
+    ReplyBody::new(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><pg_status>ok</pg_status>".to_owned(),
+        XML,
+    )
+}
+
+const XML: &str = "application/xml; charset=utf-8";
+
+/// A signed reply, echoing the callback's salt, with its script name and `secret`.
 ///
 /// [`CallbackReply`] drops what XML cannot carry from the description, and the salt was
 /// checked at verification, so signing cannot fail; were it to, the reply is an unsigned
@@ -59,6 +45,7 @@ pub(crate) fn sign(
     field: DescriptionField,
     description: Option<&str>,
     config: &Config,
+    secret: SecretKind,
 ) -> ReplyBody {
     let mut reply = CallbackReply::new(status);
     if let Some(text) = description {
@@ -68,52 +55,73 @@ pub(crate) fn sign(
         };
     }
     reply
-        .sign(callback, config.secret(SecretKind::Payment))
+        .sign(callback, config.secret(secret))
         .unwrap_or_else(|_| {
             ReplyBody::new(
                 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<response><pg_status>error</pg_status></response>".to_owned(),
-                "application/xml; charset=utf-8",
+                XML,
             )
         })
 }
 
-/// The constructors and accessors every typed notification has.
+/// The constructors and accessors every typed notification has. `$secret` is an expression
+/// of `config: &Config` giving the [`SecretKind`] that verifies it.
 macro_rules! notification_common {
-    ($type:ident) => {
+    ($type:ident, |$config:ident| $secret:expr) => {
         impl $type {
             /// Verifies a callback from what a web framework hands over (the URL FreedomPay
             /// called, whose last path segment is the script name; the raw query; the raw
-            /// body) with the payment secret, then reads it.
+            /// body, whose form is recognised from its first bytes) with the secret of
+            /// [`secret_kind`](Self::secret_kind), then reads it. Give the `Content-Type`
+            /// too with [`verify_request`](Self::verify_request).
             pub fn verify(
                 url: &str,
                 query: &str,
                 body: &[u8],
                 config: &$crate::Config,
-            ) -> Result<Self, $crate::payment::notifications::NotificationError> {
-                let callback =
-                    $crate::payment::notifications::reply::verify(url, query, body, config)?;
+            ) -> Result<Self, $crate::notifications::NotificationError> {
+                Self::verify_request(
+                    $crate::notifications::CallbackRequest::new(url, query, body),
+                    config,
+                )
+            }
+
+            /// Verifies a callback request (with its `Content-Type`, so that a
+            /// `multipart/form-data` body is read by its declared boundary), then reads it.
+            pub fn verify_request(
+                request: $crate::notifications::CallbackRequest<'_>,
+                config: &$crate::Config,
+            ) -> Result<Self, $crate::notifications::NotificationError> {
+                let callback = $crate::notifications::VerifiedCallback::verify(
+                    request,
+                    config.secret(Self::secret_kind(config)),
+                )?;
                 Self::read(callback)
             }
 
             /// Reads a callback already verified with
-            /// [`VerifiedCallback`](crate::callback::VerifiedCallback) (with the payment
+            /// [`VerifiedCallback`]($crate::notifications::VerifiedCallback) (with the same
             /// secret).
             pub fn from_callback(
-                callback: $crate::callback::VerifiedCallback,
-            ) -> Result<Self, $crate::payment::notifications::NotificationError> {
-                $crate::payment::notifications::reply::check_salt(&callback)?;
+                callback: $crate::notifications::VerifiedCallback,
+            ) -> Result<Self, $crate::notifications::NotificationError> {
                 Self::read(callback)
             }
 
+            /// Which of `config`'s secrets verifies this notification (and signs its replies).
+            pub fn secret_kind($config: &$crate::Config) -> $crate::SecretKind {
+                $secret
+            }
+
             /// The verified callback: every field as received, its script name and form.
-            pub fn callback(&self) -> &$crate::callback::VerifiedCallback {
+            pub fn callback(&self) -> &$crate::notifications::VerifiedCallback {
                 &self.callback
             }
 
             /// The merchant's own fields (names not starting with `pg_`, the URL's own query
             /// parameters of a GET callback included), in order.
             pub fn custom_fields(&self) -> impl Iterator<Item = (&str, &str)> {
-                $crate::payment::notifications::reply::custom_fields(self.callback.fields())
+                $crate::notifications::reply::custom_fields(self.callback.fields())
             }
 
             /// One of the merchant's own fields.

@@ -3,18 +3,23 @@
 use core::fmt;
 
 use crate::ReadError;
-use crate::callback::CallbackError;
 
-/// Why a notification from FreedomPay was not accepted.
+use super::CallbackError;
+
+/// Why a notification from FreedomPay was not accepted: the one error of every typed
+/// notification (payments and payouts).
 ///
 /// [`NotificationError::Callback`]: the request is not an authentic FreedomPay callback
 /// (bad or missing signature, another URL than the one FreedomPay signs for, unreadable
-/// form); nothing in it can be trusted. [`NotificationError::Field`]: it is authentic, but a
-/// field this kind of notification needs is missing or unreadable.
+/// body); nothing in it can be trusted: answer with an HTTP error status.
+/// [`NotificationError::Field`]: it is authentic, but a field this kind of notification
+/// needs (`pg_salt` included) is missing or unreadable: keep
+/// [`field`](NotificationError::field) in your logs and look into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotificationError {
-    /// The callback failed verification.
+    /// The callback failed verification (never a [`CallbackError::Salt`]: that is a
+    /// [`NotificationError::Field`]).
     Callback(CallbackError),
     /// The callback is authentic, but a required field is missing or unreadable.
     Field(ReadError),
@@ -24,6 +29,14 @@ impl NotificationError {
     /// Whether the signature was valid (the error is about the content, not the sender).
     pub fn is_authentic(&self) -> bool {
         matches!(self, NotificationError::Field(_))
+    }
+
+    /// The name of the missing or unreadable field, for [`NotificationError::Field`].
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            NotificationError::Field(e) => Some(e.field()),
+            NotificationError::Callback(_) => None,
+        }
     }
 }
 
@@ -57,7 +70,10 @@ impl std::error::Error for NotificationError {
 
 impl From<CallbackError> for NotificationError {
     fn from(e: CallbackError) -> Self {
-        NotificationError::Callback(e)
+        match e {
+            CallbackError::Salt(e) => NotificationError::Field(e),
+            e => NotificationError::Callback(e),
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! The payer coming back to the success or failure URL.
 
-use crate::callback::VerifiedCallback;
+use super::VerifiedCallback;
 use crate::{ErrorCode, PaymentId, Status};
 
 use super::NotificationError;
@@ -15,7 +15,7 @@ use super::reply::notification_common;
 /// payment's outcome: that is the [`ResultNotification`](super::ResultNotification) (or a
 /// [`PaymentStatus`](crate::payment::PaymentStatus) query). A failure redirect from a frame
 /// may come unsigned (`pg_status`, `pg_error_code`, `pg_error_description` only): it is then
-/// refused as [`CallbackError::Unsigned`](crate::callback::CallbackError::Unsigned).
+/// refused as [`CallbackError::Unsigned`](super::CallbackError::Unsigned).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RedirectNotification {
@@ -32,7 +32,7 @@ pub struct RedirectNotification {
     callback: VerifiedCallback,
 }
 
-notification_common!(RedirectNotification);
+notification_common!(RedirectNotification, |_config| crate::SecretKind::Payment);
 
 impl RedirectNotification {
     fn read(callback: VerifiedCallback) -> Result<Self, NotificationError> {

@@ -1,6 +1,6 @@
 //! The card-added notification (`pg_post_link` of [`AddCard`](crate::payment::AddCard)).
 
-use crate::callback::{ReplyBody, ReplyStatus, VerifiedCallback};
+use super::{ReplyBody, ReplyStatus, VerifiedCallback};
 use crate::payment::MaskedPan;
 use crate::{Config, PaymentId, Status};
 
@@ -40,7 +40,7 @@ pub struct CardAddedNotification {
     callback: VerifiedCallback,
 }
 
-notification_common!(CardAddedNotification);
+notification_common!(CardAddedNotification, |_config| crate::SecretKind::Payment);
 
 impl CardAddedNotification {
     fn read(callback: VerifiedCallback) -> Result<Self, NotificationError> {
@@ -74,6 +74,7 @@ impl CardAddedNotification {
             DescriptionField::Description,
             None,
             config,
+            Self::secret_kind(config),
         )
     }
 
@@ -85,6 +86,7 @@ impl CardAddedNotification {
             DescriptionField::Description,
             Some(reason),
             config,
+            Self::secret_kind(config),
         )
     }
 }

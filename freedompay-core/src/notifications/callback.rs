@@ -1,20 +1,16 @@
-//! Callbacks from FreedomPay to the merchant: verification and signed replies.
-//!
-//! FreedomPay calls your URLs (check, result, refund, capture, payout notification, card
-//! added, success/failure redirects) with signed fields, as a GET query, a POST form, or one
-//! `pg_xml` form field holding an XML document. It signs with the **last path segment of your
-//! URL** as the script name (PROTOCOL.md §2.8) and with your payment secret (payout secret
-//! for payout notifications).
+//! The generic layer: verification of any callback and signed replies (see the
+//! [module's docs](super) for when to use it rather than a typed notification).
 //!
 //! ```
-//! use freedompay_core::callback::{CallbackReply, VerifiedCallback};
+//! use freedompay_core::notifications::{CallbackReply, CallbackRequest, VerifiedCallback};
 //! use freedompay_sign::SecretKey;
 //!
 //! let secret = SecretKey::new("TESTSECRET")?;
 //! // What your web framework gives you: the URL FreedomPay called, the query, the body.
 //! let url = "https://shop.kz/freedompay/result";
-//! # let body = freedompay_core::callback::testing::signed_form(url, &[("pg_order_id", "42"), ("pg_result", "1"), ("pg_salt", "s1")], &secret);
-//! let callback = VerifiedCallback::from_request(url, "", &body, &secret)?;
+//! # let body = freedompay_core::notifications::testing::signed_form(url, &[("pg_order_id", "42"), ("pg_result", "1"), ("pg_salt", "s1")], &secret);
+//! let request = CallbackRequest::new(url, "", &body).content_type("application/x-www-form-urlencoded");
+//! let callback = VerifiedCallback::verify(request, &secret)?;
 //! assert_eq!(callback.fields().text("pg_order_id"), Some("42"));
 //!
 //! let reply = CallbackReply::ok().description("Order paid").sign(&callback, &secret)?;
@@ -30,16 +26,22 @@ use freedompay_sign::{
 };
 use freedompay_xml::{ParseError, WriteError};
 
-use crate::form::{self, FormError};
-use crate::wire::Response;
+use crate::form::FormError;
+use crate::wire::{ReadError, Response};
+
+use super::body::{self, MultipartError};
 
 /// How a callback's fields arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CallbackForm {
     /// In the URL's query (`pg_request_method=GET`, and the success/failure redirects).
     Query,
-    /// In a form-encoded body (`POST`).
+    /// In a form-encoded body (`POST`, `application/x-www-form-urlencoded`).
     Form,
+    /// In a `multipart/form-data` body (`POST`; the documentation's payout notification,
+    /// docs.freedompay.kz api-11622162).
+    Multipart,
     /// As an XML document in the `pg_xml` form field, or as the whole body (`XML`).
     Xml,
 }
@@ -52,6 +54,8 @@ pub enum CallbackError {
     Url,
     /// The form could not be decoded.
     Form(FormError),
+    /// The `multipart/form-data` body could not be decoded.
+    Multipart(MultipartError),
     /// The `pg_xml` document could not be parsed.
     Xml(ParseError),
     /// There are no fields at all.
@@ -63,6 +67,11 @@ pub enum CallbackError {
     Mismatch,
     /// The fields cannot be canonicalised by the reference algorithm.
     Sign(SignError),
+    /// The signature matches, but `pg_salt` is missing, empty, or holds characters an XML
+    /// reply cannot echo. FreedomPay always sends one (docs.freedompay.kz api-11622162 marks
+    /// it required), and the reply must echo it, so such a callback is refused; the typed
+    /// notifications report it as [`NotificationError::Field`](super::NotificationError::Field).
+    Salt(ReadError),
 }
 
 impl fmt::Display for CallbackError {
@@ -70,6 +79,9 @@ impl fmt::Display for CallbackError {
         match self {
             CallbackError::Url => f.write_str("the callback URL has no script name (it ends in '/')"),
             CallbackError::Form(e) => write!(f, "the callback's form cannot be decoded: {e}"),
+            CallbackError::Multipart(e) => {
+                write!(f, "the callback's multipart body cannot be decoded: {e}")
+            }
             CallbackError::Xml(e) => write!(f, "the callback's pg_xml cannot be parsed: {e}"),
             CallbackError::Empty => f.write_str("the callback has no fields"),
             CallbackError::Unsigned => f.write_str("the callback has no pg_sig"),
@@ -77,6 +89,12 @@ impl fmt::Display for CallbackError {
                 "the callback's signature does not match (wrong secret, another URL than the one FreedomPay signs for, or altered fields)",
             ),
             CallbackError::Sign(e) => write!(f, "the callback cannot be canonicalised: {e}"),
+            CallbackError::Salt(e) if e.is_missing() => {
+                f.write_str("the callback is authentic but has no pg_salt")
+            }
+            CallbackError::Salt(_) => f.write_str(
+                "the callback is authentic but its pg_salt cannot be echoed in an XML reply",
+            ),
         }
     }
 }
@@ -94,38 +112,27 @@ pub struct VerifiedCallback {
 impl VerifiedCallback {
     /// Verifies a callback from what a web framework hands over: the URL FreedomPay called
     /// (scheme and host may be omitted; a query in it is ignored), the raw query string
-    /// (without `?`, empty if none) and the raw body.
+    /// (without `?`, empty if none), the `Content-Type` header's value and the raw body.
     ///
-    /// A callback with a non-empty body is read from the body (POST form, `pg_xml` field, or
-    /// an XML body); otherwise from the query (GET). PROTOCOL.md §2.8: a POST callback is
-    /// signed over the body's fields only, a GET callback over all query parameters.
+    /// A callback with a non-empty body is read from the body (an urlencoded form, a `pg_xml`
+    /// field, an XML body, or `multipart/form-data`); otherwise from the query (GET).
+    /// PROTOCOL.md §2.8: a POST callback is signed over the body's fields only, a GET callback
+    /// over all query parameters. Then `pg_salt` is checked ([`CallbackError::Salt`]).
+    pub fn verify(request: CallbackRequest<'_>, secret: &SecretKey) -> Result<Self, CallbackError> {
+        let script = ScriptName::from_url(request.url).map_err(|_| CallbackError::Url)?;
+        let (fields, form) = body::decode(&request)?;
+        Self::verify_fields(fields, form, script, secret)
+    }
+
+    /// As [`verify`](Self::verify), without the `Content-Type`: a `multipart/form-data` body
+    /// is recognised by its opening boundary line.
     pub fn from_request(
         url: &str,
         query: &str,
         body: &[u8],
         secret: &SecretKey,
     ) -> Result<Self, CallbackError> {
-        let script = ScriptName::from_url(url).map_err(|_| CallbackError::Url)?;
-        let trimmed = trim_ascii(body);
-        let (fields, form) = if trimmed.is_empty() {
-            (
-                form::decode(query.as_bytes()).map_err(CallbackError::Form)?,
-                CallbackForm::Query,
-            )
-        } else if trimmed.first() == Some(&b'<') {
-            (
-                freedompay_xml::parse(trimmed)
-                    .map_err(CallbackError::Xml)?
-                    .into_fields(),
-                CallbackForm::Xml,
-            )
-        } else {
-            (
-                form::decode(body).map_err(CallbackError::Form)?,
-                CallbackForm::Form,
-            )
-        };
-        Self::verify_fields(fields, form, script, secret)
+        Self::verify(CallbackRequest::new(url, query, body), secret)
     }
 
     /// Verifies already decoded fields (a framework that parsed the form itself must keep the
@@ -157,15 +164,17 @@ impl VerifiedCallback {
             return Err(CallbackError::Empty);
         }
         match verify(&script, &fields, secret) {
-            Ok(()) => Ok(Self {
-                fields,
-                script,
-                form,
-            }),
-            Err(VerifyError::Missing) => Err(CallbackError::Unsigned),
-            Err(VerifyError::Sign(e)) => Err(CallbackError::Sign(e)),
-            Err(_) => Err(CallbackError::Mismatch),
+            Ok(()) => {}
+            Err(VerifyError::Missing) => return Err(CallbackError::Unsigned),
+            Err(VerifyError::Sign(e)) => return Err(CallbackError::Sign(e)),
+            Err(_) => return Err(CallbackError::Mismatch),
         }
+        check_salt(&fields).map_err(CallbackError::Salt)?;
+        Ok(Self {
+            fields,
+            script,
+            form,
+        })
     }
 
     /// The verified fields (the merchant's own extra fields included).
@@ -194,16 +203,59 @@ impl VerifiedCallback {
     }
 }
 
-fn trim_ascii(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |e| e + 1);
-    &bytes[start..end]
+/// `pg_salt` must be there (not empty) and fit in an XML reply, which echoes it.
+fn check_salt(fields: &Fields) -> Result<(), ReadError> {
+    match fields.text(SALT_FIELD) {
+        None | Some("") => Err(ReadError::missing(SALT_FIELD)),
+        Some(salt) if xml_text(salt) != salt => Err(ReadError::invalid(SALT_FIELD)),
+        Some(_) => Ok(()),
+    }
+}
+
+/// What a web framework hands over about one callback request, for
+/// [`VerifiedCallback::verify`] and the typed notifications' `verify_request`.
+///
+/// ```
+/// use freedompay_core::notifications::CallbackRequest;
+///
+/// let body = b"--X\r\nContent-Disposition: form-data; name=\"pg_salt\"\r\n\r\ns1\r\n--X--\r\n";
+/// let request = CallbackRequest::new("https://shop.kz/freedompay/payout-notify", "", body)
+///     .content_type("multipart/form-data; boundary=X");
+/// assert_eq!(request.content_type_value(), Some("multipart/form-data; boundary=X"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallbackRequest<'a> {
+    pub(crate) url: &'a str,
+    pub(crate) query: &'a str,
+    pub(crate) content_type: Option<&'a str>,
+    pub(crate) body: &'a [u8],
+}
+
+impl<'a> CallbackRequest<'a> {
+    /// The URL FreedomPay called (its last path segment is the script name; scheme and host
+    /// may be omitted), the raw query string (without `?`, empty if none) and the raw body
+    /// (empty for a GET callback).
+    pub fn new(url: &'a str, query: &'a str, body: &'a [u8]) -> Self {
+        Self {
+            url,
+            query,
+            content_type: None,
+            body,
+        }
+    }
+
+    /// The value of the request's `Content-Type` header, as received
+    /// (`multipart/form-data; boundary=...`, `application/x-www-form-urlencoded`). Without
+    /// it the body's form is recognised from its first bytes.
+    pub fn content_type(mut self, value: &'a str) -> Self {
+        self.content_type = Some(value);
+        self
+    }
+
+    /// The `Content-Type` given, if any.
+    pub fn content_type_value(&self) -> Option<&'a str> {
+        self.content_type
+    }
 }
 
 /// The merchant's answer to a check, result, refund or capture callback (PROTOCOL.md §2.9).
@@ -291,7 +343,8 @@ impl CallbackReply {
         self.sign_with(callback.script_name(), callback.salt(), secret)
     }
 
-    /// Signs the reply with a script name and salt given explicitly.
+    /// Signs the reply with a script name and salt given explicitly (no salt: none is
+    /// echoed).
     pub fn sign_with(
         &self,
         script: &ScriptName,
@@ -308,8 +361,8 @@ impl CallbackReply {
         }
         let signature = sign(script, &fields, secret).map_err(ReplyError::Sign)?;
         fields.push(SIG_FIELD, signature.as_str());
-        // Only an echoed salt XML cannot carry can fail here; the typed notifications refuse
-        // such a callback when it is verified.
+        // Only an echoed salt XML cannot carry can fail here; verification refuses such a
+        // callback ([`CallbackError::Salt`]), so only `sign_with` can meet one.
         let body = freedompay_xml::write(&fields).map_err(ReplyError::Write)?;
         Ok(ReplyBody::new(body, "application/xml; charset=utf-8"))
     }
@@ -416,6 +469,31 @@ pub mod testing {
     /// If `url` has no script name or the pairs cannot be signed; test inputs only.
     pub fn signed_form(url: &str, pairs: &[(&str, &str)], secret: &SecretKey) -> Vec<u8> {
         form::encode(&signed_fields(url, pairs, secret)).into_bytes()
+    }
+
+    /// As [`signed_form`], as a `multipart/form-data` body with this boundary (the
+    /// `Content-Type` is `multipart/form-data; boundary={boundary}`), as `curl --form` sends
+    /// it: one part per field, CRLF line ends.
+    ///
+    /// # Panics
+    /// As [`signed_form`].
+    pub fn signed_multipart(
+        url: &str,
+        pairs: &[(&str, &str)],
+        secret: &SecretKey,
+        boundary: &str,
+    ) -> Vec<u8> {
+        let fields = signed_fields(url, pairs, secret);
+        let mut body = String::new();
+        for field in &fields {
+            let value = field.text().expect("flat fields");
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{value}\r\n",
+                field.name()
+            ));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        body.into_bytes()
     }
 
     /// As [`signed_form`], the fields.

@@ -1,6 +1,6 @@
 //! The refund notification (`pg_refund_url`).
 
-use crate::callback::{ReplyBody, ReplyStatus, VerifiedCallback};
+use super::{ReplyBody, ReplyStatus, VerifiedCallback};
 use crate::{Amount, Config, Currency, PaymentId};
 
 use super::NotificationError;
@@ -46,7 +46,7 @@ pub struct RefundNotification {
     callback: VerifiedCallback,
 }
 
-notification_common!(RefundNotification);
+notification_common!(RefundNotification, |_config| crate::SecretKind::Payment);
 
 impl RefundNotification {
     fn read(callback: VerifiedCallback) -> Result<Self, NotificationError> {
@@ -77,6 +77,7 @@ impl RefundNotification {
             DescriptionField::Description,
             None,
             config,
+            Self::secret_kind(config),
         )
     }
 
@@ -88,6 +89,7 @@ impl RefundNotification {
             DescriptionField::Description,
             Some(reason),
             config,
+            Self::secret_kind(config),
         )
     }
 }

@@ -2,8 +2,8 @@
 
 use core::fmt;
 
-use crate::callback::{ReplyBody, ReplyStatus, VerifiedCallback};
-use crate::payment::status::failure_code;
+use super::{ReplyBody, ReplyStatus, VerifiedCallback};
+use crate::payment::failure_code;
 use crate::payment::{MaskedPan, PaymentMethod};
 use crate::{Amount, Config, Currency, ErrorCode, PaymentId};
 
@@ -65,12 +65,12 @@ impl fmt::Display for PaymentResult {
 ///
 /// ```
 /// use freedompay_core::Config;
-/// use freedompay_core::payment::notifications::ResultNotification;
+/// use freedompay_core::notifications::ResultNotification;
 ///
 /// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").build()?;
 /// # let secret = freedompay_core::sign::SecretKey::new("TESTSECRET")?;
 /// let url = "https://shop.kz/freedompay/result";
-/// # let body = freedompay_core::callback::testing::signed_form(url, &[("pg_order_id", "42"), ("pg_payment_id", "123456"), ("pg_amount", "1500"), ("pg_result", "1"), ("pg_can_reject", "0"), ("pg_salt", "s1")], &secret);
+/// # let body = freedompay_core::notifications::testing::signed_form(url, &[("pg_order_id", "42"), ("pg_payment_id", "123456"), ("pg_amount", "1500"), ("pg_result", "1"), ("pg_can_reject", "0"), ("pg_salt", "s1")], &secret);
 /// let result = ResultNotification::verify(url, "", &body, &config)?;
 /// assert!(result.is_success());
 /// assert!(result.reply_rejected("Out of stock", &config).is_err());
@@ -147,7 +147,7 @@ pub struct ResultNotification {
     callback: VerifiedCallback,
 }
 
-notification_common!(ResultNotification);
+notification_common!(ResultNotification, |_config| crate::SecretKind::Payment);
 
 impl ResultNotification {
     fn read(callback: VerifiedCallback) -> Result<Self, NotificationError> {
@@ -234,6 +234,7 @@ impl ResultNotification {
             DescriptionField::Description,
             text,
             config,
+            Self::secret_kind(config),
         )
     }
 }

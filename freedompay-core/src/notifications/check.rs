@@ -1,6 +1,6 @@
 //! The check request: FreedomPay asks whether a payment may go ahead (`pg_check_url`).
 
-use crate::callback::{ReplyBody, ReplyStatus, VerifiedCallback};
+use super::{ReplyBody, ReplyStatus, VerifiedCallback};
 use crate::{Amount, Config, Currency, PaymentId};
 
 use super::NotificationError;
@@ -14,12 +14,12 @@ use super::reply::{DescriptionField, notification_common, sign};
 ///
 /// ```
 /// use freedompay_core::Config;
-/// use freedompay_core::payment::notifications::CheckNotification;
+/// use freedompay_core::notifications::CheckNotification;
 ///
 /// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").build()?;
 /// # let secret = freedompay_core::sign::SecretKey::new("TESTSECRET")?;
 /// let url = "https://shop.kz/freedompay/check";
-/// # let body = freedompay_core::callback::testing::signed_form(url, &[("pg_order_id", "42"), ("pg_payment_id", "123456"), ("pg_amount", "1500"), ("pg_salt", "s1")], &secret);
+/// # let body = freedompay_core::notifications::testing::signed_form(url, &[("pg_order_id", "42"), ("pg_payment_id", "123456"), ("pg_amount", "1500"), ("pg_salt", "s1")], &secret);
 /// let check = CheckNotification::verify(url, "", &body, &config)?;
 /// let reply = if check.amount.minor_units() == 150_000 {
 ///     check.reply_ok(&config)
@@ -51,7 +51,7 @@ pub struct CheckNotification {
     callback: VerifiedCallback,
 }
 
-notification_common!(CheckNotification);
+notification_common!(CheckNotification, |_config| crate::SecretKind::Payment);
 
 impl CheckNotification {
     fn read(callback: VerifiedCallback) -> Result<Self, NotificationError> {
@@ -77,6 +77,7 @@ impl CheckNotification {
             DescriptionField::ErrorDescription,
             None,
             config,
+            Self::secret_kind(config),
         )
     }
 
@@ -89,6 +90,7 @@ impl CheckNotification {
             DescriptionField::ErrorDescription,
             Some(reason),
             config,
+            Self::secret_kind(config),
         )
     }
 
@@ -100,6 +102,7 @@ impl CheckNotification {
             DescriptionField::ErrorDescription,
             Some(reason),
             config,
+            Self::secret_kind(config),
         )
     }
 }

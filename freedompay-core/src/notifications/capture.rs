@@ -1,6 +1,6 @@
 //! The capture (clearing) notification (`pg_capture_url`).
 
-use crate::callback::{ReplyBody, ReplyStatus, VerifiedCallback};
+use super::{ReplyBody, ReplyStatus, VerifiedCallback};
 use crate::{Amount, Config, Currency, PaymentId};
 
 use super::NotificationError;
@@ -31,7 +31,7 @@ pub struct CaptureNotification {
     callback: VerifiedCallback,
 }
 
-notification_common!(CaptureNotification);
+notification_common!(CaptureNotification, |_config| crate::SecretKind::Payment);
 
 impl CaptureNotification {
     fn read(callback: VerifiedCallback) -> Result<Self, NotificationError> {
@@ -55,6 +55,7 @@ impl CaptureNotification {
             DescriptionField::Description,
             None,
             config,
+            Self::secret_kind(config),
         )
     }
 
@@ -66,6 +67,7 @@ impl CaptureNotification {
             DescriptionField::Description,
             Some(reason),
             config,
+            Self::secret_kind(config),
         )
     }
 }

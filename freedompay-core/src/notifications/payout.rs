@@ -1,90 +1,9 @@
 //! The payout notification: FreedomPay's call to a payout's `pg_post_link`, and the answer.
 
-use core::fmt;
+use crate::{Amount, Config, ErrorCode, PaymentId, Response};
 
-use crate::callback::{CallbackError, CallbackReply, ReplyBody, ReplyError, VerifiedCallback};
-use crate::{Amount, Config, ErrorCode, PaymentId, ReadError, Response, SecretKind};
-
-/// The body FreedomPay documents as the answer to a payout notification (seeds 002, 003):
-/// an XML declaration and a lone `pg_status` element, unsigned.
-const DOCUMENTED_REPLY: &str =
-    "<?xml version=\"1.0\" encoding=\"utf-8\"?><pg_status>ok</pg_status>";
-const XML: &str = "application/xml; charset=utf-8";
-
-/// The documented answer: always the same bytes.
-pub(super) fn documented_reply() -> ReplyBody {
-    ReplyBody::new(DOCUMENTED_REPLY.to_owned(), XML)
-}
-
-/// A signed `<response>` with `pg_status` = `ok`, the incoming salt echoed, so that a
-/// replayed callback gets the same bytes.
-pub(super) fn signed_reply(
-    callback: &VerifiedCallback,
-    config: &Config,
-    secret: SecretKind,
-) -> Result<ReplyBody, ReplyError> {
-    CallbackReply::ok().sign(callback, config.secret(secret))
-}
-
-/// Why a callback was not read as a typed notification.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum NotificationError {
-    /// The callback did not verify (or could not be decoded): nothing in it is trusted.
-    /// Answer with an HTTP error status.
-    Callback(CallbackError),
-    /// The callback verified, but a field the notification needs is missing or unreadable.
-    /// It is genuine: keep [`NotificationError::field`] in your logs and look into it; the
-    /// raw fields are in the [`VerifiedCallback`], if you verify with it directly.
-    Field(ReadError),
-}
-
-impl NotificationError {
-    /// The name of the missing or unreadable field, for [`NotificationError::Field`].
-    pub fn field(&self) -> Option<&str> {
-        match self {
-            NotificationError::Field(e) => Some(e.field()),
-            NotificationError::Callback(_) => None,
-        }
-    }
-}
-
-impl fmt::Display for NotificationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NotificationError::Callback(e) => e.fmt(f),
-            NotificationError::Field(e) if e.is_missing() => {
-                write!(f, "the verified notification has no {}", e.field())
-            }
-            NotificationError::Field(e) => write!(
-                f,
-                "the verified notification's {} is not of the expected form",
-                e.field()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for NotificationError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            NotificationError::Callback(e) => Some(e),
-            NotificationError::Field(e) => Some(e),
-        }
-    }
-}
-
-impl From<CallbackError> for NotificationError {
-    fn from(e: CallbackError) -> Self {
-        NotificationError::Callback(e)
-    }
-}
-
-impl From<ReadError> for NotificationError {
-    fn from(e: ReadError) -> Self {
-        NotificationError::Field(e)
-    }
-}
+use super::reply::{documented_reply, notification_common};
+use super::{CallbackReply, NotificationError, ReplyBody, ReplyError, VerifiedCallback};
 
 wire_enum! {
     /// `pg_status` of a payout notification (seed 003).
@@ -97,32 +16,39 @@ wire_enum! {
 }
 
 /// FreedomPay's notification of a payout's outcome, sent to the payout's `pg_post_link`
-/// (seed 003): [`PayoutPage`](super::PayoutPage), [`PayoutToSavedCard`](super::PayoutToSavedCard),
-/// [`PayoutToCard`](super::PayoutToCard), [`PayoutToIban`](super::PayoutToIban) (and
-/// [`CashByCodeCheck`](super::CashByCodeCheck), should one arrive: the documentation says
+/// (docs.freedompay.kz api-11622162): [`PayoutPage`](crate::payout::PayoutPage),
+/// [`PayoutToSavedCard`](crate::payout::PayoutToSavedCard),
+/// [`PayoutToCard`](crate::payout::PayoutToCard), [`PayoutToIban`](crate::payout::PayoutToIban) (and
+/// [`CashByCodeCheck`](crate::payout::CashByCodeCheck), should one arrive: the documentation says
 /// cash by code sends none).
 ///
-/// It is verified with the **payout secret** and the script name of your `pg_post_link` (its
-/// last path segment), as a POST form, a `pg_xml` form field or a GET query. Answer HTTP 200
+/// It is verified with [`Config::payout_notification_secret`] (the **payout secret** by
+/// default, as the documentation's payout page says) and the script name of your
+/// `pg_post_link` (its last path segment). The documentation shows it as a
+/// `multipart/form-data` POST (docs.freedompay.kz api-11622162); an urlencoded form, a
+/// `pg_xml` form field or a GET query verify the same way. Answer HTTP 200
 /// with [`PayoutNotification::reply`] (the documented body) or
 /// [`PayoutNotification::signed_reply`] (a signed `<response>`, as the old PayBox SDK
 /// answered); both give the same bytes when the same notification is replayed. The post link
 /// must be reachable without authentication.
 ///
 /// ```
-/// use freedompay_core::{Config, payout::{NotificationStatus, PayoutNotification}};
-/// use freedompay_core::callback::testing::signed_form;
+/// use freedompay_core::Config;
+/// use freedompay_core::notifications::{CallbackRequest, NotificationStatus, PayoutNotification};
+/// use freedompay_core::notifications::testing::signed_multipart;
 /// use freedompay_sign::SecretKey;
 ///
 /// let config = Config::builder().merchant_id("123456").secret_key("pay").payout_secret_key("PAYOUT").build()?;
 /// let url = "https://shop.kz/freedompay/payout-notify";
-/// // What FreedomPay posts (built here with the SDK's test helper).
-/// let body = signed_form(url, &[
+/// // What FreedomPay posts (built here with the SDK's test helper), and its Content-Type.
+/// let body = signed_multipart(url, &[
 ///     ("pg_payment_id", "98728768"), ("pg_order_id", "payout-42"), ("pg_status", "ok"),
 ///     ("pg_payment_amount", "1500.50"), ("pg_merchant_id", "123456"), ("pg_salt", "s4lt"),
-/// ], &SecretKey::new("PAYOUT")?);
+/// ], &SecretKey::new("PAYOUT")?, "xYzZY");
+/// let content_type = "multipart/form-data; boundary=xYzZY";
 ///
-/// let notification = PayoutNotification::verify(url, "", &body, &config)?;
+/// let request = CallbackRequest::new(url, "", &body).content_type(content_type);
+/// let notification = PayoutNotification::verify_request(request, &config)?;
 /// assert_eq!(notification.status, Some(NotificationStatus::Ok));
 /// assert_eq!(notification.order_id.as_deref(), Some("payout-42"));
 /// let reply = notification.reply();
@@ -162,26 +88,13 @@ pub struct PayoutNotification {
     callback: VerifiedCallback,
 }
 
-impl PayoutNotification {
-    /// Verifies a payout notification from what a web framework hands over: the URL
-    /// FreedomPay called (your `pg_post_link`; its last path segment is the script name), the
-    /// raw query string and the raw body; then reads its fields.
-    pub fn verify(
-        url: &str,
-        query: &str,
-        body: &[u8],
-        config: &Config,
-    ) -> Result<Self, NotificationError> {
-        let callback =
-            VerifiedCallback::from_request(url, query, body, config.secret(SecretKind::Payout))?;
-        Self::from_callback(callback)
-    }
+notification_common!(PayoutNotification, |config| config
+    .payout_notification_secret());
 
-    /// Reads a callback you verified yourself (with the payout secret).
-    ///
+impl PayoutNotification {
     /// `pg_payment_id`, `pg_merchant_id` and a readable `pg_payment_amount` are required;
     /// the other informational fields are read when present and readable.
-    pub fn from_callback(callback: VerifiedCallback) -> Result<Self, NotificationError> {
+    fn read(callback: VerifiedCallback) -> Result<Self, NotificationError> {
         let r = callback.response();
         Ok(Self {
             payment_id: r.require("pg_payment_id")?,
@@ -201,11 +114,6 @@ impl PayoutNotification {
         })
     }
 
-    /// The verified callback: every field, the merchant's own included.
-    pub fn callback(&self) -> &VerifiedCallback {
-        &self.callback
-    }
-
     /// The fields with typed accessors.
     pub fn response(&self) -> Response<'_> {
         self.callback.response()
@@ -219,15 +127,15 @@ impl PayoutNotification {
 
     /// A signed answer instead, as the old PayBox SDK sent: a `<response>` with
     /// `pg_status` = `ok` and the incoming `pg_salt`, signed with your post link's script name
-    /// and the payout secret.
+    /// and [`Config::payout_notification_secret`].
     pub fn signed_reply(&self, config: &Config) -> Result<ReplyBody, ReplyError> {
-        signed_reply(&self.callback, config, SecretKind::Payout)
+        CallbackReply::ok().sign(&self.callback, config.secret(Self::secret_kind(config)))
     }
 }
 
 /// Test support for the callbacks of this module: what FreedomPay would send.
 #[cfg(test)]
-pub(super) mod test_support {
+pub(crate) mod test_support {
     use freedompay_sign::{Fields, SIG_FIELD, ScriptName, sign};
 
     use crate::SecretKind;
@@ -270,7 +178,8 @@ mod tests {
 
     use super::test_support::{form, pg_xml, sign_fields, signed_fields};
     use super::*;
-    use crate::callback::CallbackForm;
+    use crate::SecretKind;
+    use crate::notifications::{CallbackError, CallbackForm};
     use crate::testing::config;
 
     const URL: &str = "https://shop.kz/freedompay/payout-notify";
@@ -398,7 +307,7 @@ mod tests {
         assert_eq!(error.field(), Some("pg_payment_id"));
         assert_eq!(
             error.to_string(),
-            "the verified notification has no pg_payment_id"
+            "the callback is authentic but has no pg_payment_id"
         );
     }
 
@@ -410,6 +319,29 @@ mod tests {
         let fields = sign_fields(unsigned, URL, SecretKind::Payout);
         let error = verify_body(&form(&fields)).unwrap_err();
         assert_eq!(error.field(), Some("pg_payment_amount"));
+    }
+
+    #[test]
+    fn the_payout_notification_secret_is_configurable() {
+        assert_eq!(config().payout_notification_secret(), SecretKind::Payout);
+        let payment = Config::builder()
+            .merchant_id("123456")
+            .secret_key(crate::testing::PAYMENT_SECRET)
+            .payout_secret_key(crate::testing::PAYOUT_SECRET)
+            .payout_notification_secret(SecretKind::Payment)
+            .build()
+            .unwrap();
+        let by_payment = signed_fields(FIXTURE, URL, SecretKind::Payment);
+        let n = PayoutNotification::verify(URL, "", &form(&by_payment), &payment).unwrap();
+        assert_fields(&n);
+        mismatch(verify_body(&form(&by_payment)));
+        // Its signed reply uses the same secret.
+        let reply = n.signed_reply(&payment).unwrap();
+        let fields = freedompay_xml::parse(reply.body().as_bytes())
+            .unwrap()
+            .into_fields();
+        let script = ScriptName::new("payout-notify").unwrap();
+        assert!(verify(&script, &fields, payment.secret(SecretKind::Payment)).is_ok());
     }
 
     #[test]
