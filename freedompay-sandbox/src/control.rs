@@ -443,6 +443,9 @@ async fn faults_set(AxumState(app): AxumState<Arc<App>>, body: Bytes) -> Respons
         Ok(fault) => fault,
         Err(e) => return bad(StatusCode::BAD_REQUEST, &format!("not a fault: {e}")),
     };
+    if let Err(e) = fault.check(path.as_deref()) {
+        return bad(StatusCode::BAD_REQUEST, &e.to_string());
+    }
     app.faults().set(path, fault);
     ok(json!({ "ok": true }))
 }

@@ -41,6 +41,8 @@
 #![forbid(unsafe_code)]
 
 mod app;
+#[cfg(feature = "cli")]
+mod args;
 mod callbacks;
 mod cards;
 mod config;
@@ -61,8 +63,10 @@ mod time;
 mod validate;
 mod wire;
 
+#[cfg(feature = "cli")]
+pub use args::{ArgsError, PAYOUT_SECRET_ENV, SECRET_ENV, SandboxArgs};
 pub use config::{RetrySchedule, SandboxConfig, SecretChoice};
-pub use faults::Fault;
+pub use faults::{Fault, FaultError};
 /// The secret key type of the configuration, from `freedompay-sign`.
 pub use freedompay_sign::SecretKey;
 pub use server::Sandbox;

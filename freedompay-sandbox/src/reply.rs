@@ -11,7 +11,9 @@ use crate::app::App;
 /// The name of the unknown element some replies carry.
 pub(crate) const TRACE_ELEMENT: &str = "pg_sandbox_trace";
 
-const XML_CONTENT_TYPE: &str = "application/xml; charset=utf-8";
+/// The content type of every XML reply, byte for byte as the gateway sends it: some clients
+/// written against the real gateway compare it literally.
+pub(crate) const XML_CONTENT_TYPE: &str = "text/xml; charset=UTF-8";
 
 /// Signs `fields` (which must not hold `pg_salt` / `pg_sig`) and writes the document. Every
 /// n-th reply gets the unknown element first.

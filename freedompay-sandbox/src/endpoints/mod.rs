@@ -5,6 +5,7 @@
 mod cardstorage;
 mod cbc;
 mod clearing;
+mod legacy;
 mod mfs;
 mod mobile_payout;
 mod payment;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State as AxumState};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::any;
 use freedompay_sign::{Fields, ScriptName, SecretKey};
@@ -28,9 +30,9 @@ use hyper::header::CONTENT_TYPE;
 
 use crate::app::App;
 use crate::callbacks;
-use crate::error::{ApiError, BAD_SIGNATURE, NO_MERCHANT, VALIDATION};
+use crate::error::{ApiError, BAD_SIGNATURE, NO_MERCHANT, UNKNOWN_METHOD, VALIDATION};
 use crate::faults::{self, DropConnection};
-use crate::reply::{html_response, signed_xml, unsigned_error, xml_response};
+use crate::reply::{html_response, json_response, signed_xml, unsigned_error, xml_response};
 use crate::state::State;
 use crate::validate;
 use crate::wire::request_fields;
@@ -101,6 +103,7 @@ pub(crate) static ENDPOINTS: &[Endpoint] = &[
     ),
     ep("/get_status3.php", Secret::Payment, status::get_status3),
     ep("/get_status2.php", Secret::Payment, status::get_status2),
+    ep("/get_status.php", Secret::Payment, legacy::get_status),
     ep("/cancel.php", Secret::Payment, clearing::cancel),
     ep("/do_capture.php", Secret::Payment, clearing::capture),
     ep("/revoke.php", Secret::Payment, clearing::revoke),
@@ -108,6 +111,11 @@ pub(crate) static ENDPOINTS: &[Endpoint] = &[
         "/v1/merchant/{merchant_id}/cardstorage/add2",
         Secret::Payment,
         cardstorage::add2,
+    ),
+    ep(
+        "/v1/merchant/{merchant_id}/cardstorage/add",
+        Secret::Payment,
+        legacy::cardstorage_add,
     ),
     ep(
         "/v1/merchant/{merchant_id}/cardstorage/list",
@@ -200,18 +208,97 @@ fn secret_for(app: &App, secret: Secret) -> &SecretKey {
     }
 }
 
-/// The whole life of one API request.
-async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
+/// The answer to a path that is no endpoint (the router's fallback): an XML error reply, as
+/// the gateway writes its errors, never an empty 404 that a client parsing XML would choke on.
+/// The control API's unknown routes get a JSON error instead.
+///
+/// Signed or not follows the gateway's documented rule (docs.freedompay.kz doc-643556: `pg_salt`
+/// and `pg_sig` are absent only when the merchant could not be identified): an unknown or
+/// missing merchant gets the unsigned error 101; a known one gets a signed error 9403 (the
+/// sandbox's choice, deliberately not 340, which would read as "transaction not found" on a
+/// mistyped status path), signed with the payment secret and the path's last segment as the
+/// script name. The request's own signature is not checked: there is no endpoint to check it
+/// for.
+pub(crate) async fn unknown_path(
+    AxumState(app): AxumState<Arc<App>>,
+    request: Request,
+) -> Response {
     let path = request.uri().path().to_owned();
-    // Read the whole request first: what arrived is processed even if the client goes away.
+    if path == "/_sandbox" || path.starts_with("/_sandbox/") {
+        return json_response(
+            hyper::StatusCode::NOT_FOUND,
+            &serde_json::json!({ "error": format!("no control route {path}") }),
+        );
+    }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
         return xml_response(unsigned_error(
             VALIDATION,
             "The request body is too large or was cut off",
         ));
     };
-    let request = Request::from_parts(parts, Body::from(bytes));
+    let message = match Message::read(&app, &parts, &body, &path) {
+        Ok(message) => message,
+        Err(response) => return *response,
+    };
+    let error = ApiError::new(UNKNOWN_METHOD, format!("Unknown method {path}"));
+    let secret = app.config.payment_secret();
+    xml_response(signed_xml(
+        &app,
+        &message.script,
+        secret,
+        error.into_fields(),
+    ))
+}
+
+/// A request's message, decoded, from the configured merchant, with its script name.
+struct Message {
+    fields: Fields,
+    script: ScriptName,
+}
+
+impl Message {
+    /// Decodes the message and checks the merchant; the unsigned error reply otherwise.
+    fn read(app: &App, parts: &Parts, body: &[u8], path: &str) -> Result<Message, Box<Response>> {
+        let unsigned = |text: &str| Box::new(xml_response(unsigned_error(NO_MERCHANT, text)));
+        let content_type = parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        let fields = request_fields(parts.method.as_str(), parts.uri.query(), content_type, body)
+            .map_err(|e| unsigned(&format!("Empty merchant ({})", e.describe())))?;
+        // The merchant: unknown means unsigned, as the gateway cannot know whose secret to use.
+        let merchant = fields.text("pg_merchant_id").unwrap_or("");
+        if merchant.is_empty() {
+            return Err(unsigned("Empty merchant"));
+        }
+        let path_merchant = path
+            .strip_prefix("/v1/merchant/")
+            .and_then(|rest| rest.split('/').next());
+        if merchant != app.config.merchant_id
+            || path_merchant.is_some_and(|m| m != app.config.merchant_id)
+        {
+            return Err(unsigned("Merchant not found"));
+        }
+        // The script name is the last path segment.
+        let script = ScriptName::new(path.rsplit('/').next().unwrap_or(""))
+            .map_err(|_| unsigned("Empty merchant"))?;
+        Ok(Message { fields, script })
+    }
+}
+
+/// The whole life of one API request.
+async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    // Read the whole request first, once: what arrived is processed even if the client goes
+    // away.
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return xml_response(unsigned_error(
+            VALIDATION,
+            "The request body is too large or was cut off",
+        ));
+    };
     let fault = app.faults().take(&path);
     if let Some(fault) = &fault {
         if fault.latency_ms > 0 {
@@ -228,7 +315,7 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
             ));
         }
     }
-    let mut response = process(&app, endpoint, &path, request).await;
+    let mut response = process(&app, endpoint, &path, &parts, &body);
     if let Some(fault) = fault {
         if fault.wrong_signature {
             let (parts, body) = response.into_parts();
@@ -249,57 +336,19 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
     response
 }
 
-async fn process(
+fn process(
     app: &Arc<App>,
     endpoint: &'static Endpoint,
     path: &str,
-    request: Request,
+    parts: &Parts,
+    body: &[u8],
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return xml_response(unsigned_error(
-            VALIDATION,
-            "The request body is too large or was cut off",
-        ));
+    let Message { fields, script } = match Message::read(app, parts, body, path) {
+        Ok(message) => message,
+        Err(response) => return *response,
     };
-    let content_type = parts
-        .headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let fields = match request_fields(
-        parts.method.as_str(),
-        parts.uri.query(),
-        content_type,
-        &body,
-    ) {
-        Ok(fields) => fields,
-        Err(e) => {
-            return xml_response(unsigned_error(
-                NO_MERCHANT,
-                &format!("Empty merchant ({})", e.describe()),
-            ));
-        }
-    };
-
-    // The merchant: unknown means unsigned, as the gateway cannot know whose secret to use.
-    let merchant = fields.text("pg_merchant_id").unwrap_or("");
-    if merchant.is_empty() {
-        return xml_response(unsigned_error(NO_MERCHANT, "Empty merchant"));
-    }
-    let path_merchant = path
-        .strip_prefix("/v1/merchant/")
-        .and_then(|rest| rest.split('/').next());
-    if merchant != app.config.merchant_id
-        || path_merchant.is_some_and(|m| m != app.config.merchant_id)
-    {
-        return xml_response(unsigned_error(NO_MERCHANT, "Merchant not found"));
-    }
 
     // The signature: script = the last path segment, secret by endpoint.
-    let script_text = path.rsplit('/').next().unwrap_or("");
-    let Ok(script) = ScriptName::new(script_text) else {
-        return xml_response(unsigned_error(NO_MERCHANT, "Empty merchant"));
-    };
     let secret = secret_for(app, endpoint.secret);
     let salted = matches!(
         validate::text(&fields, freedompay_sign::SALT_FIELD),
