@@ -103,6 +103,15 @@ impl Fault {
     }
 }
 
+/// A fault in force and where it applies.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FaultEntry {
+    /// The path, or `None` for every endpoint.
+    pub(crate) path: Option<String>,
+    /// The fault.
+    pub(crate) fault: Fault,
+}
+
 /// Faults in force.
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
@@ -127,12 +136,22 @@ impl Faults {
         self.by_path.clear();
     }
 
-    /// The faults in force, for the control API.
-    pub(crate) fn list(&self) -> Vec<(Option<String>, Fault)> {
-        let mut out: Vec<_> = self.global.iter().map(|f| (None, f.clone())).collect();
+    /// The faults in force, for the control API: the global one first, then by path.
+    pub(crate) fn list(&self) -> Vec<FaultEntry> {
+        let mut out: Vec<_> = self
+            .global
+            .iter()
+            .map(|f| FaultEntry {
+                path: None,
+                fault: f.clone(),
+            })
+            .collect();
         let mut paths: Vec<_> = self.by_path.iter().collect();
         paths.sort_by(|a, b| a.0.cmp(b.0));
-        out.extend(paths.into_iter().map(|(p, f)| (Some(p.clone()), f.clone())));
+        out.extend(paths.into_iter().map(|(p, f)| FaultEntry {
+            path: Some(p.clone()),
+            fault: f.clone(),
+        }));
         out
     }
 

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use freedompay_sign::{Fields, ScriptName, SecretKey};
 use hyper::header::CONTENT_TYPE;
 
-use crate::app::App;
+use crate::app::{App, ReplyNumber};
 
 /// The name of the unknown element some replies carry.
 pub(crate) const TRACE_ELEMENT: &str = "pg_sandbox_trace";
@@ -23,7 +23,10 @@ pub(crate) fn signed_xml(
     secret: &SecretKey,
     fields: Fields,
 ) -> String {
-    let (n, trace) = app.next_reply();
+    let ReplyNumber {
+        n,
+        with_unknown_element: trace,
+    } = app.next_reply();
     let mut fields = fields;
     fields.remove("pg_salt");
     fields.remove("pg_sig");

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use crate::app::App;
 use crate::callbacks;
 use crate::cards::PayoutOutcome;
-use crate::payoutflow;
+use crate::flow;
 use crate::state::{PaymentStatus, PayoutStatus};
 
 /// Runs until `stop` changes.
@@ -78,7 +78,7 @@ pub(crate) fn due_work(app: &App) -> Vec<usize> {
         .collect();
     let mut due: Vec<usize> = finished
         .into_iter()
-        .filter_map(|(id, error)| payoutflow::finish(app, &mut state, id, error))
+        .filter_map(|(id, error)| flow::payout::finish(app, &mut state, id, error))
         .collect();
     due.extend(callbacks::take_due(&mut state, now));
     due

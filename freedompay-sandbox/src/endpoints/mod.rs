@@ -14,9 +14,6 @@ mod payout_status;
 mod status;
 mod token;
 
-pub(crate) use cardstorage::add_card;
-pub(crate) use payout::pay_page;
-
 use std::sync::Arc;
 
 use axum::Router;
@@ -66,8 +63,16 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now: i64,
     /// Callbacks to send once the state is unlocked.
     pub(crate) callbacks: Vec<usize>,
-    /// Result callbacks of payments paid by this request: `(callback, payment)`.
-    pub(crate) results: Vec<(usize, i64)>,
+    /// Result callbacks of payments paid by this request.
+    pub(crate) results: Vec<ResultCallback>,
+}
+
+/// A result callback to send once the state is unlocked, honouring a `rejected` reply.
+pub(crate) struct ResultCallback {
+    /// The callback.
+    pub(crate) callback: usize,
+    /// The payment it is about.
+    pub(crate) payment: i64,
 }
 
 impl Ctx<'_> {
@@ -392,8 +397,8 @@ fn process(
         answer
     };
     callbacks::spawn_all(app, std::mem::take(&mut ctx.callbacks));
-    for (callback, payment) in std::mem::take(&mut ctx.results) {
-        crate::payflow::spawn_result(app, callback, payment);
+    for ResultCallback { callback, payment } in std::mem::take(&mut ctx.results) {
+        crate::flow::payment::spawn_result(app, callback, payment);
     }
     match answer {
         Ok(Answer::Xml(reply)) => xml_response(signed_xml(app, &script, secret, reply)),

@@ -3,10 +3,11 @@
 
 use freedompay_sign::Fields;
 
-use super::{Answer, Ctx, ok};
+use super::{Answer, Ctx, ResultCallback, ok};
 use crate::error::ApiError;
+use crate::flow;
+use crate::flow::payment::Funding;
 use crate::money::{MAX_AMOUNT, MIN_AMOUNT, format_minor};
-use crate::payflow::{self, Funding};
 use crate::state::{Payment, PaymentKind, PaymentStatus, State, Urls};
 use crate::validate;
 
@@ -247,11 +248,14 @@ pub(crate) fn recurring(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, 
     card.reference = ctx.app.digits(12);
     card.auth_code = ctx.app.digits(6);
     let failure =
-        (!card.purchase_ok).then(|| (payflow::DECLINED, "Transaction declined".to_owned()));
-    let result = payflow::settle(ctx.app, state, id, &Funding::Card(card), failure.clone())
+        (!card.purchase_ok).then(|| (flow::payment::DECLINED, "Transaction declined".to_owned()));
+    let result = flow::payment::settle(ctx.app, state, id, &Funding::Card(card), failure.clone())
         .map_err(|_| ApiError::not_found("Transaction not found"))?;
     if let Some(callback) = result {
-        ctx.results.push((callback, id));
+        ctx.results.push(ResultCallback {
+            callback,
+            payment: id,
+        });
     }
     let payment = &state.payments[&id];
     let mut fields = ok(&[

@@ -43,8 +43,13 @@ pub(crate) enum PayError {
 pub(crate) enum Next {
     /// A plain redirect.
     Redirect(String),
-    /// An auto-submitting form (`*_url_method=POST`/`AUTOPOST`) to this URL with these fields.
-    Post(String, Fields),
+    /// An auto-submitting form (`*_url_method=POST`/`AUTOPOST`).
+    Post {
+        /// Where the form posts.
+        url: String,
+        /// The signed fields it carries.
+        fields: Fields,
+    },
     /// No URL: the sandbox shows its own result page.
     Stay,
 }
@@ -306,7 +311,10 @@ fn next_step(app: &App, payment: &Payment) -> Next {
         let base = url.split(['?', '#']).next().unwrap_or(url);
         Next::Redirect(format!("{base}?{}", encode_form(&fields)))
     } else {
-        Next::Post(url.clone(), fields)
+        Next::Post {
+            url: url.clone(),
+            fields,
+        }
     }
 }
 
