@@ -17,7 +17,7 @@ mod token;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as AxumState};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -242,7 +242,7 @@ pub(crate) async fn unknown_path(
             "The request body is too large or was cut off",
         ));
     };
-    let message = match Message::read(&app, &parts, &body, &path) {
+    let message = match Message::read(&app, &parts, &body, &path).await {
         Ok(message) => message,
         Err(response) => return *response,
     };
@@ -264,13 +264,19 @@ struct Message {
 
 impl Message {
     /// Decodes the message and checks the merchant; the unsigned error reply otherwise.
-    fn read(app: &App, parts: &Parts, body: &[u8], path: &str) -> Result<Message, Box<Response>> {
+    async fn read(
+        app: &App,
+        parts: &Parts,
+        body: &Bytes,
+        path: &str,
+    ) -> Result<Message, Box<Response>> {
         let unsigned = |text: &str| Box::new(xml_response(unsigned_error(NO_MERCHANT, text)));
         let content_type = parts
             .headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
         let fields = request_fields(parts.method.as_str(), parts.uri.query(), content_type, body)
+            .await
             .map_err(|e| unsigned(&format!("Empty merchant ({})", e.describe())))?;
         // The merchant: unknown means unsigned, as the gateway cannot know whose secret to use.
         let merchant = fields.text("pg_merchant_id").unwrap_or("");
@@ -320,7 +326,7 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
             ));
         }
     }
-    let mut response = process(&app, endpoint, &path, &parts, &body);
+    let mut response = process(&app, endpoint, &path, &parts, &body).await;
     if let Some(fault) = fault {
         if fault.wrong_signature {
             let (parts, body) = response.into_parts();
@@ -341,14 +347,14 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
     response
 }
 
-fn process(
+async fn process(
     app: &Arc<App>,
     endpoint: &'static Endpoint,
     path: &str,
     parts: &Parts,
-    body: &[u8],
+    body: &Bytes,
 ) -> Response {
-    let Message { fields, script } = match Message::read(app, parts, body, path) {
+    let Message { fields, script } = match Message::read(app, parts, body, path).await {
         Ok(message) => message,
         Err(response) => return *response,
     };
