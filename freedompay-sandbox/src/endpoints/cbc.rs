@@ -9,7 +9,7 @@ use super::{Answer, Ctx, ok};
 use crate::cards::PayoutOutcome;
 use crate::error::ApiError;
 use crate::flow;
-use crate::state::{Payout, PayoutKind, PayoutStatus, State};
+use crate::state::{Due, Payout, PayoutKind, PayoutStatus, State};
 use crate::validate;
 
 /// 24 hours, in milliseconds.
@@ -76,11 +76,13 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiEr
     let amount = payout.amount;
     flow::payout::ensure_balance(state, amount)?;
     if let Some(p) = state.payouts.get_mut(&id) {
+        let due = ctx.now + WITHDRAW_WINDOW;
         p.reserved = true;
         p.status = PayoutStatus::Process {
-            due: ctx.now + WITHDRAW_WINDOW,
+            due,
             then: PayoutOutcome::ProcessThenError(75),
         };
+        state.schedule(due, Due::PayoutFinish(id));
     }
     state.balance -= amount;
     let mut r = Fields::new();

@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::flow;
 use crate::flow::payment::Funding;
 use crate::money::{MAX_AMOUNT, MIN_AMOUNT, format_minor};
-use crate::state::{Payment, PaymentKind, PaymentStatus, State, Urls};
+use crate::state::{Due, Payment, PaymentKind, PaymentStatus, State, Urls};
 use crate::validate;
 
 /// Reads the fields of a new payment (PROTOCOL.md §1.1) and records it.
@@ -99,6 +99,8 @@ pub(crate) fn create(
         }
     }
     let id = state.next_id();
+    let expires_at = ctx.now + lifetime * 1000;
+    state.schedule(expires_at, Due::PaymentExpiry(id));
     state.payments.insert(
         id,
         Payment {
@@ -110,7 +112,7 @@ pub(crate) fn create(
             description,
             status: PaymentStatus::New,
             created_at: ctx.now,
-            expires_at: ctx.now + lifetime * 1000,
+            expires_at,
             paid_at: None,
             testing_mode,
             auto_clearing,

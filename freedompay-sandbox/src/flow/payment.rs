@@ -12,7 +12,8 @@ use crate::cards;
 use crate::config::SecretChoice;
 use crate::money::format_minor;
 use crate::state::{
-    CallbackKind, CardData, Method, Payment, PaymentKind, PaymentStatus, RecurringProfile, State,
+    CallbackKind, CardData, Due, Method, Payment, PaymentKind, PaymentStatus, RecurringProfile,
+    State,
 };
 use crate::wire::{PhpArray, encode_form, parse_urlencoded};
 
@@ -228,6 +229,7 @@ pub(crate) fn settle(
         payment.card = Some(card.clone());
     }
     let mut credit = 0;
+    let mut hold_until = None;
     match failure {
         None => {
             payment.status = PaymentStatus::Success;
@@ -239,6 +241,7 @@ pub(crate) fn settle(
                 credit = payment.amount;
             } else {
                 payment.auto_clear_at = Some(now + HOLD_MS);
+                hold_until = Some(now + HOLD_MS);
             }
         }
         Some(f) => {
@@ -257,6 +260,9 @@ pub(crate) fn settle(
         can_reject: payment.can_reject,
     });
     state.balance += credit;
+    if let Some(at) = hold_until {
+        state.schedule(at, Due::HoldClear(id));
+    }
     Ok(result.map(|new| callbacks::register(app, state, new)))
 }
 

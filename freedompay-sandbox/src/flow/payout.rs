@@ -10,7 +10,7 @@ use crate::config::SecretChoice;
 use crate::error::{ApiError, INSUFFICIENT_BALANCE};
 use crate::flow::payment::card_data;
 use crate::money::format_minor;
-use crate::state::{CallbackKind, CardData, Method, Payout, PayoutKind, PayoutStatus, State};
+use crate::state::{CallbackKind, CardData, Due, Method, Payout, PayoutKind, PayoutStatus, State};
 
 /// Refuses a payout the balance cannot cover.
 pub(crate) fn ensure_balance(state: &State, amount: i64) -> Result<(), ApiError> {
@@ -55,11 +55,10 @@ pub(crate) fn start(
         PayoutOutcome::Error(code) => Ok(finish(app, state, id, Some(code))),
         PayoutOutcome::ProcessThenSuccess | PayoutOutcome::ProcessThenError(_) => {
             payout.reserved = true;
-            payout.status = PayoutStatus::Process {
-                due: now.saturating_add(delay),
-                then: outcome,
-            };
+            let due = now.saturating_add(delay);
+            payout.status = PayoutStatus::Process { due, then: outcome };
             state.balance -= amount;
+            state.schedule(due, Due::PayoutFinish(id));
             Ok(None)
         }
     }
