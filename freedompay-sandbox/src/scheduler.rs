@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::callbacks;
 use crate::cards::PayoutOutcome;
 use crate::flow;
-use crate::state::{Due, PaymentStatus, PayoutStatus};
+use crate::state::{Delivery, Due, PaymentStatus, PayoutStatus};
 
 /// Runs until `stop` changes.
 pub(crate) async fn run(app: Arc<App>, mut stop: watch::Receiver<bool>) {
@@ -47,6 +47,7 @@ pub(crate) fn due_work(app: &App) -> Vec<usize> {
     let now = app.clock.now_ms();
     let mut state = app.state();
     let mut payouts = Vec::new();
+    let mut retries = Vec::new();
     let mut credit = 0;
     for due in state.take_due(now) {
         match due {
@@ -72,6 +73,7 @@ pub(crate) fn due_work(app: &App) -> Vec<usize> {
                 }
             }
             Due::PayoutFinish(id) => payouts.push(id),
+            Due::CallbackRetry(id) => retries.push(id),
         }
     }
     state.balance += credit;
@@ -93,6 +95,17 @@ pub(crate) fn due_work(app: &App) -> Vec<usize> {
             flow::payout::finish(app, &mut state, id, error)
         })
         .collect();
-    due.extend(callbacks::take_due(&mut state, now));
+    // Callback retries in id order, each marked in flight (once, if still waiting).
+    retries.sort_unstable();
+    retries.dedup();
+    for id in retries {
+        if let Some(record) = state.callback_mut(id)
+            && record.state == Delivery::Pending
+            && record.next_at.is_some_and(|at| at <= now)
+        {
+            record.state = Delivery::InFlight;
+            due.push(id);
+        }
+    }
     due
 }

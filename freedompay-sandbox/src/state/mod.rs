@@ -29,6 +29,8 @@ pub(crate) enum Due {
     HoldClear(i64),
     /// A payout in `process` finishes (its `due`).
     PayoutFinish(i64),
+    /// A callback's next attempt (`next_at`), by callback id.
+    CallbackRetry(usize),
 }
 
 /// The sandbox's memory.
