@@ -143,6 +143,13 @@ impl SandboxArgs {
             .transpose()
     }
 
+    /// The payment secret like [`SandboxArgs::secret_key`], required: an error that says how
+    /// to give it when neither is set.
+    pub fn required_secret_key(&self) -> Result<SecretKey, ArgsError> {
+        self.secret_key()?
+            .ok_or_else(|| ArgsError::new("give --secret-key (or FREEDOMPAY_SANDBOX_SECRET_KEY)"))
+    }
+
     /// The payout secret from `--payout-secret-key`, else
     /// `FREEDOMPAY_SANDBOX_PAYOUT_SECRET_KEY`; `None` when neither is set.
     pub fn payout_secret_key(&self) -> Result<Option<SecretKey>, ArgsError> {

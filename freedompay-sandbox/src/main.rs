@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use freedompay_sandbox::{Sandbox, SandboxArgs, SandboxConfig};
+use freedompay_sandbox::{ArgsError, Sandbox, SandboxArgs, SandboxConfig};
 
 /// A local FreedomPay (ex-PayBox.money) merchant API: signed XML, payments, payouts, test
 /// cards, callbacks, faults. Prints its base URL on stdout and logs one line per request to
@@ -18,16 +18,11 @@ struct Args {
     sandbox: SandboxArgs,
 }
 
-fn config(args: &Args) -> Result<SandboxConfig, String> {
+fn config(args: &Args) -> Result<SandboxConfig, ArgsError> {
     let sandbox = &args.sandbox;
-    let key = sandbox
-        .secret_key()
-        .map_err(|e| e.to_string())?
-        .ok_or("give --secret-key (or FREEDOMPAY_SANDBOX_SECRET_KEY)")?;
-    let payout = sandbox.payout_secret_key().map_err(|e| e.to_string())?;
-    sandbox
-        .config(args.merchant_id.clone(), key, payout)
-        .map_err(|e| e.to_string())
+    let key = sandbox.required_secret_key()?;
+    let payout = sandbox.payout_secret_key()?;
+    sandbox.config(args.merchant_id.clone(), key, payout)
 }
 
 fn main() -> ExitCode {

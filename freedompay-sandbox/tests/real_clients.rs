@@ -39,6 +39,22 @@ async fn get_status_php_answers_like_get_status2_by_payment_id() {
         reply.text("pg_transaction_status")
     );
 
+    // As a PHP client sends it: a signed GET query; the reply says text/xml; charset=UTF-8.
+    let query = form(&api.signed("/get_status.php", &[("pg_payment_id", id.as_str())]));
+    let response = api
+        .http
+        .get(api.url(&format!("/get_status.php?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/xml; charset=UTF-8"
+    );
+    let body = response.text().await.unwrap();
+    let by_get = api.verify("/get_status.php", &body).unwrap().into_fields();
+    assert_eq!(text(&by_get, "pg_transaction_status"), "ok");
+
     // A payout is found by its id too.
     let payout = api
         .call(
@@ -147,6 +163,21 @@ async fn unknown_paths_get_an_xml_error() {
     assert_eq!(status, 200);
     assert!(
         body.contains("<pg_error_code>101</pg_error_code>"),
+        "{body}"
+    );
+    assert!(!body.contains("pg_sig"), "{body}");
+
+    // A path without a script name (a trailing slash): nothing to sign with.
+    let (status, body) = api
+        .post_raw(
+            "/api/",
+            "application/x-www-form-urlencoded",
+            form(&api.signed("/init_payment.php", &[])),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("<pg_error_code>9403</pg_error_code>"),
         "{body}"
     );
     assert!(!body.contains("pg_sig"), "{body}");

@@ -2,7 +2,9 @@
 //!
 //! * `get_status.php`, the PayBox/Platron status query kept by the official Android SDK and
 //!   other libraries: a payment (or payout) by `pg_payment_id`, answered in the shape of
-//!   `get_status2.php` (`pg_transaction_status` and the rest);
+//!   `get_status2.php`: `pg_payment_id`, `pg_transaction_status`, `pg_can_reject`,
+//!   `pg_testing_mode`, `pg_captured`, `pg_card_pan`, `pg_create_date` (the fields those
+//!   clients read), and the failure code and description of a failed one;
 //! * `v1/merchant/{id}/cardstorage/add`, the first version of `cardstorage/add2`: the same
 //!   card-add page, signed with its own script name `add`.
 

@@ -223,7 +223,8 @@ fn secret_for(app: &App, secret: Secret) -> &SecretKey {
 /// sandbox's choice, deliberately not 340, which would read as "transaction not found" on a
 /// mistyped status path), signed with the payment secret and the path's last segment as the
 /// script name. The request's own signature is not checked: there is no endpoint to check it
-/// for.
+/// for. A path whose last segment is empty (`/`, `/api/`) has no script name to sign with: its
+/// error 9403 is unsigned.
 pub(crate) async fn unknown_path(
     AxumState(app): AxumState<Arc<App>>,
     request: Request,
@@ -242,11 +243,16 @@ pub(crate) async fn unknown_path(
             "The request body is too large or was cut off",
         ));
     };
+    let description = format!("Unknown method {path}");
+    if ScriptName::new(path.rsplit('/').next().unwrap_or("")).is_err() {
+        // No script name to sign with (`/`, a trailing slash).
+        return xml_response(unsigned_error(UNKNOWN_METHOD, &description));
+    }
     let message = match Message::read(&app, &parts, &body, &path).await {
         Ok(message) => message,
         Err(response) => return *response,
     };
-    let error = ApiError::new(UNKNOWN_METHOD, format!("Unknown method {path}"));
+    let error = ApiError::new(UNKNOWN_METHOD, description);
     let secret = app.config.payment_secret();
     xml_response(signed_xml(
         &app,
