@@ -86,3 +86,44 @@ pub(crate) fn run(global: &Global, args: &SandboxArgs) -> Result<(), Failure> {
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::SandboxArgs;
+
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        sandbox: SandboxArgs,
+    }
+
+    #[test]
+    fn takes_the_sandbox_binarys_flags_and_host_names() {
+        let parsed = Wrapper::try_parse_from([
+            "freedompay",
+            "--addr",
+            "localhost:8080",
+            "--starting-balance",
+            "10.00",
+            "--callback-retry-interval-ms",
+            "200",
+            "--callback-retries",
+            "1",
+            "--unknown-element-every",
+            "0",
+            "--payout-process-delay-secs",
+            "5",
+            "--cardstoragepayout-secret",
+            "payout",
+            "--unsigned-signature-errors",
+            "--fixed-clock",
+            "1767225600",
+            "--quiet",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(parsed.sandbox.flags.addr(), "localhost:8080");
+        assert!(parsed.sandbox.flags.quiet());
+    }
+}
