@@ -11,7 +11,9 @@
 //! * `pg_sig` checked by the reference algorithm, with the script name from the request path
 //!   and the payment or payout secret per endpoint; replies as signed XML (a fresh `pg_salt`,
 //!   and now and then an unknown extra element, as a newer gateway might send); an unknown
-//!   merchant gets the unsigned error 101, a bad signature error 9998;
+//!   merchant gets the unsigned error 101, a bad signature error 9998; replies say
+//!   `text/xml; charset=UTF-8`, and a path that is no endpoint gets an XML error too;
+//! * the legacy `get_status.php` and `cardstorage/add` that older clients still call;
 //! * payments and payouts with their statuses and transitions, a balance that moves, the
 //!   documented test cards, idempotency keys;
 //! * pages for the payer (card form), the payout recipient and saved cards;
