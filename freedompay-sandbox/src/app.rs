@@ -12,6 +12,15 @@ use crate::faults::Faults;
 use crate::state::State;
 use crate::time::Clock;
 
+/// The sequence number of a signed reply.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReplyNumber {
+    /// 1 for the first signed reply.
+    pub(crate) n: u64,
+    /// Whether this reply carries the unknown element.
+    pub(crate) with_unknown_element: bool,
+}
+
 /// The shared core of a running sandbox.
 #[derive(Debug)]
 pub(crate) struct App {
@@ -71,10 +80,13 @@ impl App {
     }
 
     /// The number of this signed reply, and whether it carries the unknown element.
-    pub(crate) fn next_reply(&self) -> (u64, bool) {
+    pub(crate) fn next_reply(&self) -> ReplyNumber {
         let n = self.replies.fetch_add(1, Ordering::SeqCst) + 1;
         let every = self.config.unknown_element_every;
-        (n, every != 0 && n.is_multiple_of(every))
+        ReplyNumber {
+            n,
+            with_unknown_element: every != 0 && n.is_multiple_of(every),
+        }
     }
 
     /// An absolute URL on this sandbox.

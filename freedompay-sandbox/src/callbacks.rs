@@ -17,7 +17,7 @@ use hyper::header::CONTENT_TYPE;
 
 use crate::app::App;
 use crate::config::SecretChoice;
-use crate::state::{Attempt, CallbackKind, CallbackRecord, Delivery, Method, State};
+use crate::state::{Attempt, CallbackKind, CallbackRecord, Delivery, Due, Method, State};
 use crate::wire::{PhpArray, encode_form, parse_urlencoded, percent_encode};
 
 /// The most of a reply body kept in the record.
@@ -78,18 +78,6 @@ pub(crate) fn spawn_all(app: &Arc<App>, ids: Vec<usize>) {
             attempt(&app, id).await;
         });
     }
-}
-
-/// Marks the callbacks whose next attempt is due as in flight; their ids.
-pub(crate) fn take_due(state: &mut State, now: i64) -> Vec<usize> {
-    let mut due = Vec::new();
-    for record in &mut state.callbacks {
-        if record.state == Delivery::Pending && record.next_at.is_some_and(|at| at <= now) {
-            record.state = Delivery::InFlight;
-            due.push(record.id);
-        }
-    }
-    due
 }
 
 /// One attempt at delivering a callback (which must be in flight). Returns the merchant's
@@ -155,6 +143,9 @@ pub(crate) async fn attempt(app: &Arc<App>, id: usize) -> Option<Reply> {
     } else {
         record.state = Delivery::Failed;
         record.next_at = None;
+    }
+    if let Some(at) = record.next_at {
+        state.schedule(at, Due::CallbackRetry(id));
     }
     drop(state);
     // Only the first call may reject (PROTOCOL.md §2.8): later ones count as accepted.

@@ -16,11 +16,12 @@ use serde_json::{Map, Value as Json, json};
 use crate::app::App;
 use crate::callbacks;
 use crate::cards;
-use crate::endpoints;
 use crate::faults::Fault;
+use crate::flow;
+use crate::flow::card::CardAdded;
+use crate::flow::payment::{Funding, Next, PayError};
+use crate::flow::payout::PagePaid;
 use crate::money::{format_minor, parse_amount};
-use crate::payflow::{self, Funding, Next, PayError};
-use crate::payoutflow;
 use crate::reply::json_response;
 use crate::scheduler;
 use crate::state::{CallbackRecord, Payment, Payout, PayoutStatus};
@@ -264,7 +265,7 @@ async fn pay(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>, body: Byt
     };
     let card = {
         let mut st = app.state();
-        payflow::card_data(
+        flow::payment::card_data(
             &app,
             &mut st,
             &pan,
@@ -272,11 +273,11 @@ async fn pay(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>, body: Byt
             str_field(&map, "holder").unwrap_or(""),
         )
     };
-    match payflow::pay(&app, id, Funding::Card(card), amount).await {
+    match flow::payment::pay(&app, id, Funding::Card(card), amount).await {
         Ok(paid) => {
             let (redirect, post) = match paid.next {
                 Next::Redirect(url) => (Some(url), None),
-                Next::Post(url, fields) => (Some(url), Some(fields_json(&fields))),
+                Next::Post { url, fields } => (Some(url), Some(fields_json(&fields))),
                 Next::Stay => (None, None),
             };
             let st = app.state();
@@ -307,17 +308,14 @@ async fn payout_pay(
         Err(response) => return *response,
     };
     let pan = cards::normalize(str_field(&map, "card").unwrap_or(""));
-    match endpoints::pay_page(&app, id, &pan) {
-        Ok((notify, payout)) => {
-            let mut tasks = tokio::task::JoinSet::new();
-            for callback in notify {
-                let app = Arc::clone(&app);
-                tasks.spawn(async move { callbacks::attempt(&app, callback).await });
+    match flow::payout::pay_page(&app, id, &pan) {
+        Ok(PagePaid { notify, payout }) => {
+            if let Some(callback) = notify {
+                callbacks::attempt(&app, callback).await;
             }
-            while tasks.join_next().await.is_some() {}
             ok(payout_json(&app, &payout))
         }
-        Err(why) => bad(StatusCode::CONFLICT, &why),
+        Err(why) => bad(StatusCode::CONFLICT, &why.to_string()),
     }
 }
 
@@ -349,7 +347,7 @@ async fn payout_complete(
             Some(p) if !matches!(p.status, PayoutStatus::Process { .. }) => {
                 return bad(StatusCode::CONFLICT, "the payout is not in process");
             }
-            Some(_) => payoutflow::finish(&app, &mut st, id, error),
+            Some(_) => flow::payout::finish(&app, &mut st, id, error),
         }
     };
     if let Some(callback) = notify {
@@ -375,14 +373,18 @@ async fn card_add(
     let pan = cards::normalize(str_field(&map, "card").unwrap_or(""));
     let exp = str_field(&map, "exp").unwrap_or("");
     let holder = str_field(&map, "holder").unwrap_or("");
-    match endpoints::add_card(&app, id, &pan, exp, holder) {
-        Ok((callback, back_link, token)) => {
+    match flow::card::add_card(&app, id, &pan, exp, holder) {
+        Ok(CardAdded {
+            callback,
+            back_link,
+            token,
+        }) => {
             if let Some(callback) = callback {
                 callbacks::attempt(&app, callback).await;
             }
             ok(json!({ "card_token": token, "back_link": back_link }))
         }
-        Err(why) => bad(StatusCode::CONFLICT, &why),
+        Err(why) => bad(StatusCode::CONFLICT, &why.to_string()),
     }
 }
 
@@ -419,13 +421,8 @@ async fn callbacks_list(AxumState(app): AxumState<Arc<App>>) -> Response {
 }
 
 async fn faults_list(AxumState(app): AxumState<Arc<App>>) -> Response {
-    let list: Vec<Json> = app
-        .faults()
-        .list()
-        .into_iter()
-        .map(|(path, fault)| json!({ "path": path, "fault": fault }))
-        .collect();
-    ok(Json::Array(list))
+    let list = app.faults().list();
+    ok(json!(list))
 }
 
 /// A [`Fault`] as JSON, plus an optional `"path"` (`"/init_payment.php"`); global without.
@@ -443,6 +440,9 @@ async fn faults_set(AxumState(app): AxumState<Arc<App>>, body: Bytes) -> Respons
         Ok(fault) => fault,
         Err(e) => return bad(StatusCode::BAD_REQUEST, &format!("not a fault: {e}")),
     };
+    if let Err(e) = fault.check(path.as_deref()) {
+        return bad(StatusCode::BAD_REQUEST, &e.to_string());
+    }
     app.faults().set(path, fault);
     ok(json!({ "ok": true }))
 }

@@ -12,6 +12,8 @@ pub(crate) const INSUFFICIENT_BALANCE: u32 = 9100;
 pub(crate) const BAD_SIGNATURE: u32 = 9998;
 /// Merchant missing or unknown (always unsigned).
 pub(crate) const NO_MERCHANT: u32 = 101;
+/// A path that is no endpoint (the sandbox's choice: a validation-class refusal, not 340).
+pub(crate) const UNKNOWN_METHOD: u32 = 9403;
 /// The default code of the "unsigned error" fault.
 pub(crate) const INTERNAL: u32 = 9999;
 

@@ -51,6 +51,67 @@ pub struct Fault {
     pub count: Option<u32>,
 }
 
+/// Why a fault was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FaultError {
+    /// The path does not start with `/` (faults are keyed by the request path, which always
+    /// does: `/init_payment.php`, not `init_payment.php`).
+    PathWithoutSlash(String),
+    /// `status_5xx` is not a server error status (500 to 599).
+    StatusNot5xx(u16),
+}
+
+impl std::fmt::Display for FaultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FaultError::PathWithoutSlash(path) => write!(
+                f,
+                "\"path\" must be a request path starting with '/', such as \"/{path}\" (got \"{path}\")"
+            ),
+            FaultError::StatusNot5xx(status) => {
+                write!(f, "\"status_5xx\" must be from 500 to 599 (got {status})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FaultError {}
+
+impl Fault {
+    /// Checks that the fault can take effect, for `path` (`None`: every endpoint): the path
+    /// starts with `/` and `status_5xx`, if any, is 500 to 599.
+    ///
+    /// ```
+    /// use freedompay_sandbox::{Fault, FaultError};
+    ///
+    /// let fault = Fault { status_5xx: Some(404), ..Fault::default() };
+    /// assert_eq!(fault.check(None), Err(FaultError::StatusNot5xx(404)));
+    /// assert!(Fault::default().check(Some("init_payment.php")).is_err());
+    /// assert!(Fault::default().check(Some("/init_payment.php")).is_ok());
+    /// ```
+    pub fn check(&self, path: Option<&str>) -> Result<(), FaultError> {
+        if let Some(path) = path
+            && !path.starts_with('/')
+        {
+            return Err(FaultError::PathWithoutSlash(path.to_owned()));
+        }
+        match self.status_5xx {
+            Some(status) if !(500..=599).contains(&status) => Err(FaultError::StatusNot5xx(status)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A fault in force and where it applies.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FaultEntry {
+    /// The path, or `None` for every endpoint.
+    pub(crate) path: Option<String>,
+    /// The fault.
+    pub(crate) fault: Fault,
+}
+
 /// Faults in force.
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
@@ -75,12 +136,22 @@ impl Faults {
         self.by_path.clear();
     }
 
-    /// The faults in force, for the control API.
-    pub(crate) fn list(&self) -> Vec<(Option<String>, Fault)> {
-        let mut out: Vec<_> = self.global.iter().map(|f| (None, f.clone())).collect();
+    /// The faults in force, for the control API: the global one first, then by path.
+    pub(crate) fn list(&self) -> Vec<FaultEntry> {
+        let mut out: Vec<_> = self
+            .global
+            .iter()
+            .map(|f| FaultEntry {
+                path: None,
+                fault: f.clone(),
+            })
+            .collect();
         let mut paths: Vec<_> = self.by_path.iter().collect();
         paths.sort_by(|a, b| a.0.cmp(b.0));
-        out.extend(paths.into_iter().map(|(p, f)| (Some(p.clone()), f.clone())));
+        out.extend(paths.into_iter().map(|(p, f)| FaultEntry {
+            path: Some(p.clone()),
+            fault: f.clone(),
+        }));
         out
     }
 

@@ -11,7 +11,9 @@
 //! * `pg_sig` checked by the reference algorithm, with the script name from the request path
 //!   and the payment or payout secret per endpoint; replies as signed XML (a fresh `pg_salt`,
 //!   and now and then an unknown extra element, as a newer gateway might send); an unknown
-//!   merchant gets the unsigned error 101, a bad signature error 9998;
+//!   merchant gets the unsigned error 101, a bad signature error 9998; replies say
+//!   `text/xml; charset=UTF-8`, and a path that is no endpoint gets an XML error too;
+//! * the legacy `get_status.php` and `cardstorage/add` that older clients still call;
 //! * payments and payouts with their statuses and transitions, a balance that moves, the
 //!   documented test cards, idempotency keys;
 //! * pages for the payer (card form), the payout recipient and saved cards;
@@ -41,6 +43,8 @@
 #![forbid(unsafe_code)]
 
 mod app;
+#[cfg(feature = "cli")]
+mod args;
 mod callbacks;
 mod cards;
 mod config;
@@ -48,10 +52,10 @@ mod control;
 mod endpoints;
 mod error;
 mod faults;
+mod flow;
+mod html;
 mod money;
 mod pages;
-mod payflow;
-mod payoutflow;
 mod reply;
 mod scheduler;
 mod server;
@@ -61,8 +65,10 @@ mod time;
 mod validate;
 mod wire;
 
+#[cfg(feature = "cli")]
+pub use args::{ArgsError, PAYOUT_SECRET_ENV, SECRET_ENV, SandboxArgs};
 pub use config::{RetrySchedule, SandboxConfig, SecretChoice};
-pub use faults::Fault;
+pub use faults::{Fault, FaultError};
 /// The secret key type of the configuration, from `freedompay-sign`.
 pub use freedompay_sign::SecretKey;
 pub use server::Sandbox;

@@ -1,6 +1,7 @@
-//! The pages a payer or recipient sees: the payment page (`pg_redirect_url`), the payout page
-//! of `reg2nonreg`, the card-add page, and the saved-card confirmation of `card/pay`.
-//! Submitting one completes the flow, callbacks included. The test cards work in every form.
+//! The routes of the pages a payer or recipient sees: the payment page (`pg_redirect_url`),
+//! the payout page of `reg2nonreg`, the card-add page, and the saved-card confirmation of
+//! `card/pay`. Submitting one runs its flow, callbacks included; the HTML is in `html.rs`.
+//! The test cards work in every form.
 
 use std::sync::Arc;
 
@@ -14,11 +15,14 @@ use freedompay_sign::Fields;
 use crate::app::App;
 use crate::callbacks;
 use crate::cards;
-use crate::endpoints;
-use crate::money::{format_minor, parse_amount};
-use crate::payflow::{self, Funding, Next, PayError};
+use crate::flow;
+use crate::flow::card::CardAdded;
+use crate::flow::payment::{Funding, Next, Paid, PayError};
+use crate::flow::payout::PagePaid;
+use crate::html;
+use crate::money::parse_amount;
 use crate::reply::html_response;
-use crate::state::{CardData, Payment, PaymentKind, PaymentStatus, PayoutStatus};
+use crate::state::{PaymentKind, PaymentStatus, PayoutStatus};
 use crate::wire::parse_urlencoded;
 
 /// The page routes.
@@ -30,60 +34,12 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/card/confirm/{id}", post(card_confirm))
 }
 
-/// Escapes text for HTML.
-pub(crate) fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} · FreedomPay sandbox</title>\
-<style>body{{font-family:sans-serif;max-width:28em;margin:2em auto;padding:0 1em}}label{{display:block;margin:.6em 0}}\
-input{{width:100%;padding:.4em;box-sizing:border-box}}button{{padding:.5em 1.5em;margin-top:.8em}}.note{{color:#666;font-size:.9em}}\
-.error{{color:#b00}}</style></head><body><h1>{t}</h1>{body}<p class=\"note\">FreedomPay sandbox: nothing here is real money.</p></body></html>\n",
-        t = esc(title)
-    )
-}
-
-fn card_inputs() -> String {
-    let cards: Vec<String> = cards::PURCHASE_TEST_CARDS
-        .iter()
-        .map(|c| format!("<code>{c}</code>"))
-        .collect();
-    format!(
-        "<label>Card number <input name=\"pg_card_number\" inputmode=\"numeric\" autocomplete=\"cc-number\" required></label>\
-<label>Expiry (MM/YY) <input name=\"pg_card_exp\" value=\"12/30\"></label>\
-<label>CVC <input name=\"pg_card_cvc\" value=\"123\"></label>\
-<label>Card holder <input name=\"pg_card_holder\" value=\"CARD HOLDER\"></label>\
-<p class=\"note\">Test cards that pay: {}. Any other valid card is declined.</p>",
-        cards.join(", ")
-    )
-}
-
 fn form_fields(body: &[u8]) -> Fields {
     crate::wire::PhpArray::from_pairs(parse_urlencoded(body)).into_fields()
 }
 
 fn message(title: &str, text: &str) -> Response {
-    html_response(page(title, &format!("<p>{}</p>", esc(text))))
-}
-
-fn payment_summary(p: &Payment) -> String {
-    format!(
-        "<p>Payment <b>{}</b>{}<br>{}</p><p>Amount: <b>{} {}</b></p>",
-        p.id,
-        p.order_id
-            .as_deref()
-            .map(|o| format!(", order {}", esc(o)))
-            .unwrap_or_default(),
-        esc(&p.description),
-        format_minor(p.amount),
-        esc(&p.currency)
-    )
+    html_response(html::message(title, text))
 }
 
 async fn payment_page(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>) -> Response {
@@ -98,64 +54,25 @@ async fn payment_page(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>) 
             &format!("This payment is {}.", p.status.status3()),
         );
     }
-    let amount = match p.kind {
-        PaymentKind::AnyAmount { from, to } => format!(
-            "<label>Amount ({} … {}) <input name=\"pg_amount\" value=\"{}\"></label>",
-            format_minor(from),
-            format_minor(to),
-            format_minor(p.amount)
-        ),
-        _ => String::new(),
-    };
-    let body = format!(
-        "{}<form method=\"post\" action=\"/pay/{id}\">{amount}{}<button type=\"submit\">Pay</button></form>",
-        payment_summary(p),
-        card_inputs()
-    );
-    html_response(page("Payment", &body))
+    html_response(html::payment_page(p))
 }
 
 /// Where the payer goes after paying.
-fn after_payment(next: Next, status: PaymentStatus, failure: Option<(u32, String)>) -> Response {
-    match next {
+fn after_payment(paid: Paid) -> Response {
+    match paid.next {
         Next::Redirect(url) => Redirect::to(&url).into_response(),
-        Next::Post(url, fields) => {
-            let inputs: String = fields
-                .iter()
-                .filter_map(|f| {
-                    f.text().map(|v| {
-                        format!(
-                            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-                            esc(f.name()),
-                            esc(v)
-                        )
-                    })
-                })
-                .collect();
-            html_response(page(
-                "Returning to the shop",
-                &format!(
-                    "<form id=\"back\" method=\"post\" action=\"{}\">{inputs}<button type=\"submit\">Continue</button></form>\
-<script>document.getElementById('back').submit()</script>",
-                    esc(&url)
-                ),
-            ))
-        }
-        Next::Stay => match failure {
-            Some((code, description)) if status != PaymentStatus::Success => message(
+        Next::Post { url, fields } => html_response(html::return_form(&url, &fields)),
+        Next::Stay => match paid.failure {
+            Some((code, description)) if paid.status != PaymentStatus::Success => message(
                 "Payment failed",
                 &format!("The payment failed ({code}): {description}"),
             ),
             _ => message(
                 "Payment",
-                &format!("The payment is {}.", status_word(status)),
+                &format!("The payment is {}.", paid.status.status3()),
             ),
         },
     }
-}
-
-fn status_word(status: PaymentStatus) -> &'static str {
-    status.status3()
 }
 
 fn pay_error(error: PayError) -> Response {
@@ -188,7 +105,7 @@ async fn payment_submit(
     };
     let card = {
         let mut state = app.state();
-        payflow::card_data(
+        flow::payment::card_data(
             &app,
             &mut state,
             &pan,
@@ -196,22 +113,10 @@ async fn payment_submit(
             form.text("pg_card_holder").unwrap_or(""),
         )
     };
-    match payflow::pay(&app, id, Funding::Card(card), amount).await {
-        Ok(paid) => after_payment(paid.next, paid.status, paid.failure),
+    match flow::payment::pay(&app, id, Funding::Card(card), amount).await {
+        Ok(paid) => after_payment(paid),
         Err(e) => pay_error(e),
     }
-}
-
-/// The confirmation page of `card/pay` (a saved card; only the CVC is asked).
-pub(crate) fn confirm_page(p: &Payment, card: &CardData) -> String {
-    let body = format!(
-        "{}<p>Card {}</p><form method=\"post\" action=\"/card/confirm/{}\">\
-<label>CVC <input name=\"pg_card_cvc\" value=\"123\"></label><button type=\"submit\">Pay</button></form>",
-        payment_summary(p),
-        esc(&card.pan_masked),
-        p.id
-    );
-    page("Confirm the payment", &body)
 }
 
 async fn card_confirm(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>) -> Response {
@@ -237,8 +142,8 @@ async fn card_confirm(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>) 
     let mut card = card;
     card.reference = app.digits(12);
     card.auth_code = app.digits(6);
-    match payflow::pay(&app, id, Funding::Card(card), None).await {
-        Ok(paid) => after_payment(paid.next, paid.status, paid.failure),
+    match flow::payment::pay(&app, id, Funding::Card(card), None).await {
+        Ok(paid) => after_payment(paid),
         Err(e) => pay_error(e),
     }
 }
@@ -251,18 +156,7 @@ async fn payout_page(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>) -
     if p.status != PayoutStatus::Created {
         return message("Payout", &format!("This payout is {}.", p.simple_status()));
     }
-    let body = format!(
-        "<p>Payout <b>{}</b><br>{}</p><p>Amount: <b>{} {}</b></p><form method=\"post\" action=\"/payout/{id}\">\
-<label>Your card number <input name=\"pg_card_number\" inputmode=\"numeric\" required></label>\
-<button type=\"submit\">Receive</button></form><p class=\"note\">Payout test cards: 4671593866478252 success, \
-5325349472901311 error 10000, 4556046085041740 error 10001, 5543974702876045 error 8888, 5507841999732294 \
-process then success, 4532676596620704 process then error 10001; any other valid card succeeds.</p>",
-        p.id,
-        esc(&p.description),
-        format_minor(p.amount),
-        esc(&p.currency)
-    );
-    html_response(page("Receive a payout", &body))
+    html_response(html::payout_page(p))
 }
 
 async fn payout_submit(
@@ -272,9 +166,9 @@ async fn payout_submit(
 ) -> Response {
     let form = form_fields(&body);
     let pan = cards::normalize(form.text("pg_card_number").unwrap_or(""));
-    match endpoints::pay_page(&app, id, &pan) {
-        Ok((notify, payout)) => {
-            callbacks::spawn_all(&app, notify);
+    match flow::payout::pay_page(&app, id, &pan) {
+        Ok(PagePaid { notify, payout }) => {
+            callbacks::spawn_all(&app, notify.into_iter().collect());
             match payout.back_link {
                 Some(url) => Redirect::to(&url).into_response(),
                 None => message(
@@ -283,7 +177,7 @@ async fn payout_submit(
                 ),
             }
         }
-        Err(why) => message("Payout", &why),
+        Err(why) => message("Payout", &why.to_string()),
     }
 }
 
@@ -295,17 +189,7 @@ async fn card_add_page(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>)
     if session.done.is_some() {
         return message("Add a card", "This card was already added.");
     }
-    let body = format!(
-        "<p>Save a card for user <b>{}</b>{}.</p><form method=\"post\" action=\"/card/add/{id}\">{}<button type=\"submit\">Save</button></form>",
-        esc(&session.user_id),
-        if session.for_payouts {
-            " (for payouts)"
-        } else {
-            ""
-        },
-        card_inputs()
-    );
-    html_response(page("Add a card", &body))
+    html_response(html::card_add_page(id, session))
 }
 
 async fn card_add_submit(
@@ -317,14 +201,18 @@ async fn card_add_submit(
     let pan = cards::normalize(form.text("pg_card_number").unwrap_or(""));
     let exp = form.text("pg_card_exp").unwrap_or("");
     let holder = form.text("pg_card_holder").unwrap_or("");
-    match endpoints::add_card(&app, id, &pan, exp, holder) {
-        Ok((callback, back_link, _token)) => {
+    match flow::card::add_card(&app, id, &pan, exp, holder) {
+        Ok(CardAdded {
+            callback,
+            back_link,
+            ..
+        }) => {
             callbacks::spawn_all(&app, callback.into_iter().collect());
             match back_link {
                 Some(url) => Redirect::to(&url).into_response(),
                 None => message("Add a card", "The card was saved."),
             }
         }
-        Err(why) => message("Add a card", &why),
+        Err(why) => message("Add a card", &why.to_string()),
     }
 }

@@ -6,12 +6,14 @@ use axum::response::{IntoResponse, Response};
 use freedompay_sign::{Fields, ScriptName, SecretKey};
 use hyper::header::CONTENT_TYPE;
 
-use crate::app::App;
+use crate::app::{App, ReplyNumber};
 
 /// The name of the unknown element some replies carry.
 pub(crate) const TRACE_ELEMENT: &str = "pg_sandbox_trace";
 
-const XML_CONTENT_TYPE: &str = "application/xml; charset=utf-8";
+/// The content type of every XML reply, byte for byte as the gateway sends it: some clients
+/// written against the real gateway compare it literally.
+pub(crate) const XML_CONTENT_TYPE: &str = "text/xml; charset=UTF-8";
 
 /// Signs `fields` (which must not hold `pg_salt` / `pg_sig`) and writes the document. Every
 /// n-th reply gets the unknown element first.
@@ -21,7 +23,10 @@ pub(crate) fn signed_xml(
     secret: &SecretKey,
     fields: Fields,
 ) -> String {
-    let (n, trace) = app.next_reply();
+    let ReplyNumber {
+        n,
+        with_unknown_element: trace,
+    } = app.next_reply();
     let mut fields = fields;
     fields.remove("pg_salt");
     fields.remove("pg_sig");

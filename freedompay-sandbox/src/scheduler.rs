@@ -1,5 +1,7 @@
 //! Time-based transitions and callback retries, on sandbox time: a background loop that
-//! looks every tick (and at once when woken), and the control API's `advance`.
+//! looks every tick (and at once when woken), and the control API's `advance`. What is due is
+//! found through the state's index of due instants (`State::schedule`), not by looking at
+//! every payment and payout under the lock.
 
 use std::sync::Arc;
 
@@ -8,8 +10,8 @@ use tokio::sync::watch;
 use crate::app::App;
 use crate::callbacks;
 use crate::cards::PayoutOutcome;
-use crate::payoutflow;
-use crate::state::{PaymentStatus, PayoutStatus};
+use crate::flow;
+use crate::state::{Delivery, Due, PaymentStatus, PayoutStatus};
 
 /// Runs until `stop` changes.
 pub(crate) async fn run(app: Arc<App>, mut stop: watch::Receiver<bool>) {
@@ -39,47 +41,71 @@ pub(crate) async fn advance(app: &Arc<App>, ms: i64) -> usize {
 }
 
 /// Applies every transition due at the current sandbox time; the callbacks to attempt now.
+/// The transitions come from the state's index of due instants, so this costs what is due,
+/// not the number of payments and payouts.
 pub(crate) fn due_work(app: &App) -> Vec<usize> {
     let now = app.clock.now_ms();
     let mut state = app.state();
+    let mut payouts = Vec::new();
+    let mut retries = Vec::new();
     let mut credit = 0;
-    for payment in state.payments.values_mut() {
-        let waiting = payment.status == PaymentStatus::New
-            || (payment.status == PaymentStatus::Pending && payment.mfs.is_some());
-        if waiting && now >= payment.expires_at {
-            payment.status = PaymentStatus::Incomplete;
-        }
-        if payment.status == PaymentStatus::Success
-            && !payment.captured
-            && payment.auto_clear_at.is_some_and(|at| at <= now)
-        {
-            payment.captured = true;
-            payment.clearing_amount = payment.amount;
-            payment.auto_clear_at = None;
-            credit += payment.amount;
+    for due in state.take_due(now) {
+        match due {
+            Due::PaymentExpiry(id) => {
+                if let Some(payment) = state.payments.get_mut(&id) {
+                    let waiting = payment.status == PaymentStatus::New
+                        || (payment.status == PaymentStatus::Pending && payment.mfs.is_some());
+                    if waiting && now >= payment.expires_at {
+                        payment.status = PaymentStatus::Incomplete;
+                    }
+                }
+            }
+            Due::HoldClear(id) => {
+                if let Some(payment) = state.payments.get_mut(&id)
+                    && payment.status == PaymentStatus::Success
+                    && !payment.captured
+                    && payment.auto_clear_at.is_some_and(|at| at <= now)
+                {
+                    payment.captured = true;
+                    payment.clearing_amount = payment.amount;
+                    payment.auto_clear_at = None;
+                    credit += payment.amount;
+                }
+            }
+            Due::PayoutFinish(id) => payouts.push(id),
+            Due::CallbackRetry(id) => retries.push(id),
         }
     }
     state.balance += credit;
-    let finished: Vec<(i64, Option<u32>)> = state
-        .payouts
-        .values()
-        .filter_map(|p| match p.status {
-            PayoutStatus::Process { due, then } if due <= now => Some((
-                p.id,
-                match then {
+    // Payouts in id order, after the payments, as a full pass would meet them.
+    payouts.sort_unstable();
+    payouts.dedup();
+    let mut due: Vec<usize> = payouts
+        .into_iter()
+        .filter_map(|id| {
+            let error = match state.payouts.get(&id)?.status {
+                PayoutStatus::Process { due, then } if due <= now => match then {
                     PayoutOutcome::ProcessThenError(code) | PayoutOutcome::Error(code) => {
                         Some(code)
                     }
                     PayoutOutcome::ProcessThenSuccess | PayoutOutcome::Success => None,
                 },
-            )),
-            _ => None,
+                _ => return None,
+            };
+            flow::payout::finish(app, &mut state, id, error)
         })
         .collect();
-    let mut due: Vec<usize> = finished
-        .into_iter()
-        .filter_map(|(id, error)| payoutflow::finish(app, &mut state, id, error))
-        .collect();
-    due.extend(callbacks::take_due(&mut state, now));
+    // Callback retries in id order, each marked in flight (once, if still waiting).
+    retries.sort_unstable();
+    retries.dedup();
+    for id in retries {
+        if let Some(record) = state.callback_mut(id)
+            && record.state == Delivery::Pending
+            && record.next_at.is_some_and(|at| at <= now)
+        {
+            record.state = Delivery::InFlight;
+            due.push(id);
+        }
+    }
     due
 }

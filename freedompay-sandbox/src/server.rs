@@ -18,7 +18,7 @@ use tower::Service;
 
 use crate::app::App;
 use crate::config::SandboxConfig;
-use crate::faults::{DropConnection, Fault};
+use crate::faults::{DropConnection, Fault, FaultError};
 use crate::{control, endpoints, pages, scheduler};
 
 /// A running sandbox, started on a tokio runtime (see [`SandboxThread`](crate::SandboxThread)
@@ -64,6 +64,32 @@ impl Sandbox {
     /// tokio runtime with the time and I/O drivers enabled.
     pub async fn start(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
+        Self::serve_on(config, listener)
+    }
+
+    /// Binds `addr`, given as `HOST:PORT` where the host may be a name (`localhost:8080`) or
+    /// an IP literal (`127.0.0.1:0`, `[::1]:8080`), and starts serving on the first address
+    /// the name resolves to that can be bound. Must be called inside a tokio runtime.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use freedompay_sandbox::{Sandbox, SandboxConfig};
+    /// use freedompay_sign::SecretKey;
+    ///
+    /// let config = SandboxConfig::new("545000", SecretKey::new("TESTSECRET")?);
+    /// let sandbox = Sandbox::bind(config, "localhost:0").await?;
+    /// assert!(sandbox.addr().ip().is_loopback());
+    /// sandbox.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn bind(config: SandboxConfig, addr: &str) -> std::io::Result<Sandbox> {
+        let listener = TcpListener::bind(addr.trim()).await?;
+        Self::serve_on(config, listener)
+    }
+
+    fn serve_on(config: SandboxConfig, listener: TcpListener) -> std::io::Result<Sandbox> {
         let addr = listener.local_addr()?;
         let host = if addr.ip().is_unspecified() {
             "127.0.0.1".to_owned()
@@ -78,6 +104,7 @@ impl Sandbox {
             .merge(endpoints::router())
             .merge(pages::router())
             .merge(control::router())
+            .fallback(endpoints::unknown_path)
             .with_state(Arc::clone(&app));
         let (stop, stop_rx) = watch::channel(false);
         let tasks = vec![
@@ -116,8 +143,23 @@ impl Sandbox {
     }
 
     /// Sets a fault for one path (`Some("/init_payment.php")`) or for every endpoint (`None`).
+    ///
+    /// # Panics
+    ///
+    /// When the fault could never take effect (see [`Fault::check`]): a path without its
+    /// leading `/`, or a `status_5xx` outside 500 to 599. [`Sandbox::try_set_fault`] returns
+    /// the error instead.
     pub fn set_fault(&self, path: Option<&str>, fault: Fault) {
+        if let Err(e) = self.try_set_fault(path, fault) {
+            panic!("Sandbox::set_fault: {e}");
+        }
+    }
+
+    /// Sets a fault like [`Sandbox::set_fault`], or says why it was refused.
+    pub fn try_set_fault(&self, path: Option<&str>, fault: Fault) -> Result<(), FaultError> {
+        fault.check(path)?;
         self.app.faults().set(path.map(str::to_owned), fault);
+        Ok(())
     }
 
     /// Removes every fault.

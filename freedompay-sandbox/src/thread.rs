@@ -7,8 +7,14 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::config::SandboxConfig;
-use crate::faults::Fault;
+use crate::faults::{Fault, FaultError};
 use crate::server::Sandbox;
+
+/// Where a [`SandboxThread`] listens.
+enum Bind {
+    Addr(SocketAddr),
+    Name(String),
+}
 
 /// A sandbox running on its own thread, which owns a small tokio runtime. Dropping it (or
 /// [`SandboxThread::shutdown`]) stops the server and joins the thread.
@@ -42,6 +48,26 @@ impl SandboxThread {
 
     /// Starts a sandbox on `addr` (port 0 picks a free port).
     pub fn start_on(config: SandboxConfig, addr: SocketAddr) -> std::io::Result<SandboxThread> {
+        Self::spawn(config, Bind::Addr(addr))
+    }
+
+    /// Starts a sandbox on `addr` given as `HOST:PORT`, the host a name (`localhost:8080`) or
+    /// an IP literal (see [`Sandbox::bind`]).
+    ///
+    /// ```
+    /// use freedompay_sandbox::{SandboxConfig, SandboxThread};
+    /// use freedompay_sign::SecretKey;
+    ///
+    /// let config = SandboxConfig::new("545000", SecretKey::new("TESTSECRET")?);
+    /// let sandbox = SandboxThread::bind(config, "localhost:0")?;
+    /// assert!(sandbox.addr().ip().is_loopback());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn bind(config: SandboxConfig, addr: &str) -> std::io::Result<SandboxThread> {
+        Self::spawn(config, Bind::Name(addr.to_owned()))
+    }
+
+    fn spawn(config: SandboxConfig, addr: Bind) -> std::io::Result<SandboxThread> {
         let (ready_tx, ready_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -60,7 +86,11 @@ impl SandboxThread {
                 };
                 let handle = runtime.handle().clone();
                 runtime.block_on(async move {
-                    match Sandbox::start(config, addr).await {
+                    let started = match addr {
+                        Bind::Addr(addr) => Sandbox::start(config, addr).await,
+                        Bind::Name(addr) => Sandbox::bind(config, &addr).await,
+                    };
+                    match started {
                         Ok(sandbox) => {
                             let sandbox = std::sync::Arc::new(sandbox);
                             let _ = ready_tx.send(Ok((std::sync::Arc::clone(&sandbox), handle)));
@@ -113,10 +143,24 @@ impl SandboxThread {
     }
 
     /// Sets a fault (see [`Sandbox::set_fault`]).
+    ///
+    /// # Panics
+    ///
+    /// When the fault could never take effect (see [`Fault::check`]);
+    /// [`SandboxThread::try_set_fault`] returns the error instead.
     pub fn set_fault(&self, path: Option<&str>, fault: Fault) {
-        if let Some(sandbox) = &self.sandbox {
-            sandbox.set_fault(path, fault);
+        if let Err(e) = self.try_set_fault(path, fault) {
+            panic!("SandboxThread::set_fault: {e}");
         }
+    }
+
+    /// Sets a fault, or says why it was refused (see [`Sandbox::try_set_fault`]).
+    pub fn try_set_fault(&self, path: Option<&str>, fault: Fault) -> Result<(), FaultError> {
+        fault.check(path)?;
+        if let Some(sandbox) = &self.sandbox {
+            sandbox.try_set_fault(path, fault)?;
+        }
+        Ok(())
     }
 
     /// Removes every fault.

@@ -1,11 +1,15 @@
-//! The sandbox's clock and the gateway's date format (`YYYY-MM-DD HH:MM:SS`).
+//! The sandbox's clock and the gateway's date format (`YYYY-MM-DD HH:MM:SS`), with `jiff`
+//! doing the calendar.
 //!
 //! Sandbox time is the wall clock (or a fixed start) plus whatever the control API advanced
 //! it by; every time-based transition (payouts in `process`, holds, lifetimes, callback
 //! retries, cash-by-code expiry) reads this clock, so tests can jump hours in a call.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+
+use jiff::civil::DateTime;
+use jiff::tz::{Offset, TimeZone};
+use jiff::{Timestamp, Zoned};
 
 /// Where sandbox time starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,30 +25,40 @@ pub enum ClockMode {
 /// printable and no arithmetic on it can overflow.
 const MAX_OFFSET_MS: i64 = 1000 * 366 * 86_400_000;
 
+/// The largest UTC offset a time zone can have (25:59:59), in seconds.
+const MAX_UTC_OFFSET_SECS: i64 = 93_599;
+
+/// The gateway's local date format.
+const FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
 /// The sandbox clock: milliseconds since the Unix epoch.
 #[derive(Debug)]
 pub(crate) struct Clock {
     mode: ClockMode,
     offset_ms: AtomicI64,
-    utc_offset_secs: i64,
+    /// The gateway's local time: a fixed offset from UTC.
+    zone: TimeZone,
 }
 
 impl Clock {
+    /// A clock whose local time is `utc_offset_secs` from UTC (kept within ±25:59:59).
     pub(crate) fn new(mode: ClockMode, utc_offset_secs: i64) -> Self {
+        let secs = utc_offset_secs.clamp(-MAX_UTC_OFFSET_SECS, MAX_UTC_OFFSET_SECS);
+        let offset = i32::try_from(secs)
+            .ok()
+            .and_then(|s| Offset::from_seconds(s).ok())
+            .unwrap_or(Offset::UTC);
         Self {
             mode,
             offset_ms: AtomicI64::new(0),
-            utc_offset_secs,
+            zone: TimeZone::fixed(offset),
         }
     }
 
     /// Sandbox time in Unix milliseconds.
     pub(crate) fn now_ms(&self) -> i64 {
         let base = match self.mode {
-            ClockMode::Real => SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-                .unwrap_or(0),
+            ClockMode::Real => Timestamp::now().as_millisecond(),
             ClockMode::Fixed(secs) => secs.clamp(0, 100_000_000_000) * 1000,
         };
         base.saturating_add(self.offset_ms.load(Ordering::SeqCst))
@@ -59,9 +73,19 @@ impl Clock {
             });
     }
 
+    /// A sandbox instant in the gateway's local time zone.
+    fn local(&self, unix_ms: i64) -> Zoned {
+        let instant = Timestamp::from_millisecond(unix_ms).unwrap_or(if unix_ms < 0 {
+            Timestamp::MIN
+        } else {
+            Timestamp::MAX
+        });
+        instant.to_zoned(self.zone.clone())
+    }
+
     /// A sandbox instant in the gateway's local format.
     pub(crate) fn format(&self, unix_ms: i64) -> String {
-        format_datetime(unix_ms.div_euclid(1000) + self.utc_offset_secs)
+        self.local(unix_ms).strftime(FORMAT).to_string()
     }
 
     /// Now, formatted.
@@ -71,105 +95,34 @@ impl Clock {
 
     /// Parses a local `YYYY-MM-DD HH:MM:SS` into Unix milliseconds.
     pub(crate) fn parse(&self, text: &str) -> Option<i64> {
-        parse_datetime(text).map(|secs| (secs - self.utc_offset_secs) * 1000)
+        let local = parse_datetime(text)?;
+        let zoned = local.to_zoned(self.zone.clone()).ok()?;
+        Some(zoned.timestamp().as_millisecond())
     }
 
     /// An instant as ISO 8601 with the local offset (`2024-09-02T12:19:01+05:00`).
     pub(crate) fn format_iso(&self, unix_ms: i64) -> String {
-        let local = format_datetime(unix_ms.div_euclid(1000) + self.utc_offset_secs);
-        let off = self.utc_offset_secs;
-        let sign = if off < 0 { '-' } else { '+' };
-        let abs = off.abs();
-        format!(
-            "{}T{}{sign}{:02}:{:02}",
-            &local[..10],
-            &local[11..],
-            abs / 3600,
-            (abs % 3600) / 60
-        )
+        self.local(unix_ms)
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string()
     }
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-/// Seconds since the epoch (already shifted to local time) as `YYYY-MM-DD HH:MM:SS`.
-pub(crate) fn format_datetime(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
-/// Parses exactly `YYYY-MM-DD HH:MM:SS` (a real calendar date) into seconds since the epoch.
-pub(crate) fn parse_datetime(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() != 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b' '
-        || b[13] != b':'
-        || b[16] != b':'
-    {
+/// Parses exactly `YYYY-MM-DD HH:MM:SS` (a real calendar date and time of day): the shape is
+/// checked here, the calendar by `jiff`, which otherwise also accepts `T`, fractions and
+/// shorter forms the gateway does not.
+pub(crate) fn parse_datetime(text: &str) -> Option<DateTime> {
+    let shape = text.len() == 19
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b' ',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let part = &text[range];
-        if part.bytes().all(|c| c.is_ascii_digit()) {
-            part.parse().ok()
-        } else {
-            None
-        }
-    };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || d < 1 || h > 23 || mi > 59 || s > 59 {
-        return None;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if d > month_days[(mo - 1) as usize] {
-        return None;
-    }
-    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
+    DateTime::strptime(FORMAT, text).ok()
 }
 
 #[cfg(test)]
@@ -178,12 +131,13 @@ mod tests {
 
     #[test]
     fn formats_and_parses_round_trip() {
-        assert_eq!(format_datetime(0), "1970-01-01 00:00:00");
-        assert_eq!(format_datetime(1_590_086_661), "2020-05-21 18:44:21");
-        assert_eq!(parse_datetime("2020-05-21 18:44:21"), Some(1_590_086_661));
+        let utc = Clock::new(ClockMode::Fixed(0), 0);
+        assert_eq!(utc.format(0), "1970-01-01 00:00:00");
+        assert_eq!(utc.format(1_590_086_661_000), "2020-05-21 18:44:21");
+        assert_eq!(utc.parse("2020-05-21 18:44:21"), Some(1_590_086_661_000));
         assert_eq!(
-            parse_datetime("2024-02-29 00:00:00")
-                .map(format_datetime)
+            utc.parse("2024-02-29 00:00:00")
+                .map(|ms| utc.format(ms))
                 .as_deref(),
             Some("2024-02-29 00:00:00")
         );
@@ -193,6 +147,8 @@ mod tests {
             "2020-12-31T12:00:00",
             "2020-12-31 24:00:00",
             "2020-1-31 12:00:00",
+            "2020-01-31 12:00:0x",
+            "2020-01-31 12:00:00.5",
         ] {
             assert_eq!(parse_datetime(bad), None, "{bad}");
         }
@@ -209,5 +165,7 @@ mod tests {
             clock.format_iso(clock.now_ms()),
             "2020-05-22T00:44:21+05:00"
         );
+        let west = Clock::new(ClockMode::Fixed(0), -(3 * 3600 + 30 * 60));
+        assert_eq!(west.format_iso(0), "1969-12-31T20:30:00-03:30");
     }
 }

@@ -70,3 +70,48 @@ fn the_binary_refuses_missing_flags() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--secret-key"));
 }
+
+#[test]
+fn the_binary_listens_on_a_host_name() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_freedompay-sandbox"))
+        .args([
+            "--addr",
+            "localhost:0",
+            "--merchant-id",
+            "777",
+            "--secret-key",
+            "TOPSECRET-1",
+            "--quiet",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut url = String::new();
+    stdout.read_line(&mut url).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let url = url.trim();
+    assert!(
+        url.starts_with("http://127.0.0.1:") || url.starts_with("http://[::1]:"),
+        "{url}"
+    );
+}
+
+#[test]
+fn the_binary_refuses_an_address_without_a_port() {
+    let output = Command::new(env!("CARGO_BIN_EXE_freedompay-sandbox"))
+        .args([
+            "--addr",
+            "nowhere",
+            "--merchant-id",
+            "777",
+            "--secret-key",
+            "s",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--addr: HOST:PORT"));
+}

@@ -8,8 +8,8 @@ use freedompay_sign::Fields;
 use super::{Answer, Ctx, ok};
 use crate::cards::PayoutOutcome;
 use crate::error::ApiError;
-use crate::payoutflow;
-use crate::state::{Payout, PayoutKind, PayoutStatus, State};
+use crate::flow;
+use crate::state::{Due, Payout, PayoutKind, PayoutStatus, State};
 use crate::validate;
 
 /// 24 hours, in milliseconds.
@@ -23,7 +23,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiE
     let order_id =
         validate::order_id(f)?.ok_or_else(|| ApiError::validation("pg_order_id: required"))?;
     let post_link = validate::url(f, "pg_post_link")?;
-    payoutflow::ensure_balance(state, amount)?;
+    flow::payout::ensure_balance(state, amount)?;
     let id = state.next_id();
     let reference = ctx.app.digits(12);
     state.payouts.insert(
@@ -56,30 +56,33 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiE
     Ok(Answer::Xml(r))
 }
 
-fn cash<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<(i64, &'s Payout), ApiError> {
+/// The cash-by-code payout of `pg_payment_id`.
+fn cash<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<&'s Payout, ApiError> {
     let id = validate::id(ctx.fields, "pg_payment_id")?;
     state
         .payouts
         .get(&id)
         .filter(|p| p.kind == PayoutKind::Cash)
-        .map(|p| (id, p))
         .ok_or_else(|| ApiError::not_found("Transaction not found"))
 }
 
 /// `api/cbc/exec`.
 pub(crate) fn exec(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let (id, payout) = cash(ctx, state)?;
+    let payout = cash(ctx, state)?;
+    let id = payout.id;
     if payout.status != PayoutStatus::Created {
         return Err(ApiError::validation("pg_payment_id: already executed"));
     }
     let amount = payout.amount;
-    payoutflow::ensure_balance(state, amount)?;
+    flow::payout::ensure_balance(state, amount)?;
     if let Some(p) = state.payouts.get_mut(&id) {
+        let due = ctx.now + WITHDRAW_WINDOW;
         p.reserved = true;
         p.status = PayoutStatus::Process {
-            due: ctx.now + WITHDRAW_WINDOW,
+            due,
             then: PayoutOutcome::ProcessThenError(75),
         };
+        state.schedule(due, Due::PayoutFinish(id));
     }
     state.balance -= amount;
     let mut r = Fields::new();
@@ -91,7 +94,8 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiEr
 
 /// `api/cbc/status`: `success`, `process`, or an error 75.
 pub(crate) fn status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let (id, p) = cash(ctx, state)?;
+    let p = cash(ctx, state)?;
+    let id = p.id;
     let mut r = ok(&[]);
     r.remove("pg_status");
     r.push("pg_payment_id", id.to_string())

@@ -3,10 +3,11 @@
 //! pay; another phone with the right code is declined; a wrong code is refused and may be
 //! tried again.
 
-use super::{Answer, Ctx, ok};
+use super::{Answer, Ctx, ResultCallback, ok};
 use crate::error::ApiError;
-use crate::payflow::{self, Funding};
-use crate::state::{PaymentStatus, State};
+use crate::flow;
+use crate::flow::payment::Funding;
+use crate::state::{MobilePayer, PaymentStatus, State};
 use crate::validate;
 
 const SYSTEMS: [&str; 5] = ["TELE2KZT", "ALTELKZT", "BEELINEKZT", "KCELLKZT", "ACTIVKZT"];
@@ -39,7 +40,7 @@ pub(crate) fn pay(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiErr
     payment.payment_method = "mobile_commerce".into();
     payment.payment_system = Some(system.to_owned());
     payment.user_phone = Some(phone.clone());
-    payment.mfs = Some((phone, system.to_owned()));
+    payment.mfs = Some(MobilePayer { phone });
     let mut reply = ok(&[("pg_payment_id", id.to_string())]);
     reply.set("pg_status", "need_approve");
     Ok(Answer::Xml(reply))
@@ -54,7 +55,7 @@ pub(crate) fn approve(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
         .payments
         .get(&id)
         .ok_or_else(|| ApiError::not_found("Transaction not found"))?;
-    let Some((phone, _)) = payment.mfs.clone() else {
+    let Some(MobilePayer { phone }) = payment.mfs.clone() else {
         return Err(ApiError::validation("pg_payment_id: call mfs/pay first"));
     };
     if !payment.payable(ctx.now) {
@@ -68,8 +69,8 @@ pub(crate) fn approve(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
             .with("pg_payment_id", id.to_string()));
     }
     let approved = TEST_PHONES.contains(&phone.as_str());
-    let failure = (!approved).then(|| (payflow::DECLINED, "Transaction declined".to_owned()));
-    let result = payflow::settle(
+    let failure = (!approved).then(|| (flow::payment::DECLINED, "Transaction declined".to_owned()));
+    let result = flow::payment::settle(
         ctx.app,
         state,
         id,
@@ -78,7 +79,10 @@ pub(crate) fn approve(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
     )
     .map_err(|_| ApiError::not_found("Transaction not found"))?;
     if let Some(callback) = result {
-        ctx.results.push((callback, id));
+        ctx.results.push(ResultCallback {
+            callback,
+            payment: id,
+        });
     }
     let mut reply = ok(&[("pg_payment_id", id.to_string())]);
     if let Some((code, description)) = failure {

@@ -7,8 +7,8 @@
 use super::{Answer, Ctx, ok};
 use crate::cards::PayoutOutcome;
 use crate::error::ApiError;
+use crate::flow;
 use crate::money::format_minor;
-use crate::payoutflow;
 use crate::state::{Payout, PayoutKind, PayoutStatus, State};
 use crate::validate;
 
@@ -23,7 +23,7 @@ pub(crate) fn init_payout(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
     let description = validate::description(f, true)?;
     let limit = validate::datetime(f, "pg_order_time_limit")?.and_then(|t| ctx.app.clock.parse(t));
     let post_link = validate::url(f, "pg_post_link")?;
-    payoutflow::ensure_balance(state, amount)?;
+    flow::payout::ensure_balance(state, amount)?;
     let id = state.next_id();
     let reference = ctx.app.digits(12);
     state.payouts.insert(
@@ -83,7 +83,7 @@ pub(crate) fn payout(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
         ));
     }
     p.recipient = Some(phone);
-    let notify = payoutflow::start(ctx.app, state, id, PayoutOutcome::Success, None)?;
+    let notify = flow::payout::start(ctx.app, state, id, PayoutOutcome::Success, None)?;
     ctx.callbacks.extend(notify);
     let p = &state.payouts[&id];
     Ok(Answer::Xml(ok(&[

@@ -5,6 +5,7 @@
 mod cardstorage;
 mod cbc;
 mod clearing;
+mod legacy;
 mod mfs;
 mod mobile_payout;
 mod payment;
@@ -13,14 +14,12 @@ mod payout_status;
 mod status;
 mod token;
 
-pub(crate) use cardstorage::add_card;
-pub(crate) use payout::pay_page;
-
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as AxumState};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::any;
 use freedompay_sign::{Fields, ScriptName, SecretKey};
@@ -28,9 +27,9 @@ use hyper::header::CONTENT_TYPE;
 
 use crate::app::App;
 use crate::callbacks;
-use crate::error::{ApiError, BAD_SIGNATURE, NO_MERCHANT, VALIDATION};
+use crate::error::{ApiError, BAD_SIGNATURE, NO_MERCHANT, UNKNOWN_METHOD, VALIDATION};
 use crate::faults::{self, DropConnection};
-use crate::reply::{html_response, signed_xml, unsigned_error, xml_response};
+use crate::reply::{html_response, json_response, signed_xml, unsigned_error, xml_response};
 use crate::state::State;
 use crate::validate;
 use crate::wire::request_fields;
@@ -64,8 +63,16 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now: i64,
     /// Callbacks to send once the state is unlocked.
     pub(crate) callbacks: Vec<usize>,
-    /// Result callbacks of payments paid by this request: `(callback, payment)`.
-    pub(crate) results: Vec<(usize, i64)>,
+    /// Result callbacks of payments paid by this request.
+    pub(crate) results: Vec<ResultCallback>,
+}
+
+/// A result callback to send once the state is unlocked, honouring a `rejected` reply.
+pub(crate) struct ResultCallback {
+    /// The callback.
+    pub(crate) callback: usize,
+    /// The payment it is about.
+    pub(crate) payment: i64,
 }
 
 impl Ctx<'_> {
@@ -101,6 +108,7 @@ pub(crate) static ENDPOINTS: &[Endpoint] = &[
     ),
     ep("/get_status3.php", Secret::Payment, status::get_status3),
     ep("/get_status2.php", Secret::Payment, status::get_status2),
+    ep("/get_status.php", Secret::Payment, legacy::get_status),
     ep("/cancel.php", Secret::Payment, clearing::cancel),
     ep("/do_capture.php", Secret::Payment, clearing::capture),
     ep("/revoke.php", Secret::Payment, clearing::revoke),
@@ -108,6 +116,11 @@ pub(crate) static ENDPOINTS: &[Endpoint] = &[
         "/v1/merchant/{merchant_id}/cardstorage/add2",
         Secret::Payment,
         cardstorage::add2,
+    ),
+    ep(
+        "/v1/merchant/{merchant_id}/cardstorage/add",
+        Secret::Payment,
+        legacy::cardstorage_add,
     ),
     ep(
         "/v1/merchant/{merchant_id}/cardstorage/list",
@@ -200,18 +213,109 @@ fn secret_for(app: &App, secret: Secret) -> &SecretKey {
     }
 }
 
-/// The whole life of one API request.
-async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
+/// The answer to a path that is no endpoint (the router's fallback): an XML error reply, as
+/// the gateway writes its errors, never an empty 404 that a client parsing XML would choke on.
+/// The control API's unknown routes get a JSON error instead.
+///
+/// Signed or not follows the gateway's documented rule (docs.freedompay.kz doc-643556: `pg_salt`
+/// and `pg_sig` are absent only when the merchant could not be identified): an unknown or
+/// missing merchant gets the unsigned error 101; a known one gets a signed error 9403 (the
+/// sandbox's choice, deliberately not 340, which would read as "transaction not found" on a
+/// mistyped status path), signed with the payment secret and the path's last segment as the
+/// script name. The request's own signature is not checked: there is no endpoint to check it
+/// for. A path whose last segment is empty (`/`, `/api/`) has no script name to sign with: its
+/// error 9403 is unsigned.
+pub(crate) async fn unknown_path(
+    AxumState(app): AxumState<Arc<App>>,
+    request: Request,
+) -> Response {
     let path = request.uri().path().to_owned();
-    // Read the whole request first: what arrived is processed even if the client goes away.
+    if path == "/_sandbox" || path.starts_with("/_sandbox/") {
+        return json_response(
+            hyper::StatusCode::NOT_FOUND,
+            &serde_json::json!({ "error": format!("no control route {path}") }),
+        );
+    }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
         return xml_response(unsigned_error(
             VALIDATION,
             "The request body is too large or was cut off",
         ));
     };
-    let request = Request::from_parts(parts, Body::from(bytes));
+    let description = format!("Unknown method {path}");
+    if ScriptName::new(path.rsplit('/').next().unwrap_or("")).is_err() {
+        // No script name to sign with (`/`, a trailing slash).
+        return xml_response(unsigned_error(UNKNOWN_METHOD, &description));
+    }
+    let message = match Message::read(&app, &parts, &body, &path).await {
+        Ok(message) => message,
+        Err(response) => return *response,
+    };
+    let error = ApiError::new(UNKNOWN_METHOD, description);
+    let secret = app.config.payment_secret();
+    xml_response(signed_xml(
+        &app,
+        &message.script,
+        secret,
+        error.into_fields(),
+    ))
+}
+
+/// A request's message, decoded, from the configured merchant, with its script name.
+struct Message {
+    fields: Fields,
+    script: ScriptName,
+}
+
+impl Message {
+    /// Decodes the message and checks the merchant; the unsigned error reply otherwise.
+    async fn read(
+        app: &App,
+        parts: &Parts,
+        body: &Bytes,
+        path: &str,
+    ) -> Result<Message, Box<Response>> {
+        let unsigned = |text: &str| Box::new(xml_response(unsigned_error(NO_MERCHANT, text)));
+        let content_type = parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        let fields = request_fields(parts.method.as_str(), parts.uri.query(), content_type, body)
+            .await
+            .map_err(|e| unsigned(&format!("Empty merchant ({})", e.describe())))?;
+        // The merchant: unknown means unsigned, as the gateway cannot know whose secret to use.
+        let merchant = fields.text("pg_merchant_id").unwrap_or("");
+        if merchant.is_empty() {
+            return Err(unsigned("Empty merchant"));
+        }
+        let path_merchant = path
+            .strip_prefix("/v1/merchant/")
+            .and_then(|rest| rest.split('/').next());
+        if merchant != app.config.merchant_id
+            || path_merchant.is_some_and(|m| m != app.config.merchant_id)
+        {
+            return Err(unsigned("Merchant not found"));
+        }
+        // The script name is the last path segment.
+        let script = ScriptName::new(path.rsplit('/').next().unwrap_or(""))
+            .map_err(|_| unsigned("Empty merchant"))?;
+        Ok(Message { fields, script })
+    }
+}
+
+/// The whole life of one API request.
+async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    // Read the whole request first, once: what arrived is processed even if the client goes
+    // away.
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return xml_response(unsigned_error(
+            VALIDATION,
+            "The request body is too large or was cut off",
+        ));
+    };
     let fault = app.faults().take(&path);
     if let Some(fault) = &fault {
         if fault.latency_ms > 0 {
@@ -228,7 +332,7 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
             ));
         }
     }
-    let mut response = process(&app, endpoint, &path, request).await;
+    let mut response = process(&app, endpoint, &path, &parts, &body).await;
     if let Some(fault) = fault {
         if fault.wrong_signature {
             let (parts, body) = response.into_parts();
@@ -253,53 +357,15 @@ async fn process(
     app: &Arc<App>,
     endpoint: &'static Endpoint,
     path: &str,
-    request: Request,
+    parts: &Parts,
+    body: &Bytes,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return xml_response(unsigned_error(
-            VALIDATION,
-            "The request body is too large or was cut off",
-        ));
+    let Message { fields, script } = match Message::read(app, parts, body, path).await {
+        Ok(message) => message,
+        Err(response) => return *response,
     };
-    let content_type = parts
-        .headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let fields = match request_fields(
-        parts.method.as_str(),
-        parts.uri.query(),
-        content_type,
-        &body,
-    ) {
-        Ok(fields) => fields,
-        Err(e) => {
-            return xml_response(unsigned_error(
-                NO_MERCHANT,
-                &format!("Empty merchant ({})", e.describe()),
-            ));
-        }
-    };
-
-    // The merchant: unknown means unsigned, as the gateway cannot know whose secret to use.
-    let merchant = fields.text("pg_merchant_id").unwrap_or("");
-    if merchant.is_empty() {
-        return xml_response(unsigned_error(NO_MERCHANT, "Empty merchant"));
-    }
-    let path_merchant = path
-        .strip_prefix("/v1/merchant/")
-        .and_then(|rest| rest.split('/').next());
-    if merchant != app.config.merchant_id
-        || path_merchant.is_some_and(|m| m != app.config.merchant_id)
-    {
-        return xml_response(unsigned_error(NO_MERCHANT, "Merchant not found"));
-    }
 
     // The signature: script = the last path segment, secret by endpoint.
-    let script_text = path.rsplit('/').next().unwrap_or("");
-    let Ok(script) = ScriptName::new(script_text) else {
-        return xml_response(unsigned_error(NO_MERCHANT, "Empty merchant"));
-    };
     let secret = secret_for(app, endpoint.secret);
     let salted = matches!(
         validate::text(&fields, freedompay_sign::SALT_FIELD),
@@ -343,8 +409,8 @@ async fn process(
         answer
     };
     callbacks::spawn_all(app, std::mem::take(&mut ctx.callbacks));
-    for (callback, payment) in std::mem::take(&mut ctx.results) {
-        crate::payflow::spawn_result(app, callback, payment);
+    for ResultCallback { callback, payment } in std::mem::take(&mut ctx.results) {
+        crate::flow::payment::spawn_result(app, callback, payment);
     }
     match answer {
         Ok(Answer::Xml(reply)) => xml_response(signed_xml(app, &script, secret, reply)),

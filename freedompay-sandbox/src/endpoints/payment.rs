@@ -3,11 +3,12 @@
 
 use freedompay_sign::Fields;
 
-use super::{Answer, Ctx, ok};
+use super::{Answer, Ctx, ResultCallback, ok};
 use crate::error::ApiError;
+use crate::flow;
+use crate::flow::payment::Funding;
 use crate::money::{MAX_AMOUNT, MIN_AMOUNT, format_minor};
-use crate::payflow::{self, Funding};
-use crate::state::{Payment, PaymentKind, PaymentStatus, State, Urls};
+use crate::state::{Due, Payment, PaymentKind, PaymentStatus, State, Urls};
 use crate::validate;
 
 /// Reads the fields of a new payment (PROTOCOL.md §1.1) and records it.
@@ -98,6 +99,8 @@ pub(crate) fn create(
         }
     }
     let id = state.next_id();
+    let expires_at = ctx.now + lifetime * 1000;
+    state.schedule(expires_at, Due::PaymentExpiry(id));
     state.payments.insert(
         id,
         Payment {
@@ -109,7 +112,7 @@ pub(crate) fn create(
             description,
             status: PaymentStatus::New,
             created_at: ctx.now,
-            expires_at: ctx.now + lifetime * 1000,
+            expires_at,
             paid_at: None,
             testing_mode,
             auto_clearing,
@@ -247,11 +250,14 @@ pub(crate) fn recurring(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, 
     card.reference = ctx.app.digits(12);
     card.auth_code = ctx.app.digits(6);
     let failure =
-        (!card.purchase_ok).then(|| (payflow::DECLINED, "Transaction declined".to_owned()));
-    let result = payflow::settle(ctx.app, state, id, &Funding::Card(card), failure.clone())
+        (!card.purchase_ok).then(|| (flow::payment::DECLINED, "Transaction declined".to_owned()));
+    let result = flow::payment::settle(ctx.app, state, id, &Funding::Card(card), failure.clone())
         .map_err(|_| ApiError::not_found("Transaction not found"))?;
     if let Some(callback) = result {
-        ctx.results.push((callback, id));
+        ctx.results.push(ResultCallback {
+            callback,
+            payment: id,
+        });
     }
     let payment = &state.payments[&id];
     let mut fields = ok(&[

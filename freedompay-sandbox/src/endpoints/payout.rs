@@ -4,10 +4,10 @@
 use freedompay_sign::Fields;
 
 use super::{Answer, Ctx, ok};
-use crate::cards::{self, PayoutOutcome};
+use crate::cards::PayoutOutcome;
 use crate::error::ApiError;
+use crate::flow;
 use crate::money::format_minor;
-use crate::payoutflow;
 use crate::state::{CardData, Payout, PayoutKind, PayoutStatus, State};
 use crate::validate;
 
@@ -33,7 +33,7 @@ fn create(
     let user_id = validate::user_id(f, false)?;
     validate::max_len(f, "pg_user_email", 255)?;
     validate::max_len(f, "pg_card_name", 255)?;
-    payoutflow::ensure_balance(state, amount)?;
+    flow::payout::ensure_balance(state, amount)?;
     let id = state.next_id();
     let reference = ctx.app.digits(12);
     state.payouts.insert(
@@ -125,7 +125,7 @@ fn start_card(
     card: CardData,
 ) -> Result<(), ApiError> {
     let outcome = card.payout;
-    match payoutflow::start(ctx.app, state, id, outcome, Some(card)) {
+    match flow::payout::start(ctx.app, state, id, outcome, Some(card)) {
         Ok(notify) => {
             ctx.callbacks.extend(notify);
             Ok(())
@@ -173,7 +173,7 @@ pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer,
         .unwrap_or("")
         .to_owned();
     let id = create(ctx, state, PayoutKind::P2p, true)?;
-    let card = crate::payflow::card_data(ctx.app, state, &pan, "", &holder);
+    let card = crate::flow::payment::card_data(ctx.app, state, &pan, "", &holder);
     start_card(ctx, state, id, card)?;
     Ok(Answer::Xml(card_reply(ctx, state, id, false, true)))
 }
@@ -219,7 +219,7 @@ pub(crate) fn to_iban(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
     if let Some(p) = state.payouts.get_mut(&id) {
         p.recipient = Some(iban.to_owned());
     }
-    match payoutflow::start(ctx.app, state, id, PayoutOutcome::ProcessThenSuccess, None) {
+    match flow::payout::start(ctx.app, state, id, PayoutOutcome::ProcessThenSuccess, None) {
         Ok(notify) => ctx.callbacks.extend(notify),
         Err(e) => {
             state.payouts.remove(&id);
@@ -237,31 +237,4 @@ pub(crate) fn to_iban(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
     r.push("pg_payment_amount", format_minor(p.amount))
         .push("pg_payment_date", ctx.app.clock.format(ctx.now));
     Ok(Answer::Xml(r))
-}
-
-/// Pays a `reg2nonreg` payout to the card the recipient typed (the payout page and the control
-/// API); the notification to send, or why not.
-pub(crate) fn pay_page(
-    app: &std::sync::Arc<crate::app::App>,
-    id: i64,
-    pan: &str,
-) -> Result<(Vec<usize>, Payout), String> {
-    let now = app.clock.now_ms();
-    let mut state = app.state();
-    let payout = state.payouts.get(&id).ok_or("payout not found")?;
-    if payout.kind != PayoutKind::Reg2NonReg || payout.status != PayoutStatus::Created {
-        return Err("this payout is not waiting for a card".into());
-    }
-    if payout.order_time_limit.is_some_and(|limit| now > limit) {
-        return Err("the payout's time limit (pg_order_time_limit) has passed".into());
-    }
-    if !cards::valid_pan(pan) {
-        return Err("the card number is not valid".into());
-    }
-    let card = crate::payflow::card_data(app, &mut state, pan, "", "");
-    let outcome = card.payout;
-    let notify =
-        payoutflow::start(app, &mut state, id, outcome, Some(card)).map_err(|e| e.description)?;
-    let payout = state.payouts.get(&id).cloned().ok_or("payout not found")?;
-    Ok((notify.into_iter().collect(), payout))
 }

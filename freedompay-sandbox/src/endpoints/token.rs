@@ -1,11 +1,12 @@
 //! Payments with a saved card: `card/init` creates one, `card/pay` is the page that confirms
 //! it in the payer's browser, `card/direct` charges at once.
 
-use super::{Answer, Ctx, ok};
+use super::{Answer, Ctx, ResultCallback, ok};
 use crate::error::ApiError;
+use crate::flow;
+use crate::flow::payment::Funding;
+use crate::html;
 use crate::money::format_minor;
-use crate::pages;
-use crate::payflow::{self, Funding};
 use crate::state::{CardData, PaymentKind, PaymentStatus, State};
 use crate::validate;
 
@@ -60,9 +61,15 @@ pub(crate) fn init(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiEr
     Ok(Answer::Xml(reply))
 }
 
+/// A saved-card payment still to be paid, and its card.
+struct TokenPayment {
+    id: i64,
+    card: CardData,
+}
+
 /// The payment of `pg_payment_id`, which must be a saved-card payment still to be paid; its
 /// card.
-fn token_payment(ctx: &Ctx<'_>, state: &State) -> Result<(i64, CardData), ApiError> {
+fn token_payment(ctx: &Ctx<'_>, state: &State) -> Result<TokenPayment, ApiError> {
     let id = validate::id(ctx.fields, "pg_payment_id")?;
     let payment = state
         .payments
@@ -82,28 +89,31 @@ fn token_payment(ctx: &Ctx<'_>, state: &State) -> Result<(i64, CardData), ApiErr
     let user = payment.user_id.as_deref().unwrap_or("");
     let card = saved_card(state, user, Some(card_token), None)
         .ok_or_else(|| ApiError::validation("the saved card was removed"))?;
-    Ok((id, card))
+    Ok(TokenPayment { id, card })
 }
 
 /// `card/pay`: opened in the payer's browser (a signed GET); an HTML page that confirms the
 /// payment with the CVC.
 pub(crate) fn pay(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let (id, card) = token_payment(ctx, state)?;
+    let TokenPayment { id, card } = token_payment(ctx, state)?;
     let payment = &state.payments[&id];
-    Ok(Answer::Html(pages::confirm_page(payment, &card)))
+    Ok(Answer::Html(html::confirm_page(payment, &card)))
 }
 
 /// `card/direct`: charges the saved card at once.
 pub(crate) fn direct(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let (id, mut card) = token_payment(ctx, state)?;
+    let TokenPayment { id, mut card } = token_payment(ctx, state)?;
     card.reference = ctx.app.digits(12);
     card.auth_code = ctx.app.digits(6);
     let failure =
-        (!card.purchase_ok).then(|| (payflow::DECLINED, "Transaction declined".to_owned()));
-    let result = payflow::settle(ctx.app, state, id, &Funding::Card(card), failure)
+        (!card.purchase_ok).then(|| (flow::payment::DECLINED, "Transaction declined".to_owned()));
+    let result = flow::payment::settle(ctx.app, state, id, &Funding::Card(card), failure)
         .map_err(|_| ApiError::not_found("Transaction not found"))?;
     if let Some(callback) = result {
-        ctx.results.push((callback, id));
+        ctx.results.push(ResultCallback {
+            callback,
+            payment: id,
+        });
     }
     let p = &state.payments[&id];
     let mut reply = ok(&[("pg_payment_id", id.to_string())]);

@@ -92,6 +92,13 @@ pub(crate) struct Refund {
     pub(crate) reference: String,
 }
 
+/// The payer that `mfs/pay` was given (the operator is the payment's `payment_system`).
+#[derive(Debug, Clone)]
+pub(crate) struct MobilePayer {
+    /// The payer's phone, which the approval code was sent to.
+    pub(crate) phone: String,
+}
+
 /// A payment.
 #[derive(Debug, Clone)]
 pub(crate) struct Payment {
@@ -129,8 +136,8 @@ pub(crate) struct Payment {
     pub(crate) can_reject: bool,
     /// The merchant's own parameters (names not starting with `pg_`), echoed in callbacks.
     pub(crate) extras: Fields,
-    /// Mobile commerce: the phone and operator given to `mfs/pay`.
-    pub(crate) mfs: Option<(String, String)>,
+    /// Mobile commerce: what `mfs/pay` was given.
+    pub(crate) mfs: Option<MobilePayer>,
 }
 
 impl Payment {

@@ -3,7 +3,9 @@
 //! `multipart/form-data`, the bracket names of nested arrays, and the single `pg_xml` field.
 //!
 //! Written here on purpose rather than shared with the clients: the sandbox must decode what
-//! a client actually sent, so that an encoding mistake shows up as a refused signature.
+//! a client actually sent, so that an encoding mistake shows up as a refused signature. The
+//! multipart syntax is read by `multer`; PHP's naming rules (`parse_str`), which no library
+//! reproduces, are ours (`php.rs`).
 
 mod encode;
 mod form;

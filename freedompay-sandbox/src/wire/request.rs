@@ -1,9 +1,10 @@
 //! Which part of an HTTP request carries the message, and the message tree it holds.
 
+use bytes::Bytes;
 use freedompay_sign::{Fields, Value};
 
 use super::form::parse_urlencoded;
-use super::multipart::{boundary, parse_multipart};
+use super::multipart::parse_multipart;
 use super::php::PhpArray;
 
 /// The most form fields read from one request (PHP's `max_input_vars` is 1,000; the gateway's
@@ -41,11 +42,11 @@ impl WireError {
 ///   whose body gives no field at all falls back to its query string;
 /// * then, if the message has a `pg_xml` text field, the message is that XML document's
 ///   content (other fields are ignored).
-pub(crate) fn request_fields(
+pub(crate) async fn request_fields(
     method: &str,
     query: Option<&str>,
     content_type: Option<&str>,
-    body: &[u8],
+    body: &Bytes,
 ) -> Result<Fields, WireError> {
     let from_query = || parse_urlencoded(query.unwrap_or("").as_bytes());
     let pairs = if method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD") {
@@ -58,10 +59,9 @@ pub(crate) fn request_fields(
         let body_pairs = match mime.as_str() {
             "application/x-www-form-urlencoded" => parse_urlencoded(body),
             "multipart/form-data" => {
-                let boundary = content_type
-                    .and_then(boundary)
-                    .ok_or(WireError::Multipart)?;
-                parse_multipart(body, &boundary).map_err(|_| WireError::Multipart)?
+                parse_multipart(content_type.unwrap_or_default(), body.clone())
+                    .await
+                    .map_err(|_| WireError::Multipart)?
             }
             _ => Vec::new(),
         };
@@ -86,6 +86,23 @@ pub(crate) fn request_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn request_fields(
+        method: &str,
+        query: Option<&str>,
+        content_type: Option<&str>,
+        body: &'static [u8],
+    ) -> Result<Fields, WireError> {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(super::request_fields(
+                method,
+                query,
+                content_type,
+                &Bytes::from_static(body),
+            ))
+    }
 
     #[test]
     fn picks_the_carrier() {

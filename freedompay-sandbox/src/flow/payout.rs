@@ -1,15 +1,16 @@
 //! Moving a payout through its states: the balance taken or given back, the notification to
-//! `pg_post_link` when it ends.
+//! `pg_post_link` when it ends; the recipient's card typed in a `reg2nonreg` payout page.
 
 use freedompay_sign::Fields;
 
 use crate::app::App;
 use crate::callbacks::{self, NewCallback};
-use crate::cards::{PayoutOutcome, payout_error_description};
+use crate::cards::{self, PayoutOutcome, payout_error_description};
 use crate::config::SecretChoice;
 use crate::error::{ApiError, INSUFFICIENT_BALANCE};
+use crate::flow::payment::card_data;
 use crate::money::format_minor;
-use crate::state::{CallbackKind, CardData, Method, PayoutKind, PayoutStatus, State};
+use crate::state::{CallbackKind, CardData, Due, Method, Payout, PayoutKind, PayoutStatus, State};
 
 /// Refuses a payout the balance cannot cover.
 pub(crate) fn ensure_balance(state: &State, amount: i64) -> Result<(), ApiError> {
@@ -54,11 +55,10 @@ pub(crate) fn start(
         PayoutOutcome::Error(code) => Ok(finish(app, state, id, Some(code))),
         PayoutOutcome::ProcessThenSuccess | PayoutOutcome::ProcessThenError(_) => {
             payout.reserved = true;
-            payout.status = PayoutStatus::Process {
-                due: now.saturating_add(delay),
-                then: outcome,
-            };
+            let due = now.saturating_add(delay);
+            payout.status = PayoutStatus::Process { due, then: outcome };
             state.balance -= amount;
+            state.schedule(due, Due::PayoutFinish(id));
             Ok(None)
         }
     }
@@ -135,4 +135,69 @@ fn notify_fields(app: &App, state: &State, id: i64) -> Fields {
             .push("pg_error_description", description.as_str());
     }
     f
+}
+
+/// A `reg2nonreg` payout paid through its page.
+#[derive(Debug, Clone)]
+pub(crate) struct PagePaid {
+    /// The notification to send, when the payout ended at once and has a post link.
+    pub(crate) notify: Option<usize>,
+    /// The payout as it now is.
+    pub(crate) payout: Payout,
+}
+
+/// Why a payout page refused a card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PayoutPageError {
+    /// No payout has this id.
+    NotFound,
+    /// Not a `reg2nonreg` payout, or no longer waiting for a card.
+    NotWaiting,
+    /// `pg_order_time_limit` has passed.
+    TimeLimitPassed,
+    /// The number fails Luhn or has not 13 to 20 digits.
+    InvalidCard,
+    /// The payout could not start (the balance cannot cover it): the gateway's description.
+    Refused(String),
+}
+
+impl std::fmt::Display for PayoutPageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PayoutPageError::NotFound => "payout not found",
+            PayoutPageError::NotWaiting => "this payout is not waiting for a card",
+            PayoutPageError::TimeLimitPassed => {
+                "the payout's time limit (pg_order_time_limit) has passed"
+            }
+            PayoutPageError::InvalidCard => "the card number is not valid",
+            PayoutPageError::Refused(description) => description,
+        })
+    }
+}
+
+/// Pays a `reg2nonreg` payout to the card the recipient typed (the payout page and the control
+/// API).
+pub(crate) fn pay_page(app: &App, id: i64, pan: &str) -> Result<PagePaid, PayoutPageError> {
+    let now = app.clock.now_ms();
+    let mut state = app.state();
+    let payout = state.payouts.get(&id).ok_or(PayoutPageError::NotFound)?;
+    if payout.kind != PayoutKind::Reg2NonReg || payout.status != PayoutStatus::Created {
+        return Err(PayoutPageError::NotWaiting);
+    }
+    if payout.order_time_limit.is_some_and(|limit| now > limit) {
+        return Err(PayoutPageError::TimeLimitPassed);
+    }
+    if !cards::valid_pan(pan) {
+        return Err(PayoutPageError::InvalidCard);
+    }
+    let card = card_data(app, &mut state, pan, "", "");
+    let outcome = card.payout;
+    let notify = start(app, &mut state, id, outcome, Some(card))
+        .map_err(|e| PayoutPageError::Refused(e.description))?;
+    let payout = state
+        .payouts
+        .get(&id)
+        .cloned()
+        .ok_or(PayoutPageError::NotFound)?;
+    Ok(PagePaid { notify, payout })
 }

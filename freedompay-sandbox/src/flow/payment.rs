@@ -12,7 +12,8 @@ use crate::cards;
 use crate::config::SecretChoice;
 use crate::money::format_minor;
 use crate::state::{
-    CallbackKind, CardData, Method, Payment, PaymentKind, PaymentStatus, RecurringProfile, State,
+    CallbackKind, CardData, Due, Method, Payment, PaymentKind, PaymentStatus, RecurringProfile,
+    State,
 };
 use crate::wire::{PhpArray, encode_form, parse_urlencoded};
 
@@ -43,8 +44,13 @@ pub(crate) enum PayError {
 pub(crate) enum Next {
     /// A plain redirect.
     Redirect(String),
-    /// An auto-submitting form (`*_url_method=POST`/`AUTOPOST`) to this URL with these fields.
-    Post(String, Fields),
+    /// An auto-submitting form (`*_url_method=POST`/`AUTOPOST`).
+    Post {
+        /// Where the form posts.
+        url: String,
+        /// The signed fields it carries.
+        fields: Fields,
+    },
     /// No URL: the sandbox shows its own result page.
     Stay,
 }
@@ -223,6 +229,7 @@ pub(crate) fn settle(
         payment.card = Some(card.clone());
     }
     let mut credit = 0;
+    let mut hold_until = None;
     match failure {
         None => {
             payment.status = PaymentStatus::Success;
@@ -234,6 +241,7 @@ pub(crate) fn settle(
                 credit = payment.amount;
             } else {
                 payment.auto_clear_at = Some(now + HOLD_MS);
+                hold_until = Some(now + HOLD_MS);
             }
         }
         Some(f) => {
@@ -252,6 +260,9 @@ pub(crate) fn settle(
         can_reject: payment.can_reject,
     });
     state.balance += credit;
+    if let Some(at) = hold_until {
+        state.schedule(at, Due::HoldClear(id));
+    }
     Ok(result.map(|new| callbacks::register(app, state, new)))
 }
 
@@ -306,7 +317,10 @@ fn next_step(app: &App, payment: &Payment) -> Next {
         let base = url.split(['?', '#']).next().unwrap_or(url);
         Next::Redirect(format!("{base}?{}", encode_form(&fields)))
     } else {
-        Next::Post(url.clone(), fields)
+        Next::Post {
+            url: url.clone(),
+            fields,
+        }
     }
 }
 
