@@ -37,6 +37,7 @@ pub mod form;
 mod operation;
 pub mod payment;
 pub mod payout;
+pub mod reconcile;
 mod status;
 #[cfg(test)]
 mod testing;
@@ -45,8 +46,10 @@ mod wire;
 
 pub use config::{Config, ConfigBuilder, Region, RetryPolicy, SecretKind};
 pub use error::{
-    Error, ErrorCode, ErrorKind, GatewayError, InvalidInput, MalformedResponse, UnsignedError,
+    Error, ErrorClass, ErrorCode, ErrorKind, GatewayError, InvalidInput, MalformedResponse,
+    UnsignedError,
 };
+pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
 pub use exchange::{Exchange, Step, read_reply};
 pub use operation::{Operation, operation_fields, prepare};
 pub use status::Status;

@@ -195,7 +195,7 @@ fn an_unsigned_error_is_its_own_kind_and_is_definitive() {
     let error = result.unwrap_err();
     match error.kind() {
         ErrorKind::Unsigned(e) => {
-            assert_eq!(e.code(), Some(ErrorCode::EmptyMerchant));
+            assert_eq!(e.code(), Some(ErrorCode::MerchantNotIdentified));
             assert_eq!(e.description(), Some("Empty merchant"));
         }
         other => panic!("expected Unsigned, got {other:?}"),
@@ -205,7 +205,7 @@ fn an_unsigned_error_is_its_own_kind_and_is_definitive() {
         !error.outcome_unknown(),
         "an unsigned 101 means the gateway refused it"
     );
-    assert_eq!(error.error_code(), Some(ErrorCode::EmptyMerchant));
+    assert_eq!(error.error_code(), Some(ErrorCode::MerchantNotIdentified));
     assert_eq!(log.sent.len(), 1);
 }
 

@@ -404,7 +404,7 @@ fn unsigned_error(flavour: Flavour) {
     let before = env.balance();
     for (code, expected) in [
         (None, ErrorCode::CheckStatus),
-        (Some(101), ErrorCode::EmptyMerchant),
+        (Some(101), ErrorCode::MerchantNotIdentified),
     ] {
         let order_id = order(&format!("unsigned-{}", expected.code()));
         env.set_fault(
@@ -455,7 +455,7 @@ fn wrong_merchant_id(flavour: Flavour) {
     let error = client.balance(Balance::new()).unwrap_err();
     match error.kind() {
         ErrorKind::Unsigned(unsigned) => {
-            assert_eq!(unsigned.code(), Some(ErrorCode::EmptyMerchant));
+            assert_eq!(unsigned.code(), Some(ErrorCode::MerchantNotIdentified));
             assert_eq!(unsigned.description(), Some("Merchant not found"));
         }
         other => panic!("expected an unsigned error, got {other:?}"),
@@ -467,7 +467,7 @@ fn wrong_merchant_id(flavour: Flavour) {
 
     let order_id = order("stranger-payout");
     let error = client.payout_to_card(payout(&env, &order_id)).unwrap_err();
-    assert_eq!(error.error_code(), Some(ErrorCode::EmptyMerchant));
+    assert_eq!(error.error_code(), Some(ErrorCode::MerchantNotIdentified));
     assert!(matches!(error.kind(), ErrorKind::Unsigned(_)));
     assert!(!error.outcome_unknown());
     assert!(env.sandbox_payouts("stranger-payout").is_empty());

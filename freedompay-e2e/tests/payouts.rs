@@ -363,7 +363,7 @@ fn cash_by_code(env: &Env, order_id: &str) -> PaymentId {
     let created = env
         .client
         .cash_by_code_check(CashByCodeCheck::new(
-            Phone::new("+7 701 123 45 67").unwrap(),
+            Phone::new("701 123 45 67").unwrap(),
             amount("5000"),
             order(order_id),
             env.merchant.url("payout_notify"),

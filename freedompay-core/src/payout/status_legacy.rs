@@ -1,9 +1,12 @@
 //! `POST /get_status2.php`: the deprecated status query by order id.
 
+use core::time::Duration;
+
 use freedompay_sign::Fields;
 
 use crate::{
-    Config, ErrorCode, InvalidInput, Operation, OrderId, PaymentId, ReadError, Response, SecretKind,
+    Config, ErrorCode, InvalidInput, Lookup, NotFound, NotFoundEvidence, Operation, OrderId,
+    PaymentId, ReadError, Response, SecretKind,
 };
 
 wire_enum! {
@@ -54,8 +57,11 @@ impl TransactionStatus {
 /// with [`PayoutStatusByOrderLegacy::signed_with`]`(SecretKind::Payout)`. The query moves no
 /// money, so trying the other secret is harmless.
 ///
-/// An order FreedomPay does not know comes back as `Ok(None)` (`pg_payment_id` 0) or as an
-/// error with code 340, often unsigned (seed 002): see [`is_not_found`](super::is_not_found).
+/// An order FreedomPay does not know is [`Lookup::NotFound`], whether the gateway answers
+/// `pg_payment_id` 0 or an error coded 340, often unsigned (seed 002). It proves absence only
+/// a minute or more after the last attempt (docs.freedompay.kz api-12090694): give that time
+/// with [`PayoutStatusByOrderLegacy::since_last_attempt`] and read
+/// [`NotFound::is_conclusive`].
 ///
 /// ```
 /// use freedompay_core::{OrderId, SecretKind, payout::PayoutStatusByOrderLegacy};
@@ -68,6 +74,7 @@ impl TransactionStatus {
 pub struct PayoutStatusByOrderLegacy {
     order_id: OrderId,
     secret: SecretKind,
+    since_last_attempt: Option<Duration>,
 }
 
 impl PayoutStatusByOrderLegacy {
@@ -76,7 +83,15 @@ impl PayoutStatusByOrderLegacy {
         Self {
             order_id,
             secret: SecretKind::Payment,
+            since_last_attempt: None,
         }
+    }
+
+    /// The time since the last attempt of the request looked for: a not-found answer is
+    /// conclusive only a minute or more after it ([`NotFound::is_conclusive`]). Not sent.
+    pub fn since_last_attempt(mut self, elapsed: Duration) -> Self {
+        self.since_last_attempt = Some(elapsed);
+        self
     }
 
     /// Signs the query (and verifies its reply) with this secret instead.
@@ -109,8 +124,8 @@ pub struct PayoutTransaction {
 }
 
 impl Operation for PayoutStatusByOrderLegacy {
-    /// `None` when FreedomPay knows no transaction with this order id (`pg_payment_id` 0).
-    type Output = Option<PayoutTransaction>;
+    /// [`Lookup::NotFound`] when FreedomPay knows no transaction with this order id.
+    type Output = Lookup<PayoutTransaction>;
     const NAME: &'static str = "payout_status_by_order_legacy";
     const PATH: &'static str = "/get_status2.php";
     const MOVES_MONEY: bool = false;
@@ -128,11 +143,19 @@ impl Operation for PayoutStatusByOrderLegacy {
         Ok(())
     }
 
-    fn read(&self, reply: &Response<'_>) -> Result<Option<PayoutTransaction>, ReadError> {
-        let Some(payment_id) = super::found_payment_id(reply)? else {
-            return Ok(None);
+    fn not_found(&self, evidence: NotFoundEvidence) -> Option<Lookup<PayoutTransaction>> {
+        Some(Lookup::NotFound(NotFound::new(
+            evidence,
+            self.since_last_attempt,
+        )))
+    }
+
+    fn read(&self, reply: &Response<'_>) -> Result<Lookup<PayoutTransaction>, ReadError> {
+        let payment_id = match super::found_payment_id(reply, self.since_last_attempt)? {
+            Ok(payment_id) => payment_id,
+            Err(not_found) => return Ok(Lookup::NotFound(not_found)),
         };
-        Ok(Some(PayoutTransaction {
+        Ok(Lookup::Found(PayoutTransaction {
             payment_id,
             transaction_status: reply.require("pg_transaction_status")?,
             can_reject: reply.lenient("pg_can_reject"),
