@@ -116,7 +116,7 @@ pub(crate) fn script_of(path: &str) -> Result<ScriptName, InvalidInput> {
 /// use freedompay_core::{Config, operation_fields, payout::Balance};
 /// use freedompay_sign::Salt;
 ///
-/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").build()?;
+/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").payout_secret_key("PAYOUTSECRET").build()?;
 /// let fields = operation_fields(&config, &Balance::new(), &Salt::new("abc")?)?;
 /// assert_eq!(fields.text("pg_merchant_id"), Some("123456"));
 /// assert_eq!(fields.text("pg_salt"), Some("abc"));

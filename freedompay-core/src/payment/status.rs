@@ -396,13 +396,15 @@ mod tests {
             &by_id(),
             &HttpResponse::new(200, body.into_bytes()),
         )
-        .expect("verifies and reads");
+        .expect("verifies and reads")
+        .found()
+        .expect("found");
         assert_eq!(info.status, Status::Ok);
         assert_eq!(info.payment_id.get(), 123_456_789);
         assert_eq!(info.amount, Amount::from_gateway("10"));
         assert_eq!(info.currency, Some(Currency::Kzt));
-        assert_eq!(info.payment_status, PaymentState::Success);
-        assert!(info.payment_status.is_paid());
+        assert_eq!(info.payment_status, Some(PaymentState::Success));
+        assert!(info.payment_status.as_ref().is_some_and(PaymentState::is_paid));
         assert_eq!(info.refund_amount, Amount::from_gateway("-10"));
         assert!(info.refund_amount.unwrap().is_negative());
         assert_eq!(info.captured, Some(true));
@@ -428,7 +430,7 @@ mod tests {
 
     #[test]
     fn reads_a_full_reply() {
-        let info = reply(&by_id(), "payment/get_status3_full.xml").expect("reads");
+        let info = found(reply(&by_id(), "payment/get_status3_full.xml"));
         assert_eq!(info.order_id.as_deref(), Some("order-42"));
         assert_eq!(info.payment_method, Some(PaymentMethod::BankCard));
         assert_eq!(info.can_reject, Some(false));
@@ -463,9 +465,9 @@ mod tests {
 
     #[test]
     fn reads_the_other_name_of_the_revoked_amount() {
-        let info = reply(&by_id(), "payment/get_status3_failed.xml").expect("reads");
+        let info = found(reply(&by_id(), "payment/get_status3_failed.xml"));
         assert_eq!(info.revoked_amount, Amount::from_gateway("0"));
-        assert_eq!(info.payment_status, PaymentState::Failed);
+        assert_eq!(info.payment_status, Some(PaymentState::Failed));
         assert_eq!(info.failure_code, Some(ErrorCode::Declined));
         assert_eq!(
             info.failure_description.as_deref(),
@@ -474,10 +476,62 @@ mod tests {
         assert_eq!(info.captured, Some(false));
     }
 
+    fn found(result: Result<Lookup<PaymentStatusInfo>, ErrorKind>) -> PaymentStatusInfo {
+        result.expect("reads").found().expect("found")
+    }
+
+    fn not_found(query: PaymentStatus, fixture_name: &str) -> NotFound {
+        match reply(&query, fixture_name).expect("reads") {
+            Lookup::NotFound(not_found) => not_found,
+            Lookup::Found(info) => panic!("expected not found, got {info:?}"),
+        }
+    }
+
+    /// docs.freedompay.kz api-11620963 marks `pg_payment_status` optional: a reply without it
+    /// reads, it is not malformed.
     #[test]
-    fn an_error_reply_is_a_gateway_error() {
-        match reply(&by_id(), "payment/status_not_found.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
+    fn the_payment_status_is_optional() {
+        let info = found(reply(&by_id(), "payment/get_status3_no_payment_status.xml"));
+        assert_eq!(info.payment_status, None);
+        assert_eq!(info.payment_id.get(), 123_456_789);
+    }
+
+    /// `pg_payment_id` 0 and an error coded 340 (signed or not) are one shape: not found,
+    /// conclusive only a minute after the last attempt.
+    #[test]
+    fn not_found_has_one_shape() {
+        let late = PaymentStatus::by_order_id(OrderId::new("order-42").unwrap())
+            .since_last_attempt(Duration::from_secs(61));
+        let zero = not_found(late.clone(), "payment/get_status3_zero.xml");
+        assert_eq!(zero.evidence(), NotFoundEvidence::PaymentIdZero);
+        assert!(zero.is_conclusive());
+        let signed = not_found(late.clone(), "payment/status_not_found.xml");
+        assert_eq!(
+            signed.evidence(),
+            NotFoundEvidence::ErrorReply {
+                code: ErrorCode::TransactionNotFound,
+                signed: true
+            }
+        );
+        assert!(signed.is_conclusive());
+        let body = fixture("payment/status_not_found_unsigned.xml");
+        let unsigned = read_reply(
+            &crate::testing::config(),
+            &late,
+            &HttpResponse::new(200, body.into_bytes()),
+        )
+        .expect("reads");
+        assert!(unsigned.not_found().is_some_and(NotFound::is_conclusive));
+
+        let early = by_id().since_last_attempt(Duration::from_secs(10));
+        assert!(!not_found(early, "payment/get_status3_zero.xml").is_conclusive());
+        assert!(!not_found(by_id(), "payment/status_not_found.xml").is_conclusive());
+    }
+
+    #[test]
+    fn an_error_reply_other_than_not_found_is_a_gateway_error() {
+        match reply(&by_id(), "payment/error.xml").unwrap_err() {
+            ErrorKind::Gateway(e) => assert_ne!(e.code(), Some(ErrorCode::TransactionNotFound)),
             other => panic!("expected a gateway error, got {other:?}"),
         }
     }

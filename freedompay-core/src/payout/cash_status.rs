@@ -123,7 +123,7 @@ impl CashByCodeState {
     /// use std::time::Duration;
     /// use freedompay_core::payout::CashByCodeStatus;
     ///
-    /// let hours = |h| Duration::from_secs(h * 3600);
+    /// let hours = |h: u64| Duration::from_secs(h * 3600);
     /// assert_eq!(CashByCodeStatus::WITHDRAWAL_WINDOW + CashByCodeStatus::MIN_POLL_INTERVAL, hours(27));
     /// ```
     pub fn is_settled_for_polling(&self, since_exec: Duration) -> bool {
@@ -236,7 +236,7 @@ mod tests {
 
     #[test]
     fn withdrawn() {
-        let state = reply(&query(), "payout/cbc_status_success.xml").expect("reads");
+        let state = found(reply(&query(), "payout/cbc_status_success.xml"));
         assert_eq!(state.outcome, CashOutcome::Withdrawn);
         assert!(state.outcome.is_final());
         assert_eq!(state.payment_id, PaymentId::new(765_432).ok());
@@ -246,14 +246,18 @@ mod tests {
 
     #[test]
     fn waiting() {
-        let state = reply(&query(), "payout/cbc_status_process.xml").expect("reads");
+        let state = found(reply(&query(), "payout/cbc_status_process.xml"));
         assert_eq!(state.outcome, CashOutcome::Waiting);
         assert!(!state.outcome.is_final());
+        // A poller stops on `process` once the withdrawal window and one more poll are over.
+        let hours = |h: u64| Duration::from_secs(h * 3600);
+        assert!(!state.is_settled_for_polling(hours(24)));
+        assert!(state.is_settled_for_polling(hours(27)));
     }
 
     #[test]
     fn code_75_is_not_withdrawn_not_an_error() {
-        let state = reply(&query(), "payout/cbc_status_expired.xml").expect("reads");
+        let state = found(reply(&query(), "payout/cbc_status_expired.xml"));
         assert_eq!(
             state.outcome,
             CashOutcome::NotWithdrawn {
@@ -268,19 +272,36 @@ mod tests {
 
     #[test]
     fn another_error_code_is_a_failure_outcome() {
-        let state = reply(&query(), "payout/cbc_status_error.xml").expect("reads");
+        let state = found(reply(&query(), "payout/cbc_status_declined.xml"));
         assert_eq!(
             state.outcome,
             CashOutcome::Failed {
-                code: Some(ErrorCode::TransactionNotFound),
-                description: Some("Transaction not found".into())
+                code: Some(ErrorCode::Declined),
+                description: Some("Transaction declined".into())
             }
         );
+        assert!(state.is_settled_for_polling(Duration::ZERO));
+    }
+
+    /// 340, signed or not, is not found: the same shape as every status query.
+    #[test]
+    fn code_340_is_not_found() {
+        let late = query().since_last_attempt(Duration::from_secs(3600));
+        let signed = reply(&late, "payout/cbc_status_error.xml").expect("reads");
+        assert!(signed.not_found().is_some_and(NotFound::is_conclusive));
+        let body = fixture("payout/cbc_status_not_found_unsigned.xml");
+        let unsigned = read_reply(&config(), &late, &HttpResponse::new(200, body.into_bytes()))
+            .expect("reads");
+        assert!(unsigned.not_found().is_some_and(NotFound::is_conclusive));
+    }
+
+    fn found(result: Result<Lookup<CashByCodeState>, ErrorKind>) -> CashByCodeState {
+        result.expect("reads").found().expect("found")
     }
 
     #[test]
     fn an_unknown_status_is_kept() {
-        let state = reply(&query(), "payout/cbc_status_unknown.xml").expect("reads");
+        let state = found(reply(&query(), "payout/cbc_status_unknown.xml"));
         assert_eq!(state.outcome, CashOutcome::Unknown("blocked".into()));
         assert!(!state.outcome.is_final());
     }

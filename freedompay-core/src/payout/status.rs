@@ -159,7 +159,10 @@ mod tests {
 
     #[test]
     fn reads_the_state_from_pg_status() {
-        let info = reply(&query(), "payout/payment_status.xml").expect("reads");
+        let info = reply(&query(), "payout/payment_status.xml")
+            .expect("reads")
+            .found()
+            .expect("found");
         assert_eq!(info.status, TransactionStatus::Failed);
         assert_eq!(info.payment_status, None);
         assert!(info.is_final());
@@ -172,7 +175,10 @@ mod tests {
 
     #[test]
     fn a_v2_style_reply_is_read_by_its_payment_status() {
-        let info = reply(&query(), "payout/payment_status_v2_style.xml").expect("reads");
+        let info = reply(&query(), "payout/payment_status_v2_style.xml")
+            .expect("reads")
+            .found()
+            .expect("found");
         assert_eq!(info.status, TransactionStatus::Ok);
         assert_eq!(info.payment_status, Some(PayoutState::Process));
         assert!(
@@ -181,10 +187,23 @@ mod tests {
         );
     }
 
+    /// A signed 340 is not found, like everywhere: one shape.
     #[test]
-    fn an_error_reply_is_a_gateway_error() {
-        match reply(&query(), "payout/payment_status_error.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
+    fn an_error_coded_340_is_not_found() {
+        let answer = reply(
+            &query().since_last_attempt(core::time::Duration::from_secs(120)),
+            "payout/payment_status_error.xml",
+        )
+        .expect("reads");
+        assert!(answer.not_found().is_some_and(NotFound::is_conclusive));
+        let early = reply(&query(), "payout/payment_status_error.xml").expect("reads");
+        assert!(early.not_found().is_some_and(|n| !n.is_conclusive()));
+    }
+
+    #[test]
+    fn another_error_reply_is_a_gateway_error() {
+        match reply(&query(), "payout/payment_status2_error.xml").unwrap_err() {
+            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::NotFound)),
             other => panic!("expected a gateway error, got {other:?}"),
         }
     }

@@ -175,6 +175,7 @@ mod tests {
     fn reads_the_reply() {
         let info = reply(&query(), "payout/payment_status2.xml")
             .expect("reads")
+            .found()
             .expect("found");
         assert_eq!(info.payment_id.get(), 987_654_321);
         assert_eq!(info.payment_status, PayoutState::Success);
@@ -184,11 +185,53 @@ mod tests {
         assert_eq!(info.merchant_id.as_deref(), Some("123456"));
     }
 
+    /// docs.freedompay.kg api-13677854: `pg_payment_id` 0 proves absence only a minute or
+    /// more after the last attempt.
     #[test]
-    fn payment_id_zero_is_not_found() {
+    fn payment_id_zero_is_not_found_conclusive_only_after_a_minute() {
+        let read = |query: PayoutStatusByOrder| {
+            match reply(&query, "payout/payment_status2_not_found.xml").expect("reads") {
+                Lookup::NotFound(not_found) => not_found,
+                Lookup::Found(info) => panic!("expected not found, got {info:?}"),
+            }
+        };
+        let unknown_time = read(query());
+        assert!(!unknown_time.is_conclusive());
+        let right_after = read(query().since_last_attempt(Duration::from_secs(3)));
+        assert!(!right_after.is_conclusive());
+        assert_eq!(right_after.conclusive_in(), Some(Duration::from_secs(57)));
+        let a_minute_later = read(query().since_last_attempt(Duration::from_secs(60)));
+        assert!(a_minute_later.is_conclusive());
+        assert_eq!(a_minute_later.evidence(), NotFoundEvidence::PaymentIdZero);
+    }
+
+    /// The sandbox's (and some gateways') "not found": an error coded 340 with
+    /// `pg_payment_id` 0, signed or unsigned, is the same not-found answer.
+    #[test]
+    fn an_error_coded_340_is_the_same_not_found() {
+        let late = query().since_last_attempt(Duration::from_secs(61));
+        let signed = reply(&late, "payout/payment_status2_340.xml").expect("reads");
         assert_eq!(
-            reply(&query(), "payout/payment_status2_not_found.xml").expect("reads"),
-            None
+            signed.not_found().map(NotFound::evidence),
+            Some(NotFoundEvidence::ErrorReply {
+                code: ErrorCode::TransactionNotFound,
+                signed: true
+            })
+        );
+        assert!(signed.not_found().is_some_and(NotFound::is_conclusive));
+        let body = crate::testing::fixture("payout/get_status2_not_found.xml");
+        let unsigned = crate::read_reply(
+            &crate::testing::config(),
+            &late,
+            &freedompay_transport::HttpResponse::new(200, body.into_bytes()),
+        )
+        .expect("reads");
+        assert_eq!(
+            unsigned.not_found().map(NotFound::evidence),
+            Some(NotFoundEvidence::ErrorReply {
+                code: ErrorCode::TransactionNotFound,
+                signed: false
+            })
         );
     }
 
@@ -212,8 +255,10 @@ mod tests {
         );
     }
 
+    /// 11068 is "not found" for one integration only: it stays an error, never a reason to
+    /// resend.
     #[test]
-    fn an_error_reply_is_a_gateway_error() {
+    fn an_error_coded_11068_stays_a_gateway_error() {
         match reply(&query(), "payout/payment_status2_error.xml").unwrap_err() {
             ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::NotFound)),
             other => panic!("expected a gateway error, got {other:?}"),

@@ -200,13 +200,14 @@ mod tests {
             "payout/get_status2_ok.xml",
         )
         .expect("reads");
-        assert!(tx.is_some());
+        assert!(tx.is_found());
     }
 
     #[test]
     fn reads_the_seed_replies() {
         let partial = reply(&query(), "payout/get_status2_partial.xml")
             .expect("reads")
+            .found()
             .expect("found");
         assert_eq!(partial.payment_id.get(), 4_567_617);
         assert_eq!(partial.transaction_status, TransactionStatus::Partial);
@@ -219,6 +220,7 @@ mod tests {
 
         let ok = reply(&query(), "payout/get_status2_ok.xml")
             .expect("reads")
+            .found()
             .expect("found");
         assert_eq!(ok.transaction_status, TransactionStatus::Ok);
         assert!(ok.transaction_status.is_final());
@@ -227,6 +229,7 @@ mod tests {
 
         let failed = reply(&query(), "payout/get_status2_failed.xml")
             .expect("reads")
+            .found()
             .expect("found");
         assert_eq!(failed.transaction_status, TransactionStatus::Failed);
         assert_eq!(failed.failure_code, Some(ErrorCode::Declined));
@@ -238,16 +241,19 @@ mod tests {
 
     #[test]
     fn payment_id_zero_is_not_found() {
-        assert_eq!(
-            reply(&query(), "payout/get_status2_zero.xml").expect("reads"),
-            None
-        );
+        let answer = reply(
+            &query().since_last_attempt(Duration::from_secs(60)),
+            "payout/get_status2_zero.xml",
+        )
+        .expect("reads");
+        assert!(answer.not_found().is_some_and(NotFound::is_conclusive));
     }
 
     #[test]
     fn an_unknown_transaction_status_is_kept() {
         let tx = reply(&query(), "payout/get_status2_unknown_status.xml")
             .expect("reads")
+            .found()
             .expect("found");
         assert_eq!(
             tx.transaction_status,
@@ -256,28 +262,44 @@ mod tests {
         assert!(!tx.transaction_status.is_final());
     }
 
-    /// Seed 002's "payment not found" reply carries no signature: an unsigned error, never a
-    /// verified answer.
+    /// Seed 002's "payment not found" reply carries no signature: it is the same not-found
+    /// answer as `pg_payment_id` 0, marked unsigned, and proves nothing before a minute.
     #[test]
-    fn the_seed_not_found_reply_is_an_unsigned_error() {
+    fn the_seed_not_found_reply_is_not_found() {
         let body = fixture("payout/get_status2_not_found.xml");
+        let answer = read_reply(
+            &config(),
+            &query().since_last_attempt(Duration::from_secs(30)),
+            &HttpResponse::new(200, body.into_bytes()),
+        )
+        .expect("reads");
+        let not_found = answer.not_found().copied().expect("not found");
+        assert_eq!(
+            not_found.evidence(),
+            NotFoundEvidence::ErrorReply {
+                code: ErrorCode::TransactionNotFound,
+                signed: false
+            }
+        );
+        assert!(!not_found.is_conclusive());
+    }
+
+    #[test]
+    fn a_signed_340_is_not_found_too() {
+        let answer = reply(&query(), "payout/get_status2_error.xml").expect("reads");
+        assert!(answer.not_found().is_some());
+    }
+
+    /// An error other than 340 stays an error.
+    #[test]
+    fn another_unsigned_error_stays_an_error() {
+        let body = fixture("payout/cbc_status_unsigned.xml");
         let error = read_reply(
             &config(),
             &query(),
             &HttpResponse::new(200, body.into_bytes()),
         )
         .unwrap_err();
-        match error {
-            ErrorKind::Unsigned(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
-            other => panic!("expected an unsigned error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_signed_error_reply_is_a_gateway_error() {
-        match reply(&query(), "payout/get_status2_error.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
-            other => panic!("expected a gateway error, got {other:?}"),
-        }
+        assert!(matches!(error, ErrorKind::Unsigned(_)), "{error:?}");
     }
 }
