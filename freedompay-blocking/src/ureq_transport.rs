@@ -84,9 +84,7 @@ impl UreqTransport {
         );
         let response = match method {
             Method::Post => prepare(self.agent.post(url), headers, timeout).send(body.as_bytes()),
-            Method::Get if body.is_empty() => {
-                prepare(self.agent.get(url), headers, timeout).call()
-            }
+            Method::Get if body.is_empty() => prepare(self.agent.get(url), headers, timeout).call(),
             Method::Get => prepare(self.agent.get(url), headers, timeout)
                 .force_send_body()
                 .send(body.as_bytes()),

@@ -285,13 +285,19 @@ impl MalformedResponse {
 
 impl fmt::Display for MalformedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unreadable response (HTTP {}): {}", self.http_status, self.reason)
+        write!(
+            f,
+            "unreadable response (HTTP {}): {}",
+            self.http_status, self.reason
+        )
     }
 }
 
 impl std::error::Error for MalformedResponse {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.field.as_ref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.field
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 

@@ -56,7 +56,7 @@ enum State<T> {
 /// use freedompay_sign::Salt;
 /// use freedompay_transport::HttpResponse;
 ///
-/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").base_url("http://127.0.0.1:9").build()?;
+/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").payout_secret_key("PAYOUTSECRET").base_url("http://127.0.0.1:9").build()?;
 /// let mut exchange = Exchange::new(&config, Balance::new(), Salt::new("s4lt")?);
 /// loop {
 ///     match exchange.next() {

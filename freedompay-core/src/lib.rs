@@ -49,9 +49,9 @@ pub use error::{
     Error, ErrorClass, ErrorCode, ErrorKind, GatewayError, InvalidInput, MalformedResponse,
     UnsignedError,
 };
-pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
 pub use exchange::{Exchange, Step, read_reply};
 pub use operation::{Operation, operation_fields, prepare};
+pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
 pub use status::Status;
 pub use values::{
     Amount, CardNumber, Currency, DateTime, Description, IdempotencyKey, OrderId, PaymentId, Phone,

@@ -594,7 +594,10 @@ mod tests {
             },
             secs(0),
         );
-        assert!(matches!(step, ReconcileStep::Done(Ok(Reconciliation::Paid { .. }))));
+        assert!(matches!(
+            step,
+            ReconcileStep::Done(Ok(Reconciliation::Paid { .. }))
+        ));
     }
 
     #[test]
@@ -604,9 +607,7 @@ mod tests {
             initial_interval: secs(2),
             max_interval: secs(2),
         };
-        let transient = || {
-            Error::new(ErrorKind::HttpStatus(502), "payout_status_by_order")
-        };
+        let transient = || Error::new(ErrorKind::HttpStatus(502), "payout_status_by_order");
         let mut r = Reconciler::new(secs(0), policy);
         assert_eq!(wait(r.observe_error(transient(), secs(0))), secs(2));
         assert!(matches!(

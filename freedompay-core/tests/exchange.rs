@@ -525,7 +525,11 @@ fn a_mismatched_signature_on_a_payout_says_the_secret_may_be_wrong() {
     let forged = signed(
         "p2p2nonreg",
         "PAYMENT_SECRET",
-        &[("pg_status", "ok"), ("pg_payment_id", "7"), ("pg_salt", "r")],
+        &[
+            ("pg_status", "ok"),
+            ("pg_payment_id", "7"),
+            ("pg_salt", "r"),
+        ],
     );
     let (result, _) = run(payout(), &scripted(vec![Ok(forged)]));
     let error = result.unwrap_err();
@@ -652,5 +656,9 @@ fn a_missing_field_is_a_typed_source() {
     assert_eq!(read.field(), "pg_balance");
     assert!(read.is_missing());
     let source = std::error::Error::source(&error).expect("a source");
-    assert!(source.downcast_ref::<freedompay_core::ReadError>().is_some());
+    assert!(
+        source
+            .downcast_ref::<freedompay_core::ReadError>()
+            .is_some()
+    );
 }

@@ -404,7 +404,11 @@ mod tests {
         assert_eq!(info.amount, Amount::from_gateway("10"));
         assert_eq!(info.currency, Some(Currency::Kzt));
         assert_eq!(info.payment_status, Some(PaymentState::Success));
-        assert!(info.payment_status.as_ref().is_some_and(PaymentState::is_paid));
+        assert!(
+            info.payment_status
+                .as_ref()
+                .is_some_and(PaymentState::is_paid)
+        );
         assert_eq!(info.refund_amount, Amount::from_gateway("-10"));
         assert!(info.refund_amount.unwrap().is_negative());
         assert_eq!(info.captured, Some(true));

@@ -163,8 +163,12 @@ mod tests {
             OrderId::new("00102").unwrap(),
             Url::new("http://site.kz/post").unwrap(),
         );
-        let error = crate::prepare(&crate::testing::config(), &with_code, &crate::testing::salt())
-            .unwrap_err();
+        let error = crate::prepare(
+            &crate::testing::config(),
+            &with_code,
+            &crate::testing::salt(),
+        )
+        .unwrap_err();
         assert!(!error.may_have_been_sent());
         match error.kind() {
             ErrorKind::InvalidInput(e) => {

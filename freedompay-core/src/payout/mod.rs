@@ -218,7 +218,10 @@ mod tests {
         );
         assert!(!is_not_found(&integration_only));
         let other = Error::new(
-            ErrorKind::Gateway(GatewayError::new(Some(ErrorCode::MerchantNotIdentified), None)),
+            ErrorKind::Gateway(GatewayError::new(
+                Some(ErrorCode::MerchantNotIdentified),
+                None,
+            )),
             "payout_status",
         );
         assert!(!is_not_found(&other));

@@ -189,11 +189,14 @@ mod tests {
     /// more after the last attempt.
     #[test]
     fn payment_id_zero_is_not_found_conclusive_only_after_a_minute() {
-        let read = |query: PayoutStatusByOrder| {
-            match reply(&query, "payout/payment_status2_not_found.xml").expect("reads") {
-                Lookup::NotFound(not_found) => not_found,
-                Lookup::Found(info) => panic!("expected not found, got {info:?}"),
-            }
+        let read = |query: PayoutStatusByOrder| match reply(
+            &query,
+            "payout/payment_status2_not_found.xml",
+        )
+        .expect("reads")
+        {
+            Lookup::NotFound(not_found) => not_found,
+            Lookup::Found(info) => panic!("expected not found, got {info:?}"),
         };
         let unknown_time = read(query());
         assert!(!unknown_time.is_conclusive());
