@@ -216,7 +216,7 @@ pub(crate) fn call_failure(error: &Error, reconcile: Option<&Reconcile>) -> Fail
             (None, None) => "this call".to_owned(),
         };
         let mut message = format!(
-            "OUTCOME UNKNOWN for {subject} ({}): {}. The request may have reached FreedomPay and was not resent, so money may have moved: do NOT resend; check its status (a \"not found\" proves nothing until a minute after this attempt) before trying again",
+            "OUTCOME UNKNOWN for {subject} ({}): {}. The request may have reached FreedomPay and was not resent, so money may have moved: do NOT resend; check its status before trying again (a \"not found\" proves nothing until a minute after this attempt)",
             error.operation(),
             error.kind()
         );
@@ -226,6 +226,11 @@ pub(crate) fn call_failure(error: &Error, reconcile: Option<&Reconcile>) -> Fail
         message
     } else {
         let mut message = error.to_string();
+        if matches!(error.kind(), ErrorKind::InvalidInput(e) if e.field() == "payout_secret_key") {
+            message.push_str(
+                ". Set FREEDOMPAY_PAYOUT_SECRET_KEY (or --payout-secret-key-file), or give --payout-secret-same-as-payment if your shop has one key for both",
+            );
+        }
         if let ErrorKind::SignatureInvalid { .. } = error.kind() {
             message.push_str(
                 ". Check the secret (FREEDOMPAY_SECRET_KEY; FREEDOMPAY_PAYOUT_SECRET_KEY for payouts and the balance) and the base URL",
