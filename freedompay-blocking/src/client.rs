@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use freedompay_core::payment::PaymentStatus;
-use freedompay_core::payout::PayoutStatusByOrder;
+use freedompay_core::payout::{PayoutStatus, PayoutStatusByOrder};
 use freedompay_core::reconcile::{
     Observation, ReconcilePolicy, ReconcileStep, Reconciler, Reconciliation,
 };
-use freedompay_core::{Config, Error, Exchange, InvalidInput, Operation, OrderId, Step};
+use freedompay_core::{Config, Error, Exchange, InvalidInput, Lookup, Operation, OrderId, Step};
 use freedompay_sign::{OsSaltSource, SaltSource};
 use freedompay_transport::{
     HttpRequest, HttpResponse, SendState, Transport, TransportError, TransportErrorKind,
@@ -131,7 +131,8 @@ impl BlockingClient {
     /// ([`PayoutStatusByOrder`], `api/payment_status2`) with backoff, within
     /// [`ReconcilePolicy::default`]'s deadline (90 s), and answers
     /// [`Reconciliation::Paid`], [`Reconciliation::Failed`] (with the code),
-    /// [`Reconciliation::InFlight`] or [`Reconciliation::NeverArrived`].
+    /// [`Reconciliation::InFlight`] or [`Reconciliation::NeverArrived`]. A failed payout's
+    /// code is read with one more query by its payment id ([`PayoutStatus`]).
     ///
     /// `last_attempt_at` is when the payout was last sent (its last attempt; a time saved
     /// before sending is safe, a later one is not). "Not found" proves the payout never
@@ -157,9 +158,19 @@ impl BlockingClient {
         last_attempt_at: SystemTime,
         policy: ReconcilePolicy,
     ) -> Result<Reconciliation, Error> {
-        self.reconcile(last_attempt_at, policy, |since| {
+        let answer = self.reconcile(last_attempt_at, policy, |since| {
             PayoutStatusByOrder::new(order_id.clone()).since_last_attempt(since)
-        })
+        })?;
+        // `api/payment_status2` has no failure code; `api/payment_status` by id has.
+        let Some(payment_id) = answer.failure_code_wanted() else {
+            return Ok(answer);
+        };
+        match self.call(PayoutStatus::new(payment_id)) {
+            Ok(Lookup::Found(info)) => {
+                Ok(answer.with_failure(info.failure_code, info.failure_description))
+            }
+            _ => Ok(answer),
+        }
     }
 
     /// Finds out what became of a payment request (`init_payment.php` and the other

@@ -235,6 +235,45 @@ pub enum Reconciliation {
     },
 }
 
+impl Reconciliation {
+    /// For a `Failed` answer without a failure code (`api/payment_status2` has none): the
+    /// payment id to ask for the code by ([`PayoutStatus`](crate::payout::PayoutStatus),
+    /// whose reply carries `pg_failure_code`). `None` for any other answer.
+    pub fn failure_code_wanted(&self) -> Option<PaymentId> {
+        match self {
+            Reconciliation::Failed {
+                payment_id: Some(id),
+                code: None,
+                ..
+            } => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// A `Failed` answer completed with the code and description read elsewhere; any other
+    /// answer, or one that has a code already, is kept as it is.
+    pub fn with_failure(
+        self,
+        failure_code: Option<ErrorCode>,
+        failure_description: Option<String>,
+    ) -> Self {
+        match self {
+            Reconciliation::Failed {
+                payment_id,
+                state,
+                code: None,
+                description,
+            } => Reconciliation::Failed {
+                payment_id,
+                state,
+                code: failure_code,
+                description: description.or(failure_description),
+            },
+            other => other,
+        }
+    }
+}
+
 impl fmt::Display for Reconciliation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -597,6 +636,26 @@ mod tests {
         assert!(matches!(
             step,
             ReconcileStep::Done(Ok(Reconciliation::Paid { .. }))
+        ));
+    }
+
+    #[test]
+    fn a_failure_without_a_code_asks_for_it() {
+        let failed = Reconciliation::Failed {
+            payment_id: PaymentId::new(9).ok(),
+            state: "error".into(),
+            code: None,
+            description: None,
+        };
+        assert_eq!(failed.failure_code_wanted(), PaymentId::new(9).ok());
+        let completed = failed.with_failure(Some(ErrorCode::PayoutDeclined10000), Some("x".into()));
+        assert_eq!(completed.failure_code_wanted(), None);
+        assert!(matches!(
+            completed,
+            Reconciliation::Failed {
+                code: Some(ErrorCode::PayoutDeclined10000),
+                ..
+            }
         ));
     }
 

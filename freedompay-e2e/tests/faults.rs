@@ -15,8 +15,8 @@ use freedompay_core::payout::{self, Balance, PayoutStatusByOrder, PayoutToCard};
 use freedompay_core::sign::Fields;
 use freedompay_core::transport::{SendState, TransportError, TransportErrorKind};
 use freedompay_core::{
-    Config, Error, ErrorCode, ErrorKind, InvalidInput, Operation, OrderId, ReadError, Response,
-    SecretKind,
+    Config, Error, ErrorCode, ErrorKind, InvalidInput, Lookup, Operation, OrderId, ReadError,
+    Response, SecretKind,
 };
 use freedompay_sandbox::Fault;
 use support::{
@@ -92,12 +92,11 @@ fn payout_done(env: &Env, order_id: &OrderId) -> bool {
         .client
         .payout_status_by_order(PayoutStatusByOrder::new(order_id.clone()))
     {
-        Ok(Some(info)) => {
+        Ok(Lookup::Found(info)) => {
             assert_eq!(info.payment_status, payout::PayoutState::Success);
             true
         }
-        Ok(None) => false,
-        Err(error) if payout::is_not_found(&error) => false,
+        Ok(Lookup::NotFound(_)) => false,
         Err(error) => panic!("the status query failed: {error:?}"),
     }
 }
