@@ -552,18 +552,18 @@ impl fmt::Display for Error {
         }
         write!(f, ": {}", self.kind)?;
         let secret = match self.secret {
-            Some(SecretKind::Payout) => "the payout secret (payout_secret_key)",
-            Some(SecretKind::Payment) => "the payment secret (secret_key)",
-            None => "the secret (the payout secret for payouts)",
+            Some(SecretKind::Payout) => "the payout secret, payout_secret_key",
+            Some(SecretKind::Payment) => "the payment secret, secret_key",
+            None => "the payout secret for payouts",
         };
         if self.error_code().is_some_and(ErrorCode::is_configuration) {
             write!(
                 f,
-                "; a configuration error, nothing was carried out: check the merchant id and {secret}"
+                "; a configuration error, nothing was carried out: check the merchant id and the secret ({secret})"
             )?;
         }
         if matches!(self.kind, ErrorKind::SignatureInvalid { .. }) {
-            write!(f, "; {secret} may be wrong")?;
+            write!(f, "; the secret may be wrong ({secret})")?;
         }
         if self.outcome_unknown() {
             f.write_str("; the outcome is UNKNOWN: the request may have been carried out")?;

@@ -396,14 +396,15 @@ fn wrong_signature(flavour: Flavour) {
     assert_eq!(env.fault_uses_left(BALANCE_PATH), Some(1));
 }
 
-/// An unsigned error reply instead of the work: `Unsigned` with its code; nothing moved, so
-/// the outcome is known; not retried.
+/// An unsigned error reply instead of the work: `Unsigned` with its code; not retried. An
+/// unsigned 101 proves the gateway refused it (outcome known); an unsigned 9999 proves
+/// nothing (issue 12: outcome unknown, whatever the sandbox did).
 fn unsigned_error(flavour: Flavour) {
     let env = Env::start(flavour);
     let before = env.balance();
-    for (code, expected) in [
-        (None, ErrorCode::CheckStatus),
-        (Some(101), ErrorCode::MerchantNotIdentified),
+    for (code, expected, unknown) in [
+        (None, ErrorCode::CheckStatus, true),
+        (Some(101), ErrorCode::MerchantNotIdentified, false),
     ] {
         let order_id = order(&format!("unsigned-{}", expected.code()));
         env.set_fault(
@@ -427,7 +428,10 @@ fn unsigned_error(flavour: Flavour) {
         }
         assert_eq!(error.error_code(), Some(expected));
         assert!(error.may_have_been_sent());
-        assert!(!error.outcome_unknown(), "{error:?}");
+        assert_eq!(error.outcome_unknown(), unknown, "{error:?}");
+        if unknown {
+            assert!(error.to_string().contains("do NOT resend"), "{error}");
+        }
         assert_eq!(error.attempts(), 1);
         assert!(!payout_done(&env, &order_id));
     }
@@ -530,6 +534,8 @@ fn wrong_secret_answered_with_an_unsigned_9998(flavour: Flavour) {
     let error = client.payout_to_card(payout(&env, &order_id)).unwrap_err();
     assert_eq!(error.error_code(), Some(ErrorCode::InvalidSignature));
     assert!(!error.outcome_unknown());
+    assert!(error.is_configuration());
+    assert!(error.to_string().contains("payout secret"), "{error}");
     assert!(env.sandbox_payouts("bad-secret-payout").is_empty());
 
     // The right secrets still work against this sandbox.
