@@ -482,7 +482,7 @@ impl Reconciler {
                     .initial_interval
                     .saturating_mul(1u32 << doublings)
                     .min(self.policy.max_interval);
-                self.wait_or_stop(wait, elapsed)
+                self.wait_until_deadline(wait, elapsed)
             }
         }
     }
@@ -500,16 +500,32 @@ impl Reconciler {
             return ReconcileStep::Done(Err(error));
         }
         let wait = self.policy.initial_interval;
-        match self.wait_or_stop(wait, elapsed) {
+        match self.wait_until_deadline(wait, elapsed) {
             ReconcileStep::Wait(wait) => ReconcileStep::Wait(wait),
             ReconcileStep::Done(_) => ReconcileStep::Done(Err(error)),
         }
     }
 
+    /// Waits `wait`, or what is left until the deadline (one last query at the deadline);
+    /// stops once the deadline has come.
+    fn wait_until_deadline(&self, wait: Duration, elapsed: Duration) -> ReconcileStep {
+        let left = self.policy.deadline.saturating_sub(elapsed);
+        if left.is_zero() {
+            return self.stop();
+        }
+        ReconcileStep::Wait(wait.min(left))
+    }
+
+    /// Waits `wait` if the deadline allows it whole (the not-found wait is worth nothing
+    /// shorter), or stops.
     fn wait_or_stop(&self, wait: Duration, elapsed: Duration) -> ReconcileStep {
         if elapsed.saturating_add(wait) <= self.policy.deadline {
             return ReconcileStep::Wait(wait);
         }
+        self.stop()
+    }
+
+    fn stop(&self) -> ReconcileStep {
         let (payment_id, state) = self.last_pending.clone().unwrap_or((None, None));
         ReconcileStep::Done(Ok(Reconciliation::InFlight { payment_id, state }))
     }
@@ -597,8 +613,10 @@ mod tests {
         };
         assert_eq!(wait(r.observe(pending(), secs(0))), secs(2));
         assert_eq!(wait(r.observe(pending(), secs(2))), secs(4));
+        // 5 s would pass the deadline: one last query at the deadline.
+        assert_eq!(wait(r.observe(pending(), secs(6))), secs(4));
         assert_eq!(
-            done(r.observe(pending(), secs(6))),
+            done(r.observe(pending(), secs(10))),
             Reconciliation::InFlight {
                 payment_id: PaymentId::new(7).ok(),
                 state: Some("process".into())
@@ -640,6 +658,26 @@ mod tests {
     }
 
     #[test]
+    fn payout_and_payment_states_map_to_observations() {
+        let payout = |state: &str| {
+            Observation::from(Lookup::Found(PayoutStatusByOrderInfo {
+                payment_id: PaymentId::new(5).unwrap(),
+                payment_status: PayoutState::from_wire_str(state),
+                status: crate::Status::Ok,
+                order_id: None,
+                merchant_id: None,
+            }))
+        };
+        assert!(matches!(payout("success"), Observation::Paid { .. }));
+        assert!(matches!(payout("error"), Observation::Failed { .. }));
+        assert!(matches!(payout("process"), Observation::Pending { .. }));
+        assert!(matches!(payout("frozen"), Observation::Pending { .. }));
+        let none: Lookup<PayoutStatusByOrderInfo> =
+            Lookup::NotFound(NotFound::new(NotFoundEvidence::PaymentIdZero, None));
+        assert!(matches!(Observation::from(none), Observation::NotFound(_)));
+    }
+
+    #[test]
     fn a_failure_without_a_code_asks_for_it() {
         let failed = Reconciliation::Failed {
             payment_id: PaymentId::new(9).ok(),
@@ -669,8 +707,9 @@ mod tests {
         let transient = || Error::new(ErrorKind::HttpStatus(502), "payout_status_by_order");
         let mut r = Reconciler::new(secs(0), policy);
         assert_eq!(wait(r.observe_error(transient(), secs(0))), secs(2));
+        assert_eq!(wait(r.observe_error(transient(), secs(2))), secs(1));
         assert!(matches!(
-            r.observe_error(transient(), secs(2)),
+            r.observe_error(transient(), secs(3)),
             ReconcileStep::Done(Err(_))
         ));
         let config = Error::new(
