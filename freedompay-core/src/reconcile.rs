@@ -360,10 +360,12 @@ impl From<Lookup<PaymentStatusInfo>> for Observation {
             Lookup::NotFound(not_found) => return Observation::NotFound(not_found),
         };
         let payment_id = Some(info.payment_id);
+        // `pg_payment_status` is optional (docs.freedompay.kz api-11620963): without it
+        // nothing is settled as far as the SDK can tell.
         let Some(status) = info.payment_status else {
             return Observation::Pending {
                 payment_id,
-                state: String::new(),
+                state: "(no pg_payment_status)".to_owned(),
             };
         };
         let state = status.as_str().to_owned();
