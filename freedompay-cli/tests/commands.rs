@@ -873,6 +873,31 @@ fn payout_reconcile_follows_the_one_minute_rule() {
     );
     success(&output);
     assert_eq!(json(&output)["conclusive"], true);
+
+    // Pay-in: by order id through get_status3.php.
+    let output = cli(
+        &sandbox,
+        &[
+            "payment",
+            "reconcile",
+            "payment-never-sent",
+            "--last-attempt",
+            "2026-01-01T00:00:00Z",
+            "--json",
+        ],
+    );
+    success(&output);
+    assert_eq!(json(&output)["verdict"], "never_arrived");
+    let output = cli(
+        &sandbox,
+        &["payment", "status", "--order-id", "payment-never-sent"],
+    );
+    success(&output);
+    assert!(
+        stdout(&output).contains("do NOT send it again yet"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
