@@ -476,24 +476,21 @@ impl Error {
 
     /// The status query that tells what became of an unknown outcome, for the message.
     fn reconcile_advice(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (query, client) = match self.secret {
-            Some(SecretKind::Payment) => (
-                "PaymentStatus::by_order_id (get_status3.php)",
-                "reconcile_payment",
-            ),
-            _ => (
-                "PayoutStatusByOrder (api/payment_status2)",
-                "reconcile_payout",
-            ),
-        };
-        match &self.order_id {
-            Some(order) => write!(
+        let payment = self.secret == Some(SecretKind::Payment);
+        match (&self.order_id, payment) {
+            (Some(order), false) => write!(
                 f,
-                "; do NOT resend: check order {order} with {query}, or the client's {client}(\"{order}\", <time of this attempt>), before trying again"
+                "; do NOT resend: check order {order} with PayoutStatusByOrder (api/payment_status2), or the client's reconcile_payout(\"{order}\", <time of this attempt>), before trying again"
             ),
-            None => write!(
+            (Some(order), true) => write!(
                 f,
-                "; do NOT resend: check it with {query} by its order id before trying again"
+                "; do NOT resend: check order {order} with PaymentStatus::by_order_id (get_status3.php), or the client's reconcile_payment(\"{order}\", <time of this attempt>), before trying again"
+            ),
+            (None, false) => f.write_str(
+                "; do NOT resend: check it with PayoutStatusByOrder (api/payment_status2) by its order id before trying again",
+            ),
+            (None, true) => f.write_str(
+                "; do NOT resend: check the payment with PaymentStatus (get_status3.php), whose refunds and revocations are listed, before trying again",
             ),
         }
     }
