@@ -19,6 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::builder()
         .merchant_id("123456")
         .secret_key("TESTSECRET")
+        .payout_secret_key("TESTPAYOUTSECRET")
         .base_url(url)
         .build()?;
     let client = AsyncClient::with_transport(config, logging);

@@ -3,7 +3,14 @@
 use core::fmt;
 use std::sync::Arc;
 
-use freedompay_core::{Config, Error, Exchange, InvalidInput, Operation, Step};
+use std::time::{Instant, SystemTime};
+
+use freedompay_core::payment::PaymentStatus;
+use freedompay_core::payout::{PayoutStatus, PayoutStatusByOrder};
+use freedompay_core::reconcile::{
+    Observation, ReconcilePolicy, ReconcileStep, Reconciler, Reconciliation,
+};
+use freedompay_core::{Config, Error, Exchange, InvalidInput, Lookup, Operation, OrderId, Step};
 use freedompay_sign::{OsSaltSource, SaltSource};
 use freedompay_transport::Transport;
 use tracing::Instrument;
@@ -20,7 +27,7 @@ use crate::{sleep, trace};
 /// ```
 /// use freedompay_async::{AsyncClient, Config, HttpRequest, HttpResponse, TransportError, payout::Balance, transport_fn};
 ///
-/// let config = Config::builder().merchant_id("123456").secret_key("secret").build()?;
+/// let config = Config::builder().merchant_id("123456").secret_key("secret").payout_secret_key("payout-secret").build()?;
 /// // Any transport; this one answers like a gateway that does not know the merchant.
 /// let transport = transport_fn(|_request: HttpRequest| async {
 ///     Ok::<_, TransportError>(HttpResponse::new(200, b"<response><pg_status>error</pg_status><pg_error_code>101</pg_error_code></response>".to_vec()))
@@ -104,6 +111,120 @@ impl AsyncClient {
     }
 }
 
+impl AsyncClient {
+    /// Finds out what became of a payout whose outcome is unknown
+    /// ([`Error::outcome_unknown`]): asks its status by order id
+    /// ([`PayoutStatusByOrder`], `api/payment_status2`) with backoff, within
+    /// [`ReconcilePolicy::default`]'s deadline (90 s), and answers
+    /// [`Reconciliation::Paid`], [`Reconciliation::Failed`] (with the code),
+    /// [`Reconciliation::InFlight`] or [`Reconciliation::NeverArrived`]. A failed payout's
+    /// code is read with one more query by its payment id ([`PayoutStatus`]).
+    ///
+    /// `last_attempt_at` is when the payout was last sent (its last attempt; a time saved
+    /// before sending is safe, a later one is not). "Not found" proves the payout never
+    /// arrived only a minute or more after that (docs.freedompay.kg api-13677854): asked
+    /// sooner, the reconciliation waits for the minute, and answers `InFlight` if its deadline
+    /// comes first. Only `NeverArrived` allows sending the payout again.
+    ///
+    /// An error is returned when the status query itself cannot be made (a configuration
+    /// mistake at once; network or gateway failures once the deadline has passed): the
+    /// outcome is then still unknown.
+    pub async fn reconcile_payout(
+        &self,
+        order_id: OrderId,
+        last_attempt_at: SystemTime,
+    ) -> Result<Reconciliation, Error> {
+        self.reconcile_payout_with(order_id, last_attempt_at, ReconcilePolicy::default())
+            .await
+    }
+
+    /// [`AsyncClient::reconcile_payout`] with its own deadline and intervals.
+    pub async fn reconcile_payout_with(
+        &self,
+        order_id: OrderId,
+        last_attempt_at: SystemTime,
+        policy: ReconcilePolicy,
+    ) -> Result<Reconciliation, Error> {
+        let answer = self
+            .reconcile(last_attempt_at, policy, |since| {
+                PayoutStatusByOrder::new(order_id.clone()).since_last_attempt(since)
+            })
+            .await?;
+        // `api/payment_status2` has no failure code; `api/payment_status` by id has.
+        let Some(payment_id) = answer.failure_code_wanted() else {
+            return Ok(answer);
+        };
+        match self.call(PayoutStatus::new(payment_id)).await {
+            Ok(Lookup::Found(info)) => {
+                Ok(answer.with_failure(info.failure_code, info.failure_description))
+            }
+            _ => Ok(answer),
+        }
+    }
+
+    /// Finds out what became of a payment request (`init_payment.php` and the other
+    /// money-moving payment calls that carry an order id) whose outcome is unknown: asks
+    /// `get_status3.php` **by order id** (`pg_order_id`; the gateway answers with the last
+    /// payment made with it), by the same rules as [`AsyncClient::reconcile_payout`].
+    ///
+    /// By order id, because after an unknown outcome the payment id may never have been
+    /// received. `Paid` covers `success`/`ok` and payments refunded or revoked since;
+    /// `Failed` covers `failed`, `error` and `incomplete`; `new`, `pending` and `process`
+    /// (the payer has not paid yet) stay `InFlight` at the deadline.
+    pub async fn reconcile_payment(
+        &self,
+        order_id: OrderId,
+        last_attempt_at: SystemTime,
+    ) -> Result<Reconciliation, Error> {
+        self.reconcile_payment_with(order_id, last_attempt_at, ReconcilePolicy::default())
+            .await
+    }
+
+    /// [`AsyncClient::reconcile_payment`] with its own deadline and intervals.
+    pub async fn reconcile_payment_with(
+        &self,
+        order_id: OrderId,
+        last_attempt_at: SystemTime,
+        policy: ReconcilePolicy,
+    ) -> Result<Reconciliation, Error> {
+        self.reconcile(last_attempt_at, policy, |since| {
+            PaymentStatus::by_order_id(order_id.clone()).since_last_attempt(since)
+        })
+        .await
+    }
+
+    /// The reconciliation loop: the decisions are the core's [`Reconciler`]; this only asks,
+    /// reads the clock and sleeps.
+    async fn reconcile<O>(
+        &self,
+        last_attempt_at: SystemTime,
+        policy: ReconcilePolicy,
+        query: impl Fn(std::time::Duration) -> O,
+    ) -> Result<Reconciliation, Error>
+    where
+        O: Operation,
+        Observation: From<O::Output>,
+    {
+        // A last attempt "in the future" (clocks) counts as just now: never conclusive early.
+        let since = SystemTime::now()
+            .duration_since(last_attempt_at)
+            .unwrap_or_default();
+        let mut reconciler = Reconciler::new(since, policy);
+        let start = Instant::now();
+        loop {
+            let op = query(reconciler.since_last_attempt(start.elapsed()));
+            let step = match self.call(op).await {
+                Ok(answer) => reconciler.observe(Observation::from(answer), start.elapsed()),
+                Err(error) => reconciler.observe_error(error, start.elapsed()),
+            };
+            match step {
+                ReconcileStep::Wait(wait) => sleep::sleep(wait).await,
+                ReconcileStep::Done(result) => return result,
+            }
+        }
+    }
+}
+
 /// The salt source failed (the OS's randomness): nothing was signed or sent.
 fn salt_error() -> Error {
     Error::from(InvalidInput::new(
@@ -144,3 +265,31 @@ macro_rules! operation_methods {
 
 freedompay_core::for_each_payout_operation!(operation_methods);
 freedompay_core::for_each_payment_operation!(operation_methods);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use freedompay_transport::{HttpRequest, HttpResponse, TransportError, transport_fn};
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// The reconciliation futures can be spawned on a multi-threaded runtime.
+    #[test]
+    fn reconcile_futures_are_send() {
+        let config = Config::builder()
+            .merchant_id("123456")
+            .secret_key("pay")
+            .payout_secret_key("payout")
+            .build()
+            .unwrap();
+        let transport = transport_fn(|_request: HttpRequest| async {
+            Ok::<_, TransportError>(HttpResponse::new(500, Vec::new()))
+        });
+        let client = AsyncClient::with_transport(config, transport);
+        let order = OrderId::new("order-1").unwrap();
+        let payout = client.reconcile_payout(order.clone(), SystemTime::now());
+        assert_send(&payout);
+        let payment = client.reconcile_payment(order, SystemTime::now());
+        assert_send(&payment);
+    }
+}

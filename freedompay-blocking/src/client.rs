@@ -4,7 +4,14 @@ use core::fmt;
 use core::time::Duration;
 use std::sync::Arc;
 
-use freedompay_core::{Config, Error, Exchange, InvalidInput, Operation, Step};
+use std::time::{Instant, SystemTime};
+
+use freedompay_core::payment::PaymentStatus;
+use freedompay_core::payout::{PayoutStatus, PayoutStatusByOrder};
+use freedompay_core::reconcile::{
+    Observation, ReconcilePolicy, ReconcileStep, Reconciler, Reconciliation,
+};
+use freedompay_core::{Config, Error, Exchange, InvalidInput, Lookup, Operation, OrderId, Step};
 use freedompay_sign::{OsSaltSource, SaltSource};
 use freedompay_transport::{
     HttpRequest, HttpResponse, SendState, Transport, TransportError, TransportErrorKind,
@@ -28,7 +35,7 @@ const TRANSPORT_GRACE: Duration = Duration::from_secs(5);
 /// ```
 /// use freedompay_blocking::{BlockingClient, Config, ErrorKind, HttpRequest, HttpResponse, TransportError, blocking_fn, payout::Balance};
 ///
-/// let config = Config::builder().merchant_id("123456").secret_key("secret").build()?;
+/// let config = Config::builder().merchant_id("123456").secret_key("secret").payout_secret_key("payout-secret").build()?;
 /// // Any transport; this one answers like a gateway that does not know the merchant.
 /// let transport = blocking_fn(|_request: HttpRequest| {
 ///     Ok::<_, TransportError>(HttpResponse::new(200, b"<response><pg_status>error</pg_status><pg_error_code>101</pg_error_code></response>".to_vec()))
@@ -115,6 +122,115 @@ impl BlockingClient {
                     .with_source("the transport did not finish within the request's timeout"),
             )
         })
+    }
+}
+
+impl BlockingClient {
+    /// Finds out what became of a payout whose outcome is unknown
+    /// ([`Error::outcome_unknown`]): asks its status by order id
+    /// ([`PayoutStatusByOrder`], `api/payment_status2`) with backoff, within
+    /// [`ReconcilePolicy::default`]'s deadline (90 s), and answers
+    /// [`Reconciliation::Paid`], [`Reconciliation::Failed`] (with the code),
+    /// [`Reconciliation::InFlight`] or [`Reconciliation::NeverArrived`]. A failed payout's
+    /// code is read with one more query by its payment id ([`PayoutStatus`]).
+    ///
+    /// `last_attempt_at` is when the payout was last sent (its last attempt; a time saved
+    /// before sending is safe, a later one is not). "Not found" proves the payout never
+    /// arrived only a minute or more after that (docs.freedompay.kg api-13677854): asked
+    /// sooner, the reconciliation waits for the minute, and answers `InFlight` if its deadline
+    /// comes first. Only `NeverArrived` allows sending the payout again.
+    ///
+    /// An error is returned when the status query itself cannot be made (a configuration
+    /// mistake at once; network or gateway failures once the deadline has passed): the
+    /// outcome is then still unknown.
+    pub fn reconcile_payout(
+        &self,
+        order_id: OrderId,
+        last_attempt_at: SystemTime,
+    ) -> Result<Reconciliation, Error> {
+        self.reconcile_payout_with(order_id, last_attempt_at, ReconcilePolicy::default())
+    }
+
+    /// [`BlockingClient::reconcile_payout`] with its own deadline and intervals.
+    pub fn reconcile_payout_with(
+        &self,
+        order_id: OrderId,
+        last_attempt_at: SystemTime,
+        policy: ReconcilePolicy,
+    ) -> Result<Reconciliation, Error> {
+        let answer = self.reconcile(last_attempt_at, policy, |since| {
+            PayoutStatusByOrder::new(order_id.clone()).since_last_attempt(since)
+        })?;
+        // `api/payment_status2` has no failure code; `api/payment_status` by id has.
+        let Some(payment_id) = answer.failure_code_wanted() else {
+            return Ok(answer);
+        };
+        match self.call(PayoutStatus::new(payment_id)) {
+            Ok(Lookup::Found(info)) => {
+                Ok(answer.with_failure(info.failure_code, info.failure_description))
+            }
+            _ => Ok(answer),
+        }
+    }
+
+    /// Finds out what became of a payment request (`init_payment.php` and the other
+    /// money-moving payment calls that carry an order id) whose outcome is unknown: asks
+    /// `get_status3.php` **by order id** (`pg_order_id`; the gateway answers with the last
+    /// payment made with it), by the same rules as [`BlockingClient::reconcile_payout`].
+    ///
+    /// By order id, because after an unknown outcome the payment id may never have been
+    /// received. `Paid` covers `success`/`ok` and payments refunded or revoked since;
+    /// `Failed` covers `failed`, `error` and `incomplete`; `new`, `pending` and `process`
+    /// (the payer has not paid yet) stay `InFlight` at the deadline.
+    pub fn reconcile_payment(
+        &self,
+        order_id: OrderId,
+        last_attempt_at: SystemTime,
+    ) -> Result<Reconciliation, Error> {
+        self.reconcile_payment_with(order_id, last_attempt_at, ReconcilePolicy::default())
+    }
+
+    /// [`BlockingClient::reconcile_payment`] with its own deadline and intervals.
+    pub fn reconcile_payment_with(
+        &self,
+        order_id: OrderId,
+        last_attempt_at: SystemTime,
+        policy: ReconcilePolicy,
+    ) -> Result<Reconciliation, Error> {
+        self.reconcile(last_attempt_at, policy, |since| {
+            PaymentStatus::by_order_id(order_id.clone()).since_last_attempt(since)
+        })
+    }
+
+    /// The reconciliation loop: the decisions are the core's [`Reconciler`]; this only asks,
+    /// reads the clock and sleeps.
+    fn reconcile<O>(
+        &self,
+        last_attempt_at: SystemTime,
+        policy: ReconcilePolicy,
+        query: impl Fn(std::time::Duration) -> O,
+    ) -> Result<Reconciliation, Error>
+    where
+        O: Operation,
+        Observation: From<O::Output>,
+    {
+        // A last attempt "in the future" (clocks) counts as just now: never conclusive early.
+        let since = SystemTime::now()
+            .duration_since(last_attempt_at)
+            .unwrap_or_default();
+        let mut reconciler = Reconciler::new(since, policy);
+        let start = Instant::now();
+        loop {
+            let op = query(reconciler.since_last_attempt(start.elapsed()));
+            let step = match self.call(op) {
+                Ok(answer) => reconciler.observe(Observation::from(answer), start.elapsed()),
+                Err(error) => reconciler.observe_error(error, start.elapsed()),
+            };
+            match step {
+                ReconcileStep::Wait(wait) => std::thread::sleep(wait),
+                ReconcileStep::Done(result) => return result,
+            }
+        }
     }
 }
 

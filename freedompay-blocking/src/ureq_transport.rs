@@ -74,15 +74,20 @@ impl UreqTransport {
     /// [`Transport::send`] does, without a future (for wrapping in a
     /// [`blocking_fn`](crate::blocking_fn)).
     pub fn send_blocking(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let (method, url, headers, body, timeout) = request.into_parts();
+        // The body is borrowed from its shared buffer: a retry copies nothing.
+        let body = request.shared_body();
+        let (method, url, headers, timeout) = (
+            request.method(),
+            request.url(),
+            request.headers(),
+            request.timeout(),
+        );
         let response = match method {
-            Method::Post => prepare(self.agent.post(&url), &headers, timeout).send(&body[..]),
-            Method::Get if body.is_empty() => {
-                prepare(self.agent.get(&url), &headers, timeout).call()
-            }
-            Method::Get => prepare(self.agent.get(&url), &headers, timeout)
+            Method::Post => prepare(self.agent.post(url), headers, timeout).send(body.as_bytes()),
+            Method::Get if body.is_empty() => prepare(self.agent.get(url), headers, timeout).call(),
+            Method::Get => prepare(self.agent.get(url), headers, timeout)
                 .force_send_body()
-                .send(&body[..]),
+                .send(body.as_bytes()),
         }
         .map_err(classify)?;
         let (parts, mut body) = response.into_parts();

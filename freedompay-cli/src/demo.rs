@@ -6,9 +6,9 @@ use std::fmt::Display;
 use std::time::Duration;
 
 use freedompay_blocking::{BlockingClient, OsSaltSource, SaltSource, ureq};
-use freedompay_core::payment::{InitPayment, Language, PaymentStatus};
+use freedompay_core::payment::{self, InitPayment, Language, PaymentStatus, PaymentStatusInfo};
 use freedompay_core::payout::{self, Balance, PayoutStatusByOrder, PayoutToCard};
-use freedompay_core::{Amount, CardNumber, Config, Currency, Description, OrderId, Url};
+use freedompay_core::{Amount, CardNumber, Config, Currency, Description, Lookup, OrderId, Url};
 use freedompay_sandbox::{RetrySchedule, SandboxConfig, SandboxThread, SecretKey};
 
 use crate::merchant::{self, Event, Kind, MerchantEndpoint};
@@ -126,18 +126,11 @@ fn read_only(global: &Global) -> Result<(), Failure> {
     let order = format!("freedompay-demo-none-{}", random_text(12, "x"));
     match OrderId::new(order.as_str()) {
         Ok(order_id) => match client.payout_status_by_order(PayoutStatusByOrder::new(order_id)) {
-            Ok(None) => steps.ok(
+            Ok(Lookup::NotFound(_)) => steps.ok(
                 "payout_status_by_order",
                 format!("order {order}: not found, as expected (the query is signed and verified)"),
             ),
-            Err(e) if payout::is_not_found(&e) => steps.ok(
-                "payout_status_by_order",
-                format!(
-                    "order {order}: not found, as expected (pg_error_code {})",
-                    e.error_code().map_or(0, |c| c.code())
-                ),
-            ),
-            Ok(Some(info)) => steps.fail(
+            Ok(Lookup::Found(info)) => steps.fail(
                 "payout_status_by_order",
                 format!(
                     "order {order} unexpectedly exists (payout {}, {})",
@@ -324,13 +317,23 @@ fn payment_flow(
         },
         |v| v.payment_id == payment_id.get() && v.status.as_deref() == Some("1"),
     );
+    let paid = |info: &PaymentStatusInfo| {
+        info.payment_status
+            .as_ref()
+            .is_some_and(payment::PaymentState::is_paid)
+    };
+    let state = |info: &PaymentStatusInfo| {
+        info.payment_status
+            .as_ref()
+            .map_or_else(|| "?".to_owned(), ToString::to_string)
+    };
     match client.payment_status(PaymentStatus::by_payment_id(payment_id)) {
-        Ok(info) if info.payment_status.is_paid() => steps.ok(
+        Ok(Lookup::Found(info)) if paid(&info) => steps.ok(
             "payment_status",
             format!(
                 "payment {}: {}{}, {} {}{}",
                 payment_id.get(),
-                info.payment_status,
+                state(&info),
                 if info.captured == Some(false) {
                     " (held)"
                 } else {
@@ -345,13 +348,17 @@ fn payment_flow(
                     .map_or_else(String::new, |p| format!(", card {p}")),
             ),
         ),
-        Ok(info) => steps.fail(
+        Ok(Lookup::Found(info)) => steps.fail(
             "payment_status",
             format!(
                 "payment {}: {} (expected success)",
                 payment_id.get(),
-                info.payment_status
+                state(&info)
             ),
+        ),
+        Ok(Lookup::NotFound(answer)) => steps.fail(
+            "payment_status",
+            format!("payment {}: {answer}", payment_id.get()),
         ),
         Err(e) => steps.fail("payment_status", e),
     }
@@ -485,7 +492,7 @@ fn payout_flow(client: &BlockingClient, shop: &MerchantEndpoint, steps: &mut Ste
                 .payout_status_by_order(PayoutStatusByOrder::new(o))
                 .map_err(|e| e.to_string())
         }) {
-        Ok(Some(info)) if info.payment_status == payout::PayoutState::Success => steps.ok(
+        Ok(Lookup::Found(info)) if info.payment_status == payout::PayoutState::Success => steps.ok(
             "payout_status_by_order",
             format!(
                 "order {order}: {} (payout {})",
@@ -493,14 +500,13 @@ fn payout_flow(client: &BlockingClient, shop: &MerchantEndpoint, steps: &mut Ste
                 info.payment_id.get()
             ),
         ),
-        Ok(Some(info)) => steps.fail(
+        Ok(Lookup::Found(info)) => steps.fail(
             "payout_status_by_order",
             format!("order {order}: {} (expected success)", info.payment_status),
         ),
-        Ok(None) => steps.fail(
-            "payout_status_by_order",
-            format!("order {order}: not found"),
-        ),
+        Ok(Lookup::NotFound(answer)) => {
+            steps.fail("payout_status_by_order", format!("order {order}: {answer}"))
+        }
         Err(e) => steps.fail("payout_status_by_order", e),
     }
     match client.balance(Balance::new()) {

@@ -10,6 +10,7 @@ mod merchant;
 mod output;
 mod payment_cmd;
 mod payout_cmd;
+mod reconcile_cmd;
 mod sandbox_cmd;
 mod secrets;
 mod settings;
@@ -127,6 +128,15 @@ pub(crate) struct Global {
         value_name = "PATH"
     )]
     pub(crate) payout_secret_key_file: Option<PathBuf>,
+    /// Sign payout calls with the payment secret (for shops with one key for both); without it
+    /// and without a payout secret, payout calls are refused before anything is sent.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        conflicts_with = "payout_secret_key_file"
+    )]
+    pub(crate) payout_secret_same_as_payment: bool,
     /// The merchant id (pg_merchant_id) [env: FREEDOMPAY_MERCHANT_ID].
     #[arg(
         long,

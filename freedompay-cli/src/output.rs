@@ -166,7 +166,9 @@ impl Reconcile {
     pub(crate) fn payout(order_id: &str) -> Self {
         Self {
             subject: format!("order {order_id}"),
-            status_command: format!("freedompay payout status --order-id {order_id}"),
+            status_command: format!(
+                "freedompay payout reconcile {order_id} --last-attempt <when it was sent>"
+            ),
         }
     }
 
@@ -174,7 +176,9 @@ impl Reconcile {
     pub(crate) fn payment_order(order_id: &str) -> Self {
         Self {
             subject: format!("order {order_id}"),
-            status_command: format!("freedompay payment status --order-id {order_id}"),
+            status_command: format!(
+                "freedompay payment reconcile {order_id} --last-attempt <when it was sent>"
+            ),
         }
     }
 
@@ -196,6 +200,7 @@ fn kind_name(kind: &ErrorKind) -> &'static str {
         ErrorKind::SignatureInvalid { .. } => "signature_invalid",
         ErrorKind::Unsigned(_) => "unsigned_error",
         ErrorKind::Gateway(_) => "gateway_error",
+        ErrorKind::AlreadyDone { .. } => "already_done",
         _ => "other",
     }
 }
@@ -211,7 +216,7 @@ pub(crate) fn call_failure(error: &Error, reconcile: Option<&Reconcile>) -> Fail
             (None, None) => "this call".to_owned(),
         };
         let mut message = format!(
-            "OUTCOME UNKNOWN for {subject} ({}): {}. The request may have reached FreedomPay and was not resent, so money may have moved: check its status before trying again",
+            "OUTCOME UNKNOWN for {subject} ({}): {}. The request may have reached FreedomPay and was not resent, so money may have moved: do NOT resend; check its status before trying again (a \"not found\" proves nothing until a minute after this attempt)",
             error.operation(),
             error.kind()
         );
@@ -221,6 +226,11 @@ pub(crate) fn call_failure(error: &Error, reconcile: Option<&Reconcile>) -> Fail
         message
     } else {
         let mut message = error.to_string();
+        if matches!(error.kind(), ErrorKind::InvalidInput(e) if e.field() == "payout_secret_key") {
+            message.push_str(
+                ". Set FREEDOMPAY_PAYOUT_SECRET_KEY (or --payout-secret-key-file), or give --payout-secret-same-as-payment if your shop has one key for both",
+            );
+        }
         if let ErrorKind::SignatureInvalid { .. } = error.kind() {
             message.push_str(
                 ". Check the secret (FREEDOMPAY_SECRET_KEY; FREEDOMPAY_PAYOUT_SECRET_KEY for payouts and the balance) and the base URL",

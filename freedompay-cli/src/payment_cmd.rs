@@ -3,10 +3,10 @@
 use clap::{Args, Subcommand};
 use freedompay_core::payment::{
     AnyAmountPayment, CancelPayment, CapturePayment, InitPayment, InitPaymentResult, Language,
-    PaymentStatus, PaymentStatusInfo, RefundPayment, RelatedPayment, RequestMethod,
+    PaymentState, PaymentStatus, PaymentStatusInfo, RefundPayment, RelatedPayment, RequestMethod,
 };
 use freedompay_core::{
-    Amount, Currency, Description, IdempotencyKey, OrderId, PaymentId, Phone, Url, UserId,
+    Amount, Currency, Description, IdempotencyKey, Lookup, OrderId, PaymentId, Phone, Url, UserId,
 };
 use serde_json::{Value, json};
 
@@ -21,6 +21,8 @@ pub(crate) enum PaymentCommand {
     Init(Box<InitArgs>),
     /// A payment's state (/get_status3.php), by payment id or by order id.
     Status(StatusArgs),
+    /// What became of a payment request whose outcome is unknown: polls /get_status3.php by its order id until it is paid, failed or never arrived (a minute or more after the last attempt), or the deadline.
+    Reconcile(crate::reconcile_cmd::ReconcileArgs),
     /// Refund a cleared payment, fully or partly (/revoke.php).
     Refund(RefundArgs),
     /// Clear (capture) a held two-step payment, fully or partly (/do_capture.php).
@@ -108,6 +110,10 @@ pub(crate) struct StatusArgs {
     /// Your order id: the last payment made with it.
     #[arg(long, value_name = "ID")]
     order_id: Option<String>,
+    /// When the payment request was last sent (unix seconds, 2026-01-01T05:00:00Z, or
+    /// 90s-ago): a "not found" proves it never arrived only a minute or more after it.
+    #[arg(long, value_name = "TIME")]
+    last_attempt: Option<String>,
 }
 
 /// `payment refund`.
@@ -154,6 +160,9 @@ pub(crate) fn run(global: &Global, command: &PaymentCommand) -> Result<(), Failu
     match command {
         PaymentCommand::Init(args) => init(global, args),
         PaymentCommand::Status(args) => status(global, args),
+        PaymentCommand::Reconcile(args) => {
+            crate::reconcile_cmd::run(global, args, crate::reconcile_cmd::Flow::Payment)
+        }
         PaymentCommand::Refund(args) => refund(global, args),
         PaymentCommand::Clear(args) => clear(global, args),
         PaymentCommand::Cancel(args) => cancel(global, args),
@@ -393,14 +402,21 @@ fn related_json(items: &[RelatedPayment]) -> Value {
 }
 
 fn status_report(info: &PaymentStatusInfo) -> Report {
-    let state = info.payment_status.as_str();
-    let held = info.captured == Some(false) && info.payment_status.is_paid();
+    let state = info
+        .payment_status
+        .as_ref()
+        .map_or("(no pg_payment_status)", |s| s.as_str());
+    let paid = info
+        .payment_status
+        .as_ref()
+        .is_some_and(PaymentState::is_paid);
+    let held = info.captured == Some(false) && paid;
     let headline = format!(
         "payment {}: {state}{}",
         info.payment_id.get(),
         if held {
             " (held, not cleared yet)"
-        } else if info.payment_status.is_paid() {
+        } else if paid {
             " (paid)"
         } else {
             ""
@@ -409,8 +425,11 @@ fn status_report(info: &PaymentStatusInfo) -> Report {
     let mut report = Report::new("payment_status", headline)
         .field("found", true)
         .field("payment_id", info.payment_id.get())
-        .field("payment_status", state)
-        .field("paid", info.payment_status.is_paid())
+        .opt(
+            "payment_status",
+            info.payment_status.as_ref().map(|s| s.as_str().to_owned()),
+        )
+        .field("paid", paid)
         .opt("order_id", info.order_id.clone())
         .opt("amount", info.amount.map(money))
         .opt(
@@ -456,15 +475,24 @@ fn status(global: &Global, args: &StatusArgs) -> Result<(), Failure> {
         }
         (None, None) => return Err(Failure::input("give --payment-id or --order-id")),
     };
+    let op = match args.last_attempt.as_deref() {
+        Some(text) => {
+            let now = std::time::SystemTime::now();
+            let at = crate::reconcile_cmd::parse_last_attempt(text, now)?;
+            op.since_last_attempt(now.duration_since(at).unwrap_or_default())
+        }
+        None => op,
+    };
     let client = settings::client(global)?;
     let report = match client.payment_status(op) {
-        Ok(info) => status_report(&info),
-        Err(e) if freedompay_core::payout::is_not_found(&e) => Report::new(
+        Ok(Lookup::Found(info)) => status_report(&info),
+        Ok(Lookup::NotFound(answer)) => crate::reconcile_cmd::not_found_report(
             "payment_status",
-            format!("not found: FreedomPay knows no payment with {what}"),
-        )
-        .mark("-")
-        .field("found", false),
+            crate::reconcile_cmd::Flow::Payment,
+            &what,
+            args.order_id.as_deref(),
+            &answer,
+        ),
         Err(e) => return Err(call_failure(&e, None)),
     };
     report.emit(global.json);

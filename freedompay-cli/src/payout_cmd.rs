@@ -2,14 +2,16 @@
 
 use clap::{Args, Subcommand};
 use freedompay_core::payout::{
-    self, AddPayoutCard, Balance, BankRecipient, Bik, Iban, Iin, Kbe, Knp, PayoutCard, PayoutPage,
+    AddPayoutCard, Balance, BankRecipient, Bik, Iban, Iin, Kbe, Knp, PayoutCard, PayoutPage,
     PayoutStatus, PayoutStatusByOrder, PayoutToCard, PayoutToIban, PayoutToSavedCard,
 };
 use freedompay_core::{
-    Amount, CardNumber, Currency, DateTime, Description, OrderId, PaymentId, Status, Url, UserId,
+    Amount, CardNumber, Currency, DateTime, Description, Lookup, NotFound, OrderId, PaymentId,
+    Status, Url, UserId,
 };
 
 use crate::output::{Reconcile, Report, arg, call_failure};
+use crate::reconcile_cmd::{Flow, not_found_report, parse_last_attempt};
 use crate::{Failure, Global, settings};
 
 /// Payout commands.
@@ -19,6 +21,8 @@ pub(crate) enum PayoutCommand {
     Card(CardArgs),
     /// A payout's state: by order id (/api/payment_status2) or by payment id (/api/payment_status).
     Status(StatusArgs),
+    /// What became of a payout whose outcome is unknown: polls its status by order id until it is paid, failed or never arrived (a minute or more after the last attempt), or the deadline.
+    Reconcile(crate::reconcile_cmd::ReconcileArgs),
     /// Create a payout page where the recipient types their card (/api/reg2nonreg); prints the page's URL.
     Page(PageArgs),
     /// Pay out to a bank account by IBAN, in tenge (/api/to_iban).
@@ -68,6 +72,10 @@ pub(crate) struct StatusArgs {
     /// The payout's payment id at FreedomPay: alone, /api/payment_status; with --order-id, narrows it.
     #[arg(long, value_name = "N")]
     payment_id: Option<String>,
+    /// When the payout was last sent (unix seconds, 2026-01-01T05:00:00Z, or 90s-ago): a
+    /// "not found" proves it never arrived only a minute or more after it.
+    #[arg(long, value_name = "TIME")]
+    last_attempt: Option<String>,
 }
 
 /// `payout page`.
@@ -210,6 +218,9 @@ pub(crate) fn run(global: &Global, command: &PayoutCommand) -> Result<(), Failur
     match command {
         PayoutCommand::Card(args) => card(global, args),
         PayoutCommand::Status(args) => status(global, args),
+        PayoutCommand::Reconcile(args) => {
+            crate::reconcile_cmd::run(global, args, crate::reconcile_cmd::Flow::Payout)
+        }
         PayoutCommand::Page(args) => page(global, args),
         PayoutCommand::Iban(args) => iban(global, args),
         PayoutCommand::Token(args) => token(global, args),
@@ -277,21 +288,15 @@ fn card(global: &Global, args: &CardArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn not_found(order: Option<&str>, payment: Option<u64>) -> Report {
+fn not_found(order: Option<&str>, payment: Option<u64>, answer: &NotFound) -> Report {
     let what = match (order, payment) {
         (Some(o), _) => format!("order id {o}"),
         (None, Some(p)) => format!("payment id {p}"),
         (None, None) => "this id".to_owned(),
     };
-    Report::new(
-        "payout_status",
-        format!("not found: FreedomPay knows no payout with {what}"),
-    )
-    .mark("-")
-    .field("found", false)
-    .opt("order_id", order)
-    .opt("payment_id", payment)
-    .note("No request for it has reached FreedomPay so far. If one just failed with an unknown outcome, wait a little and ask again before sending it again.")
+    not_found_report("payout_status", Flow::Payout, &what, order, answer)
+        .opt("order_id", order)
+        .opt("payment_id", payment)
 }
 
 fn status(global: &Global, args: &StatusArgs) -> Result<(), Failure> {
@@ -305,15 +310,26 @@ fn status(global: &Global, args: &StatusArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|p| arg("--payment-id", PaymentId::parse(p.trim())))
         .transpose()?;
+    let since = args
+        .last_attempt
+        .as_deref()
+        .map(|t| {
+            let now = std::time::SystemTime::now();
+            parse_last_attempt(t, now).map(|at| now.duration_since(at).unwrap_or_default())
+        })
+        .transpose()?;
     let client = settings::client(global)?;
     let report = match (order_id, payment_id) {
         (Some(order), payment) => {
             let mut op = PayoutStatusByOrder::new(order.clone());
+            if let Some(since) = since {
+                op = op.since_last_attempt(since);
+            }
             if let Some(p) = payment {
                 op = op.payment_id(p);
             }
             match client.payout_status_by_order(op) {
-                Ok(Some(info)) => Report::new(
+                Ok(Lookup::Found(info)) => Report::new(
                     "payout_status_by_order",
                     format!(
                         "payout order {}: {}{}",
@@ -332,15 +348,17 @@ fn status(global: &Global, args: &StatusArgs) -> Result<(), Failure> {
                 .field("payment_status", info.payment_status.as_str())
                 .field("final", info.payment_status.is_final())
                 .field("status", info.status.as_str()),
-                Ok(None) => not_found(Some(order.as_str()), payment.map(PaymentId::get)),
-                Err(e) if payout::is_not_found(&e) => {
-                    not_found(Some(order.as_str()), payment.map(PaymentId::get))
+                Ok(Lookup::NotFound(answer)) => {
+                    not_found(Some(order.as_str()), payment.map(PaymentId::get), &answer)
                 }
                 Err(e) => return Err(call_failure(&e, None)),
             }
         }
-        (None, Some(payment)) => match client.payout_status(PayoutStatus::new(payment)) {
-            Ok(info) => {
+        (None, Some(payment)) => match client.payout_status(match since {
+            Some(since) => PayoutStatus::new(payment).since_last_attempt(since),
+            None => PayoutStatus::new(payment),
+        }) {
+            Ok(Lookup::Found(info)) => {
                 let state = info.payment_status.as_ref().map_or_else(
                     || info.status.as_str().to_owned(),
                     |s| s.as_str().to_owned(),
@@ -371,7 +389,7 @@ fn status(global: &Global, args: &StatusArgs) -> Result<(), Failure> {
                 .opt("failure_code", info.failure_code.map(|c| c.code()))
                 .opt("failure_description", info.failure_description.clone())
             }
-            Err(e) if payout::is_not_found(&e) => not_found(None, Some(payment.get())),
+            Ok(Lookup::NotFound(answer)) => not_found(None, Some(payment.get()), &answer),
             Err(e) => return Err(call_failure(&e, None)),
         },
         (None, None) => return Err(Failure::input("give --order-id or --payment-id")),

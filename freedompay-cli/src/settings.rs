@@ -80,6 +80,9 @@ fn config_error(e: InvalidInput) -> Failure {
         "merchant_id" => " (--merchant-id / FREEDOMPAY_MERCHANT_ID)",
         "base_url" => " (--base-url / FREEDOMPAY_BASE_URL)",
         "timeout" => " (--timeout)",
+        "payout_secret_key" => {
+            " (FREEDOMPAY_PAYOUT_SECRET_KEY / --payout-secret-key-file, or --payout-secret-same-as-payment)"
+        }
         _ => "",
     };
     Failure::input(format!("{e}{hint}"))
@@ -94,8 +97,17 @@ pub(crate) fn config(global: &Global) -> Result<Config, Failure> {
         secrets::PAYOUT_SECRET_ENV,
     )?;
     let mut builder = Config::builder().merchant_id(merchant).secret(secret);
-    if let Some(payout) = payout {
-        builder = builder.payout_secret(payout);
+    match payout {
+        Some(_) if global.payout_secret_same_as_payment => {
+            return Err(Failure::input(
+                "--payout-secret-same-as-payment: a payout secret is set too (FREEDOMPAY_PAYOUT_SECRET_KEY); give one or the other",
+            ));
+        }
+        Some(payout) => builder = builder.payout_secret(payout),
+        None if global.payout_secret_same_as_payment => {
+            builder = builder.payout_secret_same_as_payment();
+        }
+        None => {}
     }
     builder = match target(global)? {
         Target::BaseUrl(url, _) => builder.base_url(url),

@@ -239,7 +239,7 @@ fn configuration_from_the_environment() {
     );
     success(&output);
     let _ = std::fs::remove_dir_all(&dir);
-    // The payout secret defaults to the payment secret: here that is the wrong one.
+    // Without a payout secret, a payout-secret call is refused before anything is sent.
     let output = run(
         &[
             "balance",
@@ -250,7 +250,31 @@ fn configuration_from_the_environment() {
         ],
         &[("FREEDOMPAY_SECRET_KEY", SECRET)],
     );
+    assert_eq!(code(&output), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--payout-secret-same-as-payment"),
+        "{}",
+        stderr(&output)
+    );
+    // Chosen explicitly, the payment secret signs it: here that is the wrong one (9998 or a
+    // signature that does not verify), and the message says to check the payout secret.
+    let output = run(
+        &[
+            "balance",
+            "--merchant-id",
+            MERCHANT,
+            "--base-url",
+            sandbox.base_url(),
+            "--payout-secret-same-as-payment",
+        ],
+        &[("FREEDOMPAY_SECRET_KEY", SECRET)],
+    );
     assert_eq!(code(&output), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("payout secret"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -755,6 +779,127 @@ fn two_step_payments_are_cleared_or_cancelled() {
     assert_eq!(json(&output)["kind"], "gateway_error");
 }
 
+/// `payout reconcile`: the lost payout is found paid; an order that never arrived is
+/// "never arrived" only a minute after its last attempt, and "in flight" (exit 3) before.
+#[test]
+fn payout_reconcile_follows_the_one_minute_rule() {
+    let sandbox = sandbox();
+    sandbox.set_fault(
+        Some("/g2g/p2p2nonreg"),
+        Fault {
+            drop_connection: true,
+            count: Some(1),
+            ..Fault::default()
+        },
+    );
+    let output = payout_card(&sandbox, "payout-reconciled", PAYOUT_CARD, &[]);
+    assert_eq!(code(&output), Some(3), "{}", stderr(&output));
+    let output = cli(
+        &sandbox,
+        &[
+            "payout",
+            "reconcile",
+            "payout-reconciled",
+            "--last-attempt",
+            "5s-ago",
+            "--deadline",
+            "5",
+            "--json",
+        ],
+    );
+    success(&output);
+    let value = json(&output);
+    assert_eq!(value["verdict"], "paid", "{value}");
+
+    let output = cli(
+        &sandbox,
+        &[
+            "payout",
+            "reconcile",
+            "payout-never-sent",
+            "--last-attempt",
+            "2m-ago",
+            "--json",
+        ],
+    );
+    success(&output);
+    assert_eq!(json(&output)["verdict"], "never_arrived");
+
+    let output = cli(
+        &sandbox,
+        &[
+            "payout",
+            "reconcile",
+            "payout-never-sent",
+            "--last-attempt",
+            "1s-ago",
+            "--deadline",
+            "1",
+        ],
+    );
+    assert_eq!(code(&output), Some(3), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("do NOT resend"),
+        "{}",
+        stderr(&output)
+    );
+
+    // `payout status` says the same about a not-found answer.
+    let output = cli(
+        &sandbox,
+        &[
+            "payout",
+            "status",
+            "--order-id",
+            "payout-never-sent",
+            "--json",
+        ],
+    );
+    success(&output);
+    let value = json(&output);
+    assert_eq!(value["found"], false);
+    assert_eq!(value["conclusive"], false);
+    let output = cli(
+        &sandbox,
+        &[
+            "payout",
+            "status",
+            "--order-id",
+            "payout-never-sent",
+            "--last-attempt",
+            "10m-ago",
+            "--json",
+        ],
+    );
+    success(&output);
+    assert_eq!(json(&output)["conclusive"], true);
+
+    // Pay-in: by order id through get_status3.php.
+    let output = cli(
+        &sandbox,
+        &[
+            "payment",
+            "reconcile",
+            "payment-never-sent",
+            "--last-attempt",
+            "2026-01-01T00:00:00Z",
+            "--json",
+        ],
+    );
+    success(&output);
+    assert_eq!(json(&output)["verdict"], "never_arrived");
+    let output = cli(
+        &sandbox,
+        &["payment", "status", "--order-id", "payment-never-sent"],
+    );
+    success(&output);
+    assert!(
+        stdout(&output).contains("do NOT send it again yet"),
+        "{}",
+        stdout(&output)
+    );
+}
+
 #[test]
 fn an_unknown_outcome_exits_3_and_names_the_order() {
     let sandbox = sandbox();
@@ -771,8 +916,9 @@ fn an_unknown_outcome_exits_3_and_names_the_order() {
     assert_eq!(code(&output), Some(3), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(err.contains("payout-lost"), "{err}");
+    assert!(err.contains("do NOT resend"), "{err}");
     assert!(
-        err.contains("check its status before trying again"),
+        err.contains("freedompay payout reconcile payout-lost --last-attempt"),
         "{err}"
     );
     assert!(err.contains("UNKNOWN"), "{err}");
@@ -811,7 +957,7 @@ fn an_unknown_outcome_exits_3_and_names_the_order() {
     assert_eq!(value["exit_code"], 3);
     assert_eq!(
         value["status_command"],
-        "freedompay payout status --order-id payout-stalled"
+        "freedompay payout reconcile payout-stalled --last-attempt <when it was sent>"
     );
     assert!(stderr(&output).contains("check its status before trying again"));
 
@@ -1116,6 +1262,7 @@ fn an_unreachable_gateway_is_a_failure_not_a_panic() {
             MERCHANT,
             "--base-url",
             "http://127.0.0.1:9",
+            "--payout-secret-same-as-payment",
         ],
         &[("FREEDOMPAY_SECRET_KEY", SECRET)],
     );
@@ -1284,6 +1431,7 @@ fn sandbox_subcommand_serves_a_client() {
             MERCHANT,
             "--base-url",
             line.trim(),
+            "--payout-secret-same-as-payment",
         ],
         &[("FREEDOMPAY_SECRET_KEY", SECRET)],
     );

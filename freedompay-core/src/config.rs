@@ -6,6 +6,7 @@ use core::time::Duration;
 use freedompay_sign::SecretKey;
 
 use crate::InvalidInput;
+use crate::error::PAYOUT_SECRET_SETTING;
 
 /// A FreedomPay region (brand host). PROTOCOL.md §0.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -131,12 +132,23 @@ impl Default for RetryPolicy {
 pub struct Config {
     merchant_id: String,
     payment_secret: SecretKey,
-    payout_secret: SecretKey,
+    payout_secret: PayoutSecret,
     base_url: String,
     timeout: Duration,
     retry: RetryPolicy,
     card_storage_payout_secret: SecretKind,
     payout_notification_secret: SecretKind,
+}
+
+/// Where the payout secret comes from.
+#[derive(Clone)]
+enum PayoutSecret {
+    /// `payout_secret_key`.
+    Own(SecretKey),
+    /// `payout_secret_same_as_payment`: the shop has one key for both.
+    SameAsPayment,
+    /// Neither: payout calls are refused before anything is sent.
+    Unset,
 }
 
 impl Config {
@@ -166,11 +178,47 @@ impl Config {
     }
 
     /// The secret of this kind.
+    ///
+    /// When no payout secret was set (neither [`ConfigBuilder::payout_secret_key`] nor
+    /// [`ConfigBuilder::payout_secret_same_as_payment`]), `secret(SecretKind::Payout)` is the
+    /// payment secret, so that a callback check simply fails; the operations use
+    /// [`Config::try_secret`] and refuse a payout call before sending it.
     pub fn secret(&self, kind: SecretKind) -> &SecretKey {
-        match kind {
-            SecretKind::Payment => &self.payment_secret,
-            SecretKind::Payout => &self.payout_secret,
+        match (kind, &self.payout_secret) {
+            (SecretKind::Payout, PayoutSecret::Own(key)) => key,
+            _ => &self.payment_secret,
         }
+    }
+
+    /// The secret of this kind, or an error when it is the payout secret and none was chosen:
+    /// set [`ConfigBuilder::payout_secret_key`], or say the shop has one key for both with
+    /// [`ConfigBuilder::payout_secret_same_as_payment`].
+    ///
+    /// ```
+    /// use freedompay_core::{Config, SecretKind};
+    ///
+    /// let config = Config::builder().merchant_id("123456").secret_key("pay").build()?;
+    /// let error = config.try_secret(SecretKind::Payout).unwrap_err();
+    /// assert_eq!(error.field(), "payout_secret_key");
+    /// assert!(config.try_secret(SecretKind::Payment).is_ok());
+    ///
+    /// let one_key = Config::builder().merchant_id("123456").secret_key("pay").payout_secret_same_as_payment().build()?;
+    /// assert!(one_key.try_secret(SecretKind::Payout).is_ok());
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    pub fn try_secret(&self, kind: SecretKind) -> Result<&SecretKey, InvalidInput> {
+        match (kind, &self.payout_secret) {
+            (SecretKind::Payout, PayoutSecret::Unset) => Err(InvalidInput::new(
+                PAYOUT_SECRET_SETTING,
+                "this call is signed with the payout secret and none is configured: set payout_secret_key, or payout_secret_same_as_payment() if your shop has one key for both",
+            )),
+            _ => Ok(self.secret(kind)),
+        }
+    }
+
+    /// Whether a payout secret was chosen (its own key, or the payment secret on purpose).
+    pub fn has_payout_secret(&self) -> bool {
+        !matches!(self.payout_secret, PayoutSecret::Unset)
     }
 
     /// The secret that signs `cardstoragepayout/add` and its callback; see
@@ -201,7 +249,14 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("merchant_id", &self.merchant_id)
             .field("payment_secret", &self.payment_secret)
-            .field("payout_secret", &self.payout_secret)
+            .field(
+                "payout_secret",
+                &match &self.payout_secret {
+                    PayoutSecret::Own(key) => format!("{key:?}"),
+                    PayoutSecret::SameAsPayment => "same as the payment secret".to_owned(),
+                    PayoutSecret::Unset => "unset".to_owned(),
+                },
+            )
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -215,6 +270,7 @@ pub struct ConfigBuilder {
     merchant_id: Option<String>,
     payment_secret: Option<Result<SecretKey, InvalidInput>>,
     payout_secret: Option<Result<SecretKey, InvalidInput>>,
+    payout_same_as_payment: bool,
     base_url: Option<String>,
     region: Option<Region>,
     test: bool,
@@ -253,13 +309,23 @@ impl ConfigBuilder {
         self
     }
 
-    /// The payout secret ("Секретный ключ для выплат"). Defaults to the payment secret, for
-    /// shops where one key serves both.
+    /// The payout secret ("Секретный ключ для выплат"). Without it (or
+    /// [`ConfigBuilder::payout_secret_same_as_payment`]) every call signed with the payout
+    /// secret (payouts, their statuses, the balance, cash by code) is refused before it is
+    /// sent, rather than signed with the wrong key.
     pub fn payout_secret_key(mut self, key: impl Into<String>) -> Self {
         self.payout_secret = Some(
             SecretKey::new(key)
-                .map_err(|_| InvalidInput::new("payout_secret_key", "must not be empty")),
+                .map_err(|_| InvalidInput::new(PAYOUT_SECRET_SETTING, "must not be empty")),
         );
+        self
+    }
+
+    /// Says the shop has one key for payments and payouts: payout calls are signed with the
+    /// payment secret. An explicit choice: with a separate payout secret, such calls fail
+    /// with FreedomPay's 9998 "wrong signature".
+    pub fn payout_secret_same_as_payment(mut self) -> Self {
+        self.payout_same_as_payment = true;
         self
     }
 
@@ -333,9 +399,16 @@ impl ConfigBuilder {
         let payment_secret = self
             .payment_secret
             .ok_or_else(|| InvalidInput::new("secret_key", "is required"))??;
-        let payout_secret = match self.payout_secret {
-            Some(key) => key?,
-            None => payment_secret.clone(),
+        let payout_secret = match (self.payout_secret, self.payout_same_as_payment) {
+            (Some(_), true) => {
+                return Err(InvalidInput::new(
+                    PAYOUT_SECRET_SETTING,
+                    "give either a payout secret or payout_secret_same_as_payment(), not both",
+                ));
+            }
+            (Some(key), false) => PayoutSecret::Own(key?),
+            (None, true) => PayoutSecret::SameAsPayment,
+            (None, false) => PayoutSecret::Unset,
         };
         let base_url = match self.base_url {
             Some(url) => check_base_url(url)?,

@@ -5,6 +5,8 @@ use std::borrow::Cow;
 
 use freedompay_transport::TransportError;
 
+use crate::{ReadError, SecretKind};
+
 /// A value refused before anything was signed or sent.
 ///
 /// It names the field and the rule; it never quotes the value (which may be a card number).
@@ -57,25 +59,29 @@ impl fmt::Display for InvalidInput {
 impl std::error::Error for InvalidInput {}
 
 macro_rules! error_codes {
-    ($($code:literal => $variant:ident, $doc:literal;)*) => {
+    ($($code:literal => $variant:ident, $class:ident, $doc:literal;)*) => {
         /// A `pg_error_code` of the gateway.
         ///
-        /// FreedomPay publishes no complete table (PROTOCOL.md §3): the known codes are the
-        /// ones seen in its documentation and in integrations; any other is
-        /// [`ErrorCode::Unknown`] with its number.
+        /// FreedomPay's published code table was not retrievable for this SDK (see
+        /// `docs/protocol.md §3`): the known codes are the ones seen in its documentation and in
+        /// integrations, each with its [`ErrorClass`]; any other is [`ErrorCode::Unknown`] with
+        /// its number.
         ///
         /// ```
-        /// use freedompay_core::ErrorCode;
+        /// use freedompay_core::{ErrorClass, ErrorCode};
         ///
         /// assert_eq!(ErrorCode::from_code(340), ErrorCode::TransactionNotFound);
         /// assert_eq!(ErrorCode::from_code(4242), ErrorCode::Unknown(4242));
         /// assert_eq!(ErrorCode::PayoutDeclined10000.code(), 10000);
+        /// assert_eq!(ErrorCode::CheckStatus.class(), ErrorClass::OutcomeUnknown);
+        /// assert_eq!(ErrorCode::RefundAlreadyInitiated.class(), ErrorClass::Final);
         /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {
             $(#[doc = $doc] $variant,)*
-            /// A code this version of the SDK does not know.
+            /// A code this version of the SDK does not know. Its class is
+            /// [`ErrorClass::OutcomeUnknown`]: nothing says it proves the money did not move.
             Unknown(u32),
         }
 
@@ -95,24 +101,74 @@ macro_rules! error_codes {
                     ErrorCode::Unknown(code) => code,
                 }
             }
+
+            /// What the code says about the request: refused for good, worth asking again, or
+            /// of an unknown outcome. The [`Exchange`](crate::Exchange) retries a query only
+            /// on a [`ErrorClass::Retryable`] code, and a money-moving call's error is an
+            /// unknown outcome ([`Error::outcome_unknown`]) on an
+            /// [`ErrorClass::OutcomeUnknown`] code.
+            pub fn class(self) -> ErrorClass {
+                match self {
+                    $(ErrorCode::$variant => ErrorClass::$class,)*
+                    ErrorCode::Unknown(_) => ErrorClass::OutcomeUnknown,
+                }
+            }
         }
     };
 }
 
+/// What an error code says about the request that got it; see [`ErrorCode::class`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// Refused for good: the gateway did not carry the request out, and the same request
+    /// would be refused again (a configuration mistake, invalid input, a decline).
+    Final,
+    /// Refused for now: the same request may succeed later.
+    Retryable,
+    /// The reply does not say whether the request was carried out: for a money-moving call,
+    /// check its status by order id before anything else.
+    OutcomeUnknown,
+}
+
 error_codes! {
-    101 => EmptyMerchant, "101: the merchant was not identified (\"Empty merchant\").";
-    9998 => InvalidSignature, "9998: the request's signature is wrong, or the merchant is unknown (gateway API).";
-    9997 => WrongShopId, "9997: wrong shop (merchant) id.";
-    9403 => Validation, "9403: a request field failed validation.";
-    340 => TransactionNotFound, "340: transaction not found.";
-    11068 => NotFound, "11068: not found (reported by integrations; treated like 340).";
-    75 => CashNotWithdrawn, "75: cash by code was not withdrawn within the time limit.";
-    5 => Declined, "5: the transaction was declined.";
-    10000 => PayoutDeclined10000, "10000: payout refused (produced by the payout test card 5325 34** **** 1311).";
-    10001 => PayoutDeclined10001, "10001: payout refused (produced by the payout test card 4556 04** **** 5740).";
-    8888 => PayoutDeclined8888, "8888: payout refused (produced by the payout test card 5543 97** **** 6045).";
-    1100 => WrongScriptOrSecret, "1100: reported for a wrong script name or secret on card storage for payouts.";
-    9999 => CheckStatus, "9999: the outcome must be checked with a status query (a payout in an unknown state).";
+    101 => MerchantNotIdentified, Final, "101: the merchant was not identified (\"Empty merchant\": no or an unknown `pg_merchant_id`); sent unsigned, since the gateway cannot know the secret. Seed 002, `docs/protocol.md §3`.";
+    9998 => InvalidSignature, Final, "9998: the request's signature is wrong (the wrong secret, or the payout secret where the payment secret belongs and back), or the merchant is unknown (gateway API). Nothing was carried out.";
+    9997 => WrongShopId, Final, "9997: wrong shop (merchant) id.";
+    9403 => Validation, Final, "9403: a request field failed validation.";
+    340 => TransactionNotFound, Final, "340: transaction not found. Status queries answer it as a not-found [`Lookup`](crate::Lookup), not as an error.";
+    11068 => NotFound, Final, "11068: \"not found\", reported by one integration only; unlike 340 it is kept an error.";
+    4004 => RefundAlreadyInitiated, Final, "4004: a refund of this payment is already initiated; this refund request was refused (documented as sent unsigned).";
+    75 => CashNotWithdrawn, Final, "75: cash by code was not withdrawn within the time limit; the amount is back on the merchant's balance.";
+    5 => Declined, Final, "5: the transaction was declined.";
+    10000 => PayoutDeclined10000, Final, "10000: payout refused (produced by the payout test card 5325 34** **** 1311).";
+    10001 => PayoutDeclined10001, Final, "10001: payout refused (produced by the payout test card 4556 04** **** 5740).";
+    8888 => PayoutDeclined8888, Final, "8888: payout refused (produced by the payout test card 5543 97** **** 6045).";
+    1100 => WrongScriptOrSecret, Final, "1100: reported for a wrong script name or secret on card storage for payouts.";
+    9999 => CheckStatus, OutcomeUnknown, "9999: the outcome must be checked with a status query (a payout in an unknown state).";
+}
+
+impl ErrorCode {
+    /// Whether the code says the gateway did not identify the merchant or its signature, so
+    /// it carried nothing out, however the reply came (signed or not): 101, 9998, 9997, 1100.
+    /// Check the merchant id and the secret (the payout secret for payouts).
+    pub fn is_configuration(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::MerchantNotIdentified
+                | ErrorCode::InvalidSignature
+                | ErrorCode::WrongShopId
+                | ErrorCode::WrongScriptOrSecret
+        )
+    }
+
+    /// Whether an **unsigned** reply with this code proves the request was not carried out:
+    /// the configuration codes (the gateway signs nothing it could not attribute) and 4004,
+    /// which the documentation shows unsigned. Any other unsigned error on a money-moving
+    /// call is an unknown outcome.
+    pub(crate) fn unsigned_proves_nothing_moved(self) -> bool {
+        self.is_configuration() || self == ErrorCode::RefundAlreadyInitiated
+    }
 }
 
 impl fmt::Display for ErrorCode {
@@ -189,6 +245,7 @@ impl UnsignedError {
 pub struct MalformedResponse {
     reason: Cow<'static, str>,
     http_status: u16,
+    field: Option<ReadError>,
 }
 
 impl MalformedResponse {
@@ -196,6 +253,16 @@ impl MalformedResponse {
         Self {
             reason: reason.into(),
             http_status,
+            field: None,
+        }
+    }
+
+    /// A verified reply whose field the operation could not read.
+    pub(crate) fn field(error: ReadError, http_status: u16) -> Self {
+        Self {
+            reason: Cow::Owned(error.to_string()),
+            http_status,
+            field: Some(error),
         }
     }
 
@@ -207,6 +274,30 @@ impl MalformedResponse {
     /// The HTTP status of the response.
     pub fn http_status(&self) -> u16 {
         self.http_status
+    }
+
+    /// The field that was missing or unreadable, when the reply itself was a verified
+    /// FreedomPay reply (it is also the error's [`source`](std::error::Error::source)).
+    pub fn read_error(&self) -> Option<&ReadError> {
+        self.field.as_ref()
+    }
+}
+
+impl fmt::Display for MalformedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unreadable response (HTTP {}): {}",
+            self.http_status, self.reason
+        )
+    }
+}
+
+impl std::error::Error for MalformedResponse {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.field
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -225,16 +316,27 @@ pub enum ErrorKind {
     /// The response is not a FreedomPay reply that can be read (not XML, truncated, an HTML
     /// page, a required field missing or unreadable).
     Malformed(MalformedResponse),
-    /// The response carries a `pg_sig` that does not match: the wrong secret, the wrong
-    /// script name, or an altered response. Nothing in it is trusted.
+    /// The response carries a `pg_sig` that does not match our secret: the wrong secret (the
+    /// payout secret for payouts), the wrong script name, or an altered response. Nothing in
+    /// it is trusted, so on a money-moving call the outcome is unknown.
     SignatureInvalid {
         /// The HTTP status of the response.
         http_status: u16,
     },
-    /// An unsigned error reply.
+    /// An unsigned error reply. Unauthenticated: on a money-moving call it proves nothing
+    /// moved only for the codes of [`ErrorCode::is_configuration`] and 4004.
     Unsigned(UnsignedError),
     /// A signed error reply: the gateway refused the request.
     Gateway(GatewayError),
+    /// [`Exchange::next`](crate::Exchange::next) was called after the call was over (its
+    /// result was handed out before). It keeps what that result said about the request.
+    AlreadyDone {
+        /// Whether the request may have reached the gateway.
+        may_have_been_sent: bool,
+        /// Whether the call moved money or may have (a money-moving call whose result was a
+        /// success, or an unknown outcome).
+        outcome_unknown: bool,
+    },
 }
 
 /// An operation that failed, with what a payment system must know next: what happened
@@ -249,6 +351,7 @@ pub struct Error {
     order_id: Option<String>,
     moves_money: bool,
     attempts: u32,
+    secret: Option<SecretKind>,
 }
 
 impl Error {
@@ -259,7 +362,14 @@ impl Error {
             order_id: None,
             moves_money: false,
             attempts: 0,
+            secret: None,
         }
+    }
+
+    /// Which secret signed the call (for the advice of configuration errors).
+    pub(crate) fn with_secret(mut self, secret: SecretKind) -> Self {
+        self.secret = Some(secret);
+        self
     }
 
     pub(crate) fn with_context(
@@ -308,22 +418,50 @@ impl Error {
         match &self.kind {
             ErrorKind::InvalidInput(_) => false,
             ErrorKind::Transport(e) => e.may_have_been_sent(),
+            ErrorKind::AlreadyDone {
+                may_have_been_sent, ..
+            } => *may_have_been_sent,
             _ => true,
         }
     }
 
     /// Whether money may have moved without the SDK knowing: a money-moving call (payment
     /// init, payout, refund, clearing, recurring charge) that may have reached the gateway and
-    /// got no trustworthy answer. Such a call is never resent by the SDK; reconcile it with a
-    /// status query by [`Error::order_id`] before trying again.
+    /// got no answer that proves the money did not move. Such a call is never resent by the
+    /// SDK; reconcile it with a status query by [`Error::order_id`] (the clients'
+    /// `reconcile_payout` / `reconcile_payment`) before trying again.
+    ///
+    /// Proof that nothing moved is: refused input, a transport failure before the request
+    /// left, a signed error reply whose code is not of the [`ErrorClass::OutcomeUnknown`]
+    /// class (9999 and unknown codes are), or an unsigned one coded 101, 9998, 9997, 1100 or
+    /// 4004. Everything else (an unsigned 9999 or other code, a 5xx page, an unreadable or
+    /// wrongly signed reply, a timeout) leaves the outcome unknown.
     pub fn outcome_unknown(&self) -> bool {
         if !self.moves_money || !self.may_have_been_sent() {
             return false;
         }
         match &self.kind {
-            ErrorKind::Gateway(e) => e.code() == Some(ErrorCode::CheckStatus),
-            ErrorKind::Unsigned(_) => false,
+            ErrorKind::Gateway(e) => e
+                .code()
+                .is_some_and(|code| code.class() == ErrorClass::OutcomeUnknown),
+            ErrorKind::Unsigned(e) => !e
+                .code()
+                .is_some_and(ErrorCode::unsigned_proves_nothing_moved),
+            ErrorKind::AlreadyDone {
+                outcome_unknown, ..
+            } => *outcome_unknown,
             _ => true,
+        }
+    }
+
+    /// Whether the error is a configuration mistake rather than a refusal of this request:
+    /// the gateway's configuration codes ([`ErrorCode::is_configuration`]: wrong merchant id,
+    /// wrong signature), signed or not, or a config setting refused before sending (a payout
+    /// without a payout secret). Nothing was carried out; fix the configuration.
+    pub fn is_configuration(&self) -> bool {
+        match &self.kind {
+            ErrorKind::InvalidInput(e) => e.field() == PAYOUT_SECRET_SETTING,
+            _ => self.error_code().is_some_and(ErrorCode::is_configuration),
         }
     }
 
@@ -335,7 +473,31 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The status query that tells what became of an unknown outcome, for the message.
+    fn reconcile_advice(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let payment = self.secret == Some(SecretKind::Payment);
+        match (&self.order_id, payment) {
+            (Some(order), false) => write!(
+                f,
+                "; do NOT resend: check order {order} with PayoutStatusByOrder (api/payment_status2), or the client's reconcile_payout(\"{order}\", <time of this attempt>), before trying again"
+            ),
+            (Some(order), true) => write!(
+                f,
+                "; do NOT resend: check order {order} with PaymentStatus::by_order_id (get_status3.php), or the client's reconcile_payment(\"{order}\", <time of this attempt>), before trying again"
+            ),
+            (None, false) => f.write_str(
+                "; do NOT resend: check it with PayoutStatusByOrder (api/payment_status2) by its order id before trying again",
+            ),
+            (None, true) => f.write_str(
+                "; do NOT resend: check the payment with PaymentStatus (get_status3.php), whose refunds and revocations are listed, before trying again",
+            ),
+        }
+    }
 }
+
+/// The name of the config setting a payout without a payout secret is refused for.
+pub(crate) const PAYOUT_SECRET_SETTING: &str = "payout_secret_key";
 
 impl From<InvalidInput> for Error {
     fn from(e: InvalidInput) -> Self {
@@ -349,7 +511,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidInput(e) => write!(f, "{e} (nothing was sent)"),
             ErrorKind::Transport(e) => write!(f, "transport: {e}"),
             ErrorKind::HttpStatus(status) => write!(f, "the server answered HTTP {status} without a FreedomPay reply"),
-            ErrorKind::Malformed(m) => write!(f, "unreadable response (HTTP {}): {}", m.http_status, m.reason),
+            ErrorKind::Malformed(m) => write!(f, "{m}"),
             ErrorKind::SignatureInvalid { .. } => f.write_str(
                 "the response's signature does not match (wrong secret or script name, or an altered response); nothing in it is trusted",
             ),
@@ -358,11 +520,11 @@ impl fmt::Display for ErrorKind {
                 if let Some(code) = e.code {
                     write!(f, " (pg_error_code {code})")?;
                 }
-                if e.code == Some(ErrorCode::EmptyMerchant) || e.code == Some(ErrorCode::InvalidSignature) {
-                    f.write_str(": check the merchant id, the secret and the script name")?;
-                }
                 Ok(())
             }
+            ErrorKind::AlreadyDone { .. } => f.write_str(
+                "the call is already over; its result was handed out before",
+            ),
             ErrorKind::Gateway(e) => {
                 f.write_str("FreedomPay refused the request")?;
                 if let Some(code) = e.code {
@@ -386,15 +548,23 @@ impl fmt::Display for Error {
             write!(f, " (order {order})")?;
         }
         write!(f, ": {}", self.kind)?;
+        let secret = match self.secret {
+            Some(SecretKind::Payout) => "the payout secret, payout_secret_key",
+            Some(SecretKind::Payment) => "the payment secret, secret_key",
+            None => "the payout secret for payouts",
+        };
+        if self.error_code().is_some_and(ErrorCode::is_configuration) {
+            write!(
+                f,
+                "; a configuration error, nothing was carried out: check the merchant id and the secret ({secret})"
+            )?;
+        }
+        if matches!(self.kind, ErrorKind::SignatureInvalid { .. }) {
+            write!(f, "; the secret may be wrong ({secret})")?;
+        }
         if self.outcome_unknown() {
-            f.write_str("; the outcome is UNKNOWN: the request may have reached FreedomPay, so it was not resent")?;
-            match &self.order_id {
-                Some(order) => write!(
-                    f,
-                    "; check order {order} with a status query before trying again"
-                ),
-                None => f.write_str("; check it with a status query before trying again"),
-            }?;
+            f.write_str("; the outcome is UNKNOWN: the request may have been carried out")?;
+            self.reconcile_advice(f)?;
         }
         Ok(())
     }
@@ -408,6 +578,7 @@ impl fmt::Debug for Error {
             .field("order_id", &self.order_id)
             .field("may_have_been_sent", &self.may_have_been_sent())
             .field("outcome_unknown", &self.outcome_unknown())
+            .field("secret", &self.secret)
             .field("attempts", &self.attempts)
             .finish()
     }
@@ -418,6 +589,7 @@ impl std::error::Error for Error {
         match &self.kind {
             ErrorKind::InvalidInput(e) => Some(e),
             ErrorKind::Transport(e) => Some(e),
+            ErrorKind::Malformed(m) => m.field.as_ref().map(|e| e as _),
             _ => None,
         }
     }

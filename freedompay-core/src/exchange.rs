@@ -8,11 +8,11 @@ use freedompay_transport::{
 };
 use freedompay_xml::{ResponseError, verify_response};
 
-use crate::operation::script_of;
+use crate::operation::{Endpoint, prepare_for};
 use crate::wire::Response;
 use crate::{
-    Config, Error, ErrorCode, ErrorKind, GatewayError, MalformedResponse, Operation, UnsignedError,
-    prepare,
+    Config, Error, ErrorCode, ErrorKind, GatewayError, MalformedResponse, NotFoundEvidence,
+    Operation, UnsignedError,
 };
 
 /// What the driver of an [`Exchange`] must do next.
@@ -33,7 +33,13 @@ enum State<T> {
     InFlight,
     /// A retry waits for its backoff to be yielded.
     Backoff(Duration),
-    Finished(Option<Result<T, Error>>),
+    /// The result, not yet handed out.
+    Finished(Result<T, Error>),
+    /// The result was handed out; what it said about the request is kept.
+    Over {
+        may_have_been_sent: bool,
+        outcome_unknown: bool,
+    },
 }
 
 /// Drives one operation: builds and signs the request, verifies the reply, maps `pg_status`
@@ -50,7 +56,7 @@ enum State<T> {
 /// use freedompay_sign::Salt;
 /// use freedompay_transport::HttpResponse;
 ///
-/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").base_url("http://127.0.0.1:9").build()?;
+/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").payout_secret_key("PAYOUTSECRET").base_url("http://127.0.0.1:9").build()?;
 /// let mut exchange = Exchange::new(&config, Balance::new(), Salt::new("s4lt")?);
 /// loop {
 ///     match exchange.next() {
@@ -69,8 +75,10 @@ enum State<T> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Exchange<'c, O: Operation> {
-    config: &'c Config,
     op: O,
+    /// The script name and secret, computed once; `None` when the input was refused.
+    endpoint: Option<Endpoint<'c>>,
+    config: &'c Config,
     request: Option<HttpRequest>,
     attempts: u32,
     state: State<O::Output>,
@@ -81,21 +89,35 @@ impl<'c, O: Operation> Exchange<'c, O> {
     /// `freedompay_sign::OsSaltSource` in the clients). Invalid input ends
     /// the exchange at once: the first [`Exchange::next`] is `Done(Err(..))`.
     pub fn new(config: &'c Config, op: O, salt: Salt) -> Self {
-        match prepare(config, &op, &salt) {
+        let refused = |op: O, error: Error| Self {
+            op,
+            endpoint: None,
+            config,
+            request: None,
+            attempts: 0,
+            state: State::Finished(Err(error)),
+        };
+        let endpoint = match Endpoint::of(config, &op) {
+            Ok(endpoint) => endpoint,
+            Err(e) => {
+                let error = Error::new(ErrorKind::InvalidInput(e), O::NAME).with_context(
+                    op.order_id(),
+                    O::MOVES_MONEY,
+                    0,
+                );
+                return refused(op, error);
+            }
+        };
+        match prepare_for(config, &op, &salt, &endpoint) {
             Ok(request) => Self {
-                config,
                 op,
+                endpoint: Some(endpoint),
+                config,
                 request: Some(request),
                 attempts: 0,
                 state: State::Ready,
             },
-            Err(error) => Self {
-                config,
-                op,
-                request: None,
-                attempts: 0,
-                state: State::Finished(Some(Err(error))),
-            },
+            Err(error) => refused(op, error),
         }
     }
 
@@ -118,7 +140,9 @@ impl<'c, O: Operation> Exchange<'c, O> {
     ///
     /// Calling it again while a request is in flight (without [`Exchange::handle`]) counts as
     /// a lost answer: the call ends as a transport failure that may have been sent, and is
-    /// never sent twice. After `Done`, it keeps answering `Done` with an error.
+    /// never sent twice. After `Done`, it keeps answering `Done` with an
+    /// [`ErrorKind::AlreadyDone`] error that keeps what the real result said: whether the
+    /// request may have been sent, and whether money may have moved.
     // Not an `Iterator`: a step depends on what `handle` was given in between.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Step<O::Output> {
@@ -126,11 +150,16 @@ impl<'c, O: Operation> Exchange<'c, O> {
             State::Ready => match &self.request {
                 Some(request) => {
                     self.attempts += 1;
+                    // A cheap clone: the body is a shared buffer.
                     Step::Send(request.clone())
                 }
-                None => Step::Done(Err(self.error(ErrorKind::InvalidInput(
-                    crate::InvalidInput::new("request", "the exchange has no request"),
-                )))),
+                None => {
+                    let error = self.error(ErrorKind::InvalidInput(crate::InvalidInput::new(
+                        "request",
+                        "the exchange has no request",
+                    )));
+                    self.finish(Err(error))
+                }
             },
             State::Backoff(delay) => {
                 self.state = State::Ready;
@@ -138,19 +167,39 @@ impl<'c, O: Operation> Exchange<'c, O> {
             }
             State::InFlight => {
                 let lost = TransportError::new(TransportErrorKind::Other, SendState::MaybeSent);
-                self.state = State::Finished(None);
-                Step::Done(Err(self.error(ErrorKind::Transport(lost))))
+                let error = self.error(ErrorKind::Transport(lost));
+                self.finish(Err(error))
             }
-            State::Finished(result) => {
-                self.state = State::Finished(None);
-                Step::Done(result.unwrap_or_else(|| {
-                    Err(self.error(ErrorKind::InvalidInput(crate::InvalidInput::new(
-                        "exchange",
-                        "the call is already over",
-                    ))))
-                }))
+            State::Finished(result) => self.finish(result),
+            State::Over {
+                may_have_been_sent,
+                outcome_unknown,
+            } => {
+                self.state = State::Over {
+                    may_have_been_sent,
+                    outcome_unknown,
+                };
+                Step::Done(Err(self.error(ErrorKind::AlreadyDone {
+                    may_have_been_sent,
+                    outcome_unknown,
+                })))
             }
         }
+    }
+
+    /// Hands out the result, keeping what it says about the request.
+    fn finish(&mut self, result: Result<O::Output, Error>) -> Step<O::Output> {
+        let (may_have_been_sent, outcome_unknown) = match &result {
+            // A success that the caller asks for again is lost to them: for a money-moving
+            // call that is an unknown outcome, to reconcile.
+            Ok(_) => (self.attempts > 0, O::MOVES_MONEY && self.attempts > 0),
+            Err(error) => (error.may_have_been_sent(), error.outcome_unknown()),
+        };
+        self.state = State::Over {
+            may_have_been_sent,
+            outcome_unknown,
+        };
+        Step::Done(result)
     }
 
     /// Gives the transport's outcome of the last [`Step::Send`].
@@ -161,7 +210,7 @@ impl<'c, O: Operation> Exchange<'c, O> {
         let kind = match outcome {
             Ok(response) => match self.read(&response) {
                 Ok(output) => {
-                    self.state = State::Finished(Some(Ok(output)));
+                    self.state = State::Finished(Ok(output));
                     return;
                 }
                 Err(kind) => kind,
@@ -176,7 +225,7 @@ impl<'c, O: Operation> Exchange<'c, O> {
                 State::Backoff(delay)
             };
         } else {
-            self.state = State::Finished(Some(Err(self.error(kind))));
+            self.state = State::Finished(Err(self.error(kind)));
         }
     }
 
@@ -187,16 +236,30 @@ impl<'c, O: Operation> Exchange<'c, O> {
         match kind {
             ErrorKind::Transport(_) | ErrorKind::Malformed(_) => true,
             ErrorKind::HttpStatus(status) => *status >= 500 || *status == 408 || *status == 429,
+            ErrorKind::Gateway(e) => e
+                .code()
+                .is_some_and(|code| code.class() == crate::ErrorClass::Retryable),
             _ => false,
         }
     }
 
     fn error(&self, kind: ErrorKind) -> Error {
-        Error::new(kind, O::NAME).with_context(self.op.order_id(), O::MOVES_MONEY, self.attempts)
+        let error = Error::new(kind, O::NAME).with_context(
+            self.op.order_id(),
+            O::MOVES_MONEY,
+            self.attempts,
+        );
+        match &self.endpoint {
+            Some(endpoint) => error.with_secret(endpoint.secret_kind),
+            None => error,
+        }
     }
 
     fn read(&self, response: &HttpResponse) -> Result<O::Output, ErrorKind> {
-        read_reply(self.config, &self.op, response)
+        match &self.endpoint {
+            Some(endpoint) => read_with(endpoint, &self.op, response),
+            None => read_reply(self.config, &self.op, response),
+        }
     }
 }
 
@@ -207,6 +270,29 @@ impl<'c, O: Operation> Exchange<'c, O> {
 /// request themselves.
 pub fn read_reply<O: Operation>(
     config: &Config,
+    op: &O,
+    response: &HttpResponse,
+) -> Result<O::Output, ErrorKind> {
+    let endpoint = Endpoint::of(config, op).map_err(ErrorKind::InvalidInput)?;
+    read_with(&endpoint, op, response)
+}
+
+/// An error reply coded 340 is a status query's "not found" ([`Operation::not_found`]).
+fn not_found_output<O: Operation>(
+    op: &O,
+    code: Option<ErrorCode>,
+    signed: bool,
+) -> Option<O::Output> {
+    match code {
+        Some(code @ ErrorCode::TransactionNotFound) => {
+            op.not_found(NotFoundEvidence::ErrorReply { code, signed })
+        }
+        _ => None,
+    }
+}
+
+fn read_with<O: Operation>(
+    endpoint: &Endpoint<'_>,
     op: &O,
     response: &HttpResponse,
 ) -> Result<O::Output, ErrorKind> {
@@ -237,8 +323,7 @@ pub fn read_reply<O: Operation>(
             "the body is an HTML page, not a FreedomPay reply",
         ));
     }
-    let script = script_of(O::PATH).map_err(ErrorKind::InvalidInput)?;
-    let verified = match verify_response(document, &script, config.secret(op.secret(config))) {
+    let verified = match verify_response(document, &endpoint.script, endpoint.secret) {
         Ok(verified) => verified,
         Err(ResponseError::Unsigned(reply)) => {
             if reply.status().is_none() && reply.error_code().is_none() {
@@ -248,6 +333,9 @@ pub fn read_reply<O: Operation>(
                 .error_code()
                 .and_then(|c| c.trim().parse::<u32>().ok())
                 .map(ErrorCode::from_code);
+            if let Some(output) = not_found_output(op, code, false) {
+                return Ok(output);
+            }
             return Err(ErrorKind::Unsigned(UnsignedError::new(
                 code,
                 reply.error_description().map(str::to_owned),
@@ -272,13 +360,16 @@ pub fn read_reply<O: Operation>(
             .text("pg_error_code")
             .and_then(|c| c.trim().parse::<u32>().ok())
             .map(ErrorCode::from_code);
+        if let Some(output) = not_found_output(op, code, true) {
+            return Ok(output);
+        }
         return Err(ErrorKind::Gateway(GatewayError::new(
             code,
             reply.text("pg_error_description").map(str::to_owned),
         )));
     }
     op.read(&reply)
-        .map_err(|e| ErrorKind::Malformed(MalformedResponse::new(e.to_string(), status)))
+        .map_err(|e| ErrorKind::Malformed(MalformedResponse::field(e, status)))
 }
 
 /// `<!DOCTYPE html` or `<html` at the start, in any case: a proxy's or a web server's page.

@@ -49,6 +49,7 @@ pub mod payment;
 pub mod payout;
 // After `payout`, for its `wire_enum!`.
 pub mod notifications;
+pub mod reconcile;
 mod status;
 #[cfg(test)]
 mod testing;
@@ -57,10 +58,12 @@ mod wire;
 
 pub use config::{Config, ConfigBuilder, Region, RetryPolicy, SecretKind};
 pub use error::{
-    Error, ErrorCode, ErrorKind, GatewayError, InvalidInput, MalformedResponse, UnsignedError,
+    Error, ErrorClass, ErrorCode, ErrorKind, GatewayError, InvalidInput, MalformedResponse,
+    UnsignedError,
 };
 pub use exchange::{Exchange, Step, read_reply};
 pub use operation::{Operation, operation_fields, prepare};
+pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
 pub use status::Status;
 pub use values::{
     Amount, CardNumber, Currency, DateTime, Description, IdempotencyKey, OrderId, PaymentId, Phone,

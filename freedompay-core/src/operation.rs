@@ -4,7 +4,9 @@ use freedompay_sign::{Fields, SALT_FIELD, SIG_FIELD, Salt, ScriptName, sign};
 use freedompay_transport::{HttpRequest, Method};
 
 use crate::wire::{ReadError, Response};
-use crate::{Config, Error, ErrorKind, InvalidInput, SecretKind, form};
+use freedompay_sign::SecretKey;
+
+use crate::{Config, Error, ErrorKind, InvalidInput, NotFoundEvidence, SecretKind, form};
 
 /// One call of the FreedomPay API, as a value: it knows its path, which secret signs it,
 /// whether it moves money, its fields, and how to read the verified reply into its output.
@@ -69,6 +71,36 @@ pub trait Operation {
 
     /// Reads the verified reply.
     fn read(&self, reply: &Response<'_>) -> Result<Self::Output, ReadError>;
+
+    /// For status queries: the output that stands for the gateway's "not found" error reply
+    /// (code 340, signed or not), so that "not found" has one shape whichever way the
+    /// gateway says it (see [`Lookup`](crate::Lookup)). `None`, the default, keeps such a
+    /// reply an error.
+    fn not_found(&self, evidence: NotFoundEvidence) -> Option<Self::Output> {
+        let _ = evidence;
+        None
+    }
+}
+
+/// What a call is signed with, computed once per call: the script name of its path and the
+/// secret of its kind.
+pub(crate) struct Endpoint<'c> {
+    pub(crate) script: ScriptName,
+    pub(crate) secret_kind: SecretKind,
+    pub(crate) secret: &'c SecretKey,
+}
+
+impl<'c> Endpoint<'c> {
+    pub(crate) fn of<O: Operation>(config: &'c Config, op: &O) -> Result<Self, InvalidInput> {
+        let script = script_of(O::PATH)?;
+        let secret_kind = op.secret(config);
+        let secret = config.try_secret(secret_kind)?;
+        Ok(Self {
+            script,
+            secret_kind,
+            secret,
+        })
+    }
 }
 
 /// The script name of a path: its last segment.
@@ -84,7 +116,7 @@ pub(crate) fn script_of(path: &str) -> Result<ScriptName, InvalidInput> {
 /// use freedompay_core::{Config, operation_fields, payout::Balance};
 /// use freedompay_sign::Salt;
 ///
-/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").build()?;
+/// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").payout_secret_key("PAYOUTSECRET").build()?;
 /// let fields = operation_fields(&config, &Balance::new(), &Salt::new("abc")?)?;
 /// assert_eq!(fields.text("pg_merchant_id"), Some("123456"));
 /// assert_eq!(fields.text("pg_salt"), Some("abc"));
@@ -96,19 +128,26 @@ pub fn operation_fields<O: Operation>(
     op: &O,
     salt: &Salt,
 ) -> Result<Fields, Error> {
-    let fail = |e: InvalidInput| {
-        Error::new(ErrorKind::InvalidInput(e), O::NAME).with_context(
-            op.order_id(),
-            O::MOVES_MONEY,
-            0,
-        )
-    };
-    let script = script_of(O::PATH).map_err(fail)?;
+    let endpoint = Endpoint::of(config, op).map_err(|e| input_error(op, e))?;
+    fields_for(config, op, salt, &endpoint)
+}
+
+fn input_error<O: Operation>(op: &O, e: InvalidInput) -> Error {
+    Error::new(ErrorKind::InvalidInput(e), O::NAME).with_context(op.order_id(), O::MOVES_MONEY, 0)
+}
+
+fn fields_for<O: Operation>(
+    config: &Config,
+    op: &O,
+    salt: &Salt,
+    endpoint: &Endpoint<'_>,
+) -> Result<Fields, Error> {
+    let fail = |e: InvalidInput| input_error(op, e).with_secret(endpoint.secret_kind);
     let mut fields = Fields::with_capacity(12);
     fields.push("pg_merchant_id", config.merchant_id());
     op.write_fields(&mut fields).map_err(fail)?;
     fields.push(SALT_FIELD, salt.as_str());
-    let signature = sign(&script, &fields, config.secret(op.secret(config))).map_err(|e| {
+    let signature = sign(&endpoint.script, &fields, endpoint.secret).map_err(|e| {
         fail(InvalidInput::new(
             "fields",
             format!("cannot be signed: {e}"),
@@ -121,7 +160,17 @@ pub fn operation_fields<O: Operation>(
 /// Builds the complete signed HTTP request of an operation, with the salt given: what
 /// [`Exchange`](crate::Exchange) sends, and what the wire snapshot tests compare.
 pub fn prepare<O: Operation>(config: &Config, op: &O, salt: &Salt) -> Result<HttpRequest, Error> {
-    let fields = operation_fields(config, op, salt)?;
+    let endpoint = Endpoint::of(config, op).map_err(|e| input_error(op, e))?;
+    prepare_for(config, op, salt, &endpoint)
+}
+
+pub(crate) fn prepare_for<O: Operation>(
+    config: &Config,
+    op: &O,
+    salt: &Salt,
+    endpoint: &Endpoint<'_>,
+) -> Result<HttpRequest, Error> {
+    let fields = fields_for(config, op, salt, endpoint)?;
     Ok(HttpRequest::new(Method::Post, config.url(O::PATH))
         .with_header("Content-Type", "application/x-www-form-urlencoded")
         .with_header("Accept", "application/xml, text/xml")

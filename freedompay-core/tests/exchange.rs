@@ -195,7 +195,7 @@ fn an_unsigned_error_is_its_own_kind_and_is_definitive() {
     let error = result.unwrap_err();
     match error.kind() {
         ErrorKind::Unsigned(e) => {
-            assert_eq!(e.code(), Some(ErrorCode::EmptyMerchant));
+            assert_eq!(e.code(), Some(ErrorCode::MerchantNotIdentified));
             assert_eq!(e.description(), Some("Empty merchant"));
         }
         other => panic!("expected Unsigned, got {other:?}"),
@@ -205,7 +205,7 @@ fn an_unsigned_error_is_its_own_kind_and_is_definitive() {
         !error.outcome_unknown(),
         "an unsigned 101 means the gateway refused it"
     );
-    assert_eq!(error.error_code(), Some(ErrorCode::EmptyMerchant));
+    assert_eq!(error.error_code(), Some(ErrorCode::MerchantNotIdentified));
     assert_eq!(log.sent.len(), 1);
 }
 
@@ -409,4 +409,256 @@ fn a_lost_answer_is_never_sent_twice() {
     }
     assert!(matches!(exchange.next(), Step::Done(Err(_))));
     assert_eq!(exchange.attempts(), 1);
+}
+
+/// A fixture of `tests/fixtures/exchange/`, as a 200 reply.
+fn fixture_reply(name: &str) -> HttpResponse {
+    HttpResponse::new(200, fixture(name))
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/tests/fixtures/exchange/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+/// Issue 12: an unsigned 9999 proves nothing; the code, the flag and the message agree, and
+/// the message names the status query and the order id.
+#[test]
+fn an_unsigned_9999_on_a_payout_is_an_unknown_outcome() {
+    let (result, log) = run(
+        payout(),
+        &scripted(vec![Ok(fixture_reply("unsigned_9999.xml"))]),
+    );
+    let error = result.unwrap_err();
+    assert_eq!(error.error_code(), Some(ErrorCode::CheckStatus));
+    assert!(error.outcome_unknown());
+    let message = error.to_string();
+    assert!(message.contains("UNKNOWN"), "{message}");
+    assert!(message.contains("do NOT resend"), "{message}");
+    assert!(message.contains("payout-42"), "{message}");
+    assert!(message.contains("PayoutStatusByOrder"), "{message}");
+    assert_eq!(log.sent.len(), 1);
+}
+
+/// An unsigned error with a code that does not prove a refusal is unknown on a payout.
+#[test]
+fn an_unsigned_decline_on_a_payout_is_an_unknown_outcome() {
+    let (result, _) = run(
+        payout(),
+        &scripted(vec![Ok(fixture_reply("unsigned_other.xml"))]),
+    );
+    let error = result.unwrap_err();
+    assert_eq!(error.error_code(), Some(ErrorCode::PayoutDeclined10001));
+    assert!(error.outcome_unknown(), "unauthenticated: proves nothing");
+}
+
+/// A 5xx page after the request may have left is unknown for a payout, and says what to do.
+#[test]
+fn a_5xx_page_on_a_payout_is_an_unknown_outcome() {
+    let (result, log) = run(
+        payout(),
+        &scripted(vec![Ok(HttpResponse::new(503, fixture("html_503.html")))]),
+    );
+    let error = result.unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::HttpStatus(503)));
+    assert!(error.outcome_unknown());
+    assert_eq!(error.error_code(), None);
+    assert!(error.to_string().contains("payout-42"));
+    assert_eq!(log.sent.len(), 1, "never resent");
+}
+
+/// 9998 (signed or not) proves nothing moved: a configuration error that says to check the
+/// payout secret.
+#[test]
+fn a_9998_reply_is_a_configuration_error_naming_the_payout_secret() {
+    let (result, _) = run(
+        payout(),
+        &scripted(vec![Ok(fixture_reply("unsigned_9998.xml"))]),
+    );
+    let error = result.unwrap_err();
+    assert_eq!(error.error_code(), Some(ErrorCode::InvalidSignature));
+    assert!(!error.outcome_unknown());
+    assert!(error.is_configuration());
+    let message = error.to_string();
+    assert!(message.contains("payout secret"), "{message}");
+    assert!(!message.contains("UNKNOWN"), "{message}");
+
+    let signed_9998 = signed(
+        "p2p2nonreg",
+        PAYOUT_SECRET,
+        &[
+            ("pg_status", "error"),
+            ("pg_error_code", "9998"),
+            ("pg_salt", "r"),
+        ],
+    );
+    let (result, _) = run(payout(), &scripted(vec![Ok(signed_9998)]));
+    let error = result.unwrap_err();
+    assert!(error.is_configuration() && !error.outcome_unknown());
+}
+
+/// 4004 is documented unsigned: a refused refund, not an unknown outcome.
+#[test]
+fn error_4004_is_known_and_final() {
+    assert_eq!(
+        ErrorCode::from_code(4004),
+        ErrorCode::RefundAlreadyInitiated
+    );
+    assert_eq!(
+        ErrorCode::RefundAlreadyInitiated.class(),
+        freedompay_core::ErrorClass::Final
+    );
+    let (result, _) = run(
+        payout(),
+        &scripted(vec![Ok(fixture_reply("unsigned_4004.xml"))]),
+    );
+    assert!(!result.unwrap_err().outcome_unknown());
+}
+
+/// A reply whose signature does not verify on a payout stays unknown, and the message says
+/// the secret may be wrong.
+#[test]
+fn a_mismatched_signature_on_a_payout_says_the_secret_may_be_wrong() {
+    let forged = signed(
+        "p2p2nonreg",
+        "PAYMENT_SECRET",
+        &[
+            ("pg_status", "ok"),
+            ("pg_payment_id", "7"),
+            ("pg_salt", "r"),
+        ],
+    );
+    let (result, _) = run(payout(), &scripted(vec![Ok(forged)]));
+    let error = result.unwrap_err();
+    assert!(error.outcome_unknown());
+    let message = error.to_string();
+    assert!(message.contains("payout secret"), "{message}");
+    assert!(message.contains("UNKNOWN"), "{message}");
+}
+
+/// A config without a payout secret refuses payout calls before anything is sent.
+#[test]
+fn a_payout_without_a_payout_secret_is_refused_before_sending() {
+    let config = Config::builder()
+        .merchant_id("123456")
+        .secret_key("PAYMENT_SECRET")
+        .build()
+        .unwrap();
+    let mut exchange = Exchange::new(&config, payout(), Salt::new("s4lt").unwrap());
+    match exchange.next() {
+        Step::Done(Err(error)) => {
+            assert!(!error.may_have_been_sent());
+            assert!(!error.outcome_unknown());
+            assert!(error.is_configuration());
+            assert!(error.to_string().contains("payout_secret"), "{error}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(exchange.attempts(), 0);
+    let same = Config::builder()
+        .merchant_id("123456")
+        .secret_key("PAYMENT_SECRET")
+        .payout_secret_same_as_payment()
+        .build()
+        .unwrap();
+    let mut exchange = Exchange::new(&same, payout(), Salt::new("s4lt").unwrap());
+    assert!(matches!(exchange.next(), Step::Send(_)));
+}
+
+/// Issue 13: `next()` after the end keeps the facts of the real outcome.
+#[test]
+fn next_after_done_stays_truthful() {
+    let config = config();
+    let mut exchange = Exchange::new(&config, payout(), Salt::new("s4lt").unwrap());
+    let Step::Send(_) = exchange.next() else {
+        panic!("expected a request")
+    };
+    exchange.handle(Err(maybe_sent_timeout()));
+    let Step::Done(Err(first)) = exchange.next() else {
+        panic!("expected the error")
+    };
+    assert!(first.outcome_unknown());
+    for _ in 0..2 {
+        match exchange.next() {
+            Step::Done(Err(again)) => {
+                assert!(matches!(again.kind(), ErrorKind::AlreadyDone { .. }));
+                assert!(again.may_have_been_sent(), "a sent payout stays sent");
+                assert!(again.outcome_unknown());
+            }
+            other => panic!("expected Done(Err), got {other:?}"),
+        }
+    }
+
+    // A payout that succeeded: asked again, it is not "nothing was sent" either.
+    let mut exchange = Exchange::new(&config, payout(), Salt::new("s4lt").unwrap());
+    let Step::Send(_) = exchange.next() else {
+        panic!("expected a request")
+    };
+    exchange.handle(Ok(payout_ok()));
+    assert!(matches!(exchange.next(), Step::Done(Ok(_))));
+    let Step::Done(Err(again)) = exchange.next() else {
+        panic!("expected Done(Err)")
+    };
+    assert!(again.may_have_been_sent());
+    assert!(again.outcome_unknown());
+
+    // Refused input: still nothing sent.
+    let unset = Config::builder()
+        .merchant_id("123456")
+        .secret_key("PAYMENT_SECRET")
+        .build()
+        .unwrap();
+    let mut exchange = Exchange::new(&unset, payout(), Salt::new("s4lt").unwrap());
+    assert!(matches!(exchange.next(), Step::Done(Err(_))));
+    let Step::Done(Err(again)) = exchange.next() else {
+        panic!("expected Done(Err)")
+    };
+    assert!(!again.may_have_been_sent());
+}
+
+/// Issue 13: a retry hands out the same body buffer, not a copy.
+#[test]
+fn a_retry_shares_the_body_buffer() {
+    let (result, log) = run(
+        Balance::new(),
+        &scripted(vec![Err(maybe_sent_timeout()), Ok(balance_ok())]),
+    );
+    assert!(result.is_ok());
+    assert_eq!(log.sent.len(), 2);
+    assert_eq!(log.sent[0].body(), log.sent[1].body());
+    assert_eq!(
+        log.sent[0].body().as_ptr(),
+        log.sent[1].body().as_ptr(),
+        "one buffer for every attempt"
+    );
+}
+
+/// Issue 13: a verified reply missing a field keeps the `ReadError` as a typed source.
+#[test]
+fn a_missing_field_is_a_typed_source() {
+    let reply = signed(
+        "balance_status",
+        PAYOUT_SECRET,
+        &[("pg_status", "ok"), ("pg_salt", "r")],
+    );
+    let (result, _) = run(
+        Balance::new(),
+        &scripted(vec![Ok(reply.clone()), Ok(reply.clone()), Ok(reply)]),
+    );
+    let error = result.unwrap_err();
+    let ErrorKind::Malformed(malformed) = error.kind() else {
+        panic!("expected Malformed, got {error:?}")
+    };
+    let read = malformed.read_error().expect("a typed read error");
+    assert_eq!(read.field(), "pg_balance");
+    assert!(read.is_missing());
+    let source = std::error::Error::source(&error).expect("a source");
+    assert!(
+        source
+            .downcast_ref::<freedompay_core::ReadError>()
+            .is_some()
+    );
 }

@@ -15,8 +15,8 @@ use freedompay_core::payout::{self, Balance, PayoutStatusByOrder, PayoutToCard};
 use freedompay_core::sign::Fields;
 use freedompay_core::transport::{SendState, TransportError, TransportErrorKind};
 use freedompay_core::{
-    Config, Error, ErrorCode, ErrorKind, InvalidInput, Operation, OrderId, ReadError, Response,
-    SecretKind,
+    Config, Error, ErrorCode, ErrorKind, InvalidInput, Lookup, Operation, OrderId, ReadError,
+    Response, SecretKind,
 };
 use freedompay_sandbox::Fault;
 use support::{
@@ -92,12 +92,11 @@ fn payout_done(env: &Env, order_id: &OrderId) -> bool {
         .client
         .payout_status_by_order(PayoutStatusByOrder::new(order_id.clone()))
     {
-        Ok(Some(info)) => {
+        Ok(Lookup::Found(info)) => {
             assert_eq!(info.payment_status, payout::PayoutState::Success);
             true
         }
-        Ok(None) => false,
-        Err(error) if payout::is_not_found(&error) => false,
+        Ok(Lookup::NotFound(_)) => false,
         Err(error) => panic!("the status query failed: {error:?}"),
     }
 }
@@ -397,14 +396,15 @@ fn wrong_signature(flavour: Flavour) {
     assert_eq!(env.fault_uses_left(BALANCE_PATH), Some(1));
 }
 
-/// An unsigned error reply instead of the work: `Unsigned` with its code; nothing moved, so
-/// the outcome is known; not retried.
+/// An unsigned error reply instead of the work: `Unsigned` with its code; not retried. An
+/// unsigned 101 proves the gateway refused it (outcome known); an unsigned 9999 proves
+/// nothing (issue 12: outcome unknown, whatever the sandbox did).
 fn unsigned_error(flavour: Flavour) {
     let env = Env::start(flavour);
     let before = env.balance();
-    for (code, expected) in [
-        (None, ErrorCode::CheckStatus),
-        (Some(101), ErrorCode::EmptyMerchant),
+    for (code, expected, unknown) in [
+        (None, ErrorCode::CheckStatus, true),
+        (Some(101), ErrorCode::MerchantNotIdentified, false),
     ] {
         let order_id = order(&format!("unsigned-{}", expected.code()));
         env.set_fault(
@@ -428,7 +428,10 @@ fn unsigned_error(flavour: Flavour) {
         }
         assert_eq!(error.error_code(), Some(expected));
         assert!(error.may_have_been_sent());
-        assert!(!error.outcome_unknown(), "{error:?}");
+        assert_eq!(error.outcome_unknown(), unknown, "{error:?}");
+        if unknown {
+            assert!(error.to_string().contains("do NOT resend"), "{error}");
+        }
         assert_eq!(error.attempts(), 1);
         assert!(!payout_done(&env, &order_id));
     }
@@ -455,7 +458,7 @@ fn wrong_merchant_id(flavour: Flavour) {
     let error = client.balance(Balance::new()).unwrap_err();
     match error.kind() {
         ErrorKind::Unsigned(unsigned) => {
-            assert_eq!(unsigned.code(), Some(ErrorCode::EmptyMerchant));
+            assert_eq!(unsigned.code(), Some(ErrorCode::MerchantNotIdentified));
             assert_eq!(unsigned.description(), Some("Merchant not found"));
         }
         other => panic!("expected an unsigned error, got {other:?}"),
@@ -467,7 +470,7 @@ fn wrong_merchant_id(flavour: Flavour) {
 
     let order_id = order("stranger-payout");
     let error = client.payout_to_card(payout(&env, &order_id)).unwrap_err();
-    assert_eq!(error.error_code(), Some(ErrorCode::EmptyMerchant));
+    assert_eq!(error.error_code(), Some(ErrorCode::MerchantNotIdentified));
     assert!(matches!(error.kind(), ErrorKind::Unsigned(_)));
     assert!(!error.outcome_unknown());
     assert!(env.sandbox_payouts("stranger-payout").is_empty());
@@ -531,6 +534,8 @@ fn wrong_secret_answered_with_an_unsigned_9998(flavour: Flavour) {
     let error = client.payout_to_card(payout(&env, &order_id)).unwrap_err();
     assert_eq!(error.error_code(), Some(ErrorCode::InvalidSignature));
     assert!(!error.outcome_unknown());
+    assert!(error.is_configuration());
+    assert!(error.to_string().contains("payout secret"), "{error}");
     assert!(env.sandbox_payouts("bad-secret-payout").is_empty());
 
     // The right secrets still work against this sandbox.

@@ -46,7 +46,9 @@ fn status_of(env: &Env, id: PaymentId) -> freedompay_core::payment::PaymentStatu
     let info = env
         .client
         .payment_status(PaymentStatus::by_payment_id(id))
-        .expect("the status query succeeds");
+        .expect("the status query succeeds")
+        .found()
+        .expect("the payment is found");
     assert_eq!(info.status, Status::Ok);
     assert_eq!(info.payment_id, id);
     info
@@ -88,7 +90,7 @@ fn payment_flow_with_check_and_result(flavour: Flavour) {
         assert_eq!(created.redirect_url_type.as_deref(), Some("need data"));
         assert_eq!(created.redirect_qr, None);
         let fresh = status_of(&env, id);
-        assert_eq!(fresh.payment_status, PaymentState::New);
+        assert_eq!(fresh.payment_status, Some(PaymentState::New));
         assert_eq!(fresh.amount, Some(amount("12500.75")));
         assert_eq!(env.balance(), before);
 
@@ -128,8 +130,12 @@ fn payment_flow_with_check_and_result(flavour: Flavour) {
         env.assert_delivered("result", id);
 
         let info = status_of(&env, id);
-        assert_eq!(info.payment_status, PaymentState::Success);
-        assert!(info.payment_status.is_paid());
+        assert_eq!(info.payment_status, Some(PaymentState::Success));
+        assert!(
+            info.payment_status
+                .as_ref()
+                .is_some_and(PaymentState::is_paid)
+        );
         assert_eq!(info.order_id.as_deref(), Some(order_id.as_str()));
         assert_eq!(info.amount, Some(amount("12500.75")));
         assert_eq!(info.currency, Some(Currency::Kzt));
@@ -145,9 +151,11 @@ fn payment_flow_with_check_and_result(flavour: Flavour) {
         let by_order = env
             .client
             .payment_status(PaymentStatus::by_order_id(order(&order_id)))
-            .unwrap();
+            .unwrap()
+            .found()
+            .expect("found by order id");
         assert_eq!(by_order.payment_id, id);
-        assert_eq!(by_order.payment_status, PaymentState::Success);
+        assert_eq!(by_order.payment_status, Some(PaymentState::Success));
 
         assert_eq!(env.balance(), before + 1_250_075);
     }
@@ -175,8 +183,13 @@ fn declined_card(flavour: Flavour) {
     assert!(!env.merchant.has_check(id));
 
     let info = status_of(&env, id);
-    assert_eq!(info.payment_status, PaymentState::Error);
-    assert!(!info.payment_status.is_paid());
+    assert_eq!(info.payment_status, Some(PaymentState::Error));
+    assert!(
+        !info
+            .payment_status
+            .as_ref()
+            .is_some_and(PaymentState::is_paid)
+    );
     assert_eq!(info.failure_code, Some(ErrorCode::Declined));
     assert_eq!(env.balance(), before);
     env.merchant.assert_nothing_refused();
@@ -203,7 +216,7 @@ fn any_amount_payment(flavour: Flavour) {
     assert_eq!(paid["status"], "success");
     assert_eq!(env.merchant.result(id).amount, amount("750"));
     let info = status_of(&env, id);
-    assert_eq!(info.payment_status, PaymentState::Success);
+    assert_eq!(info.payment_status, Some(PaymentState::Success));
     assert_eq!(info.amount, Some(amount("750")));
     assert_eq!(env.balance(), before + 75_000);
     env.merchant.assert_nothing_refused();
@@ -228,7 +241,7 @@ fn paid_hold(env: &Env, order_id: &str) -> PaymentId {
     assert!(result.can_reject());
     assert_eq!(result.captured, Some(false));
     let info = status_of(env, id);
-    assert_eq!(info.payment_status, PaymentState::Success);
+    assert_eq!(info.payment_status, Some(PaymentState::Success));
     assert_eq!(info.captured, Some(false));
     assert_eq!(info.can_reject, Some(true));
     assert_eq!(env.balance(), before);
@@ -269,7 +282,7 @@ fn two_step_payment_captured_then_refunded(flavour: Flavour) {
     assert_eq!(env.balance(), before + 50_000);
 
     let info = status_of(&env, id);
-    assert_eq!(info.payment_status, PaymentState::Success);
+    assert_eq!(info.payment_status, Some(PaymentState::Success));
     assert_eq!(info.captured, Some(true));
     assert_eq!(info.clearing_amount, Some(amount("600")));
     assert_eq!(info.refund_amount, Amount::from_gateway("-100"));
@@ -301,7 +314,10 @@ fn two_step_payment_cancelled(flavour: Flavour) {
     let cancelled = env.client.cancel_payment(CancelPayment::new(id)).unwrap();
     assert_eq!(cancelled.status, Status::Ok);
     assert!(cancelled.cancel_payment_id.is_some());
-    assert_eq!(status_of(&env, id).payment_status, PaymentState::Revoked);
+    assert_eq!(
+        status_of(&env, id).payment_status,
+        Some(PaymentState::Revoked)
+    );
 
     let capture = env
         .client
@@ -364,7 +380,7 @@ fn recurring_payment(flavour: Flavour) {
     assert_eq!(result.order_id.as_deref(), Some("subscription-2"));
     assert_eq!(
         status_of(&env, charge.payment_id).payment_status,
-        PaymentState::Success
+        Some(PaymentState::Success)
     );
     assert_eq!(env.balance(), before + 2 * minor("1990"));
 
@@ -447,7 +463,7 @@ fn saved_card_payment(flavour: Flavour) {
     assert_eq!(created.merchant_id.as_deref(), Some(MERCHANT_ID));
     assert_eq!(
         status_of(&env, created.payment_id).payment_status,
-        PaymentState::New
+        Some(PaymentState::New)
     );
 
     let direct = env
@@ -462,7 +478,7 @@ fn saved_card_payment(flavour: Flavour) {
     assert_eq!(result.card_token.as_deref(), Some(token.as_str()));
     assert_eq!(
         status_of(&env, created.payment_id).payment_status,
-        PaymentState::Success
+        Some(PaymentState::Success)
     );
     assert_eq!(env.balance(), before + 420_000);
 
@@ -523,7 +539,10 @@ fn mobile_payment_with_approval(flavour: Flavour) {
     assert_eq!(asked.status, Status::NeedApprove);
     assert!(asked.needs_approval());
     assert_eq!(asked.payment_id, Some(id));
-    assert_eq!(status_of(&env, id).payment_status, PaymentState::Pending);
+    assert_eq!(
+        status_of(&env, id).payment_status,
+        Some(PaymentState::Pending)
+    );
 
     let wrong = env
         .client
@@ -544,7 +563,7 @@ fn mobile_payment_with_approval(flavour: Flavour) {
     assert_eq!(result.payment_method, Some(PaymentMethod::MobileCommerce));
     assert_eq!(result.user_phone.as_deref(), Some("77017777777"));
     let info = status_of(&env, id);
-    assert_eq!(info.payment_status, PaymentState::Success);
+    assert_eq!(info.payment_status, Some(PaymentState::Success));
     assert_eq!(info.payment_method, Some(PaymentMethod::MobileCommerce));
     assert_eq!(env.balance(), before + 150_000);
     env.merchant.assert_nothing_refused();

@@ -6,13 +6,14 @@ mod support;
 
 use freedompay_core::notifications::{CallbackForm, NotificationStatus};
 use freedompay_core::payout::{
-    self, AddPayoutCard, Balance, BankRecipient, Bik, CashByCodeCheck, CashByCodeExec,
-    CashByCodeStatus, CashOutcome, Iban, Iin, Kbe, Knp, MobileOperator, MobilePayout,
-    MobilePayoutInit, PayoutPage, PayoutState, PayoutStatus, PayoutStatusByOrder,
-    PayoutStatusByOrderLegacy, PayoutToCard, PayoutToIban, PayoutToSavedCard, TransactionStatus,
+    AddPayoutCard, Balance, BankRecipient, Bik, CashByCodeCheck, CashByCodeExec, CashByCodeStatus,
+    CashOutcome, Iban, Iin, Kbe, Knp, MobileOperator, MobilePayout, MobilePayoutInit, PayoutPage,
+    PayoutState, PayoutStatus, PayoutStatusByOrder, PayoutStatusByOrderLegacy, PayoutToCard,
+    PayoutToIban, PayoutToSavedCard, TransactionStatus,
 };
-use freedompay_core::{Amount, ErrorCode, OrderId, PaymentId, Phone, Status};
+use freedompay_core::{Amount, ErrorCode, NotFound, OrderId, PaymentId, Phone, Status};
 use serde_json::json;
+use std::time::Duration;
 use support::{
     Env, Flavour, MERCHANT_ID, PROCESS_DELAY, START_LOCAL, amount, card, cards, description,
     for_both_flavours, gateway_code, masked, minor, order, time_limit, user,
@@ -79,6 +80,7 @@ fn state_by_order(env: &Env, order_id: &OrderId) -> (PaymentId, PayoutState) {
         .client
         .payout_status_by_order(PayoutStatusByOrder::new(order_id.clone()))
         .expect("the status query succeeds")
+        .found()
         .expect("the payout is found");
     assert_eq!(info.status, Status::Ok);
     assert_eq!(info.order_id.as_deref(), Some(order_id.as_str()));
@@ -144,6 +146,7 @@ fn payout_to_card_flow(flavour: Flavour) {
             PayoutStatusByOrder::new(order_id.clone()).payment_id(paid.payment_id),
         )
         .unwrap()
+        .found()
         .expect("found");
     assert_eq!(by_both.payment_id, paid.payment_id);
     assert_eq!(by_both.payment_status, PayoutState::Success);
@@ -151,7 +154,9 @@ fn payout_to_card_flow(flavour: Flavour) {
     let by_id = env
         .client
         .payout_status(PayoutStatus::new(paid.payment_id))
-        .unwrap();
+        .unwrap()
+        .found()
+        .expect("found");
     assert_eq!(by_id.payment_status, Some(PayoutState::Success));
     assert!(by_id.is_final());
     assert_eq!(by_id.payment_id, Some(paid.payment_id));
@@ -163,6 +168,7 @@ fn payout_to_card_flow(flavour: Flavour) {
         .client
         .payout_status_by_order_legacy(PayoutStatusByOrderLegacy::new(order_id))
         .unwrap()
+        .found()
         .expect("found");
     assert_eq!(legacy.payment_id, paid.payment_id);
     assert_eq!(legacy.transaction_status, TransactionStatus::Ok);
@@ -363,28 +369,47 @@ fn payout_to_iban_after_the_process_delay(flavour: Flavour) {
     env.merchant.assert_nothing_refused();
 }
 
-/// Every status query says "not found" for an order or a payment the gateway does not know.
+/// Every status query says "not found" in one shape for an order or a payment the gateway
+/// does not know (the sandbox answers an error coded 340), conclusive only when asked a minute
+/// or more after the last attempt.
 fn status_queries_of_an_unknown_payout(flavour: Flavour) {
     let env = Env::start(flavour);
+    let late = Duration::from_secs(61);
     let by_order = env
         .client
         .payout_status_by_order(PayoutStatusByOrder::new(order("no-such-order")))
-        .unwrap_err();
-    assert!(payout::is_not_found(&by_order), "{by_order:?}");
-    assert_eq!(gateway_code(&by_order), ErrorCode::TransactionNotFound);
-    assert_eq!(by_order.attempts(), 1);
+        .unwrap();
+    let not_found = by_order.not_found().expect("not found");
+    assert!(!not_found.is_conclusive(), "no time of the last attempt");
+    let by_order = env
+        .client
+        .payout_status_by_order(
+            PayoutStatusByOrder::new(order("no-such-order")).since_last_attempt(late),
+        )
+        .unwrap();
+    assert!(by_order.not_found().is_some_and(NotFound::is_conclusive));
+    let early = env
+        .client
+        .payout_status_by_order(
+            PayoutStatusByOrder::new(order("no-such-order"))
+                .since_last_attempt(Duration::from_secs(2)),
+        )
+        .unwrap();
+    assert!(early.not_found().is_some_and(|n| !n.is_conclusive()));
 
     let legacy = env
         .client
-        .payout_status_by_order_legacy(PayoutStatusByOrderLegacy::new(order("no-such-order")))
-        .unwrap_err();
-    assert!(payout::is_not_found(&legacy), "{legacy:?}");
+        .payout_status_by_order_legacy(
+            PayoutStatusByOrderLegacy::new(order("no-such-order")).since_last_attempt(late),
+        )
+        .unwrap();
+    assert!(legacy.not_found().is_some_and(NotFound::is_conclusive));
 
     let by_id = env
         .client
-        .payout_status(PayoutStatus::new(PaymentId::new(424_242).unwrap()))
-        .unwrap_err();
-    assert!(payout::is_not_found(&by_id), "{by_id:?}");
+        .payout_status(PayoutStatus::new(PaymentId::new(424_242).unwrap()).since_last_attempt(late))
+        .unwrap();
+    assert!(by_id.not_found().is_some_and(NotFound::is_conclusive));
 }
 
 /// Creates and executes a cash-by-code payout of 5000; its payment id.
@@ -392,7 +417,7 @@ fn cash_by_code(env: &Env, order_id: &str) -> PaymentId {
     let created = env
         .client
         .cash_by_code_check(CashByCodeCheck::new(
-            Phone::new("+7 701 123 45 67").unwrap(),
+            Phone::new("701 123 45 67").unwrap(),
             amount("5000"),
             order(order_id),
             env.merchant.url("payout_notify"),
@@ -415,7 +440,9 @@ fn cash_by_code(env: &Env, order_id: &str) -> PaymentId {
     let waiting = env
         .client
         .cash_by_code_status(CashByCodeStatus::new(created.payment_id))
-        .unwrap();
+        .unwrap()
+        .found()
+        .expect("found");
     assert_eq!(waiting.outcome, CashOutcome::Waiting);
     assert_eq!(waiting.payment_id, Some(created.payment_id));
     assert_eq!(waiting.order_id.as_deref(), Some(order_id));
@@ -438,7 +465,9 @@ fn cash_by_code_withdrawn(flavour: Flavour) {
     let state = env
         .client
         .cash_by_code_status(CashByCodeStatus::new(id))
-        .unwrap();
+        .unwrap()
+        .found()
+        .expect("found");
     assert_eq!(state.outcome, CashOutcome::Withdrawn);
     assert!(state.outcome.is_final());
     assert_eq!(env.balance(), before - 500_000);
@@ -459,7 +488,9 @@ fn cash_by_code_not_withdrawn_in_24_hours(flavour: Flavour) {
     let state = env
         .client
         .cash_by_code_status(CashByCodeStatus::new(id))
-        .unwrap();
+        .unwrap()
+        .found()
+        .expect("found");
     match &state.outcome {
         CashOutcome::NotWithdrawn { description } => assert!(description.is_some()),
         other => panic!("expected not withdrawn, got {other:?}"),
@@ -542,6 +573,7 @@ fn payout_test_cards_refused_at_once(flavour: Flavour) {
             .client
             .payout_status_by_order_legacy(PayoutStatusByOrderLegacy::new(order_id))
             .unwrap()
+            .found()
             .expect("found");
         assert_eq!(legacy.transaction_status, TransactionStatus::Failed);
         assert_eq!(legacy.failure_code, Some(code));
@@ -574,7 +606,9 @@ fn payout_test_card_process_then_success(flavour: Flavour) {
     let pending = env
         .client
         .payout_status(PayoutStatus::new(paid.payment_id))
-        .unwrap();
+        .unwrap()
+        .found()
+        .expect("found");
     assert!(!pending.is_final());
     assert_eq!(env.balance(), before - 80_000);
 
@@ -620,7 +654,9 @@ fn payout_test_card_process_then_error(flavour: Flavour) {
     let by_id = env
         .client
         .payout_status(PayoutStatus::new(paid.payment_id))
-        .unwrap();
+        .unwrap()
+        .found()
+        .expect("found");
     assert_eq!(by_id.payment_status, Some(PayoutState::Error));
     assert_eq!(by_id.failure_code, Some(ErrorCode::PayoutDeclined10001));
     assert_eq!(env.balance(), before);

@@ -33,7 +33,7 @@ mod transport;
 
 pub use error::{SendState, TransportError, TransportErrorKind};
 pub use headers::Headers;
-pub use request::{HttpRequest, Method};
+pub use request::{Body, HttpRequest, Method};
 pub use response::HttpResponse;
 pub use transport::{BlockingFn, FnTransport, Transport, blocking_fn, transport_fn};
 

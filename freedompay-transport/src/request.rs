@@ -3,6 +3,8 @@
 use core::fmt;
 use core::time::Duration;
 
+use std::sync::Arc;
+
 use crate::Headers;
 
 /// The HTTP method. FreedomPay's Merchant API takes `POST`; `GET` serves browser redirects.
@@ -50,8 +52,63 @@ pub struct HttpRequest {
     method: Method,
     url: String,
     headers: Headers,
-    body: Vec<u8>,
+    body: Body,
     timeout: Option<Duration>,
+}
+
+/// The bytes of a request body, shared: cloning a request (a retry hands out the same request
+/// again) clones a pointer, not the bytes.
+///
+/// ```
+/// use freedompay_transport::Body;
+///
+/// let body = Body::from(b"pg_merchant_id=1".to_vec());
+/// let again = body.clone();
+/// assert_eq!(again.as_bytes(), b"pg_merchant_id=1");
+/// assert_eq!(body.len(), 16);
+/// ```
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Body(Arc<[u8]>);
+
+impl Body {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the body is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// A copy of the bytes, for a stack that needs an owned buffer.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.0.to_vec()
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes.into())
+    }
+}
+
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Card numbers and personal data: the length only.
+        write!(f, "Body({} bytes)", self.0.len())
+    }
 }
 
 impl HttpRequest {
@@ -61,7 +118,7 @@ impl HttpRequest {
             method,
             url: url.into(),
             headers: Headers::new(),
-            body: Vec::new(),
+            body: Body::default(),
             timeout: None,
         }
     }
@@ -74,7 +131,7 @@ impl HttpRequest {
 
     /// Sets the body.
     pub fn with_body(mut self, body: Vec<u8>) -> Self {
-        self.body = body;
+        self.body = Body::from(body);
         self
     }
 
@@ -106,7 +163,7 @@ impl HttpRequest {
 
     /// The body bytes.
     pub fn body(&self) -> &[u8] {
-        &self.body
+        self.body.as_bytes()
     }
 
     /// The time the whole exchange may take; a transport must honour it.
@@ -114,9 +171,21 @@ impl HttpRequest {
         self.timeout
     }
 
-    /// The parts, by value.
+    /// The body, shared (a cheap clone).
+    pub fn shared_body(&self) -> Body {
+        self.body.clone()
+    }
+
+    /// The parts, by value; the body is copied out of its shared buffer. A transport that can
+    /// send borrowed bytes reads [`HttpRequest::body`] instead and copies nothing.
     pub fn into_parts(self) -> (Method, String, Headers, Vec<u8>, Option<Duration>) {
-        (self.method, self.url, self.headers, self.body, self.timeout)
+        (
+            self.method,
+            self.url,
+            self.headers,
+            self.body.to_vec(),
+            self.timeout,
+        )
     }
 }
 

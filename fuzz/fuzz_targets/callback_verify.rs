@@ -42,6 +42,7 @@ fuzz_target!(|data: &[u8]| {
     let config = Config::builder()
         .merchant_id("123456")
         .secret_key("TESTSECRET")
+        .payout_secret_same_as_payment()
         .build()
         .expect("a valid config");
     let status = if data.first().is_some_and(|b| b & 1 == 1) { 200 } else { 502 };

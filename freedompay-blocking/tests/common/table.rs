@@ -225,12 +225,12 @@ pub(crate) fn unsigned_error_101_is_unsigned<F: Flavour>() {
     let error = F::balance(config(&server.base_url())).unwrap_err();
     match error.kind() {
         ErrorKind::Unsigned(e) => {
-            assert_eq!(e.code(), Some(ErrorCode::EmptyMerchant));
+            assert_eq!(e.code(), Some(ErrorCode::MerchantNotIdentified));
             assert_eq!(e.http_status(), 200);
         }
         other => panic!("expected an unsigned error reply, got {other:?}"),
     }
-    assert_eq!(error.error_code(), Some(ErrorCode::EmptyMerchant));
+    assert_eq!(error.error_code(), Some(ErrorCode::MerchantNotIdentified));
     assert_eq!(server.received_after_the_call().len(), 1);
 }
 

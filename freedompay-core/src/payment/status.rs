@@ -1,13 +1,14 @@
 //! `POST /get_status3.php`: the state of a payment, with its refunds and revocations.
 
 use core::fmt;
+use core::time::Duration;
 
 use freedompay_sign::{Fields, Value};
 
 use crate::wire::FromWire;
 use crate::{
-    Amount, Config, Currency, ErrorCode, InvalidInput, Operation, OrderId, PaymentId, ReadError,
-    Response, SecretKind, Status,
+    Amount, Config, Currency, ErrorCode, InvalidInput, Lookup, NotFound, NotFoundEvidence,
+    Operation, OrderId, PaymentId, ReadError, Response, SecretKind, Status,
 };
 
 use super::card_pan::MaskedPan;
@@ -20,6 +21,15 @@ use super::options::PaymentMethod;
 /// documentation marks `pg_payment_id` required and `pg_order_id` optional (ignored when a
 /// payment id is given); a lookup by order id sends the order id alone, as the UZ
 /// documentation and integrations do. A query: retried on transport failures.
+///
+/// # Not found
+///
+/// The answer is a [`Lookup`]: a payment FreedomPay does not know is
+/// [`Lookup::NotFound`], whether the gateway says so with `pg_payment_id` = 0 or with an error
+/// coded 340 (signed or not). Such an answer proves the payment request never arrived only when
+/// asked a minute or more after its last attempt: give that time with
+/// [`PaymentStatus::since_last_attempt`] and read [`NotFound::is_conclusive`]
+/// (`freedompay_core::reconcile`). A client's `reconcile_payment` does it all.
 ///
 /// The deprecated `get_status2.php` (status by order id) is not repeated here: it is
 /// implemented once, in [`payout`](crate::payout) (`PayoutStatusByOrderLegacy` at the time
@@ -36,11 +46,12 @@ use super::options::PaymentMethod;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentStatus {
-    lookup: Lookup,
+    by: By,
+    since_last_attempt: Option<Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Lookup {
+enum By {
     PaymentId(PaymentId),
     OrderId(OrderId),
 }
@@ -49,15 +60,24 @@ impl PaymentStatus {
     /// The state of the payment with this id.
     pub fn by_payment_id(payment_id: PaymentId) -> Self {
         Self {
-            lookup: Lookup::PaymentId(payment_id),
+            by: By::PaymentId(payment_id),
+            since_last_attempt: None,
         }
     }
 
     /// The state of the last payment made with this order id.
     pub fn by_order_id(order_id: OrderId) -> Self {
         Self {
-            lookup: Lookup::OrderId(order_id),
+            by: By::OrderId(order_id),
+            since_last_attempt: None,
         }
+    }
+
+    /// The time since the last attempt of the payment request looked for: a not-found answer
+    /// is conclusive only a minute or more after it ([`NotFound::is_conclusive`]). Not sent.
+    pub fn since_last_attempt(mut self, elapsed: Duration) -> Self {
+        self.since_last_attempt = Some(elapsed);
+        self
     }
 }
 
@@ -172,8 +192,9 @@ pub struct PaymentStatusInfo {
     pub status: Status,
     /// `pg_payment_id`.
     pub payment_id: PaymentId,
-    /// `pg_payment_status`: where the payment stands.
-    pub payment_status: PaymentState,
+    /// `pg_payment_status`: where the payment stands; optional in the documentation
+    /// (docs.freedompay.kz api-11620963), so `None` when the reply has none.
+    pub payment_status: Option<PaymentState>,
     /// `pg_order_id`.
     pub order_id: Option<String>,
     /// `pg_amount`.
@@ -254,7 +275,9 @@ pub(crate) fn failure_code(reply: &Response<'_>) -> Option<ErrorCode> {
 }
 
 impl Operation for PaymentStatus {
-    type Output = PaymentStatusInfo;
+    /// [`Lookup::NotFound`] when FreedomPay knows no such payment (`pg_payment_id` 0, or an
+    /// error coded 340).
+    type Output = Lookup<PaymentStatusInfo>;
     const NAME: &'static str = "payment_status";
     const PATH: &'static str = "/get_status3.php";
     const MOVES_MONEY: bool = false;
@@ -264,29 +287,45 @@ impl Operation for PaymentStatus {
     }
 
     fn order_id(&self) -> Option<&str> {
-        match &self.lookup {
-            Lookup::OrderId(order) => Some(order.as_str()),
-            Lookup::PaymentId(_) => None,
+        match &self.by {
+            By::OrderId(order) => Some(order.as_str()),
+            By::PaymentId(_) => None,
         }
     }
 
     fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
-        match &self.lookup {
-            Lookup::PaymentId(id) => fields.push("pg_payment_id", id.to_string()),
-            Lookup::OrderId(order) => fields.push("pg_order_id", order.as_str()),
+        match &self.by {
+            By::PaymentId(id) => fields.push("pg_payment_id", id.to_string()),
+            By::OrderId(order) => fields.push("pg_order_id", order.as_str()),
         };
         Ok(())
     }
 
-    fn read(&self, reply: &Response<'_>) -> Result<PaymentStatusInfo, ReadError> {
+    fn not_found(&self, evidence: NotFoundEvidence) -> Option<Lookup<PaymentStatusInfo>> {
+        Some(Lookup::NotFound(NotFound::new(
+            evidence,
+            self.since_last_attempt,
+        )))
+    }
+
+    fn read(&self, reply: &Response<'_>) -> Result<Lookup<PaymentStatusInfo>, ReadError> {
+        // `pg_payment_id` 0 is the gateway's "not found" (docs.freedompay.kz api-11620963);
+        // missing or unreadable, the reply is malformed.
+        if reply.text("pg_payment_id").map(str::trim) == Some("0") {
+            return Ok(Lookup::NotFound(NotFound::new(
+                NotFoundEvidence::PaymentIdZero,
+                self.since_last_attempt,
+            )));
+        }
+        let payment_id = reply.require("pg_payment_id")?;
         let revoked = match reply.get("pg_revoked_amount")? {
             Some(amount) => Some(amount),
             None => reply.get("pg_revoke_amount")?,
         };
-        Ok(PaymentStatusInfo {
+        Ok(Lookup::Found(PaymentStatusInfo {
             status: reply.require("pg_status")?,
-            payment_id: reply.require("pg_payment_id")?,
-            payment_status: reply.require("pg_payment_status")?,
+            payment_id,
+            payment_status: reply.get("pg_payment_status")?,
             order_id: reply.get("pg_order_id")?,
             amount: reply.get("pg_amount")?,
             currency: reply.get("pg_currency")?,
@@ -309,7 +348,7 @@ impl Operation for PaymentStatus {
             failure_description: reply.get("pg_failure_description")?,
             refunds: related(reply, "pg_refund_payments")?,
             revocations: related(reply, "pg_revoked_payments")?,
-        })
+        }))
     }
 }
 
@@ -357,13 +396,19 @@ mod tests {
             &by_id(),
             &HttpResponse::new(200, body.into_bytes()),
         )
-        .expect("verifies and reads");
+        .expect("verifies and reads")
+        .found()
+        .expect("found");
         assert_eq!(info.status, Status::Ok);
         assert_eq!(info.payment_id.get(), 123_456_789);
         assert_eq!(info.amount, Amount::from_gateway("10"));
         assert_eq!(info.currency, Some(Currency::Kzt));
-        assert_eq!(info.payment_status, PaymentState::Success);
-        assert!(info.payment_status.is_paid());
+        assert_eq!(info.payment_status, Some(PaymentState::Success));
+        assert!(
+            info.payment_status
+                .as_ref()
+                .is_some_and(PaymentState::is_paid)
+        );
         assert_eq!(info.refund_amount, Amount::from_gateway("-10"));
         assert!(info.refund_amount.unwrap().is_negative());
         assert_eq!(info.captured, Some(true));
@@ -389,7 +434,7 @@ mod tests {
 
     #[test]
     fn reads_a_full_reply() {
-        let info = reply(&by_id(), "payment/get_status3_full.xml").expect("reads");
+        let info = found(reply(&by_id(), "payment/get_status3_full.xml"));
         assert_eq!(info.order_id.as_deref(), Some("order-42"));
         assert_eq!(info.payment_method, Some(PaymentMethod::BankCard));
         assert_eq!(info.can_reject, Some(false));
@@ -424,9 +469,9 @@ mod tests {
 
     #[test]
     fn reads_the_other_name_of_the_revoked_amount() {
-        let info = reply(&by_id(), "payment/get_status3_failed.xml").expect("reads");
+        let info = found(reply(&by_id(), "payment/get_status3_failed.xml"));
         assert_eq!(info.revoked_amount, Amount::from_gateway("0"));
-        assert_eq!(info.payment_status, PaymentState::Failed);
+        assert_eq!(info.payment_status, Some(PaymentState::Failed));
         assert_eq!(info.failure_code, Some(ErrorCode::Declined));
         assert_eq!(
             info.failure_description.as_deref(),
@@ -435,10 +480,62 @@ mod tests {
         assert_eq!(info.captured, Some(false));
     }
 
+    fn found(result: Result<Lookup<PaymentStatusInfo>, ErrorKind>) -> PaymentStatusInfo {
+        result.expect("reads").found().expect("found")
+    }
+
+    fn not_found(query: PaymentStatus, fixture_name: &str) -> NotFound {
+        match reply(&query, fixture_name).expect("reads") {
+            Lookup::NotFound(not_found) => not_found,
+            Lookup::Found(info) => panic!("expected not found, got {info:?}"),
+        }
+    }
+
+    /// docs.freedompay.kz api-11620963 marks `pg_payment_status` optional: a reply without it
+    /// reads, it is not malformed.
     #[test]
-    fn an_error_reply_is_a_gateway_error() {
-        match reply(&by_id(), "payment/status_not_found.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
+    fn the_payment_status_is_optional() {
+        let info = found(reply(&by_id(), "payment/get_status3_no_payment_status.xml"));
+        assert_eq!(info.payment_status, None);
+        assert_eq!(info.payment_id.get(), 123_456_789);
+    }
+
+    /// `pg_payment_id` 0 and an error coded 340 (signed or not) are one shape: not found,
+    /// conclusive only a minute after the last attempt.
+    #[test]
+    fn not_found_has_one_shape() {
+        let late = PaymentStatus::by_order_id(OrderId::new("order-42").unwrap())
+            .since_last_attempt(Duration::from_secs(61));
+        let zero = not_found(late.clone(), "payment/get_status3_zero.xml");
+        assert_eq!(zero.evidence(), NotFoundEvidence::PaymentIdZero);
+        assert!(zero.is_conclusive());
+        let signed = not_found(late.clone(), "payment/status_not_found.xml");
+        assert_eq!(
+            signed.evidence(),
+            NotFoundEvidence::ErrorReply {
+                code: ErrorCode::TransactionNotFound,
+                signed: true
+            }
+        );
+        assert!(signed.is_conclusive());
+        let body = fixture("payment/status_not_found_unsigned.xml");
+        let unsigned = read_reply(
+            &crate::testing::config(),
+            &late,
+            &HttpResponse::new(200, body.into_bytes()),
+        )
+        .expect("reads");
+        assert!(unsigned.not_found().is_some_and(NotFound::is_conclusive));
+
+        let early = by_id().since_last_attempt(Duration::from_secs(10));
+        assert!(!not_found(early, "payment/get_status3_zero.xml").is_conclusive());
+        assert!(!not_found(by_id(), "payment/status_not_found.xml").is_conclusive());
+    }
+
+    #[test]
+    fn an_error_reply_other_than_not_found_is_a_gateway_error() {
+        match reply(&by_id(), "payment/error.xml").unwrap_err() {
+            ErrorKind::Gateway(e) => assert_ne!(e.code(), Some(ErrorCode::TransactionNotFound)),
             other => panic!("expected a gateway error, got {other:?}"),
         }
     }

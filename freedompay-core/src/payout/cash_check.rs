@@ -26,11 +26,16 @@ use crate::{
 /// (Seed 002's sample signature leaves `pg_post_link` out; it is sent, so it is signed:
 /// PROTOCOL.md §6.)
 ///
+/// **The phone goes without the country code**: seed 002 sends `pg_phone=7073175200`, the
+/// 10 digits of a Kazakh number after `+7`. A [`Phone`] of any other length (`+7 707 317 52
+/// 00` is 11 digits) is refused before anything is sent. The amount is sent as given; the
+/// documentation's sample is a whole number of tenge (`2000`), and it states no other rule.
+///
 /// ```
 /// use freedompay_core::{Amount, OrderId, Phone, Url, payout::CashByCodeCheck};
 ///
 /// let check = CashByCodeCheck::new(
-///     Phone::new("+7 707 317 52 00")?,
+///     Phone::new("707 317 52 00")?,
 ///     Amount::parse("2000")?,
 ///     OrderId::new("cash-00102")?,
 ///     Url::new("https://shop.kz/freedompay/payout-notify")?,
@@ -57,6 +62,9 @@ impl CashByCodeCheck {
         }
     }
 }
+
+/// The digits of the phone of `cbc/check`: a number without its country code (seed 002).
+const NATIONAL_DIGITS: usize = 10;
 
 /// A cash-by-code payout, created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +95,12 @@ impl Operation for CashByCodeCheck {
     }
 
     fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
+        if self.phone.as_str().len() != NATIONAL_DIGITS {
+            return Err(InvalidInput::new(
+                "pg_phone",
+                "cash by code takes the phone without the country code: the 10 digits after +7, like 7073175200",
+            ));
+        }
         fields.push("pg_phone", self.phone.as_str());
         fields.push("pg_amount", self.amount.to_string());
         fields.push("pg_order_id", self.order_id.as_str());
@@ -139,11 +153,37 @@ mod tests {
         assert_eq!(created.merchant_id.as_deref(), Some("500001"));
     }
 
+    /// Seed 002 sends `pg_phone=7073175200`: a number with its country code is refused
+    /// before anything is signed or sent.
+    #[test]
+    fn the_phone_goes_without_the_country_code() {
+        let with_code = CashByCodeCheck::new(
+            Phone::new("+7 707 317 52 00").unwrap(),
+            Amount::parse("2000").unwrap(),
+            OrderId::new("00102").unwrap(),
+            Url::new("http://site.kz/post").unwrap(),
+        );
+        let error = crate::prepare(
+            &crate::testing::config(),
+            &with_code,
+            &crate::testing::salt(),
+        )
+        .unwrap_err();
+        assert!(!error.may_have_been_sent());
+        match error.kind() {
+            ErrorKind::InvalidInput(e) => {
+                assert_eq!(e.field(), "pg_phone");
+                assert!(e.rule().contains("without the country code"), "{e}");
+            }
+            other => panic!("expected invalid input, got {other:?}"),
+        }
+    }
+
     #[test]
     fn the_seed_error_reply_is_a_gateway_error() {
         match reply(&check(), "payout/cbc_check_error.xml").unwrap_err() {
             ErrorKind::Gateway(e) => {
-                assert_eq!(e.code(), Some(ErrorCode::EmptyMerchant));
+                assert_eq!(e.code(), Some(ErrorCode::MerchantNotIdentified));
                 assert_eq!(e.description(), Some("Empty merchant"));
             }
             other => panic!("expected a gateway error, got {other:?}"),

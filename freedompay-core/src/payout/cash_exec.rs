@@ -99,7 +99,7 @@ mod tests {
     #[test]
     fn the_seed_error_reply_is_a_gateway_error() {
         match reply(&exec(), "payout/cbc_exec_error.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::EmptyMerchant)),
+            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::MerchantNotIdentified)),
             other => panic!("expected a gateway error, got {other:?}"),
         }
     }

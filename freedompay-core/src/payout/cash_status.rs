@@ -5,7 +5,8 @@ use core::time::Duration;
 use freedompay_sign::Fields;
 
 use crate::{
-    Config, ErrorCode, InvalidInput, Operation, PaymentId, ReadError, Response, SecretKind,
+    Config, ErrorCode, InvalidInput, Lookup, NotFound, NotFoundEvidence, Operation, PaymentId,
+    ReadError, Response, SecretKind,
 };
 
 /// What became of a cash-by-code payout.
@@ -14,7 +15,10 @@ use crate::{
 pub enum CashOutcome {
     /// `success`: the recipient withdrew the cash.
     Withdrawn,
-    /// `process`: not withdrawn yet; ask again in 3 hours at the earliest.
+    /// `process`: not settled yet (seed 002 calls this reply "indefinite"); ask again in 3
+    /// hours at the earliest. FreedomPay checks the ATM for the 24 hours of the withdrawal
+    /// window and settles the transfer on its own side; a `process` after that window is not
+    /// worth asking about again: see [`CashByCodeState::is_settled_for_polling`].
     Waiting,
     /// `error` with code 75: the 24 hours passed without a withdrawal; the amount is back on
     /// the merchant's balance.
@@ -22,8 +26,9 @@ pub enum CashOutcome {
         /// `pg_error_description`, as written by the gateway.
         description: Option<String>,
     },
-    /// `error` with another code: the payout failed, or the query was refused (an unknown
-    /// payment id, 340). The reply was signed, so this is the gateway's word.
+    /// `error` with another code: the payout failed. The reply was signed, so this is the
+    /// gateway's word. (An unknown payment id, code 340, is not this: it is
+    /// [`Lookup::NotFound`].)
     Failed {
         /// `pg_error_code`.
         code: Option<ErrorCode>,
@@ -59,7 +64,17 @@ impl CashOutcome {
 /// query after a network failure are a matter of seconds and do not count as polling.)
 ///
 /// A signed `pg_status` = `error` is an answer here, not a failure of the call: code 75 is
-/// [`CashOutcome::NotWithdrawn`], any other code [`CashOutcome::Failed`].
+/// [`CashOutcome::NotWithdrawn`], code 340 (signed or not) [`Lookup::NotFound`], any other
+/// code [`CashOutcome::Failed`].
+///
+/// # When to stop asking
+///
+/// `process` is not final by itself, but a poller must not loop on it forever: FreedomPay
+/// settles the transfer on its side within the withdrawal window. Once
+/// [`WITHDRAWAL_WINDOW`](CashByCodeStatus::WITHDRAWAL_WINDOW) plus one
+/// [`MIN_POLL_INTERVAL`](CashByCodeStatus::MIN_POLL_INTERVAL) has passed since the exec, stop
+/// polling ([`CashByCodeState::is_settled_for_polling`]) and ask FreedomPay about the
+/// payment; never pay it out again.
 ///
 /// ```
 /// use freedompay_core::{PaymentId, payout::CashByCodeStatus};
@@ -73,6 +88,7 @@ impl CashOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CashByCodeStatus {
     payment_id: PaymentId,
+    since_last_attempt: Option<Duration>,
 }
 
 impl CashByCodeStatus {
@@ -83,7 +99,38 @@ impl CashByCodeStatus {
 
     /// The query for the cash payout `payment_id`.
     pub fn new(payment_id: PaymentId) -> Self {
-        Self { payment_id }
+        Self {
+            payment_id,
+            since_last_attempt: None,
+        }
+    }
+
+    /// The time since the last attempt of the exec: a not-found answer is conclusive only a
+    /// minute or more after it ([`NotFound::is_conclusive`]). Not sent.
+    pub fn since_last_attempt(mut self, elapsed: Duration) -> Self {
+        self.since_last_attempt = Some(elapsed);
+        self
+    }
+}
+
+impl CashByCodeState {
+    /// Whether polling should stop: the outcome is final, or it is still `process` (or
+    /// unknown) `since_exec` after the exec, past the withdrawal window and one more poll
+    /// interval, when FreedomPay has settled the transfer on its side. Ask FreedomPay about a
+    /// payout that stops this way still in `process`; never pay it out again.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use freedompay_core::payout::CashByCodeStatus;
+    ///
+    /// let hours = |h: u64| Duration::from_secs(h * 3600);
+    /// assert_eq!(CashByCodeStatus::WITHDRAWAL_WINDOW + CashByCodeStatus::MIN_POLL_INTERVAL, hours(27));
+    /// ```
+    pub fn is_settled_for_polling(&self, since_exec: Duration) -> bool {
+        self.outcome.is_final()
+            || since_exec
+                >= CashByCodeStatus::WITHDRAWAL_WINDOW
+                    .saturating_add(CashByCodeStatus::MIN_POLL_INTERVAL)
     }
 }
 
@@ -102,7 +149,8 @@ pub struct CashByCodeState {
 }
 
 impl Operation for CashByCodeStatus {
-    type Output = CashByCodeState;
+    /// [`Lookup::NotFound`] when FreedomPay knows no such payment (an error coded 340).
+    type Output = Lookup<CashByCodeState>;
     const NAME: &'static str = "cash_by_code_status";
     const PATH: &'static str = "/api/cbc/status";
     const MOVES_MONEY: bool = false;
@@ -117,7 +165,14 @@ impl Operation for CashByCodeStatus {
         Ok(())
     }
 
-    fn read(&self, reply: &Response<'_>) -> Result<CashByCodeState, ReadError> {
+    fn not_found(&self, evidence: NotFoundEvidence) -> Option<Lookup<CashByCodeState>> {
+        Some(Lookup::NotFound(NotFound::new(
+            evidence,
+            self.since_last_attempt,
+        )))
+    }
+
+    fn read(&self, reply: &Response<'_>) -> Result<Lookup<CashByCodeState>, ReadError> {
         let description = || reply.get::<String>("pg_error_description");
         let outcome = match reply.required("pg_status")?.trim() {
             "success" => CashOutcome::Withdrawn,
@@ -126,6 +181,15 @@ impl Operation for CashByCodeStatus {
                 let code = reply
                     .lenient::<u32>("pg_error_code")
                     .map(ErrorCode::from_code);
+                if code == Some(ErrorCode::TransactionNotFound) {
+                    return Ok(Lookup::NotFound(NotFound::new(
+                        NotFoundEvidence::ErrorReply {
+                            code: ErrorCode::TransactionNotFound,
+                            signed: true,
+                        },
+                        self.since_last_attempt,
+                    )));
+                }
                 if code == Some(ErrorCode::CashNotWithdrawn) {
                     CashOutcome::NotWithdrawn {
                         description: description()?,
@@ -139,12 +203,12 @@ impl Operation for CashByCodeStatus {
             }
             other => CashOutcome::Unknown(other.to_owned()),
         };
-        Ok(CashByCodeState {
+        Ok(Lookup::Found(CashByCodeState {
             outcome,
             payment_id: reply.lenient("pg_payment_id"),
             order_id: reply.get("pg_order_id")?,
             merchant_id: reply.get("pg_merchant_id")?,
-        })
+        }))
     }
 }
 
@@ -172,7 +236,7 @@ mod tests {
 
     #[test]
     fn withdrawn() {
-        let state = reply(&query(), "payout/cbc_status_success.xml").expect("reads");
+        let state = found(reply(&query(), "payout/cbc_status_success.xml"));
         assert_eq!(state.outcome, CashOutcome::Withdrawn);
         assert!(state.outcome.is_final());
         assert_eq!(state.payment_id, PaymentId::new(765_432).ok());
@@ -182,14 +246,18 @@ mod tests {
 
     #[test]
     fn waiting() {
-        let state = reply(&query(), "payout/cbc_status_process.xml").expect("reads");
+        let state = found(reply(&query(), "payout/cbc_status_process.xml"));
         assert_eq!(state.outcome, CashOutcome::Waiting);
         assert!(!state.outcome.is_final());
+        // A poller stops on `process` once the withdrawal window and one more poll are over.
+        let hours = |h: u64| Duration::from_secs(h * 3600);
+        assert!(!state.is_settled_for_polling(hours(24)));
+        assert!(state.is_settled_for_polling(hours(27)));
     }
 
     #[test]
     fn code_75_is_not_withdrawn_not_an_error() {
-        let state = reply(&query(), "payout/cbc_status_expired.xml").expect("reads");
+        let state = found(reply(&query(), "payout/cbc_status_expired.xml"));
         assert_eq!(
             state.outcome,
             CashOutcome::NotWithdrawn {
@@ -204,19 +272,36 @@ mod tests {
 
     #[test]
     fn another_error_code_is_a_failure_outcome() {
-        let state = reply(&query(), "payout/cbc_status_error.xml").expect("reads");
+        let state = found(reply(&query(), "payout/cbc_status_declined.xml"));
         assert_eq!(
             state.outcome,
             CashOutcome::Failed {
-                code: Some(ErrorCode::TransactionNotFound),
-                description: Some("Transaction not found".into())
+                code: Some(ErrorCode::Declined),
+                description: Some("Transaction declined".into())
             }
         );
+        assert!(state.is_settled_for_polling(Duration::ZERO));
+    }
+
+    /// 340, signed or not, is not found: the same shape as every status query.
+    #[test]
+    fn code_340_is_not_found() {
+        let late = query().since_last_attempt(Duration::from_secs(3600));
+        let signed = reply(&late, "payout/cbc_status_error.xml").expect("reads");
+        assert!(signed.not_found().is_some_and(NotFound::is_conclusive));
+        let body = fixture("payout/cbc_status_not_found_unsigned.xml");
+        let unsigned = read_reply(&config(), &late, &HttpResponse::new(200, body.into_bytes()))
+            .expect("reads");
+        assert!(unsigned.not_found().is_some_and(NotFound::is_conclusive));
+    }
+
+    fn found(result: Result<Lookup<CashByCodeState>, ErrorKind>) -> CashByCodeState {
+        result.expect("reads").found().expect("found")
     }
 
     #[test]
     fn an_unknown_status_is_kept() {
-        let state = reply(&query(), "payout/cbc_status_unknown.xml").expect("reads");
+        let state = found(reply(&query(), "payout/cbc_status_unknown.xml"));
         assert_eq!(state.outcome, CashOutcome::Unknown("blocked".into()));
         assert!(!state.outcome.is_final());
     }
@@ -233,7 +318,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            matches!(&error, ErrorKind::Unsigned(e) if e.code() == Some(ErrorCode::EmptyMerchant)),
+            matches!(&error, ErrorKind::Unsigned(e) if e.code() == Some(ErrorCode::MerchantNotIdentified)),
             "{error:?}"
         );
     }

@@ -5,7 +5,13 @@
 //! except card tokenization for payouts (see [`AddPayoutCard`]) and the deprecated
 //! `get_status2.php` (see [`PayoutStatusByOrderLegacy`]). A payout is never resent after a
 //! failure that may have reached the gateway: the error says the outcome is unknown and
-//! carries the order id; reconcile with [`PayoutStatusByOrder`].
+//! carries the order id; reconcile with [`PayoutStatusByOrder`] (or a client's
+//! `reconcile_payout`), a minute or more after the last attempt: only then does "not found"
+//! prove the payout never arrived ([`NotFound::is_conclusive`](crate::NotFound::is_conclusive)).
+//!
+//! Without a payout secret in the [`Config`](crate::Config) (`payout_secret_key`, or
+//! `payout_secret_same_as_payment()` for shops with one key), payout calls are refused before
+//! anything is sent.
 //!
 //! | Operation | Endpoint | Moves money |
 //! |---|---|---|
@@ -28,7 +34,9 @@
 //! [`PayoutCardAdded`]. Both live in
 //! [`notifications`](crate::notifications), with every other callback.
 
-use crate::{Error, ErrorCode, PaymentId, ReadError, Response};
+use core::time::Duration;
+
+use crate::{Error, ErrorCode, NotFound, NotFoundEvidence, PaymentId, ReadError, Response};
 
 /// Declares a `pg_*` value enum with an `Unknown(String)` fallback, its wire text both ways
 /// and [`FromWire`](crate::FromWire).
@@ -118,42 +126,53 @@ pub use crate::notifications::{
     NotificationError, NotificationStatus, PayoutCardAdded, PayoutNotification,
 };
 
-/// Whether a failed status query means "no such payout": FreedomPay answers an unknown order
-/// or payment either with `pg_payment_id` = 0 (read as `None` by [`PayoutStatusByOrder`] and
-/// [`PayoutStatusByOrderLegacy`]) or with an error reply, signed or not, coded 340
-/// ("Transaction not found", seed 002) or 11068 (reported by an integration).
+/// Whether an error is the gateway's "transaction not found" (code 340) to a call that is not
+/// a status query (a cash-by-code exec of an unknown payment id, say).
+///
+/// Status queries never answer "not found" as an error: they answer
+/// [`Lookup::NotFound`](crate::Lookup::NotFound), whether the gateway said it with
+/// `pg_payment_id` = 0 or with an error coded 340, signed or not, and that answer says whether
+/// it proves the request never arrived ([`NotFound::is_conclusive`](crate::NotFound::is_conclusive):
+/// only a minute or more after the last attempt). So this is never a reason to resend a payout.
+/// 11068, reported as "not found" by one integration only, is not counted.
 ///
 /// ```
-/// use freedompay_core::{Config, Exchange, Step, payout::{self, PayoutStatusByOrderLegacy}};
+/// use std::time::Duration;
+/// use freedompay_core::{Config, Exchange, Lookup, Step, payout::PayoutStatusByOrderLegacy};
 /// use freedompay_core::{OrderId, transport::HttpResponse};
 /// use freedompay_sign::Salt;
 ///
 /// let config = Config::builder().merchant_id("123456").secret_key("TESTSECRET").build()?;
-/// let query = PayoutStatusByOrderLegacy::new(OrderId::new("00102")?);
+/// // Asked 5 s after the payout's last attempt.
+/// let query = PayoutStatusByOrderLegacy::new(OrderId::new("00102")?).since_last_attempt(Duration::from_secs(5));
 /// let mut exchange = Exchange::new(&config, query, Salt::new("s4lt")?);
 /// let Step::Send(_request) = exchange.next() else { unreachable!() };
 /// // The gateway's unsigned "not found" reply (seed 002).
 /// exchange.handle(Ok(HttpResponse::new(200, b"<response><pg_status>error</pg_status>\
 ///     <pg_error_code>340</pg_error_code><pg_error_description>Transaction not found\
 ///     </pg_error_description></response>".to_vec())));
-/// let Step::Done(Err(error)) = exchange.next() else { unreachable!() };
-/// assert!(payout::is_not_found(&error));
+/// let Step::Done(Ok(Lookup::NotFound(not_found))) = exchange.next() else { unreachable!() };
+/// // 5 s after the attempt, "not found" proves nothing: do not resend.
+/// assert!(!not_found.is_conclusive());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn is_not_found(error: &Error) -> bool {
-    matches!(
-        error.error_code(),
-        Some(ErrorCode::TransactionNotFound | ErrorCode::NotFound)
-    )
+    error.error_code() == Some(ErrorCode::TransactionNotFound)
 }
 
-/// `pg_payment_id` of a status reply: `None` when it is `0` (the gateway's "not found"), an
-/// error when it is missing or unreadable.
-fn found_payment_id(reply: &Response<'_>) -> Result<Option<PaymentId>, ReadError> {
+/// `pg_payment_id` of a status reply: not found when it is `0` (the gateway's "not found"),
+/// an error when it is missing or unreadable.
+fn found_payment_id(
+    reply: &Response<'_>,
+    since_last_attempt: Option<Duration>,
+) -> Result<Result<PaymentId, NotFound>, ReadError> {
     const FIELD: &str = "pg_payment_id";
     match reply.text(FIELD).map(str::trim) {
-        Some("0") => Ok(None),
-        _ => reply.require(FIELD).map(Some),
+        Some("0") => Ok(Err(NotFound::new(
+            NotFoundEvidence::PaymentIdZero,
+            since_last_attempt,
+        ))),
+        _ => reply.require(FIELD).map(Ok),
     }
 }
 
@@ -198,8 +217,16 @@ mod tests {
             "payout_status",
         );
         assert!(is_not_found(&not_found));
+        let integration_only = Error::new(
+            ErrorKind::Gateway(GatewayError::new(Some(ErrorCode::NotFound), None)),
+            "payout_status",
+        );
+        assert!(!is_not_found(&integration_only));
         let other = Error::new(
-            ErrorKind::Gateway(GatewayError::new(Some(ErrorCode::EmptyMerchant), None)),
+            ErrorKind::Gateway(GatewayError::new(
+                Some(ErrorCode::MerchantNotIdentified),
+                None,
+            )),
             "payout_status",
         );
         assert!(!is_not_found(&other));

@@ -1,10 +1,13 @@
 //! `POST /api/payment_status`: a payout's state by its payment id.
 
+use core::time::Duration;
+
 use freedompay_sign::Fields;
 
 use super::{PayoutState, TransactionStatus};
 use crate::{
-    Amount, Config, ErrorCode, InvalidInput, Operation, PaymentId, ReadError, Response, SecretKind,
+    Amount, Config, ErrorCode, InvalidInput, Lookup, NotFound, NotFoundEvidence, Operation,
+    PaymentId, ReadError, Response, SecretKind,
 };
 
 /// Asks for the state of a payout by its payment id (`/api/payment_status`, payout secret;
@@ -18,6 +21,10 @@ use crate::{
 /// [`PayoutStatusInfo::is_final`] looks at the right one. Prefer
 /// [`PayoutStatusByOrder`](super::PayoutStatusByOrder), whose reply is documented.
 ///
+/// A payment id FreedomPay does not know is [`Lookup::NotFound`] (an error coded 340, signed
+/// or not, or `pg_payment_id` 0), conclusive only a minute or more after the payout's last
+/// attempt ([`PayoutStatus::since_last_attempt`]).
+///
 /// ```
 /// use freedompay_core::{PaymentId, payout::PayoutStatus};
 ///
@@ -28,12 +35,23 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayoutStatus {
     payment_id: PaymentId,
+    since_last_attempt: Option<Duration>,
 }
 
 impl PayoutStatus {
     /// The query for the payout `payment_id`.
     pub fn new(payment_id: PaymentId) -> Self {
-        Self { payment_id }
+        Self {
+            payment_id,
+            since_last_attempt: None,
+        }
+    }
+
+    /// The time since the payout's last attempt: a not-found answer is conclusive only a
+    /// minute or more after it ([`NotFound::is_conclusive`]). Not sent.
+    pub fn since_last_attempt(mut self, elapsed: Duration) -> Self {
+        self.since_last_attempt = Some(elapsed);
+        self
     }
 }
 
@@ -73,7 +91,8 @@ impl PayoutStatusInfo {
 }
 
 impl Operation for PayoutStatus {
-    type Output = PayoutStatusInfo;
+    /// [`Lookup::NotFound`] when FreedomPay knows no payout with this id.
+    type Output = Lookup<PayoutStatusInfo>;
     const NAME: &'static str = "payout_status";
     const PATH: &'static str = "/api/payment_status";
     const MOVES_MONEY: bool = false;
@@ -87,8 +106,21 @@ impl Operation for PayoutStatus {
         Ok(())
     }
 
-    fn read(&self, reply: &Response<'_>) -> Result<PayoutStatusInfo, ReadError> {
-        Ok(PayoutStatusInfo {
+    fn not_found(&self, evidence: NotFoundEvidence) -> Option<Lookup<PayoutStatusInfo>> {
+        Some(Lookup::NotFound(NotFound::new(
+            evidence,
+            self.since_last_attempt,
+        )))
+    }
+
+    fn read(&self, reply: &Response<'_>) -> Result<Lookup<PayoutStatusInfo>, ReadError> {
+        if reply.text("pg_payment_id").map(str::trim) == Some("0") {
+            return Ok(Lookup::NotFound(NotFound::new(
+                NotFoundEvidence::PaymentIdZero,
+                self.since_last_attempt,
+            )));
+        }
+        Ok(Lookup::Found(PayoutStatusInfo {
             status: reply.require("pg_status")?,
             payment_status: reply.lenient("pg_payment_status"),
             payment_id: reply.lenient("pg_payment_id"),
@@ -101,7 +133,7 @@ impl Operation for PayoutStatus {
                 .lenient::<u32>("pg_failure_code")
                 .map(ErrorCode::from_code),
             failure_description: reply.lenient("pg_failure_description"),
-        })
+        }))
     }
 }
 
@@ -127,7 +159,10 @@ mod tests {
 
     #[test]
     fn reads_the_state_from_pg_status() {
-        let info = reply(&query(), "payout/payment_status.xml").expect("reads");
+        let info = reply(&query(), "payout/payment_status.xml")
+            .expect("reads")
+            .found()
+            .expect("found");
         assert_eq!(info.status, TransactionStatus::Failed);
         assert_eq!(info.payment_status, None);
         assert!(info.is_final());
@@ -140,7 +175,10 @@ mod tests {
 
     #[test]
     fn a_v2_style_reply_is_read_by_its_payment_status() {
-        let info = reply(&query(), "payout/payment_status_v2_style.xml").expect("reads");
+        let info = reply(&query(), "payout/payment_status_v2_style.xml")
+            .expect("reads")
+            .found()
+            .expect("found");
         assert_eq!(info.status, TransactionStatus::Ok);
         assert_eq!(info.payment_status, Some(PayoutState::Process));
         assert!(
@@ -149,10 +187,23 @@ mod tests {
         );
     }
 
+    /// A signed 340 is not found, like everywhere: one shape.
     #[test]
-    fn an_error_reply_is_a_gateway_error() {
-        match reply(&query(), "payout/payment_status_error.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
+    fn an_error_coded_340_is_not_found() {
+        let answer = reply(
+            &query().since_last_attempt(core::time::Duration::from_secs(120)),
+            "payout/payment_status_error.xml",
+        )
+        .expect("reads");
+        assert!(answer.not_found().is_some_and(NotFound::is_conclusive));
+        let early = reply(&query(), "payout/payment_status_error.xml").expect("reads");
+        assert!(early.not_found().is_some_and(|n| !n.is_conclusive()));
+    }
+
+    #[test]
+    fn another_error_reply_is_a_gateway_error() {
+        match reply(&query(), "payout/payment_status2_error.xml").unwrap_err() {
+            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::NotFound)),
             other => panic!("expected a gateway error, got {other:?}"),
         }
     }

@@ -1,9 +1,12 @@
 //! `POST /api/payment_status2`: a payout's state by its order id.
 
+use core::time::Duration;
+
 use freedompay_sign::Fields;
 
 use crate::{
-    Config, InvalidInput, Operation, OrderId, PaymentId, ReadError, Response, SecretKind, Status,
+    Config, InvalidInput, Lookup, NotFound, NotFoundEvidence, Operation, OrderId, PaymentId,
+    ReadError, Response, SecretKind, Status,
 };
 
 wire_enum! {
@@ -13,7 +16,10 @@ wire_enum! {
         Success = "success",
         /// `error`: failed; the money stays on the merchant's balance.
         Error = "error",
-        /// `process`: being processed; ask again later.
+        /// `process`: not settled. FreedomPay describes it as the state of a transfer whose
+        /// bank answered incorrectly and whose status it settles on its own side
+        /// (docs.freedompay.kg api-13677854): ask again later, never resend; a poller stops at
+        /// its deadline (see `freedompay_core::reconcile`).
         Process = "process",
     }
 }
@@ -30,9 +36,14 @@ impl PayoutState {
 /// PROTOCOL.md §1.6, D-ps2): the query to reconcile a payout whose outcome is unknown
 /// ([`Error::outcome_unknown`](crate::Error::outcome_unknown)).
 ///
-/// The answer is `None` when FreedomPay knows no payout with this order id
-/// (`pg_payment_id` 0): a payout whose request never arrived, which can then be sent again.
-/// An error coded 340 means the same: see [`is_not_found`](super::is_not_found).
+/// The answer is a [`Lookup`]. FreedomPay answers an order it does not know with
+/// `pg_payment_id` 0 or with an error coded 340 (signed or not): both are
+/// [`Lookup::NotFound`]. That proves the payout never arrived only when asked **a minute or
+/// more after its last attempt** (docs.freedompay.kg api-13677854, docs.freedompay.kz
+/// api-12090694): give that time with [`PayoutStatusByOrder::since_last_attempt`] and send the
+/// payout again only when [`NotFound::is_conclusive`]. Right after a timeout, "not found"
+/// proves nothing and resending may pay twice. A client's `reconcile_payout` polls by these
+/// rules.
 ///
 /// ```
 /// use freedompay_core::{OrderId, PaymentId, payout::PayoutStatusByOrder};
@@ -45,6 +56,7 @@ impl PayoutState {
 pub struct PayoutStatusByOrder {
     order_id: OrderId,
     payment_id: Option<PaymentId>,
+    since_last_attempt: Option<Duration>,
 }
 
 impl PayoutStatusByOrder {
@@ -53,7 +65,15 @@ impl PayoutStatusByOrder {
         Self {
             order_id,
             payment_id: None,
+            since_last_attempt: None,
         }
+    }
+
+    /// The time since the payout's last attempt: a not-found answer is conclusive only a
+    /// minute or more after it ([`NotFound::is_conclusive`]). Not sent.
+    pub fn since_last_attempt(mut self, elapsed: Duration) -> Self {
+        self.since_last_attempt = Some(elapsed);
+        self
     }
 
     /// `pg_payment_id`: narrows the query to this payout of the order.
@@ -80,8 +100,8 @@ pub struct PayoutStatusByOrderInfo {
 }
 
 impl Operation for PayoutStatusByOrder {
-    /// `None` when FreedomPay knows no payout with this order id (`pg_payment_id` 0).
-    type Output = Option<PayoutStatusByOrderInfo>;
+    /// [`Lookup::NotFound`] when FreedomPay knows no payout with this order id.
+    type Output = Lookup<PayoutStatusByOrderInfo>;
     const NAME: &'static str = "payout_status_by_order";
     const PATH: &'static str = "/api/payment_status2";
     const MOVES_MONEY: bool = false;
@@ -102,11 +122,19 @@ impl Operation for PayoutStatusByOrder {
         Ok(())
     }
 
-    fn read(&self, reply: &Response<'_>) -> Result<Option<PayoutStatusByOrderInfo>, ReadError> {
-        let Some(payment_id) = super::found_payment_id(reply)? else {
-            return Ok(None);
+    fn not_found(&self, evidence: NotFoundEvidence) -> Option<Lookup<PayoutStatusByOrderInfo>> {
+        Some(Lookup::NotFound(NotFound::new(
+            evidence,
+            self.since_last_attempt,
+        )))
+    }
+
+    fn read(&self, reply: &Response<'_>) -> Result<Lookup<PayoutStatusByOrderInfo>, ReadError> {
+        let payment_id = match super::found_payment_id(reply, self.since_last_attempt)? {
+            Ok(payment_id) => payment_id,
+            Err(not_found) => return Ok(Lookup::NotFound(not_found)),
         };
-        Ok(Some(PayoutStatusByOrderInfo {
+        Ok(Lookup::Found(PayoutStatusByOrderInfo {
             payment_id,
             payment_status: reply.require("pg_payment_status")?,
             status: reply.require("pg_status")?,
@@ -147,6 +175,7 @@ mod tests {
     fn reads_the_reply() {
         let info = reply(&query(), "payout/payment_status2.xml")
             .expect("reads")
+            .found()
             .expect("found");
         assert_eq!(info.payment_id.get(), 987_654_321);
         assert_eq!(info.payment_status, PayoutState::Success);
@@ -156,11 +185,56 @@ mod tests {
         assert_eq!(info.merchant_id.as_deref(), Some("123456"));
     }
 
+    /// docs.freedompay.kg api-13677854: `pg_payment_id` 0 proves absence only a minute or
+    /// more after the last attempt.
     #[test]
-    fn payment_id_zero_is_not_found() {
+    fn payment_id_zero_is_not_found_conclusive_only_after_a_minute() {
+        let read = |query: PayoutStatusByOrder| match reply(
+            &query,
+            "payout/payment_status2_not_found.xml",
+        )
+        .expect("reads")
+        {
+            Lookup::NotFound(not_found) => not_found,
+            Lookup::Found(info) => panic!("expected not found, got {info:?}"),
+        };
+        let unknown_time = read(query());
+        assert!(!unknown_time.is_conclusive());
+        let right_after = read(query().since_last_attempt(Duration::from_secs(3)));
+        assert!(!right_after.is_conclusive());
+        assert_eq!(right_after.conclusive_in(), Some(Duration::from_secs(57)));
+        let a_minute_later = read(query().since_last_attempt(Duration::from_secs(60)));
+        assert!(a_minute_later.is_conclusive());
+        assert_eq!(a_minute_later.evidence(), NotFoundEvidence::PaymentIdZero);
+    }
+
+    /// The sandbox's (and some gateways') "not found": an error coded 340 with
+    /// `pg_payment_id` 0, signed or unsigned, is the same not-found answer.
+    #[test]
+    fn an_error_coded_340_is_the_same_not_found() {
+        let late = query().since_last_attempt(Duration::from_secs(61));
+        let signed = reply(&late, "payout/payment_status2_340.xml").expect("reads");
         assert_eq!(
-            reply(&query(), "payout/payment_status2_not_found.xml").expect("reads"),
-            None
+            signed.not_found().map(NotFound::evidence),
+            Some(NotFoundEvidence::ErrorReply {
+                code: ErrorCode::TransactionNotFound,
+                signed: true
+            })
+        );
+        assert!(signed.not_found().is_some_and(NotFound::is_conclusive));
+        let body = crate::testing::fixture("payout/get_status2_not_found.xml");
+        let unsigned = crate::read_reply(
+            &crate::testing::config(),
+            &late,
+            &freedompay_transport::HttpResponse::new(200, body.into_bytes()),
+        )
+        .expect("reads");
+        assert_eq!(
+            unsigned.not_found().map(NotFound::evidence),
+            Some(NotFoundEvidence::ErrorReply {
+                code: ErrorCode::TransactionNotFound,
+                signed: false
+            })
         );
     }
 
@@ -184,8 +258,10 @@ mod tests {
         );
     }
 
+    /// 11068 is "not found" for one integration only: it stays an error, never a reason to
+    /// resend.
     #[test]
-    fn an_error_reply_is_a_gateway_error() {
+    fn an_error_coded_11068_stays_a_gateway_error() {
         match reply(&query(), "payout/payment_status2_error.xml").unwrap_err() {
             ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::NotFound)),
             other => panic!("expected a gateway error, got {other:?}"),

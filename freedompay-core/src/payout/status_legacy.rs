@@ -1,9 +1,12 @@
 //! `POST /get_status2.php`: the deprecated status query by order id.
 
+use core::time::Duration;
+
 use freedompay_sign::Fields;
 
 use crate::{
-    Config, ErrorCode, InvalidInput, Operation, OrderId, PaymentId, ReadError, Response, SecretKind,
+    Config, ErrorCode, InvalidInput, Lookup, NotFound, NotFoundEvidence, Operation, OrderId,
+    PaymentId, ReadError, Response, SecretKind,
 };
 
 wire_enum! {
@@ -54,8 +57,11 @@ impl TransactionStatus {
 /// with [`PayoutStatusByOrderLegacy::signed_with`]`(SecretKind::Payout)`. The query moves no
 /// money, so trying the other secret is harmless.
 ///
-/// An order FreedomPay does not know comes back as `Ok(None)` (`pg_payment_id` 0) or as an
-/// error with code 340, often unsigned (seed 002): see [`is_not_found`](super::is_not_found).
+/// An order FreedomPay does not know is [`Lookup::NotFound`], whether the gateway answers
+/// `pg_payment_id` 0 or an error coded 340, often unsigned (seed 002). It proves absence only
+/// a minute or more after the last attempt (docs.freedompay.kz api-12090694): give that time
+/// with [`PayoutStatusByOrderLegacy::since_last_attempt`] and read
+/// [`NotFound::is_conclusive`].
 ///
 /// ```
 /// use freedompay_core::{OrderId, SecretKind, payout::PayoutStatusByOrderLegacy};
@@ -68,6 +74,7 @@ impl TransactionStatus {
 pub struct PayoutStatusByOrderLegacy {
     order_id: OrderId,
     secret: SecretKind,
+    since_last_attempt: Option<Duration>,
 }
 
 impl PayoutStatusByOrderLegacy {
@@ -76,7 +83,15 @@ impl PayoutStatusByOrderLegacy {
         Self {
             order_id,
             secret: SecretKind::Payment,
+            since_last_attempt: None,
         }
+    }
+
+    /// The time since the last attempt of the request looked for: a not-found answer is
+    /// conclusive only a minute or more after it ([`NotFound::is_conclusive`]). Not sent.
+    pub fn since_last_attempt(mut self, elapsed: Duration) -> Self {
+        self.since_last_attempt = Some(elapsed);
+        self
     }
 
     /// Signs the query (and verifies its reply) with this secret instead.
@@ -109,8 +124,8 @@ pub struct PayoutTransaction {
 }
 
 impl Operation for PayoutStatusByOrderLegacy {
-    /// `None` when FreedomPay knows no transaction with this order id (`pg_payment_id` 0).
-    type Output = Option<PayoutTransaction>;
+    /// [`Lookup::NotFound`] when FreedomPay knows no transaction with this order id.
+    type Output = Lookup<PayoutTransaction>;
     const NAME: &'static str = "payout_status_by_order_legacy";
     const PATH: &'static str = "/get_status2.php";
     const MOVES_MONEY: bool = false;
@@ -128,11 +143,19 @@ impl Operation for PayoutStatusByOrderLegacy {
         Ok(())
     }
 
-    fn read(&self, reply: &Response<'_>) -> Result<Option<PayoutTransaction>, ReadError> {
-        let Some(payment_id) = super::found_payment_id(reply)? else {
-            return Ok(None);
+    fn not_found(&self, evidence: NotFoundEvidence) -> Option<Lookup<PayoutTransaction>> {
+        Some(Lookup::NotFound(NotFound::new(
+            evidence,
+            self.since_last_attempt,
+        )))
+    }
+
+    fn read(&self, reply: &Response<'_>) -> Result<Lookup<PayoutTransaction>, ReadError> {
+        let payment_id = match super::found_payment_id(reply, self.since_last_attempt)? {
+            Ok(payment_id) => payment_id,
+            Err(not_found) => return Ok(Lookup::NotFound(not_found)),
         };
-        Ok(Some(PayoutTransaction {
+        Ok(Lookup::Found(PayoutTransaction {
             payment_id,
             transaction_status: reply.require("pg_transaction_status")?,
             can_reject: reply.lenient("pg_can_reject"),
@@ -177,13 +200,14 @@ mod tests {
             "payout/get_status2_ok.xml",
         )
         .expect("reads");
-        assert!(tx.is_some());
+        assert!(tx.is_found());
     }
 
     #[test]
     fn reads_the_seed_replies() {
         let partial = reply(&query(), "payout/get_status2_partial.xml")
             .expect("reads")
+            .found()
             .expect("found");
         assert_eq!(partial.payment_id.get(), 4_567_617);
         assert_eq!(partial.transaction_status, TransactionStatus::Partial);
@@ -196,6 +220,7 @@ mod tests {
 
         let ok = reply(&query(), "payout/get_status2_ok.xml")
             .expect("reads")
+            .found()
             .expect("found");
         assert_eq!(ok.transaction_status, TransactionStatus::Ok);
         assert!(ok.transaction_status.is_final());
@@ -204,6 +229,7 @@ mod tests {
 
         let failed = reply(&query(), "payout/get_status2_failed.xml")
             .expect("reads")
+            .found()
             .expect("found");
         assert_eq!(failed.transaction_status, TransactionStatus::Failed);
         assert_eq!(failed.failure_code, Some(ErrorCode::Declined));
@@ -215,16 +241,19 @@ mod tests {
 
     #[test]
     fn payment_id_zero_is_not_found() {
-        assert_eq!(
-            reply(&query(), "payout/get_status2_zero.xml").expect("reads"),
-            None
-        );
+        let answer = reply(
+            &query().since_last_attempt(Duration::from_secs(60)),
+            "payout/get_status2_zero.xml",
+        )
+        .expect("reads");
+        assert!(answer.not_found().is_some_and(NotFound::is_conclusive));
     }
 
     #[test]
     fn an_unknown_transaction_status_is_kept() {
         let tx = reply(&query(), "payout/get_status2_unknown_status.xml")
             .expect("reads")
+            .found()
             .expect("found");
         assert_eq!(
             tx.transaction_status,
@@ -233,28 +262,44 @@ mod tests {
         assert!(!tx.transaction_status.is_final());
     }
 
-    /// Seed 002's "payment not found" reply carries no signature: an unsigned error, never a
-    /// verified answer.
+    /// Seed 002's "payment not found" reply carries no signature: it is the same not-found
+    /// answer as `pg_payment_id` 0, marked unsigned, and proves nothing before a minute.
     #[test]
-    fn the_seed_not_found_reply_is_an_unsigned_error() {
+    fn the_seed_not_found_reply_is_not_found() {
         let body = fixture("payout/get_status2_not_found.xml");
+        let answer = read_reply(
+            &config(),
+            &query().since_last_attempt(Duration::from_secs(30)),
+            &HttpResponse::new(200, body.into_bytes()),
+        )
+        .expect("reads");
+        let not_found = answer.not_found().copied().expect("not found");
+        assert_eq!(
+            not_found.evidence(),
+            NotFoundEvidence::ErrorReply {
+                code: ErrorCode::TransactionNotFound,
+                signed: false
+            }
+        );
+        assert!(!not_found.is_conclusive());
+    }
+
+    #[test]
+    fn a_signed_340_is_not_found_too() {
+        let answer = reply(&query(), "payout/get_status2_error.xml").expect("reads");
+        assert!(answer.not_found().is_some());
+    }
+
+    /// An error other than 340 stays an error.
+    #[test]
+    fn another_unsigned_error_stays_an_error() {
+        let body = fixture("payout/cbc_status_unsigned.xml");
         let error = read_reply(
             &config(),
             &query(),
             &HttpResponse::new(200, body.into_bytes()),
         )
         .unwrap_err();
-        match error {
-            ErrorKind::Unsigned(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
-            other => panic!("expected an unsigned error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_signed_error_reply_is_a_gateway_error() {
-        match reply(&query(), "payout/get_status2_error.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::TransactionNotFound)),
-            other => panic!("expected a gateway error, got {other:?}"),
-        }
+        assert!(matches!(error, ErrorKind::Unsigned(_)), "{error:?}");
     }
 }

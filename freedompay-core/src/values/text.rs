@@ -56,8 +56,12 @@ impl FromStr for Description {
     }
 }
 
-/// A phone number in international form, digits only on the wire (`77017777777`): 10 to 15
-/// digits (E.164). A leading `+`, spaces, dashes and parentheses are accepted and dropped.
+/// A phone number, digits only on the wire: 10 to 15 digits. A leading `+`, spaces, dashes
+/// and parentheses are accepted and dropped.
+///
+/// Most calls take it in international form with the country code (`77017777777`); cash by
+/// code (`cbc/check`, seed 002) takes it **without** the country code (`7073175200`, 10
+/// digits), and [`CashByCodeCheck`](crate::payout::CashByCodeCheck) refuses any other length.
 ///
 /// ```
 /// use freedompay_core::Phone;

@@ -148,6 +148,42 @@ impl Client {
     }
 }
 
+impl Client {
+    /// The flavour's `reconcile_payout_with`.
+    pub(crate) fn reconcile_payout_with(
+        &self,
+        order_id: OrderId,
+        last_attempt_at: std::time::SystemTime,
+        policy: freedompay_core::reconcile::ReconcilePolicy,
+    ) -> Result<freedompay_core::reconcile::Reconciliation, Error> {
+        match &self.inner {
+            Inner::Blocking(client) => {
+                client.reconcile_payout_with(order_id, last_attempt_at, policy)
+            }
+            Inner::Async { client, runtime } => {
+                runtime.block_on(client.reconcile_payout_with(order_id, last_attempt_at, policy))
+            }
+        }
+    }
+
+    /// The flavour's `reconcile_payment_with`.
+    pub(crate) fn reconcile_payment_with(
+        &self,
+        order_id: OrderId,
+        last_attempt_at: std::time::SystemTime,
+        policy: freedompay_core::reconcile::ReconcilePolicy,
+    ) -> Result<freedompay_core::reconcile::Reconciliation, Error> {
+        match &self.inner {
+            Inner::Blocking(client) => {
+                client.reconcile_payment_with(order_id, last_attempt_at, policy)
+            }
+            Inner::Async { client, runtime } => {
+                runtime.block_on(client.reconcile_payment_with(order_id, last_attempt_at, policy))
+            }
+        }
+    }
+}
+
 /// One method per operation, calling the flavour's own generated method.
 macro_rules! flavour_methods {
     ($($method:ident => $op:path,)*) => {
