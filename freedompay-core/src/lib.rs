@@ -29,6 +29,8 @@
 
 #![forbid(unsafe_code)]
 
+#[macro_use]
+mod declare;
 pub mod callback;
 mod config;
 mod error;

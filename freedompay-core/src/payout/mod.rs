@@ -28,56 +28,6 @@
 
 use crate::{Error, ErrorCode, PaymentId, ReadError, Response};
 
-/// Declares a `pg_*` value enum with an `Unknown(String)` fallback, its wire text both ways
-/// and [`FromWire`](crate::FromWire).
-macro_rules! wire_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $wire:literal,)*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)*
-            /// A value this version of the SDK does not know, as received.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The value of a wire text; a text this SDK does not know is kept as `Unknown`.
-            pub fn from_wire_str(text: &str) -> Self {
-                match text {
-                    $($wire => Self::$variant,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-
-            /// The wire text.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $wire,)*
-                    Self::Unknown(text) => text,
-                }
-            }
-        }
-
-        impl core::fmt::Display for $name {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl $crate::FromWire for $name {
-            fn from_wire(text: &str) -> Option<Self> {
-                Some(Self::from_wire_str(text.trim()))
-            }
-        }
-    };
-}
-
 mod add_card;
 mod balance;
 mod bank;

@@ -1,0 +1,483 @@
+//! Operations are declared, not written: one [`operation!`] per endpoint says everything
+//! that is specific to it, [`reply!`] declares what it answers, [`wire_enum!`] declares a
+//! gateway vocabulary.
+//!
+//! # Declaring an operation
+//!
+//! Adding an endpoint from the docs is a declaration, a documented sample as a fixture
+//! (`tests/fixtures/*.xml` plus a line of `tests/fixtures/conformance.txt`), and a wire
+//! snapshot. The declaration of `POST /g2g/p2p2nonreg`:
+//!
+//! ```ignore
+//! operation! {
+//!     /// Pays out to a card by its number (...).
+//!     #[derive(Debug, Clone, PartialEq, Eq)]
+//!     pub struct PayoutToCard => PayoutToCardResult {
+//!         name: "payout_to_card",        // Operation::NAME: the client method's name
+//!         path: "/g2g/p2p2nonreg",       // below the base URL; `{merchant_id}` is replaced
+//!         secret: SecretKind::Payout,    // or a per-config choice: |_: &Self, c: &Config| ...
+//!         moves_money: true,             // never resent after it may have been sent
+//!         order_id: order_id,            // the field errors and reconciliation name
+//!         /// A payout of `amount` to `card`.
+//!         new(order_id: OrderId, amount: Amount, card: CardNumber, description: Description, post_link: Url);
+//!         // The request fields, in wire order:
+//!         "pg_order_id" => order_id,                              // a parameter of `new`
+//!         "pg_amount" => amount [check checks::amount_to_send],   // ... validated when prepared
+//!         /// `pg_currency`: the currency of the amount.
+//!         "pg_currency" => currency: Option<Currency>,            // optional: a setter
+//!         "pg_description" => description,
+//!         "pg_payment_to" => card,
+//!         "pg_post_link" => post_link,
+//!     }
+//! }
+//!
+//! reply! {
+//!     /// The gateway's answer to a card payout.
+//!     #[derive(Debug, Clone, PartialEq, Eq)]
+//!     #[non_exhaustive]
+//!     pub struct PayoutToCardResult {
+//!         /// `pg_payment_id`: the payout's id at FreedomPay.
+//!         payment_id: PaymentId = "pg_payment_id",        // required: missing is malformed
+//!         /// `pg_balance`: the payout balance after it.
+//!         balance: Option<Amount> = "pg_balance",         // optional
+//!     }
+//! }
+//! ```
+//!
+//! From it come the request struct, `new` with the required fields (in the order written),
+//! a setter per optional field (taking `impl Into<T>`, documented by the entry's comment),
+//! `impl Operation` with `write_fields` writing the fields in the order listed (the wire
+//! order matters: the snapshots pin it), and the output struct with its reader.
+//!
+//! The kinds of request entries:
+//!
+//! | Entry | Meaning |
+//! |---|---|
+//! | `"pg_x" => name` | a parameter of `new` (`name.sub` reaches into it) |
+//! | `"pg_x" => name: Option<T>` | optional, with a setter `name(impl Into<T>)` |
+//! | `"pg_x" => name: flag = "value"` | a setter `name()` without argument that sends `value` |
+//! | `.. => name` | a parameter of `new` that writes several fields ([`WriteFields`]) |
+//! | `.. => name: T = default` | a field group not in `new` ([`WriteFields`]); setters by hand |
+//! | `.. => with Self::f` | hand-written: `fn f(&self, &mut Fields) -> Result<(), InvalidInput>` (rules across fields) |
+//! | `_ => name: T = default` | state that is not sent (set by a hand-written method) |
+//!
+//! Any field entry may end in `[check f]`: `f(wire_name, &value)` is called when the request
+//! is prepared and refuses it with an [`InvalidInput`]. Values are written with [`ToWire`].
+//! Hand-written extra methods (a second constructor, getters, the page setters) go in an
+//! ordinary `impl` block next to the declaration. A reply that is not a flat table (a list
+//! of cards) implements [`FromReply`] by hand; `reply!` takes `[in f]` to read the fields
+//! from a nested element.
+
+use std::borrow::Cow;
+
+use freedompay_sign::Fields;
+
+use crate::{
+    Amount, CardNumber, Config, Currency, DateTime, Description, IdempotencyKey, InvalidInput,
+    OrderId, PaymentId, Phone, ReadError, Response, SecretKind, Url, UserId,
+};
+
+/// A value written as one request field.
+pub(crate) trait ToWire {
+    /// The wire text; `field` names the field in a refusal.
+    fn to_wire(&self, field: &'static str) -> Result<Cow<'_, str>, InvalidInput>;
+}
+
+/// A value that writes several request fields (a card reference, a group of options).
+pub(crate) trait WriteFields {
+    /// Writes its fields, in wire order.
+    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput>;
+}
+
+/// An output read from a verified reply.
+pub(crate) trait FromReply: Sized {
+    /// Reads the reply.
+    fn from_reply(reply: &Response<'_>) -> Result<Self, ReadError>;
+}
+
+/// The field that carries an operation's order id: required or optional.
+pub(crate) trait AsOrderId {
+    fn as_order_id(&self) -> Option<&str>;
+}
+
+impl AsOrderId for OrderId {
+    fn as_order_id(&self) -> Option<&str> {
+        Some(self.as_str())
+    }
+}
+
+impl AsOrderId for Option<OrderId> {
+    fn as_order_id(&self) -> Option<&str> {
+        self.as_ref().map(OrderId::as_str)
+    }
+}
+
+/// The secret of a declaration: a constant, or chosen per operation and config.
+pub(crate) trait SecretChoice<O> {
+    fn choose(&self, op: &O, config: &Config) -> SecretKind;
+}
+
+impl<O> SecretChoice<O> for SecretKind {
+    fn choose(&self, _op: &O, _config: &Config) -> SecretKind {
+        *self
+    }
+}
+
+impl<O, F: Fn(&O, &Config) -> SecretKind> SecretChoice<O> for F {
+    fn choose(&self, op: &O, config: &Config) -> SecretKind {
+        self(op, config)
+    }
+}
+
+macro_rules! to_wire_as_str {
+    ($($ty:ty),* $(,)?) => {$(
+        impl ToWire for $ty {
+            fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
+                Ok(Cow::Borrowed(self.as_str()))
+            }
+        }
+    )*};
+}
+
+macro_rules! to_wire_display {
+    ($($ty:ty),* $(,)?) => {$(
+        impl ToWire for $ty {
+            fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
+                Ok(Cow::Owned(self.to_string()))
+            }
+        }
+    )*};
+}
+
+to_wire_as_str!(
+    OrderId,
+    UserId,
+    Description,
+    Url,
+    Phone,
+    IdempotencyKey,
+    String
+);
+to_wire_display!(Amount, DateTime, PaymentId);
+
+impl ToWire for Currency {
+    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
+        Ok(Cow::Borrowed(self.code()))
+    }
+}
+
+impl ToWire for CardNumber {
+    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
+        Ok(Cow::Borrowed(self.reveal()))
+    }
+}
+
+/// Declares an operation: the request type, its constructor and setters, `impl Operation`.
+/// See the [module documentation](self).
+macro_rules! operation {
+    (
+        $(#[$meta:meta])*
+        pub struct $Op:ident => $Output:ty {
+            name: $name:literal,
+            path: $path:literal,
+            secret: $secret:expr,
+            moves_money: $moves:literal,
+            $(order_id: $order_id:ident,)?
+            $(error_status_is_output: $esio:literal,)?
+            $(#[$new_meta:meta])*
+            new($($arg:ident: $arg_ty:ty),* $(,)?);
+            $($entries:tt)*
+        }
+    ) => {
+        operation!(@munch {
+            [$(#[$meta])*] $Op [$Output] $name $path [$secret] $moves [$($order_id)?] [$($esio)?]
+            [$(#[$new_meta])*] [$($arg: $arg_ty),*]
+        } [] [] [] [] $($entries)*);
+    };
+
+    // `"pg_x" => name: Option<T>`: optional, with a setter.
+    (@munch $h:tt [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$($w:tt)*]
+        $(#[$m:meta])* $wire:literal => $name:ident: Option<$ty:ty> $([check $check:expr])?,
+        $($rest:tt)*
+    ) => {
+        operation!(@munch $h
+            [$($f)* $name: Option<$ty>,]
+            [$($i)* $name: None,]
+            [$($s)*
+                $(#[$m])*
+                pub fn $name(mut self, $name: impl Into<$ty>) -> Self {
+                    self.$name = Some($name.into());
+                    self
+                }
+            ]
+            [$($w)* (opt $wire $name [$($check)?])]
+            $($rest)*);
+    };
+
+    // `"pg_x" => name: flag = "value"`: a setter without argument.
+    (@munch $h:tt [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$($w:tt)*]
+        $(#[$m:meta])* $wire:literal => $name:ident: flag = $value:literal,
+        $($rest:tt)*
+    ) => {
+        operation!(@munch $h
+            [$($f)* $name: bool,]
+            [$($i)* $name: false,]
+            [$($s)*
+                $(#[$m])*
+                pub fn $name(mut self) -> Self {
+                    self.$name = true;
+                    self
+                }
+            ]
+            [$($w)* (flag $wire $name $value)]
+            $($rest)*);
+    };
+
+    // `_ => name: T = default`: state that is not sent.
+    (@munch $h:tt [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$($w:tt)*]
+        _ => $name:ident: $ty:ty = $default:expr,
+        $($rest:tt)*
+    ) => {
+        operation!(@munch $h [$($f)* $name: $ty,] [$($i)* $name: $default,] [$($s)*] [$($w)*]
+            $($rest)*);
+    };
+
+    // `.. => with f`: a hand-written writer.
+    (@munch $h:tt [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$($w:tt)*]
+        .. => with $writer:expr,
+        $($rest:tt)*
+    ) => {
+        operation!(@munch $h [$($f)*] [$($i)*] [$($s)*] [$($w)* (with $writer)] $($rest)*);
+    };
+
+    // `.. => name: T = default`: a group of fields not in `new`.
+    (@munch $h:tt [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$($w:tt)*]
+        .. => $name:ident: $ty:ty = $default:expr,
+        $($rest:tt)*
+    ) => {
+        operation!(@munch $h [$($f)* $name: $ty,] [$($i)* $name: $default,] [$($s)*]
+            [$($w)* (group $name)] $($rest)*);
+    };
+
+    // `.. => name`: a parameter of `new` that writes several fields.
+    (@munch $h:tt [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$($w:tt)*]
+        .. => $name:ident,
+        $($rest:tt)*
+    ) => {
+        operation!(@munch $h [$($f)*] [$($i)*] [$($s)*] [$($w)* (group $name)] $($rest)*);
+    };
+
+    // `"pg_x" => name`: a parameter of `new`.
+    (@munch $h:tt [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$($w:tt)*]
+        $wire:literal => $($path:ident).+ $([check $check:expr])?,
+        $($rest:tt)*
+    ) => {
+        operation!(@munch $h [$($f)*] [$($i)*] [$($s)*]
+            [$($w)* (req $wire [$($path).+] [$($check)?])] $($rest)*);
+    };
+
+    (@munch {
+        [$(#[$meta:meta])*] $Op:ident [$Output:ty] $name:literal $path:literal [$secret:expr]
+        $moves:literal [$($order_id:ident)?] [$($esio:literal)?]
+        [$(#[$new_meta:meta])*] [$($arg:ident: $arg_ty:ty),*]
+    } [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$(($($w:tt)*))*]) => {
+        $(#[$meta])*
+        pub struct $Op {
+            $($arg: $arg_ty,)*
+            $($f)*
+        }
+
+        impl $Op {
+            $(#[$new_meta])*
+            #[allow(clippy::too_many_arguments)]
+            pub fn new($($arg: $arg_ty),*) -> Self {
+                Self { $($arg,)* $($i)* }
+            }
+
+            $($s)*
+        }
+
+        impl $crate::Operation for $Op {
+            type Output = $Output;
+            const NAME: &'static str = $name;
+            const PATH: &'static str = $path;
+            const MOVES_MONEY: bool = $moves;
+            $(const ERROR_STATUS_IS_OUTPUT: bool = $esio;)?
+
+            fn secret(&self, config: &$crate::Config) -> $crate::SecretKind {
+                $crate::declare::SecretChoice::<Self>::choose(&$secret, self, config)
+            }
+
+            $(
+                fn order_id(&self) -> Option<&str> {
+                    $crate::declare::AsOrderId::as_order_id(&self.$order_id)
+                }
+            )?
+
+            fn write_fields(
+                &self,
+                fields: &mut ::freedompay_sign::Fields,
+            ) -> Result<(), $crate::InvalidInput> {
+                $(operation!(@write self fields $($w)*);)*
+                Ok(())
+            }
+
+            fn read(
+                &self,
+                reply: &$crate::Response<'_>,
+            ) -> Result<$Output, $crate::ReadError> {
+                <$Output as $crate::declare::FromReply>::from_reply(reply)
+            }
+        }
+    };
+
+    (@write $this:ident $fields:ident req $wire:literal [$($path:ident).+] [$($check:expr)?]) => {
+        {
+            let value = &$this.$($path).+;
+            $(($check)($wire, value)?;)?
+            $fields.push($wire, $crate::declare::ToWire::to_wire(value, $wire)?);
+        }
+    };
+    (@write $this:ident $fields:ident opt $wire:literal $name:ident [$($check:expr)?]) => {
+        if let Some(value) = &$this.$name {
+            $(($check)($wire, value)?;)?
+            $fields.push($wire, $crate::declare::ToWire::to_wire(value, $wire)?);
+        }
+    };
+    (@write $this:ident $fields:ident flag $wire:literal $name:ident $value:literal) => {
+        if $this.$name {
+            $fields.push($wire, $value);
+        }
+    };
+    (@write $this:ident $fields:ident group $name:ident) => {
+        $crate::declare::WriteFields::write_fields(&$this.$name, $fields)?;
+    };
+    (@write $this:ident $fields:ident with $writer:expr) => {
+        ($writer)($this, $fields)?;
+    };
+}
+
+/// Declares an operation's output: a struct of reply fields, each with its wire name, and
+/// its [`FromReply`]. A field of type `Option<T>` is optional; any other is required (a
+/// reply without it is malformed). `[in f]` reads the fields from `f(reply)` (a nested
+/// element).
+macro_rules! reply {
+    (
+        $(#[$meta:meta])*
+        pub struct $Out:ident $([in $scope:path])? {
+            $(
+                $(#[$field_meta:meta])*
+                $field:ident: $ty:ident $(<$inner:ty>)? = $wire:literal,
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $Out {
+            $(
+                $(#[$field_meta])*
+                pub $field: $ty $(<$inner>)?,
+            )*
+        }
+
+        impl $crate::declare::FromReply for $Out {
+            fn from_reply(reply: &$crate::Response<'_>) -> Result<Self, $crate::ReadError> {
+                $(let reply = &$scope(reply);)?
+                Ok(Self {
+                    $($field: reply!(@read reply $wire $ty $(<$inner>)?),)*
+                })
+            }
+        }
+    };
+
+    (@read $reply:ident $wire:literal Option<$ty:ty>) => {
+        $reply.get::<$ty>($wire)?
+    };
+    (@read $reply:ident $wire:literal $ty:ty) => {
+        $reply.require::<$ty>($wire)?
+    };
+}
+
+/// Declares a gateway vocabulary (`pg_*` values): an enum with an `Unknown(String)`
+/// fallback, its wire text both ways (`from_wire_str`, `as_str`), `Display` and
+/// [`FromWire`](crate::FromWire). `ignore_case` before the name matches the wire text
+/// without regard to ASCII case (the text of `Unknown` is kept as received).
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        ignore_case $name:ident { $($body:tt)* }
+    ) => {
+        wire_enum!(@enum [ignore_case] $(#[$meta])* $name { $($body)* });
+    };
+    (
+        $(#[$meta:meta])*
+        $name:ident { $($body:tt)* }
+    ) => {
+        wire_enum!(@enum [] $(#[$meta])* $name { $($body)* });
+    };
+    (
+        @enum $mode:tt
+        $(#[$meta:meta])*
+        $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $wire:literal,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+            /// A value this version of the SDK does not know, as received.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value of a wire text; a text this SDK does not know is kept as `Unknown`.
+            pub fn from_wire_str(text: &str) -> Self {
+                $(
+                    if wire_enum!(@eq $mode text $wire) {
+                        return Self::$variant;
+                    }
+                )*
+                Self::Unknown(text.to_owned())
+            }
+
+            /// The wire text.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(text) => text,
+                }
+            }
+        }
+
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::FromWire for $name {
+            fn from_wire(text: &str) -> Option<Self> {
+                let text = text.trim();
+                (!text.is_empty()).then(|| Self::from_wire_str(text))
+            }
+        }
+    };
+
+    (@eq [] $text:ident $wire:literal) => {
+        $text == $wire
+    };
+    (@eq [ignore_case] $text:ident $wire:literal) => {
+        $text.eq_ignore_ascii_case($wire)
+    };
+}
+
+/// An amount to send where the gateway's minimum is 0.01: [`Amount::ZERO`] (allowed only
+/// where the documentation's minimum is 0) and amounts read from the gateway (which may be
+/// zero or negative) are refused.
+pub(crate) fn amount_to_send(field: &'static str, amount: &Amount) -> Result<(), InvalidInput> {
+    if *amount < Amount::MIN {
+        return Err(InvalidInput::new(field, "must be at least 0.01"));
+    }
+    Ok(())
+}
