@@ -17,9 +17,10 @@
 //!         path: "/g2g/p2p2nonreg",       // below the base URL; `{merchant_id}` is replaced
 //!         secret: SecretKind::Payout,    // or a per-config choice: |_: &Self, c: &Config| ...
 //!         moves_money: true,             // never resent after it may have been sent
-//!         order_id: order_id,            // the field errors and reconciliation name
+//!         order_id: order_id;            // the field errors and reconciliation name (the
+//!                                        // header ends with `;`)
 //!         /// A payout of `amount` to `card`.
-//!         new(order_id: OrderId, amount: Amount, card: CardNumber, description: Description, post_link: Url);
+//!         pub fn new(order_id: OrderId, amount: Amount, card: CardNumber, description: Description, post_link: Url);
 //!         // The request fields, in wire order:
 //!         "pg_order_id" => order_id,                              // a parameter of `new`
 //!         "pg_amount" => amount [check checks::amount_to_send],   // ... validated when prepared
@@ -181,17 +182,17 @@ macro_rules! operation {
             name: $name:literal,
             path: $path:literal,
             secret: $secret:expr,
-            moves_money: $moves:literal,
-            $(order_id: $order_id:ident,)?
-            $(error_status_is_output: $esio:literal,)?
+            moves_money: $moves:literal
+            $(, order_id: $order_id:ident)?
+            $(, error_status_is_output: $esio:literal)? $(,)?;
             $(#[$new_meta:meta])*
-            new($($arg:ident: $arg_ty:ty),* $(,)?);
+            $new_vis:vis fn $new:ident($($arg:ident: $arg_ty:ty),* $(,)?);
             $($entries:tt)*
         }
     ) => {
         operation!(@munch {
             [$(#[$meta])*] $Op [$Output] $name $path [$secret] $moves [$($order_id)?] [$($esio)?]
-            [$(#[$new_meta])*] [$($arg: $arg_ty),*]
+            [$(#[$new_meta])*] [$new_vis] $new [$($arg: $arg_ty),*]
         } [] [] [] [] $($entries)*);
     };
 
@@ -279,7 +280,7 @@ macro_rules! operation {
     (@munch {
         [$(#[$meta:meta])*] $Op:ident [$Output:ty] $name:literal $path:literal [$secret:expr]
         $moves:literal [$($order_id:ident)?] [$($esio:literal)?]
-        [$(#[$new_meta:meta])*] [$($arg:ident: $arg_ty:ty),*]
+        [$(#[$new_meta:meta])*] [$new_vis:vis] $new:ident [$($arg:ident: $arg_ty:ty),*]
     } [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$(($($w:tt)*))*]) => {
         $(#[$meta])*
         pub struct $Op {
@@ -290,7 +291,7 @@ macro_rules! operation {
         impl $Op {
             $(#[$new_meta])*
             #[allow(clippy::too_many_arguments)]
-            pub fn new($($arg: $arg_ty),*) -> Self {
+            $new_vis fn $new($($arg: $arg_ty),*) -> Self {
                 Self { $($arg,)* $($i)* }
             }
 
@@ -314,6 +315,7 @@ macro_rules! operation {
                 }
             )?
 
+            #[allow(unused_variables)]
             fn write_fields(
                 &self,
                 fields: &mut ::freedompay_sign::Fields,
@@ -453,6 +455,15 @@ macro_rules! wire_enum {
         impl core::fmt::Display for $name {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::declare::ToWire for $name {
+            fn to_wire(
+                &self,
+                _field: &'static str,
+            ) -> Result<std::borrow::Cow<'_, str>, $crate::InvalidInput> {
+                Ok(std::borrow::Cow::Borrowed(self.as_str()))
             }
         }
 

@@ -1,16 +1,12 @@
 //! `POST /v1/merchant/{merchant_id}/cardstoragepayout/add`: saving a card for payouts, and
 //! the notification that it was saved.
 
-use freedompay_sign::Fields;
-
 use super::PayoutCard;
 use super::notification::{NotificationError, documented_reply, signed_reply};
 use crate::callback::{ReplyBody, ReplyError, VerifiedCallback};
-use crate::{
-    Config, InvalidInput, Operation, OrderId, PaymentId, ReadError, Response, SecretKind, Status,
-    Url, UserId,
-};
+use crate::{Config, OrderId, PaymentId, Status, Url, UserId};
 
+operation! {
 /// Starts saving a card for payouts (`/v1/merchant/{merchant_id}/cardstoragepayout/add`,
 /// script `add`; PROTOCOL.md §1.6): FreedomPay answers a page where the user enters their
 /// card; when it is saved, FreedomPay notifies `post_link` (read it with
@@ -35,80 +31,38 @@ use crate::{
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AddPayoutCard {
-    user_id: UserId,
-    post_link: Url,
-    back_link: Url,
-    order_id: Option<OrderId>,
-}
-
-impl AddPayoutCard {
+pub struct AddPayoutCard => AddPayoutCardResult {
+    name: "add_payout_card",
+    path: "/v1/merchant/{merchant_id}/cardstoragepayout/add",
+    secret: |_: &AddPayoutCard, config: &Config| config.card_storage_payout_secret(),
+    moves_money: false,
+    order_id: order_id;
     /// Saving a card for `user_id`; FreedomPay notifies `post_link` and sends the user back
     /// to `back_link`.
-    pub fn new(user_id: UserId, post_link: Url, back_link: Url) -> Self {
-        Self {
-            user_id,
-            post_link,
-            back_link,
-            order_id: None,
-        }
-    }
-
+    pub fn new(user_id: UserId, post_link: Url, back_link: Url);
+    "pg_user_id" => user_id,
+    "pg_post_link" => post_link,
+    "pg_back_link" => back_link,
     /// `pg_order_id`: your id of this request.
-    pub fn order_id(mut self, order_id: OrderId) -> Self {
-        self.order_id = Some(order_id);
-        self
-    }
+    "pg_order_id" => order_id: Option<OrderId>,
+}
 }
 
-/// The page where the user enters the card to save.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct AddPayoutCardResult {
-    /// `pg_status`: `ok`.
-    pub status: Status,
-    /// `pg_payment_id`: the id of the saving operation.
-    pub payment_id: PaymentId,
-    /// `pg_redirect_url`: where to send the user.
-    pub redirect_url: String,
-    /// `pg_order_id`, as echoed.
-    pub order_id: Option<String>,
-    /// `pg_merchant_id`, as echoed.
-    pub merchant_id: Option<String>,
-}
-
-impl Operation for AddPayoutCard {
-    type Output = AddPayoutCardResult;
-    const NAME: &'static str = "add_payout_card";
-    const PATH: &'static str = "/v1/merchant/{merchant_id}/cardstoragepayout/add";
-    const MOVES_MONEY: bool = false;
-
-    fn secret(&self, config: &Config) -> SecretKind {
-        config.card_storage_payout_secret()
-    }
-
-    fn order_id(&self) -> Option<&str> {
-        self.order_id.as_ref().map(OrderId::as_str)
-    }
-
-    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
-        fields.push("pg_user_id", self.user_id.as_str());
-        fields.push("pg_post_link", self.post_link.as_str());
-        fields.push("pg_back_link", self.back_link.as_str());
-        if let Some(order_id) = &self.order_id {
-            fields.push("pg_order_id", order_id.as_str());
-        }
-        Ok(())
-    }
-
-    fn read(&self, reply: &Response<'_>) -> Result<AddPayoutCardResult, ReadError> {
-        Ok(AddPayoutCardResult {
-            status: reply.require("pg_status")?,
-            payment_id: reply.require("pg_payment_id")?,
-            redirect_url: reply.required("pg_redirect_url")?.to_owned(),
-            order_id: reply.get("pg_order_id")?,
-            merchant_id: reply.get("pg_merchant_id")?,
-        })
+reply! {
+    /// The page where the user enters the card to save.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct AddPayoutCardResult {
+        /// `pg_status`: `ok`.
+        status: Status = "pg_status",
+        /// `pg_payment_id`: the id of the saving operation.
+        payment_id: PaymentId = "pg_payment_id",
+        /// `pg_redirect_url`: where to send the user.
+        redirect_url: String = "pg_redirect_url",
+        /// `pg_order_id`, as echoed.
+        order_id: Option<String> = "pg_order_id",
+        /// `pg_merchant_id`, as echoed.
+        merchant_id: Option<String> = "pg_merchant_id",
     }
 }
 
@@ -235,10 +189,11 @@ mod tests {
     use freedompay_sign::{ScriptName, verify};
 
     use super::*;
+    use crate::SecretKind;
     use crate::callback::CallbackError;
     use crate::payout::notification::test_support::{form, pg_xml, signed_fields};
-    use crate::testing::{PAYMENT_SECRET, PAYOUT_SECRET, config, reply, salt, wire};
-    use crate::{ErrorCode, ErrorKind, form as wire_form, prepare};
+    use crate::testing::{PAYMENT_SECRET, PAYOUT_SECRET, config, salt, wire};
+    use crate::{ErrorKind, form as wire_form, prepare};
 
     const URL: &str = "https://shop.kz/freedompay/payout-card-added";
     const FIXTURE: &str = "payout/payout_card_added.xml";
@@ -306,17 +261,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn reads_the_reply() {
-        let result = reply(&add(), "payout/cardstoragepayout_add.xml").expect("reads");
-        assert_eq!(result.status, Status::Ok);
-        assert_eq!(result.payment_id.get(), 555_001);
-        assert_eq!(
-            result.redirect_url,
-            "https://customer.freedompay.kz/v1/cardstoragepayout/add?id=4f1c2b"
-        );
-        assert_eq!(result.merchant_id.as_deref(), Some("123456"));
-    }
 
     #[test]
     fn the_reply_is_verified_with_the_configured_secret() {
@@ -334,13 +278,6 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn an_error_reply_is_a_gateway_error() {
-        match reply(&add(), "payout/cardstoragepayout_add_error.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::WrongScriptOrSecret)),
-            other => panic!("expected a gateway error, got {other:?}"),
-        }
-    }
 
     fn assert_card(added: &PayoutCardAdded) {
         assert_eq!(added.status, Status::Success);

@@ -6,9 +6,11 @@
 
 use core::fmt;
 use core::str::FromStr;
+use std::borrow::Cow;
 
 use super::text::{MAX_PARAM_LEN, check_text};
 use crate::InvalidInput;
+use crate::declare::ToWire;
 
 /// Groups `text` by four characters, keeping the first `head` and the last `tail` characters
 /// and starring the rest.
@@ -425,6 +427,36 @@ impl fmt::Debug for BankRecipient {
             .field("kbe", &self.kbe)
             .field("bik", &self.bik)
             .finish()
+    }
+}
+
+impl ToWire for Iban {
+    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
+        Ok(Cow::Borrowed(self.reveal()))
+    }
+}
+
+impl ToWire for Iin {
+    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
+        Ok(Cow::Borrowed(self.reveal()))
+    }
+}
+
+impl ToWire for Kbe {
+    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
+        Ok(Cow::Borrowed(self.as_str()))
+    }
+}
+
+impl ToWire for Knp {
+    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
+        Ok(Cow::Borrowed(self.as_str()))
+    }
+}
+
+impl ToWire for Bik {
+    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
+        Ok(Cow::Borrowed(self.as_str()))
     }
 }
 

@@ -35,9 +35,9 @@ pub struct PayoutToCard => PayoutToCardResult {
         path: "/g2g/p2p2nonreg",
         secret: SecretKind::Payout,
         moves_money: true,
-        order_id: order_id,
+        order_id: order_id;
         /// A payout of `amount` to `card`; FreedomPay notifies `post_link` of the outcome.
-        new(order_id: OrderId, amount: Amount, card: CardNumber, description: Description, post_link: Url);
+        pub fn new(order_id: OrderId, amount: Amount, card: CardNumber, description: Description, post_link: Url);
         "pg_order_id" => order_id,
         "pg_amount" => amount [check amount_to_send],
         /// `pg_currency`: the currency of the amount (the merchant's by default).
