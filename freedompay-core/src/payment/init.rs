@@ -1,15 +1,12 @@
 //! `POST /init_payment.php`: create a payment and get the payment page's URL.
 
-use freedompay_sign::Fields;
-
-use crate::{
-    Amount, Config, Description, InvalidInput, Operation, OrderId, PaymentId, Phone, ReadError,
-    Response, SecretKind, Status,
-};
+use crate::declare::amount_to_send;
+use crate::{Amount, Description, OrderId, PaymentId, Phone, SecretKind, Status};
 
 use super::options::PaymentMethod;
 use super::page::{PageFields, page_setters};
 
+operation! {
 /// Creates a payment (`init_payment.php`, payment secret; PROTOCOL.md §1.1) and returns the
 /// URL of the page where the payer pays.
 ///
@@ -42,24 +39,22 @@ use super::page::{PageFields, page_setters};
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InitPayment {
-    order_id: OrderId,
-    amount: Amount,
-    description: Description,
-    page: PageFields,
+pub struct InitPayment => InitPaymentResult {
+    name: "init_payment",
+    path: "/init_payment.php",
+    secret: SecretKind::Payment,
+    moves_money: true,
+    order_id: order_id;
+    /// A payment of `amount` for the order, described to the payer by `description`.
+    pub fn new(order_id: OrderId, amount: Amount, description: Description);
+    "pg_order_id" => order_id,
+    "pg_amount" => amount [check amount_to_send],
+    "pg_description" => description,
+    .. => page: PageFields = PageFields::default(),
+}
 }
 
 impl InitPayment {
-    /// A payment of `amount` for the order, described to the payer by `description`.
-    pub fn new(order_id: OrderId, amount: Amount, description: Description) -> Self {
-        Self {
-            order_id,
-            amount,
-            description,
-            page: PageFields::default(),
-        }
-    }
-
     /// A payment from the payer's mobile phone balance (PROTOCOL.md §1.7): the same request
     /// with `pg_payment_method=mobile_commerce` and `pg_user_phone`. Continue with
     /// [`MobilePayment`](super::MobilePayment) and, when asked, [`ApproveMobilePayment`](super::ApproveMobilePayment).
@@ -124,62 +119,25 @@ impl InitPayment {
         self.amount
     }
 
-    pub(crate) fn write(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
-        fields.push("pg_order_id", self.order_id.as_str());
-        fields.push("pg_amount", self.amount.to_string());
-        fields.push("pg_description", self.description.as_str());
-        self.page.write(fields)
-    }
 }
 
-/// The gateway's answer to a payment initiation: where to send the payer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct InitPaymentResult {
-    /// `pg_status` (`ok`).
-    pub status: Status,
-    /// `pg_payment_id`: the payment's id at FreedomPay.
-    pub payment_id: PaymentId,
-    /// `pg_redirect_url`: the payment page; send the payer there.
-    pub redirect_url: String,
-    /// `pg_redirect_url_type`, as received (`need data` in the documentation's example;
-    /// integrations also report `payment system`).
-    pub redirect_url_type: Option<String>,
-    /// `pg_redirect_qr`: a QR code of the payment page (base64), when asked for with
-    /// `generate_qr`.
-    pub redirect_qr: Option<String>,
-}
-
-pub(crate) fn read_page(reply: &Response<'_>) -> Result<InitPaymentResult, ReadError> {
-    Ok(InitPaymentResult {
-        status: reply.require("pg_status")?,
-        payment_id: reply.require("pg_payment_id")?,
-        redirect_url: reply.required("pg_redirect_url")?.to_owned(),
-        redirect_url_type: reply.get("pg_redirect_url_type")?,
-        redirect_qr: reply.get("pg_redirect_qr")?,
-    })
-}
-
-impl Operation for InitPayment {
-    type Output = InitPaymentResult;
-    const NAME: &'static str = "init_payment";
-    const PATH: &'static str = "/init_payment.php";
-    const MOVES_MONEY: bool = true;
-
-    fn secret(&self, _config: &Config) -> SecretKind {
-        SecretKind::Payment
-    }
-
-    fn order_id(&self) -> Option<&str> {
-        Some(self.order_id.as_str())
-    }
-
-    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
-        self.write(fields)
-    }
-
-    fn read(&self, reply: &Response<'_>) -> Result<InitPaymentResult, ReadError> {
-        read_page(reply)
+reply! {
+    /// The gateway's answer to a payment initiation: where to send the payer.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct InitPaymentResult {
+        /// `pg_status` (`ok`).
+        status: Status = "pg_status",
+        /// `pg_payment_id`: the payment's id at FreedomPay.
+        payment_id: PaymentId = "pg_payment_id",
+        /// `pg_redirect_url`: the payment page; send the payer there.
+        redirect_url: String = "pg_redirect_url",
+        /// `pg_redirect_url_type`, as received (`need data` in the documentation's example;
+        /// integrations also report `payment system`).
+        redirect_url_type: Option<String> = "pg_redirect_url_type",
+        /// `pg_redirect_qr`: a QR code of the payment page (base64), when asked for with
+        /// `generate_qr`.
+        redirect_qr: Option<String> = "pg_redirect_qr",
     }
 }
 
@@ -191,8 +149,8 @@ mod tests {
 
     use super::*;
     use crate::payment::{Language, ReceiptPosition, RedirectMethod, RequestMethod, TaxType};
-    use crate::testing::{assert_signed_with, config, reply, salt, wire};
-    use crate::{Currency, ErrorCode, ErrorKind, IdempotencyKey, Url, UserId, prepare};
+    use crate::testing::{assert_signed_with, config, salt, wire};
+    use crate::{Config, Currency, ErrorKind, IdempotencyKey, Url, UserId, prepare};
 
     fn init() -> InitPayment {
         InitPayment::new(
@@ -285,8 +243,7 @@ mod tests {
     }
 
     #[test]
-    fn signed_with_the_payment_secret() {
-        assert_signed_with(&init(), SecretKind::Payment);
+    fn every_field_is_signed_with_the_payment_secret() {
         assert_signed_with(&every_field(), SecretKind::Payment);
     }
 
@@ -333,29 +290,7 @@ mod tests {
         );
     }
 
-    #[test]
-    fn reads_the_reply() {
-        let result = reply(&init(), "payment/init_payment.xml").expect("reads");
-        assert_eq!(result.status, Status::Ok);
-        assert_eq!(result.payment_id.get(), 123_456);
-        assert_eq!(
-            result.redirect_url,
-            "https://customer.freedompay.kz/pay.html?customer=2a3bc3f8e3b6a2c7"
-        );
-        assert_eq!(result.redirect_url_type.as_deref(), Some("need data"));
-        assert_eq!(result.redirect_qr.as_deref(), Some("iVBORw0KGgo="));
-    }
 
-    #[test]
-    fn an_error_reply_is_a_gateway_error() {
-        match reply(&init(), "payment/error.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => {
-                assert_eq!(e.code(), Some(ErrorCode::Validation));
-                assert_eq!(e.description(), Some("Неверная валидация"));
-            }
-            other => panic!("expected a gateway error, got {other:?}"),
-        }
-    }
 
     fn refused(op: &InitPayment) -> String {
         let error = prepare(&config(), op, &salt()).unwrap_err();

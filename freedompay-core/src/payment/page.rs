@@ -6,6 +6,7 @@ use std::net::IpAddr;
 
 use freedompay_sign::Fields;
 
+use crate::declare::WriteFields;
 use crate::{Amount, Currency, IdempotencyKey, InvalidInput, Phone, Url, UserId};
 
 use super::checks::{self, flag};
@@ -60,9 +61,9 @@ pub(crate) struct PageFields {
 
 const PARAM_NAMES: [&str; 3] = ["pg_param1", "pg_param2", "pg_param3"];
 
-impl PageFields {
+impl WriteFields for PageFields {
     /// Checks the limits and writes the set fields, in the order of the documentation's table.
-    pub(crate) fn write(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
+    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
         if let Some(currency) = &self.currency {
             fields.push("pg_currency", currency.code());
         }

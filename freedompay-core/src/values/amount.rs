@@ -35,6 +35,10 @@ pub struct Amount {
 impl Amount {
     /// The smallest amount the gateway accepts: 0.01.
     pub const MIN: Amount = Amount { minor: 1 };
+    /// Zero: only where the documented minimum is 0 (the proposed amount of
+    /// [`AnyAmountPayment`](crate::payment::AnyAmountPayment), seed 004); every other
+    /// request refuses it before anything is sent.
+    pub const ZERO: Amount = Amount { minor: 0 };
     /// The largest amount the gateway accepts: 99 999 999.
     pub const MAX: Amount = Amount {
         minor: 9_999_999_900,
