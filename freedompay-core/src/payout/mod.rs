@@ -102,28 +102,29 @@ fn found_payment_id(reply: &Response<'_>) -> Result<Option<PaymentId>, ReadError
     }
 }
 
-/// Calls the macro `$m` with every payout operation, as `method_name => Type` pairs: the one
-/// list the client crates generate their methods from, so that both flavours offer the same
-/// methods.
+/// Calls the macro `$m` with every payout operation, as `method_name => Type => Output`
+/// triples: the one list the client crates generate their methods from, so that both
+/// flavours offer the same methods with named result types. (`Output` must be the
+/// operation's `Operation::Output`: the generated methods do not compile otherwise.)
 #[doc(hidden)]
 #[macro_export]
 macro_rules! for_each_payout_operation {
     ($m:ident) => {
         $m! {
-            balance => $crate::payout::Balance,
-            payout_page => $crate::payout::PayoutPage,
-            payout_to_saved_card => $crate::payout::PayoutToSavedCard,
-            payout_to_card => $crate::payout::PayoutToCard,
-            payout_to_iban => $crate::payout::PayoutToIban,
-            payout_status => $crate::payout::PayoutStatus,
-            payout_status_by_order => $crate::payout::PayoutStatusByOrder,
-            payout_status_by_order_legacy => $crate::payout::PayoutStatusByOrderLegacy,
-            cash_by_code_check => $crate::payout::CashByCodeCheck,
-            cash_by_code_exec => $crate::payout::CashByCodeExec,
-            cash_by_code_status => $crate::payout::CashByCodeStatus,
-            mobile_payout_init => $crate::payout::MobilePayoutInit,
-            mobile_payout => $crate::payout::MobilePayout,
-            add_payout_card => $crate::payout::AddPayoutCard,
+            balance => $crate::payout::Balance => $crate::payout::BalanceInfo,
+            payout_page => $crate::payout::PayoutPage => $crate::payout::PayoutPageResult,
+            payout_to_saved_card => $crate::payout::PayoutToSavedCard => $crate::payout::PayoutToSavedCardResult,
+            payout_to_card => $crate::payout::PayoutToCard => $crate::payout::PayoutToCardResult,
+            payout_to_iban => $crate::payout::PayoutToIban => $crate::payout::PayoutToIbanResult,
+            payout_status => $crate::payout::PayoutStatus => $crate::payout::PayoutStatusInfo,
+            payout_status_by_order => $crate::payout::PayoutStatusByOrder => Option<$crate::payout::PayoutStatusByOrderInfo>,
+            payout_status_by_order_legacy => $crate::payout::PayoutStatusByOrderLegacy => Option<$crate::payout::PayoutTransaction>,
+            cash_by_code_check => $crate::payout::CashByCodeCheck => $crate::payout::CashByCodeCreated,
+            cash_by_code_exec => $crate::payout::CashByCodeExec => $crate::payout::CashByCodeExecuted,
+            cash_by_code_status => $crate::payout::CashByCodeStatus => $crate::payout::CashByCodeState,
+            mobile_payout_init => $crate::payout::MobilePayoutInit => $crate::payout::MobilePayoutInitResult,
+            mobile_payout => $crate::payout::MobilePayout => $crate::payout::MobilePayoutResult,
+            add_payout_card => $crate::payout::AddPayoutCard => $crate::payout::AddPayoutCardResult,
         }
     };
 }
@@ -154,7 +155,7 @@ mod tests {
     #[test]
     fn the_operation_list_names_every_operation() {
         macro_rules! names {
-            ($($method:ident => $ty:ty,)*) => {
+            ($($method:ident => $ty:ty => $output:ty,)*) => {
                 vec![$((stringify!($method), <$ty as crate::Operation>::NAME),)*]
             };
         }

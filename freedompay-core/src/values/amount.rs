@@ -25,9 +25,10 @@ use crate::InvalidInput;
 /// assert!(Amount::parse("0").is_err());
 /// assert!(Amount::parse("10.005").is_err());
 /// assert!(Amount::parse("100000000").is_err());
+/// assert_eq!(format!("{:?}", Amount::parse("2500")?), "Amount(2500.00)");
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Amount {
     minor: i64,
 }
@@ -109,6 +110,15 @@ impl fmt::Display for Amount {
         } else {
             write!(f, "{sign}{units}.{hundredths:02}")
         }
+    }
+}
+
+/// `Amount(2500.00)`: always two fraction digits, so a log reads as money.
+impl fmt::Debug for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        write!(f, "Amount({sign}{}.{:02})", abs / 100, abs % 100)
     }
 }
 
