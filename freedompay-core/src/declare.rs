@@ -74,7 +74,7 @@ use std::borrow::Cow;
 use freedompay_sign::Fields;
 
 use crate::{
-    Amount, CardNumber, Config, Currency, DateTime, Description, IdempotencyKey, InvalidInput,
+    Amount, CardNumber, Config, DateTime, Description, IdempotencyKey, InvalidInput,
     OrderId, PaymentId, Phone, ReadError, Response, SecretKind, Url, UserId,
 };
 
@@ -160,12 +160,6 @@ to_wire_as_str!(
     String
 );
 to_wire_display!(Amount, DateTime, PaymentId);
-
-impl ToWire for Currency {
-    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
-        Ok(Cow::Borrowed(self.code()))
-    }
-}
 
 impl ToWire for CardNumber {
     fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
@@ -491,4 +485,35 @@ pub(crate) fn amount_to_send(field: &'static str, amount: &Amount) -> Result<(),
         return Err(InvalidInput::new(field, "must be at least 0.01"));
     }
     Ok(())
+}
+
+/// `FromStr` and `TryFrom<&str>` of a validated value from its checking constructor, and
+/// `TryFrom<String>` for those that keep the text: `"order-42".try_into()?` wherever an
+/// `OrderId` is expected.
+macro_rules! from_text {
+    ($ty:ident, $check:ident) => {
+        impl core::str::FromStr for $ty {
+            type Err = $crate::InvalidInput;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                $ty::$check(text)
+            }
+        }
+
+        impl TryFrom<&str> for $ty {
+            type Error = $crate::InvalidInput;
+            fn try_from(text: &str) -> Result<Self, Self::Error> {
+                $ty::$check(text)
+            }
+        }
+    };
+    ($ty:ident, $check:ident, String) => {
+        from_text!($ty, $check);
+
+        impl TryFrom<String> for $ty {
+            type Error = $crate::InvalidInput;
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                $ty::$check(text)
+            }
+        }
+    };
 }

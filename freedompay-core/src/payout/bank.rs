@@ -5,7 +5,6 @@
 //! `reveal()`, which the SDK calls when it writes the request body.
 
 use core::fmt;
-use core::str::FromStr;
 use std::borrow::Cow;
 
 use super::text::{MAX_PARAM_LEN, check_text};
@@ -148,12 +147,7 @@ impl fmt::Debug for Iban {
     }
 }
 
-impl FromStr for Iban {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(Iban, parse);
 
 /// A Kazakh individual identification number (ИИН, `pg_recipient_iin`): 12 digits. A
 /// business identification number (БИН) has the same form and is accepted too.
@@ -211,12 +205,7 @@ impl fmt::Debug for Iin {
     }
 }
 
-impl FromStr for Iin {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(Iin, parse);
 
 /// Declares a code of a fixed number of digits.
 macro_rules! digit_code {
@@ -249,12 +238,7 @@ macro_rules! digit_code {
             }
         }
 
-        impl FromStr for $name {
-            type Err = InvalidInput;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::parse(s)
-            }
-        }
+        from_text!($name, parse);
     };
 }
 
@@ -336,12 +320,7 @@ impl fmt::Display for Bik {
     }
 }
 
-impl FromStr for Bik {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(Bik, parse);
 
 /// Who receives a bank transfer: account, identity, name, beneficiary code and bank.
 ///

@@ -1,7 +1,6 @@
 //! Money amounts: decimal, two fraction digits at most, never a float.
 
 use core::fmt;
-use core::str::FromStr;
 
 use crate::InvalidInput;
 
@@ -122,13 +121,7 @@ impl fmt::Debug for Amount {
     }
 }
 
-impl FromStr for Amount {
-    type Err = InvalidInput;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(Amount, parse);
 
 /// `[-]digits[.d[d]]` to hundredths, with no overflow. Leading zeros are accepted; nothing
 /// else (no `+`, no exponent, no spaces, no separators).

@@ -1,7 +1,6 @@
 //! Card numbers (PANs): validated, and masked whenever they are printed.
 
 use core::fmt;
-use core::str::FromStr;
 
 use crate::InvalidInput;
 
@@ -111,10 +110,4 @@ impl fmt::Debug for CardNumber {
     }
 }
 
-impl FromStr for CardNumber {
-    type Err = InvalidInput;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(CardNumber, parse);

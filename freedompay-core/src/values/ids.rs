@@ -1,7 +1,6 @@
 //! Identifiers: the merchant's order and user ids, the gateway's payment ids, idempotency keys.
 
 use core::fmt;
-use core::str::FromStr;
 
 use crate::InvalidInput;
 
@@ -63,12 +62,7 @@ impl fmt::Display for OrderId {
     }
 }
 
-impl FromStr for OrderId {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+from_text!(OrderId, new, String);
 
 /// The merchant's id of a customer (`pg_user_id`): 1 to 50 characters of
 /// `[A-Za-z0-9_-]` (PROTOCOL.md §1.1; the official Android SDK checks the same).
@@ -119,12 +113,7 @@ impl fmt::Display for UserId {
     }
 }
 
-impl FromStr for UserId {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+from_text!(UserId, new, String);
 
 /// The gateway's id of a payment or payout (`pg_payment_id`): a positive integer.
 ///
@@ -176,12 +165,7 @@ impl fmt::Display for PaymentId {
     }
 }
 
-impl FromStr for PaymentId {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(PaymentId, parse);
 
 /// A `pg_idempotency_key`: 1 to 255 visible ASCII characters, unique per merchant. The gateway
 /// answers a repeated key with the first call's result instead of acting twice.
@@ -228,3 +212,5 @@ impl fmt::Display for IdempotencyKey {
         f.write_str(&self.0)
     }
 }
+
+from_text!(IdempotencyKey, new, String);

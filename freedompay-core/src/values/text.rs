@@ -1,7 +1,6 @@
 //! Free texts with documented limits.
 
 use core::fmt;
-use core::str::FromStr;
 
 use crate::InvalidInput;
 
@@ -49,12 +48,7 @@ impl fmt::Display for Description {
     }
 }
 
-impl FromStr for Description {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+from_text!(Description, new, String);
 
 /// A phone number in international form, digits only on the wire (`77017777777`): 10 to 15
 /// digits (E.164). A leading `+`, spaces, dashes and parentheses are accepted and dropped.
@@ -111,9 +105,4 @@ impl fmt::Display for Phone {
     }
 }
 
-impl FromStr for Phone {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+from_text!(Phone, new);

@@ -1,7 +1,6 @@
 //! URLs sent to the gateway (callback, return and back links).
 
 use core::fmt;
-use core::str::FromStr;
 
 use freedompay_sign::ScriptName;
 
@@ -88,9 +87,4 @@ impl fmt::Display for Url {
     }
 }
 
-impl FromStr for Url {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+from_text!(Url, new, String);
