@@ -159,7 +159,14 @@ to_wire_as_str!(
     IdempotencyKey,
     String
 );
-to_wire_display!(Amount, DateTime, PaymentId);
+to_wire_display!(Amount, DateTime, PaymentId, u16, u32, std::net::IpAddr);
+
+/// `0`/`1` flags.
+impl ToWire for bool {
+    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
+        Ok(Cow::Borrowed(if *self { "1" } else { "0" }))
+    }
+}
 
 impl ToWire for CardNumber {
     fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
@@ -516,4 +523,104 @@ macro_rules! from_text {
             }
         }
     };
+}
+
+/// Declares a group of optional request fields shared by several operations (the payment
+/// page's): the struct (write `#[derive(Default)]`), its [`WriteFields`] (in the order
+/// listed, with the entries and checks of [`operation!`]), and a macro with one setter per
+/// field, by name, for the operations that embed the group as their `page` field to pick
+/// from. `extra { (name) => { fn ... } }` adds hand-written setters to that macro.
+macro_rules! field_group {
+    (
+        $(#[$meta:meta])*
+        pub(crate) struct $Group:ident, setters $setter:ident in $($module:ident)::+ {
+            $($entries:tt)*
+        }
+        extra { $($extra:tt)* }
+    ) => {
+        field_group!(@munch [[$($module)::+] $(#[$meta])* $Group $setter [$($extra)*]] [] [] []
+            $($entries)*);
+    };
+
+    (@munch [[$($module:tt)*] $($h:tt)*] [$($f:tt)*] [$($s:tt)*] [$($w:tt)*]
+        $(#[$m:meta])* $wire:literal => $name:ident: Option<$ty:ident> $([check $check:expr])?,
+        $($rest:tt)*
+    ) => {
+        field_group!(@munch [[$($module)*] $($h)*]
+            [$($f)* pub(crate) $name: Option<$ty>,]
+            [$($s)* ($name) => {
+                $(#[$m])*
+                #[allow(clippy::useless_conversion)]
+                pub fn $name(mut self, $name: field_group!(@arg [$($module)*] $ty)) -> Self {
+                    self.page.$name = Some($name.into());
+                    self
+                }
+            };]
+            [$($w)* (opt $wire $name [$($check)?])]
+            $($rest)*);
+    };
+
+    (@munch $h:tt [$($f:tt)*] [$($s:tt)*] [$($w:tt)*]
+        $(#[$m:meta])* $wire:literal => $name:ident: flag = $value:literal,
+        $($rest:tt)*
+    ) => {
+        field_group!(@munch $h
+            [$($f)* pub(crate) $name: bool,]
+            [$($s)* ($name) => {
+                $(#[$m])*
+                pub fn $name(mut self) -> Self {
+                    self.page.$name = true;
+                    self
+                }
+            };]
+            [$($w)* (flag $wire $name $value)]
+            $($rest)*);
+    };
+
+    (@munch $h:tt [$($f:tt)*] [$($s:tt)*] [$($w:tt)*]
+        _ => $name:ident: $ty:ty,
+        $($rest:tt)*
+    ) => {
+        field_group!(@munch $h [$($f)* pub(crate) $name: $ty,] [$($s)*] [$($w)*] $($rest)*);
+    };
+
+    (@munch $h:tt [$($f:tt)*] [$($s:tt)*] [$($w:tt)*]
+        .. => with $writer:expr,
+        $($rest:tt)*
+    ) => {
+        field_group!(@munch $h [$($f)*] [$($s)*] [$($w)* (with $writer)] $($rest)*);
+    };
+
+    (@munch [$module:tt $(#[$meta:meta])* $Group:ident $setter:ident [$($extra:tt)*]]
+        [$($f:tt)*] [$($s:tt)*] [$(($($w:tt)*))*]
+    ) => {
+        $(#[$meta])*
+        pub(crate) struct $Group {
+            $($f)*
+        }
+
+        impl $crate::declare::WriteFields for $Group {
+            fn write_fields(
+                &self,
+                fields: &mut ::freedompay_sign::Fields,
+            ) -> Result<(), $crate::InvalidInput> {
+                $(operation!(@write self fields $($w)*);)*
+                Ok(())
+            }
+        }
+
+        /// One setter of the group, by the field's name.
+        macro_rules! $setter {
+            $($s)*
+            $($extra)*
+        }
+    };
+
+    // Text setters take `impl Into<String>`; the others their own type, named from the
+    // group's module (the setters expand in the modules of the operations).
+    (@arg $module:tt String) => { impl Into<String> };
+    (@arg $module:tt bool) => { bool };
+    (@arg $module:tt u16) => { u16 };
+    (@arg $module:tt u32) => { u32 };
+    (@arg [$($module:ident)::+] $ty:ident) => { $($module)::+::$ty };
 }

@@ -102,11 +102,15 @@ impl AnyAmountPayment {
         language,
         testing_mode,
         user_id,
-        params,
+        param1,
+        param2,
+        param3,
         payment_method,
         generate_qr,
         idempotency_key,
-        loyalty,
+        loyalty_id,
+        loyalty_amount,
+        freedom_id,
         custom_field,
     );
 }

@@ -74,11 +74,6 @@ pub(crate) fn page_url(field: &'static str, value: &str) -> Result<(), InvalidIn
     Ok(())
 }
 
-/// `0`/`1` flags.
-pub(crate) fn flag(value: bool) -> &'static str {
-    if value { "1" } else { "0" }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

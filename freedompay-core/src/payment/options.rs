@@ -56,11 +56,6 @@ impl Language {
     pub fn from_code(code: &str) -> Self {
         Self::from_wire_str(code)
     }
-
-    pub(crate) fn checked(&self) -> Result<&str, InvalidInput> {
-        check_token("pg_language", self.as_str())?;
-        Ok(self.as_str())
-    }
 }
 
 wire_enum! {
@@ -77,13 +72,6 @@ wire_enum! {
     }
 }
 
-impl RequestMethod {
-    pub(crate) fn checked(&self, field: &'static str) -> Result<&str, InvalidInput> {
-        check_token(field, self.as_str())?;
-        Ok(self.as_str())
-    }
-}
-
 wire_enum! {
     /// How the payer's browser is sent to the success, failure or state URL
     /// (`pg_success_url_method`, `pg_failure_url_method`, `pg_state_url_method`).
@@ -95,13 +83,6 @@ wire_enum! {
         /// `AUTOPOST`: a form submitted by the page's script (older documentation and
         /// integrations; the current pages list only `GET` and `POST`).
         AutoPost = "AUTOPOST",
-    }
-}
-
-impl RedirectMethod {
-    pub(crate) fn checked(&self, field: &'static str) -> Result<&str, InvalidInput> {
-        check_token(field, self.as_str())?;
-        Ok(self.as_str())
     }
 }
 
@@ -123,32 +104,19 @@ wire_enum! {
     }
 }
 
-impl PaymentMethod {
-    pub(crate) fn checked(&self) -> Result<&str, InvalidInput> {
-        check_token("pg_payment_method", self.as_str())?;
-        Ok(self.as_str())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn unknown_values_are_checked_before_sending() {
-        assert!(Language::Unknown(String::new()).checked().is_err());
-        assert!(Language::Unknown("k k".into()).checked().is_err());
-        assert_eq!(Language::Unknown("tr".into()).checked(), Ok("tr"));
-        assert!(
-            RequestMethod::Unknown("x".repeat(65))
-                .checked("pg_request_method")
-                .is_err()
-        );
-        assert_eq!(
-            RedirectMethod::AutoPost.checked("pg_success_url_method"),
-            Ok("AUTOPOST")
-        );
-        assert!(PaymentMethod::Unknown("\n".into()).checked().is_err());
+        assert!(checked_token("pg_language", &Language::Unknown(String::new())).is_err());
+        assert!(checked_token("pg_language", &Language::Unknown("k k".into())).is_err());
+        assert!(checked_token("pg_language", &Language::Unknown("tr".into())).is_ok());
+        let long = RequestMethod::Unknown("x".repeat(65));
+        assert!(checked_token("pg_request_method", &long).is_err());
+        assert!(checked_token("pg_success_url_method", &RedirectMethod::AutoPost).is_ok());
+        assert!(checked_token("pg_payment_method", &PaymentMethod::Unknown("\n".into())).is_err());
     }
 
     #[test]

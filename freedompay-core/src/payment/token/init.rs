@@ -65,9 +65,13 @@ impl InitCardPayment {
         user_phone,
         user_email,
         receipt_position,
-        params,
+        param1,
+        param2,
+        param3,
         idempotency_key,
-        loyalty,
+        loyalty_id,
+        loyalty_amount,
+        freedom_id,
     );
 }
 
