@@ -130,15 +130,30 @@ impl<O, F: Fn(&O, &Config) -> SecretKind> SecretChoice<O> for F {
     }
 }
 
-macro_rules! to_wire_as_str {
-    ($($ty:ty),* $(,)?) => {$(
-        impl ToWire for $ty {
-            fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
-                Ok(Cow::Borrowed(self.as_str()))
+/// [`ToWire`] by a method that returns the wire text: `to_wire!(Iban => reveal)`.
+macro_rules! to_wire {
+    ($($ty:ty => $text:ident),* $(,)?) => {$(
+        impl $crate::declare::ToWire for $ty {
+            fn to_wire(
+                &self,
+                _field: &'static str,
+            ) -> Result<std::borrow::Cow<'_, str>, $crate::InvalidInput> {
+                Ok(std::borrow::Cow::Borrowed(self.$text()))
             }
         }
     )*};
 }
+
+to_wire!(
+    OrderId => as_str,
+    UserId => as_str,
+    Description => as_str,
+    Url => as_str,
+    Phone => as_str,
+    IdempotencyKey => as_str,
+    String => as_str,
+    CardNumber => reveal,
+);
 
 macro_rules! to_wire_display {
     ($($ty:ty),* $(,)?) => {$(
@@ -150,27 +165,12 @@ macro_rules! to_wire_display {
     )*};
 }
 
-to_wire_as_str!(
-    OrderId,
-    UserId,
-    Description,
-    Url,
-    Phone,
-    IdempotencyKey,
-    String
-);
 to_wire_display!(Amount, DateTime, PaymentId, u16, u32, std::net::IpAddr);
 
 /// `0`/`1` flags.
 impl ToWire for bool {
     fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
         Ok(Cow::Borrowed(if *self { "1" } else { "0" }))
-    }
-}
-
-impl ToWire for CardNumber {
-    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
-        Ok(Cow::Borrowed(self.reveal()))
     }
 }
 
@@ -623,4 +623,15 @@ macro_rules! field_group {
     (@arg $module:tt u16) => { u16 };
     (@arg $module:tt u32) => { u32 };
     (@arg [$($module:ident)::+] $ty:ident) => { $($module)::+::$ty };
+}
+
+/// `Display` by a method that returns the text to show: `display_as!(Iban => masked)`.
+macro_rules! display_as {
+    ($($ty:ty => $text:ident),* $(,)?) => {$(
+        impl core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(&self.$text())
+            }
+        }
+    )*};
 }

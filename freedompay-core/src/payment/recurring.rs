@@ -1,9 +1,8 @@
 //! `POST /make_recurring_payment.php`: charge a recurring profile without the payer.
 
 use core::fmt;
-use std::borrow::Cow;
 
-use crate::declare::{ToWire, amount_to_send};
+use crate::declare::amount_to_send;
 use crate::{
     Amount, Currency, Description, IdempotencyKey, InvalidInput, OrderId, PaymentId, SecretKind,
     Status, Url,
@@ -43,11 +42,7 @@ impl RecurringProfileId {
     }
 }
 
-impl ToWire for RecurringProfileId {
-    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
-        Ok(Cow::Borrowed(self.as_str()))
-    }
-}
+to_wire!(RecurringProfileId => as_str);
 
 impl fmt::Display for RecurringProfileId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

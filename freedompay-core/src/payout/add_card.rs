@@ -239,10 +239,6 @@ mod tests {
         insta::assert_snapshot!(wire(&add().order_id(OrderId::new("card-7-1").unwrap())));
     }
 
-    #[test]
-    fn signed_with_the_payment_secret_by_default() {
-        assert_eq!(signed_by(&config(), &add()), SecretKind::Payment);
-    }
 
     #[test]
     fn signed_with_the_payout_secret_when_configured() {

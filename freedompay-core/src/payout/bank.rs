@@ -5,11 +5,9 @@
 //! `reveal()`, which the SDK calls when it writes the request body.
 
 use core::fmt;
-use std::borrow::Cow;
 
 use super::text::{MAX_PARAM_LEN, check_text};
 use crate::InvalidInput;
-use crate::declare::ToWire;
 
 /// Groups `text` by four characters, keeping the first `head` and the last `tail` characters
 /// and starring the rest.
@@ -135,11 +133,7 @@ fn mod97(iban: &str) -> u32 {
     })
 }
 
-impl fmt::Display for Iban {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
+display_as!(Iban => masked);
 
 impl fmt::Debug for Iban {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -193,11 +187,7 @@ impl Iin {
     }
 }
 
-impl fmt::Display for Iin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
+display_as!(Iin => masked);
 
 impl fmt::Debug for Iin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -232,11 +222,7 @@ macro_rules! digit_code {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
+        display_as!($name => as_str);
 
         from_text!($name, parse);
     };
@@ -314,11 +300,7 @@ impl Bik {
     }
 }
 
-impl fmt::Display for Bik {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+display_as!(Bik => as_str);
 
 from_text!(Bik, parse);
 
@@ -409,35 +391,7 @@ impl fmt::Debug for BankRecipient {
     }
 }
 
-impl ToWire for Iban {
-    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
-        Ok(Cow::Borrowed(self.reveal()))
-    }
-}
-
-impl ToWire for Iin {
-    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
-        Ok(Cow::Borrowed(self.reveal()))
-    }
-}
-
-impl ToWire for Kbe {
-    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
-        Ok(Cow::Borrowed(self.as_str()))
-    }
-}
-
-impl ToWire for Knp {
-    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
-        Ok(Cow::Borrowed(self.as_str()))
-    }
-}
-
-impl ToWire for Bik {
-    fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
-        Ok(Cow::Borrowed(self.as_str()))
-    }
-}
+to_wire!(Iban => reveal, Iin => reveal, Kbe => as_str, Knp => as_str, Bik => as_str);
 
 #[cfg(test)]
 mod tests {

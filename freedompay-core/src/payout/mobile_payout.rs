@@ -110,23 +110,6 @@ mod tests {
 
 
 
-    #[test]
-    fn operators() {
-        for (operator, code) in [
-            (MobileOperator::Tele2Kzt, "TELE2KZT"),
-            (MobileOperator::AltelKzt, "ALTELKZT"),
-            (MobileOperator::BeelineKzt, "BEELINEKZT"),
-            (MobileOperator::KcellKzt, "KCELLKZT"),
-            (MobileOperator::ActivKzt, "ACTIVKZT"),
-        ] {
-            assert_eq!(operator.as_str(), code);
-            assert_eq!(MobileOperator::from_code(code), operator);
-        }
-        assert_eq!(
-            MobileOperator::from_code("IZIKZT"),
-            MobileOperator::Unknown("IZIKZT".into())
-        );
-    }
 
     #[test]
     fn an_unknown_operator_code_is_sent_when_well_formed() {

@@ -56,11 +56,7 @@ impl OrderId {
     }
 }
 
-impl fmt::Display for OrderId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+display_as!(OrderId => as_str);
 
 from_text!(OrderId, new, String);
 
@@ -107,11 +103,7 @@ impl UserId {
     }
 }
 
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+display_as!(UserId => as_str);
 
 from_text!(UserId, new, String);
 
@@ -207,10 +199,6 @@ impl IdempotencyKey {
     }
 }
 
-impl fmt::Display for IdempotencyKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+display_as!(IdempotencyKey => as_str);
 
 from_text!(IdempotencyKey, new, String);

@@ -1,7 +1,5 @@
 //! Free texts with documented limits.
 
-use core::fmt;
-
 use crate::InvalidInput;
 
 /// A description shown to the payer or recipient (`pg_description`): 1 to 1024 characters.
@@ -42,11 +40,7 @@ impl Description {
     }
 }
 
-impl fmt::Display for Description {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+display_as!(Description => as_str);
 
 from_text!(Description, new, String);
 
@@ -99,10 +93,6 @@ impl Phone {
     }
 }
 
-impl fmt::Display for Phone {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+display_as!(Phone => as_str);
 
 from_text!(Phone, new);

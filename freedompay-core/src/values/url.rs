@@ -1,7 +1,5 @@
 //! URLs sent to the gateway (callback, return and back links).
 
-use core::fmt;
-
 use freedompay_sign::ScriptName;
 
 use crate::InvalidInput;
@@ -81,10 +79,6 @@ impl Url {
     }
 }
 
-impl fmt::Display for Url {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+display_as!(Url => as_str);
 
 from_text!(Url, new, String);
