@@ -15,18 +15,17 @@
 //!     pub struct PayoutToCard => PayoutToCardResult {
 //!         name: "payout_to_card",        // Operation::NAME: the client method's name
 //!         path: "/g2g/p2p2nonreg",       // below the base URL; `{merchant_id}` is replaced
-//!         secret: SecretKind::Payout,    // or a per-config choice: |_: &Self, c: &Config| ...
+//!         secret: SecretKind::Payout,    // a constant, or chosen (see below)
 //!         moves_money: true,             // never resent after it may have been sent
-//!         order_id: order_id;            // the field errors and reconciliation name (the
-//!                                        // header ends with `;`)
+//!         order_id: order_id;            // the field errors and reconciliation name;
+//!                                        // the header ends with `;`
 //!         /// A payout of `amount` to `card`.
-//!         pub fn new(order_id: OrderId, amount: Amount, card: CardNumber, description: Description, post_link: Url);
+//!         pub fn new(order_id: OrderId, amount: Amount, card: CardNumber, post_link: Url);
 //!         // The request fields, in wire order:
 //!         "pg_order_id" => order_id,                              // a parameter of `new`
-//!         "pg_amount" => amount [check checks::amount_to_send],   // ... validated when prepared
+//!         "pg_amount" => amount [check amount_to_send],           // ... checked when prepared
 //!         /// `pg_currency`: the currency of the amount.
 //!         "pg_currency" => currency: Option<Currency>,            // optional: a setter
-//!         "pg_description" => description,
 //!         "pg_payment_to" => card,
 //!         "pg_post_link" => post_link,
 //!     }
@@ -50,6 +49,20 @@
 //! `impl Operation` with `write_fields` writing the fields in the order listed (the wire
 //! order matters: the snapshots pin it), and the output struct with its reader.
 //!
+//! The header's other choices:
+//!
+//! - `secret: |_: &AddPayoutCard, config: &Config| config.card_storage_payout_secret()`: a
+//!   secret the config chooses, only where the documentation disagrees with itself (the
+//!   closure's parameters are typed); `|op: &MobilePayout, _: &Config| op.secret` reads it
+//!   from a `_ =>` state field set by a hand-written method.
+//! - `error_status_is_output: true` after `order_id` (or `moves_money`): a signed
+//!   `pg_status=error` reply is the output (`Operation::ERROR_STATUS_IS_OUTPUT`).
+//! - `fn checked(...)` instead of `pub fn new(...)`: a private constructor, for a public
+//!   `new` written by hand that validates its arguments first (`ApproveMobilePayment`).
+//! - The output may be any type with [`FromReply`]: a `reply!` struct, one shared with
+//!   another operation (`InitPaymentResult`), or a hand-written reader (`Vec<SavedCard>`;
+//!   an `Option<..>` for a status query whose "not found" is not an error).
+//!
 //! The kinds of request entries:
 //!
 //! | Entry | Meaning |
@@ -59,7 +72,7 @@
 //! | `"pg_x" => name: flag = "value"` | a setter `name()` without argument that sends `value` |
 //! | `.. => name` | a parameter of `new` that writes several fields ([`WriteFields`]) |
 //! | `.. => name: T = default` | a field group not in `new` ([`WriteFields`]); setters by hand |
-//! | `.. => with Self::f` | hand-written: `fn f(&self, &mut Fields) -> Result<(), InvalidInput>` (rules across fields) |
+//! | `.. => with Self::f` | hand-written `fn f(&self, &mut Fields)`: rules across fields |
 //! | `_ => name: T = default` | state that is not sent (set by a hand-written method) |
 //!
 //! Any field entry may end in `[check f]`: `f(wire_name, &value)` is called when the request
@@ -74,8 +87,8 @@ use std::borrow::Cow;
 use freedompay_sign::Fields;
 
 use crate::{
-    Amount, CardNumber, Config, DateTime, Description, IdempotencyKey, InvalidInput,
-    OrderId, PaymentId, Phone, ReadError, Response, SecretKind, Url, UserId,
+    Amount, CardNumber, Config, DateTime, Description, IdempotencyKey, InvalidInput, OrderId,
+    PaymentId, Phone, ReadError, Response, SecretKind, Url, UserId,
 };
 
 /// A value written as one request field.

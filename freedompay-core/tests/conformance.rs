@@ -165,7 +165,11 @@ fn sample(name: &str) -> Box<dyn Case> {
             notify(),
             url("https://shop.kz/cards"),
         )),
-        "init_payment" => Box::new(InitPayment::new(order("order-42"), amount("1500"), text("Order"))),
+        "init_payment" => Box::new(InitPayment::new(
+            order("order-42"),
+            amount("1500"),
+            text("Order"),
+        )),
         "any_amount_payment" => Box::new(AnyAmountPayment::new(
             order("donation-7"),
             amount("1000"),
@@ -204,7 +208,11 @@ fn sample(name: &str) -> Box<dyn Case> {
 }
 
 /// The fixture, its `pg_sig` replaced by the gateway's signature with this secret.
-fn signed_reply(xml: &str, script: &ScriptName, secret: &freedompay_core::sign::SecretKey) -> HttpResponse {
+fn signed_reply(
+    xml: &str,
+    script: &ScriptName,
+    secret: &freedompay_core::sign::SecretKey,
+) -> HttpResponse {
     let document = freedompay_xml::parse(xml.as_bytes()).expect("the fixture parses");
     let root = document.root_name().to_owned();
     let mut fields = document.into_fields();
@@ -231,7 +239,9 @@ fn check(line: &str) -> Result<&str, String> {
         || !op.verifies_with(&config, secret)
         || op.verifies_with(&config, other)
     {
-        return Err(format!("the request is not signed with the {secret:?} secret alone"));
+        return Err(format!(
+            "the request is not signed with the {secret:?} secret alone"
+        ));
     }
     let reply = signed_reply(&fixture(fixture_name), &op.script(), config.secret(secret));
     let outcome = op.read(&config, &reply);
@@ -263,7 +273,9 @@ fn check(line: &str) -> Result<&str, String> {
     } else if let Some(field) = expected.strip_prefix("malformed ") {
         match outcome {
             Err(ErrorKind::Malformed(m)) if m.reason().contains(field) => Ok(()),
-            other => Err(format!("expected a malformed reply naming {field}, got {other:?}")),
+            other => Err(format!(
+                "expected a malformed reply naming {field}, got {other:?}"
+            )),
         }
     } else {
         Err(format!("unknown expectation `{expected}`"))

@@ -8,46 +8,46 @@ use super::init::InitPaymentResult;
 use super::page::{PageFields, page_setters};
 
 operation! {
-/// Creates a "page with amount control" (`g2g/any_amount`, payment secret; seed 004): the
-/// payer may change the amount within the interval you give.
-///
-/// The request takes the fields the documentation lists for this page (a subset of
-/// [`InitPayment`](super::InitPayment)'s) and the interval `pg_amount_interval_from` /
-/// `pg_amount_interval_to`, which the documentation types as integers: only whole amounts
-/// are accepted for them. The proposed amount's documented minimum is 0 (seed 004): pass
-/// [`Amount::ZERO`] to let the payer choose from nothing proposed. The reply is the same as a
-/// payment initiation's. Never resent after a failure that may have reached the gateway.
-///
-/// ```
-/// use freedompay_core::payment::AnyAmountPayment;
-/// use freedompay_core::{Amount, Description, OrderId};
-///
-/// let donation = AnyAmountPayment::new(
-///     OrderId::new("donation-7")?,
-///     Amount::parse("1000")?,
-///     Description::new("Donation")?,
-/// )
-/// .amount_interval(Amount::parse("500")?, Amount::parse("50000")?)
-/// .generate_qr(true);
-/// # let _ = donation;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnyAmountPayment => InitPaymentResult {
-    name: "any_amount_payment",
-    path: "/g2g/any_amount",
-    secret: SecretKind::Payment,
-    moves_money: true,
-    order_id: order_id;
-    /// A page proposing `amount` for the order (0 or more: seed 004 documents a minimum of 0).
-    pub fn new(order_id: OrderId, amount: Amount, description: Description);
-    "pg_order_id" => order_id,
-    "pg_amount" => amount [check amount_from_zero],
-    "pg_description" => description,
-    .. => with Self::write_interval,
-    .. => page: PageFields = PageFields::default(),
-    _ => interval: Option<(Amount, Amount)> = None,
-}
+    /// Creates a "page with amount control" (`g2g/any_amount`, payment secret; seed 004): the
+    /// payer may change the amount within the interval you give.
+    ///
+    /// The request takes the fields the documentation lists for this page (a subset of
+    /// [`InitPayment`](super::InitPayment)'s) and the interval `pg_amount_interval_from` /
+    /// `pg_amount_interval_to`, which the documentation types as integers: only whole amounts
+    /// are accepted for them. The proposed amount's documented minimum is 0 (seed 004): pass
+    /// [`Amount::ZERO`] to let the payer choose from nothing proposed. The reply is the same as a
+    /// payment initiation's. Never resent after a failure that may have reached the gateway.
+    ///
+    /// ```
+    /// use freedompay_core::payment::AnyAmountPayment;
+    /// use freedompay_core::{Amount, Description, OrderId};
+    ///
+    /// let donation = AnyAmountPayment::new(
+    ///     OrderId::new("donation-7")?,
+    ///     Amount::parse("1000")?,
+    ///     Description::new("Donation")?,
+    /// )
+    /// .amount_interval(Amount::parse("500")?, Amount::parse("50000")?)
+    /// .generate_qr(true);
+    /// # let _ = donation;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AnyAmountPayment => InitPaymentResult {
+        name: "any_amount_payment",
+        path: "/g2g/any_amount",
+        secret: SecretKind::Payment,
+        moves_money: true,
+        order_id: order_id;
+        /// A page proposing `amount` for the order (0 or more: seed 004 documents a minimum of 0).
+        pub fn new(order_id: OrderId, amount: Amount, description: Description);
+        "pg_order_id" => order_id,
+        "pg_amount" => amount [check amount_from_zero],
+        "pg_description" => description,
+        .. => with Self::write_interval,
+        .. => page: PageFields = PageFields::default(),
+        _ => interval: Option<(Amount, Amount)> = None,
+    }
 }
 
 /// `pg_amount` of this page: "Minimum 0" (seed 004), so zero is accepted, a negative amount
@@ -155,9 +155,6 @@ mod tests {
                 .generate_qr(true)
         ));
     }
-
-
-
 
     #[test]
     fn the_interval_is_checked() {

@@ -4,35 +4,35 @@ use crate::declare::amount_to_send;
 use crate::{Amount, IdempotencyKey, PaymentId, SecretKind, Status};
 
 operation! {
-/// Clears a two-step payment (`do_capture.php`, payment secret; PROTOCOL.md §1.3): the held
-/// money is debited, the whole amount by default or `pg_clearing_amount` of it.
-///
-/// Moves money: never resent after a failure that may have reached the gateway; check the
-/// outcome with [`PaymentStatus`](super::PaymentStatus). The idempotency key is accepted
-/// here according to an integration, not the documentation (PROTOCOL.md §1.3).
-///
-/// ```
-/// use freedompay_core::payment::CapturePayment;
-/// use freedompay_core::{Amount, PaymentId};
-///
-/// let partial = CapturePayment::new(PaymentId::new(123_456_789)?).amount(Amount::parse("1200")?);
-/// # let _ = partial;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CapturePayment => CapturePaymentResult {
-    name: "capture_payment",
-    path: "/do_capture.php",
-    secret: SecretKind::Payment,
-    moves_money: true;
-    /// Clears the whole held amount of this payment.
-    pub fn new(payment_id: PaymentId);
-    "pg_payment_id" => payment_id,
-    /// `pg_clearing_amount`: clear only this much (the rest of the hold is released).
-    "pg_clearing_amount" => amount: Option<Amount> [check amount_to_send],
-    /// `pg_idempotency_key`: a repeated call with the same key gets the first call's result.
-    "pg_idempotency_key" => idempotency_key: Option<IdempotencyKey>,
-}
+    /// Clears a two-step payment (`do_capture.php`, payment secret; PROTOCOL.md §1.3): the held
+    /// money is debited, the whole amount by default or `pg_clearing_amount` of it.
+    ///
+    /// Moves money: never resent after a failure that may have reached the gateway; check the
+    /// outcome with [`PaymentStatus`](super::PaymentStatus). The idempotency key is accepted
+    /// here according to an integration, not the documentation (PROTOCOL.md §1.3).
+    ///
+    /// ```
+    /// use freedompay_core::payment::CapturePayment;
+    /// use freedompay_core::{Amount, PaymentId};
+    ///
+    /// let partial = CapturePayment::new(PaymentId::new(123_456_789)?).amount(Amount::parse("1200")?);
+    /// # let _ = partial;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct CapturePayment => CapturePaymentResult {
+        name: "capture_payment",
+        path: "/do_capture.php",
+        secret: SecretKind::Payment,
+        moves_money: true;
+        /// Clears the whole held amount of this payment.
+        pub fn new(payment_id: PaymentId);
+        "pg_payment_id" => payment_id,
+        /// `pg_clearing_amount`: clear only this much (the rest of the hold is released).
+        "pg_clearing_amount" => amount: Option<Amount> [check amount_to_send],
+        /// `pg_idempotency_key`: a repeated call with the same key gets the first call's result.
+        "pg_idempotency_key" => idempotency_key: Option<IdempotencyKey>,
+    }
 }
 
 reply! {
@@ -71,7 +71,4 @@ mod tests {
                 .idempotency_key(IdempotencyKey::new("capture-123456789").unwrap())
         ));
     }
-
-
-
 }

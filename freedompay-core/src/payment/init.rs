@@ -7,51 +7,51 @@ use super::options::PaymentMethod;
 use super::page::{PageFields, page_setters};
 
 operation! {
-/// Creates a payment (`init_payment.php`, payment secret; PROTOCOL.md §1.1) and returns the
-/// URL of the page where the payer pays.
-///
-/// Every documented field of the request is a builder method; limits are checked when the
-/// request is prepared, before anything is signed or sent. The order id is required here
-/// although newer documentation pages mark it optional (older ones required it): it is
-/// what an unknown outcome is reconciled by, with [`PaymentStatus::by_order_id`](super::PaymentStatus::by_order_id).
-/// Never resent after a failure that may have reached the gateway.
-///
-/// The same request opens the page without a server call as a signed browser redirect:
-/// see [`PaymentRedirect`](super::PaymentRedirect).
-///
-/// ```
-/// use freedompay_core::payment::{InitPayment, Language, ReceiptPosition, RequestMethod, TaxType};
-/// use freedompay_core::{Amount, Currency, Description, OrderId, Url};
-///
-/// let init = InitPayment::new(
-///     OrderId::new("order-42")?,
-///     Amount::parse("1500")?,
-///     Description::new("Order 42")?,
-/// )
-/// .currency(Currency::Kzt)
-/// .language(Language::Kk)
-/// .lifetime_seconds(3600)
-/// .result_url(Url::new("https://shop.kz/freedompay/result")?)
-/// .request_method(RequestMethod::Post)
-/// .receipt_position(ReceiptPosition::new("Mouse pad", 3, Amount::parse("500")?, TaxType::NoVat)?)
-/// .custom_field("cart_id", "c-17");
-/// # let _ = init;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InitPayment => InitPaymentResult {
-    name: "init_payment",
-    path: "/init_payment.php",
-    secret: SecretKind::Payment,
-    moves_money: true,
-    order_id: order_id;
-    /// A payment of `amount` for the order, described to the payer by `description`.
-    pub fn new(order_id: OrderId, amount: Amount, description: Description);
-    "pg_order_id" => order_id,
-    "pg_amount" => amount [check amount_to_send],
-    "pg_description" => description,
-    .. => page: PageFields = PageFields::default(),
-}
+    /// Creates a payment (`init_payment.php`, payment secret; PROTOCOL.md §1.1) and returns the
+    /// URL of the page where the payer pays.
+    ///
+    /// Every documented field of the request is a builder method; limits are checked when the
+    /// request is prepared, before anything is signed or sent. The order id is required here
+    /// although newer documentation pages mark it optional (older ones required it): it is
+    /// what an unknown outcome is reconciled by, with [`PaymentStatus::by_order_id`](super::PaymentStatus::by_order_id).
+    /// Never resent after a failure that may have reached the gateway.
+    ///
+    /// The same request opens the page without a server call as a signed browser redirect:
+    /// see [`PaymentRedirect`](super::PaymentRedirect).
+    ///
+    /// ```
+    /// use freedompay_core::payment::{InitPayment, Language, ReceiptPosition, RequestMethod, TaxType};
+    /// use freedompay_core::{Amount, Currency, Description, OrderId, Url};
+    ///
+    /// let init = InitPayment::new(
+    ///     OrderId::new("order-42")?,
+    ///     Amount::parse("1500")?,
+    ///     Description::new("Order 42")?,
+    /// )
+    /// .currency(Currency::Kzt)
+    /// .language(Language::Kk)
+    /// .lifetime_seconds(3600)
+    /// .result_url(Url::new("https://shop.kz/freedompay/result")?)
+    /// .request_method(RequestMethod::Post)
+    /// .receipt_position(ReceiptPosition::new("Mouse pad", 3, Amount::parse("500")?, TaxType::NoVat)?)
+    /// .custom_field("cart_id", "c-17");
+    /// # let _ = init;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct InitPayment => InitPaymentResult {
+        name: "init_payment",
+        path: "/init_payment.php",
+        secret: SecretKind::Payment,
+        moves_money: true,
+        order_id: order_id;
+        /// A payment of `amount` for the order, described to the payer by `description`.
+        pub fn new(order_id: OrderId, amount: Amount, description: Description);
+        "pg_order_id" => order_id,
+        "pg_amount" => amount [check amount_to_send],
+        "pg_description" => description,
+        .. => page: PageFields = PageFields::default(),
+    }
 }
 
 impl InitPayment {
@@ -122,7 +122,6 @@ impl InitPayment {
     pub fn amount(&self) -> Amount {
         self.amount
     }
-
 }
 
 reply! {
@@ -293,8 +292,6 @@ mod tests {
             Some("44221768c1f2e5bfd96adf0adde04f1d")
         );
     }
-
-
 
     fn refused(op: &InitPayment) -> String {
         let error = prepare(&config(), op, &salt()).unwrap_err();

@@ -29,33 +29,33 @@ impl MobileOperator {
 }
 
 operation! {
-/// Charges the payer's phone balance for a payment created with
-/// [`InitPayment::mobile_commerce`](super::InitPayment::mobile_commerce) (`mfs/pay`, script
-/// `pay`, payment secret). The reply is `ok`, or `need_approve`: the operator sent the payer
-/// a code, to pass on with [`ApproveMobilePayment`].
-///
-/// Moves money: never resent after a failure that may have reached the gateway.
-///
-/// ```
-/// use freedompay_core::payment::{MobileOperator, MobilePayment};
-/// use freedompay_core::{PaymentId, Phone};
-///
-/// let pay = MobilePayment::new(PaymentId::new(123_456)?, Phone::new("+7 701 777 77 77")?, MobileOperator::KcellKzt);
-/// # let _ = pay;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MobilePayment => MobilePaymentResult {
-    name: "mobile_payment",
-    path: "/mfs/pay",
-    secret: SecretKind::Payment,
-    moves_money: true;
-    /// Charges `phone`'s balance at `operator` for the payment.
-    pub fn new(payment_id: PaymentId, phone: Phone, operator: MobileOperator);
-    "pg_payment_id" => payment_id,
-    "pg_abonent_phone" => phone,
-    "pg_payment_system_code" => operator [check |f, o: &MobileOperator| check_token(f, o.as_str())],
-}
+    /// Charges the payer's phone balance for a payment created with
+    /// [`InitPayment::mobile_commerce`](super::InitPayment::mobile_commerce) (`mfs/pay`, script
+    /// `pay`, payment secret). The reply is `ok`, or `need_approve`: the operator sent the payer
+    /// a code, to pass on with [`ApproveMobilePayment`].
+    ///
+    /// Moves money: never resent after a failure that may have reached the gateway.
+    ///
+    /// ```
+    /// use freedompay_core::payment::{MobileOperator, MobilePayment};
+    /// use freedompay_core::{PaymentId, Phone};
+    ///
+    /// let pay = MobilePayment::new(PaymentId::new(123_456)?, Phone::new("+7 701 777 77 77")?, MobileOperator::KcellKzt);
+    /// # let _ = pay;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct MobilePayment => MobilePaymentResult {
+        name: "mobile_payment",
+        path: "/mfs/pay",
+        secret: SecretKind::Payment,
+        moves_money: true;
+        /// Charges `phone`'s balance at `operator` for the payment.
+        pub fn new(payment_id: PaymentId, phone: Phone, operator: MobileOperator);
+        "pg_payment_id" => payment_id,
+        "pg_abonent_phone" => phone,
+        "pg_payment_system_code" => operator [check |f, o: &MobileOperator| check_token(f, o.as_str())],
+    }
 }
 
 reply! {
@@ -79,21 +79,21 @@ impl MobilePaymentResult {
 }
 
 operation! {
-/// Sends the code the operator gave the payer (`mfs/approve`, script `approve`, payment
-/// secret), after a [`MobilePayment`] answered `need_approve`. The reply is `ok` or
-/// `process`; a refused code is a [`GatewayError`](crate::GatewayError).
-///
-/// Moves money: never resent after a failure that may have reached the gateway.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApproveMobilePayment => MobilePaymentResult {
-    name: "approve_mobile_payment",
-    path: "/mfs/approve",
-    secret: SecretKind::Payment,
-    moves_money: true;
-    fn checked(payment_id: PaymentId, code: String);
-    "pg_payment_id" => payment_id,
-    "pg_approval_code" => code,
-}
+    /// Sends the code the operator gave the payer (`mfs/approve`, script `approve`, payment
+    /// secret), after a [`MobilePayment`] answered `need_approve`. The reply is `ok` or
+    /// `process`; a refused code is a [`GatewayError`](crate::GatewayError).
+    ///
+    /// Moves money: never resent after a failure that may have reached the gateway.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ApproveMobilePayment => MobilePaymentResult {
+        name: "approve_mobile_payment",
+        path: "/mfs/approve",
+        secret: SecretKind::Payment,
+        moves_money: true;
+        fn checked(payment_id: PaymentId, code: String);
+        "pg_payment_id" => payment_id,
+        "pg_approval_code" => code,
+    }
 }
 
 impl ApproveMobilePayment {
@@ -133,7 +133,6 @@ mod tests {
         insta::assert_snapshot!("mobile_approve", wire(&approve()));
     }
 
-
     #[test]
     fn need_approve_asks_for_the_code() {
         let first = reply(&pay(), "payment/mfs_pay_need_approve.xml").expect("reads");
@@ -141,7 +140,6 @@ mod tests {
         let second = reply(&approve(), "payment/mfs_approve.xml").expect("reads");
         assert!(!second.needs_approval());
     }
-
 
     #[test]
     fn operators_and_codes() {

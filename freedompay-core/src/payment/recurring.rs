@@ -51,55 +51,55 @@ impl fmt::Display for RecurringProfileId {
 }
 
 operation! {
-/// Charges a recurring profile (`make_recurring_payment.php`, payment secret; PROTOCOL.md
-/// §1.4). The profile is created by a payment with
-/// [`InitPayment::recurring_start`](super::InitPayment::recurring_start).
-///
-/// The documentation lists `pg_recurring_profile` as required and the other fields without
-/// marks; the amount, description and order id are required here (a charge needs an amount,
-/// and the order id is what an unknown outcome is reconciled by). Moves money: never resent
-/// after a failure that may have reached the gateway.
-///
-/// ```
-/// use freedompay_core::payment::{RecurringPayment, RecurringProfileId};
-/// use freedompay_core::{Amount, Description, OrderId, Url};
-///
-/// let charge = RecurringPayment::new(
-///     RecurringProfileId::new("35768492")?,
-///     OrderId::new("subscription-2026-04")?,
-///     Amount::parse("2990")?,
-///     Description::new("Subscription, April")?,
-/// )
-/// .result_url(Url::new("https://shop.kz/freedompay/result")?);
-/// # let _ = charge;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecurringPayment => RecurringPaymentResult {
-    name: "recurring_payment",
-    path: "/make_recurring_payment.php",
-    secret: SecretKind::Payment,
-    moves_money: true,
-    order_id: order_id;
-    /// A charge of `amount` on the profile.
-    pub fn new(
-        profile: RecurringProfileId,
-        order_id: OrderId,
-        amount: Amount,
-        description: Description,
-    );
-    "pg_recurring_profile" => profile,
-    "pg_order_id" => order_id,
-    "pg_amount" => amount [check amount_to_send],
-    "pg_description" => description,
-    /// `pg_result_url`: told the charge's outcome.
-    "pg_result_url" => result_url: Option<Url>,
-    /// `pg_request_method`: how the result URL is called.
-    "pg_request_method" => request_method: Option<RequestMethod> [check checked_token],
-    /// `pg_idempotency_key`: a repeated call with the same key gets the first call's result
-    /// instead of a second charge.
-    "pg_idempotency_key" => idempotency_key: Option<IdempotencyKey>,
-}
+    /// Charges a recurring profile (`make_recurring_payment.php`, payment secret; PROTOCOL.md
+    /// §1.4). The profile is created by a payment with
+    /// [`InitPayment::recurring_start`](super::InitPayment::recurring_start).
+    ///
+    /// The documentation lists `pg_recurring_profile` as required and the other fields without
+    /// marks; the amount, description and order id are required here (a charge needs an amount,
+    /// and the order id is what an unknown outcome is reconciled by). Moves money: never resent
+    /// after a failure that may have reached the gateway.
+    ///
+    /// ```
+    /// use freedompay_core::payment::{RecurringPayment, RecurringProfileId};
+    /// use freedompay_core::{Amount, Description, OrderId, Url};
+    ///
+    /// let charge = RecurringPayment::new(
+    ///     RecurringProfileId::new("35768492")?,
+    ///     OrderId::new("subscription-2026-04")?,
+    ///     Amount::parse("2990")?,
+    ///     Description::new("Subscription, April")?,
+    /// )
+    /// .result_url(Url::new("https://shop.kz/freedompay/result")?);
+    /// # let _ = charge;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct RecurringPayment => RecurringPaymentResult {
+        name: "recurring_payment",
+        path: "/make_recurring_payment.php",
+        secret: SecretKind::Payment,
+        moves_money: true,
+        order_id: order_id;
+        /// A charge of `amount` on the profile.
+        pub fn new(
+            profile: RecurringProfileId,
+            order_id: OrderId,
+            amount: Amount,
+            description: Description,
+        );
+        "pg_recurring_profile" => profile,
+        "pg_order_id" => order_id,
+        "pg_amount" => amount [check amount_to_send],
+        "pg_description" => description,
+        /// `pg_result_url`: told the charge's outcome.
+        "pg_result_url" => result_url: Option<Url>,
+        /// `pg_request_method`: how the result URL is called.
+        "pg_request_method" => request_method: Option<RequestMethod> [check checked_token],
+        /// `pg_idempotency_key`: a repeated call with the same key gets the first call's result
+        /// instead of a second charge.
+        "pg_idempotency_key" => idempotency_key: Option<IdempotencyKey>,
+    }
 }
 
 reply! {
@@ -150,9 +150,6 @@ mod tests {
     fn wire_request_minimal() {
         insta::assert_snapshot!(wire(&charge()));
     }
-
-
-
 
     #[test]
     fn profile_ids_are_checked() {

@@ -4,39 +4,39 @@ use crate::declare::amount_to_send;
 use crate::{Amount, IdempotencyKey, PaymentId, SecretKind, Status};
 
 operation! {
-/// Refunds a payment whose money was debited (`revoke.php`, payment secret; PROTOCOL.md
-/// §1.3): the whole amount by default, or `pg_refund_amount` of it. A held, uncleared
-/// payment is cancelled instead, with [`CancelPayment`](super::CancelPayment).
-///
-/// Moves money: never resent after a failure that may have reached the gateway; check the
-/// outcome with [`PaymentStatus`](super::PaymentStatus) (its `refunds`). The idempotency key
-/// is accepted here according to an integration, not the documentation (PROTOCOL.md §1.3).
-///
-/// ```
-/// use freedompay_core::payment::RefundPayment;
-/// use freedompay_core::{Amount, IdempotencyKey, PaymentId};
-///
-/// let refund = RefundPayment::new(PaymentId::new(123_456_789)?)
-///     .amount(Amount::parse("300.50")?)
-///     .idempotency_key(IdempotencyKey::new("refund-1")?);
-/// # let _ = refund;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefundPayment => RefundPaymentResult {
-    name: "refund_payment",
-    path: "/revoke.php",
-    secret: SecretKind::Payment,
-    moves_money: true;
-    /// Refunds the whole payment.
-    pub fn new(payment_id: PaymentId);
-    "pg_payment_id" => payment_id,
-    /// `pg_refund_amount`: refund only this much.
-    "pg_refund_amount" => amount: Option<Amount> [check amount_to_send],
-    /// `pg_idempotency_key`: a repeated call with the same key gets the first call's result
-    /// instead of a second refund.
-    "pg_idempotency_key" => idempotency_key: Option<IdempotencyKey>,
-}
+    /// Refunds a payment whose money was debited (`revoke.php`, payment secret; PROTOCOL.md
+    /// §1.3): the whole amount by default, or `pg_refund_amount` of it. A held, uncleared
+    /// payment is cancelled instead, with [`CancelPayment`](super::CancelPayment).
+    ///
+    /// Moves money: never resent after a failure that may have reached the gateway; check the
+    /// outcome with [`PaymentStatus`](super::PaymentStatus) (its `refunds`). The idempotency key
+    /// is accepted here according to an integration, not the documentation (PROTOCOL.md §1.3).
+    ///
+    /// ```
+    /// use freedompay_core::payment::RefundPayment;
+    /// use freedompay_core::{Amount, IdempotencyKey, PaymentId};
+    ///
+    /// let refund = RefundPayment::new(PaymentId::new(123_456_789)?)
+    ///     .amount(Amount::parse("300.50")?)
+    ///     .idempotency_key(IdempotencyKey::new("refund-1")?);
+    /// # let _ = refund;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct RefundPayment => RefundPaymentResult {
+        name: "refund_payment",
+        path: "/revoke.php",
+        secret: SecretKind::Payment,
+        moves_money: true;
+        /// Refunds the whole payment.
+        pub fn new(payment_id: PaymentId);
+        "pg_payment_id" => payment_id,
+        /// `pg_refund_amount`: refund only this much.
+        "pg_refund_amount" => amount: Option<Amount> [check amount_to_send],
+        /// `pg_idempotency_key`: a repeated call with the same key gets the first call's result
+        /// instead of a second refund.
+        "pg_idempotency_key" => idempotency_key: Option<IdempotencyKey>,
+    }
 }
 
 reply! {
@@ -73,7 +73,4 @@ mod tests {
                 .idempotency_key(IdempotencyKey::new("refund-1").unwrap())
         ));
     }
-
-
-
 }

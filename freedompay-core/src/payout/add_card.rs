@@ -7,45 +7,45 @@ use crate::callback::{ReplyBody, ReplyError, VerifiedCallback};
 use crate::{Config, OrderId, PaymentId, Status, Url, UserId};
 
 operation! {
-/// Starts saving a card for payouts (`/v1/merchant/{merchant_id}/cardstoragepayout/add`,
-/// script `add`; PROTOCOL.md §1.6): FreedomPay answers a page where the user enters their
-/// card; when it is saved, FreedomPay notifies `post_link` (read it with
-/// [`PayoutCardAdded`]) and sends the user back to `back_link`. Then pay out to it with
-/// [`PayoutToSavedCard`](super::PayoutToSavedCard).
-///
-/// **Secret.** [`Config::card_storage_payout_secret`]: the **payment** secret by default,
-/// which is what an integration reports the gateway accepts here (anything else got error
-/// 1100); PROTOCOL.md §2.6 marks it uncertain, so the config can switch it
-/// (`Config::builder().card_storage_payout_secret(SecretKind::Payout)`). The same secret
-/// verifies [`PayoutCardAdded`]. It moves no money.
-///
-/// ```
-/// use freedompay_core::{Url, UserId, payout::AddPayoutCard};
-///
-/// let add = AddPayoutCard::new(
-///     UserId::new("user-7")?,
-///     Url::new("https://shop.kz/freedompay/payout-card-added")?,
-///     Url::new("https://shop.kz/account/cards")?,
-/// );
-/// # let _ = add;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AddPayoutCard => AddPayoutCardResult {
-    name: "add_payout_card",
-    path: "/v1/merchant/{merchant_id}/cardstoragepayout/add",
-    secret: |_: &AddPayoutCard, config: &Config| config.card_storage_payout_secret(),
-    moves_money: false,
-    order_id: order_id;
-    /// Saving a card for `user_id`; FreedomPay notifies `post_link` and sends the user back
-    /// to `back_link`.
-    pub fn new(user_id: UserId, post_link: Url, back_link: Url);
-    "pg_user_id" => user_id,
-    "pg_post_link" => post_link,
-    "pg_back_link" => back_link,
-    /// `pg_order_id`: your id of this request.
-    "pg_order_id" => order_id: Option<OrderId>,
-}
+    /// Starts saving a card for payouts (`/v1/merchant/{merchant_id}/cardstoragepayout/add`,
+    /// script `add`; PROTOCOL.md §1.6): FreedomPay answers a page where the user enters their
+    /// card; when it is saved, FreedomPay notifies `post_link` (read it with
+    /// [`PayoutCardAdded`]) and sends the user back to `back_link`. Then pay out to it with
+    /// [`PayoutToSavedCard`](super::PayoutToSavedCard).
+    ///
+    /// **Secret.** [`Config::card_storage_payout_secret`]: the **payment** secret by default,
+    /// which is what an integration reports the gateway accepts here (anything else got error
+    /// 1100); PROTOCOL.md §2.6 marks it uncertain, so the config can switch it
+    /// (`Config::builder().card_storage_payout_secret(SecretKind::Payout)`). The same secret
+    /// verifies [`PayoutCardAdded`]. It moves no money.
+    ///
+    /// ```
+    /// use freedompay_core::{Url, UserId, payout::AddPayoutCard};
+    ///
+    /// let add = AddPayoutCard::new(
+    ///     UserId::new("user-7")?,
+    ///     Url::new("https://shop.kz/freedompay/payout-card-added")?,
+    ///     Url::new("https://shop.kz/account/cards")?,
+    /// );
+    /// # let _ = add;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AddPayoutCard => AddPayoutCardResult {
+        name: "add_payout_card",
+        path: "/v1/merchant/{merchant_id}/cardstoragepayout/add",
+        secret: |_: &AddPayoutCard, config: &Config| config.card_storage_payout_secret(),
+        moves_money: false,
+        order_id: order_id;
+        /// Saving a card for `user_id`; FreedomPay notifies `post_link` and sends the user back
+        /// to `back_link`.
+        pub fn new(user_id: UserId, post_link: Url, back_link: Url);
+        "pg_user_id" => user_id,
+        "pg_post_link" => post_link,
+        "pg_back_link" => back_link,
+        /// `pg_order_id`: your id of this request.
+        "pg_order_id" => order_id: Option<OrderId>,
+    }
 }
 
 reply! {
@@ -239,7 +239,6 @@ mod tests {
         insta::assert_snapshot!(wire(&add().order_id(OrderId::new("card-7-1").unwrap())));
     }
 
-
     #[test]
     fn signed_with_the_payout_secret_when_configured() {
         assert_eq!(
@@ -257,7 +256,6 @@ mod tests {
         );
     }
 
-
     #[test]
     fn the_reply_is_verified_with_the_configured_secret() {
         // Signed with the payment secret (the default): refused under the payout setting.
@@ -273,7 +271,6 @@ mod tests {
             Err(ErrorKind::SignatureInvalid { .. })
         ));
     }
-
 
     fn assert_card(added: &PayoutCardAdded) {
         assert_eq!(added.status, Status::Success);

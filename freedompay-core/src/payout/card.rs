@@ -7,37 +7,43 @@ use crate::{
 };
 
 operation! {
-/// Pays out to a card by its number (`/g2g/p2p2nonreg`, payout secret; seed 001).
-///
-/// The result comes in the reply (`ok`/`success`, or `process`: query
-/// [`PayoutStatus`](super::PayoutStatus) later) and in the notification to `post_link`.
-/// A refusal (test cards give 10000, 10001, 8888) is a [`GatewayError`](crate::GatewayError).
-/// Never resent after a failure that may have reached the gateway.
-///
-/// ```
-/// use freedompay_core::{Amount, CardNumber, Description, OrderId, Url, UserId, payout::PayoutToCard};
-///
-/// let payout = PayoutToCard::new(
-///     OrderId::new("payout-42")?,
-///     Amount::parse("1500.50")?,
-///     CardNumber::parse("4671593866478252")?,
-///     Description::new("Reward")?,
-///     Url::new("https://shop.kz/freedompay/payout-notify")?,
-/// )
-/// .user_id(UserId::new("user-7")?)
-/// .card_name("JOHN DOE");
-/// assert_eq!(format!("{payout:?}").contains("4671593866478252"), false);
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PayoutToCard => PayoutToCardResult {
+    /// Pays out to a card by its number (`/g2g/p2p2nonreg`, payout secret; seed 001).
+    ///
+    /// The result comes in the reply (`ok`/`success`, or `process`: query
+    /// [`PayoutStatus`](super::PayoutStatus) later) and in the notification to `post_link`.
+    /// A refusal (test cards give 10000, 10001, 8888) is a [`GatewayError`](crate::GatewayError).
+    /// Never resent after a failure that may have reached the gateway.
+    ///
+    /// ```
+    /// use freedompay_core::{Amount, CardNumber, Description, OrderId, Url, UserId, payout::PayoutToCard};
+    ///
+    /// let payout = PayoutToCard::new(
+    ///     OrderId::new("payout-42")?,
+    ///     Amount::parse("1500.50")?,
+    ///     CardNumber::parse("4671593866478252")?,
+    ///     Description::new("Reward")?,
+    ///     Url::new("https://shop.kz/freedompay/payout-notify")?,
+    /// )
+    /// .user_id(UserId::new("user-7")?)
+    /// .card_name("JOHN DOE");
+    /// assert_eq!(format!("{payout:?}").contains("4671593866478252"), false);
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct PayoutToCard => PayoutToCardResult {
         name: "payout_to_card",
         path: "/g2g/p2p2nonreg",
         secret: SecretKind::Payout,
         moves_money: true,
         order_id: order_id;
         /// A payout of `amount` to `card`; FreedomPay notifies `post_link` of the outcome.
-        pub fn new(order_id: OrderId, amount: Amount, card: CardNumber, description: Description, post_link: Url);
+        pub fn new(
+            order_id: OrderId,
+            amount: Amount,
+            card: CardNumber,
+            description: Description,
+            post_link: Url,
+        );
         "pg_order_id" => order_id,
         "pg_amount" => amount [check amount_to_send],
         /// `pg_currency`: the currency of the amount (the merchant's by default).
@@ -118,7 +124,10 @@ mod tests {
     #[test]
     fn reads_pg_datetime_from_the_seed_reply() {
         let result = reply(&payout(), "payout/p2p2nonreg.xml").expect("reads");
-        assert_eq!(result.datetime.as_deref(), Some("2024-09-02T12:19:01+00:00"));
+        assert_eq!(
+            result.datetime.as_deref(),
+            Some("2024-09-02T12:19:01+00:00")
+        );
     }
 
     #[test]

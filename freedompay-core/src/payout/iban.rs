@@ -5,65 +5,65 @@ use crate::declare::amount_to_send;
 use crate::{Amount, Description, OrderId, PaymentId, SecretKind, Status, Url};
 
 operation! {
-/// Pays out to a bank account in tenge (`/api/to_iban`, payout secret; PROTOCOL.md §1.6,
-/// D-toiban).
-///
-/// The recipient is identified by IBAN, IIN, name, beneficiary code and bank
-/// ([`BankRecipient`]); `knp` says what the payment is for. The outcome is reported to
-/// `post_link`. Never resent after a failure that may have reached the gateway.
-///
-/// (The old PayBox SDK used `/api/iban_payout`; FreedomPay documents `/api/to_iban`.)
-///
-/// ```
-/// use freedompay_core::{Amount, Description, OrderId, Url};
-/// use freedompay_core::payout::{BankRecipient, Bik, Iban, Iin, Kbe, Knp, PayoutToIban};
-///
-/// let recipient = BankRecipient::new(
-///     Iban::parse("KZ86125KZT5004100100")?,
-///     Iin::parse("900101301234")?,
-///     "Иванов Иван Иванович",
-///     Kbe::parse("19")?,
-///     Bik::parse("KCJBKZKX")?,
-/// )?;
-/// let payout = PayoutToIban::new(
-///     OrderId::new("salary-2026-11-7")?,
-///     Amount::parse("350000")?,
-///     recipient,
-///     Knp::parse("311")?,
-///     Description::new("Salary, November")?,
-///     Url::new("https://shop.kz/freedompay/payout-notify")?,
-/// );
-/// assert!(!format!("{payout:?}").contains("125KZT5004"));
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PayoutToIban => PayoutToIbanResult {
-    name: "payout_to_iban",
-    path: "/api/to_iban",
-    secret: SecretKind::Payout,
-    moves_money: true,
-    order_id: order_id;
-    /// A transfer of `amount` to `recipient`'s account, for the purpose `knp`. FreedomPay
-    /// notifies `post_link` of the outcome.
-    pub fn new(
-        order_id: OrderId,
-        amount: Amount,
-        recipient: BankRecipient,
-        knp: Knp,
-        description: Description,
-        post_link: Url,
-    );
-    "pg_amount" => amount [check amount_to_send],
-    "pg_order_id" => order_id,
-    "pg_recipient_iban" => recipient.iban,
-    "pg_recipient_iin" => recipient.iin,
-    "pg_recipient_name" => recipient.name,
-    "pg_recipient_kbe" => recipient.kbe,
-    "pg_knp" => knp,
-    "pg_bank_bik" => recipient.bik,
-    "pg_description" => description,
-    "pg_post_link" => post_link,
-}
+    /// Pays out to a bank account in tenge (`/api/to_iban`, payout secret; PROTOCOL.md §1.6,
+    /// D-toiban).
+    ///
+    /// The recipient is identified by IBAN, IIN, name, beneficiary code and bank
+    /// ([`BankRecipient`]); `knp` says what the payment is for. The outcome is reported to
+    /// `post_link`. Never resent after a failure that may have reached the gateway.
+    ///
+    /// (The old PayBox SDK used `/api/iban_payout`; FreedomPay documents `/api/to_iban`.)
+    ///
+    /// ```
+    /// use freedompay_core::{Amount, Description, OrderId, Url};
+    /// use freedompay_core::payout::{BankRecipient, Bik, Iban, Iin, Kbe, Knp, PayoutToIban};
+    ///
+    /// let recipient = BankRecipient::new(
+    ///     Iban::parse("KZ86125KZT5004100100")?,
+    ///     Iin::parse("900101301234")?,
+    ///     "Иванов Иван Иванович",
+    ///     Kbe::parse("19")?,
+    ///     Bik::parse("KCJBKZKX")?,
+    /// )?;
+    /// let payout = PayoutToIban::new(
+    ///     OrderId::new("salary-2026-11-7")?,
+    ///     Amount::parse("350000")?,
+    ///     recipient,
+    ///     Knp::parse("311")?,
+    ///     Description::new("Salary, November")?,
+    ///     Url::new("https://shop.kz/freedompay/payout-notify")?,
+    /// );
+    /// assert!(!format!("{payout:?}").contains("125KZT5004"));
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct PayoutToIban => PayoutToIbanResult {
+        name: "payout_to_iban",
+        path: "/api/to_iban",
+        secret: SecretKind::Payout,
+        moves_money: true,
+        order_id: order_id;
+        /// A transfer of `amount` to `recipient`'s account, for the purpose `knp`. FreedomPay
+        /// notifies `post_link` of the outcome.
+        pub fn new(
+            order_id: OrderId,
+            amount: Amount,
+            recipient: BankRecipient,
+            knp: Knp,
+            description: Description,
+            post_link: Url,
+        );
+        "pg_amount" => amount [check amount_to_send],
+        "pg_order_id" => order_id,
+        "pg_recipient_iban" => recipient.iban,
+        "pg_recipient_iin" => recipient.iin,
+        "pg_recipient_name" => recipient.name,
+        "pg_recipient_kbe" => recipient.kbe,
+        "pg_knp" => knp,
+        "pg_bank_bik" => recipient.bik,
+        "pg_description" => description,
+        "pg_post_link" => post_link,
+    }
 }
 
 reply! {
@@ -114,9 +114,6 @@ mod tests {
     fn wire_request() {
         insta::assert_snapshot!(wire(&payout()));
     }
-
-
-
 
     #[test]
     fn debug_shows_no_personal_data() {

@@ -4,46 +4,46 @@ use crate::declare::amount_to_send;
 use crate::{Amount, DateTime, Description, OrderId, PaymentId, SecretKind, Status};
 
 operation! {
-/// Starts a payout to a mobile phone's balance (`/init_payout.php`, payout secret; seed 002):
-/// the first of two steps. When the answer's status is `ok`, continue with
-/// [`MobilePayout`](super::MobilePayout) and the phone number.
-///
-/// Seed 002 names Tele2 and Altel as the operators that accept such payouts. The payout
-/// secret follows PROTOCOL.md §2.6 (inferred: it is a payout). Never resent after a failure
-/// that may have reached the gateway.
-///
-/// ```
-/// use freedompay_core::{Amount, DateTime, Description, OrderId, payout::MobilePayoutInit};
-///
-/// let init = MobilePayoutInit::new(
-///     OrderId::new("23")?,
-///     Amount::parse("25")?,
-///     Description::new("Bonus")?,
-///     DateTime::parse("2026-12-31 12:00:00")?,
-/// );
-/// # let _ = init;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MobilePayoutInit => MobilePayoutInitResult {
-    name: "mobile_payout_init",
-    path: "/init_payout.php",
-    secret: SecretKind::Payout,
-    moves_money: true,
-    order_id: order_id;
-    /// A payout of `amount` to a phone (given in the next step), valid until
-    /// `order_time_limit` (gateway local time).
-    pub fn new(
-        order_id: OrderId,
-        amount: Amount,
-        description: Description,
-        order_time_limit: DateTime,
-    );
-    "pg_order_id" => order_id,
-    "pg_amount" => amount [check amount_to_send],
-    "pg_description" => description,
-    "pg_order_time_limit" => order_time_limit,
-}
+    /// Starts a payout to a mobile phone's balance (`/init_payout.php`, payout secret; seed 002):
+    /// the first of two steps. When the answer's status is `ok`, continue with
+    /// [`MobilePayout`](super::MobilePayout) and the phone number.
+    ///
+    /// Seed 002 names Tele2 and Altel as the operators that accept such payouts. The payout
+    /// secret follows PROTOCOL.md §2.6 (inferred: it is a payout). Never resent after a failure
+    /// that may have reached the gateway.
+    ///
+    /// ```
+    /// use freedompay_core::{Amount, DateTime, Description, OrderId, payout::MobilePayoutInit};
+    ///
+    /// let init = MobilePayoutInit::new(
+    ///     OrderId::new("23")?,
+    ///     Amount::parse("25")?,
+    ///     Description::new("Bonus")?,
+    ///     DateTime::parse("2026-12-31 12:00:00")?,
+    /// );
+    /// # let _ = init;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct MobilePayoutInit => MobilePayoutInitResult {
+        name: "mobile_payout_init",
+        path: "/init_payout.php",
+        secret: SecretKind::Payout,
+        moves_money: true,
+        order_id: order_id;
+        /// A payout of `amount` to a phone (given in the next step), valid until
+        /// `order_time_limit` (gateway local time).
+        pub fn new(
+            order_id: OrderId,
+            amount: Amount,
+            description: Description,
+            order_time_limit: DateTime,
+        );
+        "pg_order_id" => order_id,
+        "pg_amount" => amount [check amount_to_send],
+        "pg_description" => description,
+        "pg_order_time_limit" => order_time_limit,
+    }
 }
 
 reply! {
@@ -82,7 +82,6 @@ mod tests {
         insta::assert_snapshot!(wire(&init()));
     }
 
-
     /// Seed 002's sample signature string, with its placeholders filled and the salt
     /// `molbulak`: `init_payout.php;25;test;123456;23;2020-12-31 12:00:00;molbulak;SECRET`.
     #[test]
@@ -101,6 +100,4 @@ mod tests {
             "init_payout.php;25;test;123456;23;2020-12-31 12:00:00;molbulak;***"
         );
     }
-
-
 }

@@ -6,41 +6,41 @@ use crate::{Config, InvalidInput, PaymentId, Phone, SecretKind, Status};
 pub use crate::payment::MobileOperator;
 
 operation! {
-/// Sends a mobile payout started by [`MobilePayoutInit`](super::MobilePayoutInit) to a
-/// phone (`POST /mfs/payout`, script `payout`).
-///
-/// **Assumption.** FreedomPay does not publish this call's fields (seed 002 stops at its
-/// URL). They are taken by analogy with the documented `POST /mfs/pay` of mobile commerce
-/// (PROTOCOL.md §1.7): `pg_payment_id`, `pg_abonent_phone`, `pg_payment_system_code`; so is
-/// the reply (`pg_status`, `pg_payment_id`). The secret is assumed to be the payout secret,
-/// like the [`MobilePayoutInit`](super::MobilePayoutInit) it continues; switch with
-/// [`MobilePayout::signed_with`] if your gateway wants the payment secret (mobile commerce
-/// uses it). Never resent after a failure that may have reached the gateway.
-///
-/// ```
-/// use freedompay_core::{PaymentId, Phone, payout::{MobileOperator, MobilePayout}};
-///
-/// let payout = MobilePayout::new(
-///     PaymentId::new(4567788)?,
-///     Phone::new("+7 707 777 77 77")?,
-///     MobileOperator::Tele2Kzt,
-/// );
-/// # let _ = payout;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MobilePayout => MobilePayoutResult {
-    name: "mobile_payout",
-    path: "/mfs/payout",
-    secret: |op: &MobilePayout, _: &Config| op.secret,
-    moves_money: true;
-    /// Pays the started payout `payment_id` to `phone`, served by `operator`.
-    pub fn new(payment_id: PaymentId, phone: Phone, operator: MobileOperator);
-    "pg_payment_id" => payment_id,
-    "pg_abonent_phone" => phone,
-    "pg_payment_system_code" => operator [check operator_code],
-    _ => secret: SecretKind = SecretKind::Payout,
-}
+    /// Sends a mobile payout started by [`MobilePayoutInit`](super::MobilePayoutInit) to a
+    /// phone (`POST /mfs/payout`, script `payout`).
+    ///
+    /// **Assumption.** FreedomPay does not publish this call's fields (seed 002 stops at its
+    /// URL). They are taken by analogy with the documented `POST /mfs/pay` of mobile commerce
+    /// (PROTOCOL.md §1.7): `pg_payment_id`, `pg_abonent_phone`, `pg_payment_system_code`; so is
+    /// the reply (`pg_status`, `pg_payment_id`). The secret is assumed to be the payout secret,
+    /// like the [`MobilePayoutInit`](super::MobilePayoutInit) it continues; switch with
+    /// [`MobilePayout::signed_with`] if your gateway wants the payment secret (mobile commerce
+    /// uses it). Never resent after a failure that may have reached the gateway.
+    ///
+    /// ```
+    /// use freedompay_core::{PaymentId, Phone, payout::{MobileOperator, MobilePayout}};
+    ///
+    /// let payout = MobilePayout::new(
+    ///     PaymentId::new(4567788)?,
+    ///     Phone::new("+7 707 777 77 77")?,
+    ///     MobileOperator::Tele2Kzt,
+    /// );
+    /// # let _ = payout;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct MobilePayout => MobilePayoutResult {
+        name: "mobile_payout",
+        path: "/mfs/payout",
+        secret: |op: &MobilePayout, _: &Config| op.secret,
+        moves_money: true;
+        /// Pays the started payout `payment_id` to `phone`, served by `operator`.
+        pub fn new(payment_id: PaymentId, phone: Phone, operator: MobileOperator);
+        "pg_payment_id" => payment_id,
+        "pg_abonent_phone" => phone,
+        "pg_payment_system_code" => operator [check operator_code],
+        _ => secret: SecretKind = SecretKind::Payout,
+    }
 }
 
 impl MobilePayout {
@@ -100,16 +100,12 @@ mod tests {
         insta::assert_snapshot!(wire(&payout()));
     }
 
-
     #[test]
     fn signed_with_the_payment_secret_when_asked() {
         let payout = payout().signed_with(SecretKind::Payment);
         assert_signed_with(&payout, SecretKind::Payment);
         assert!(reply(&payout, "payout/mfs_payout.xml").is_ok());
     }
-
-
-
 
     #[test]
     fn an_unknown_operator_code_is_sent_when_well_formed() {

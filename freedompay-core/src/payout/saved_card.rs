@@ -108,7 +108,6 @@ impl PayoutCard {
             CardRef::Token(_) => None,
         }
     }
-
 }
 
 impl WriteFields for PayoutCard {
@@ -124,58 +123,58 @@ impl WriteFields for PayoutCard {
 }
 
 operation! {
-/// Pays out to a card saved for payouts (`/api/reg2reg`, payout secret; PROTOCOL.md §1.6,
-/// seed 002).
-///
-/// The card belongs to `user_id` (the id it was saved under with
-/// [`AddPayoutCard`](super::AddPayoutCard)). The result comes in the reply and in the
-/// notification to `post_link`; `order_time_limit` bounds how long the gateway may take.
-/// Never resent after a failure that may have reached the gateway.
-///
-/// ```
-/// use freedompay_core::{Amount, DateTime, Description, OrderId, Url, UserId};
-/// use freedompay_core::payout::{PayoutCard, PayoutToSavedCard};
-///
-/// let payout = PayoutToSavedCard::new(
-///     OrderId::new("payout-43")?,
-///     Amount::parse("2500")?,
-///     UserId::new("user-7")?,
-///     PayoutCard::token("c92741d9-ddd7-4bad-abd0-5594a79eea1a")?,
-///     Description::new("Winnings")?,
-///     Url::new("https://shop.kz/freedompay/payout-notify")?,
-///     DateTime::parse("2026-12-31 12:00:00")?,
-/// );
-/// # let _ = payout;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PayoutToSavedCard => PayoutToSavedCardResult {
-    name: "payout_to_saved_card",
-    path: "/api/reg2reg",
-    secret: SecretKind::Payout,
-    moves_money: true,
-    order_id: order_id;
-    /// A payout of `amount` to `card`, saved by `user_id`. FreedomPay notifies `post_link`.
-    pub fn new(
-        order_id: OrderId,
-        amount: Amount,
-        user_id: UserId,
-        card: PayoutCard,
-        description: Description,
-        post_link: Url,
-        order_time_limit: DateTime,
-    );
-    "pg_order_id" => order_id,
-    "pg_amount" => amount [check amount_to_send],
-    "pg_description" => description,
-    "pg_order_time_limit" => order_time_limit,
-    "pg_user_id" => user_id,
-    .. => card,
-    "pg_post_link" => post_link,
-    /// `pg_back_link`: where a recipient who sees a page is sent back (older documentation
-    /// and the PayBox SDK send it; the current page does not require it).
-    "pg_back_link" => back_link: Option<Url>,
-}
+    /// Pays out to a card saved for payouts (`/api/reg2reg`, payout secret; PROTOCOL.md §1.6,
+    /// seed 002).
+    ///
+    /// The card belongs to `user_id` (the id it was saved under with
+    /// [`AddPayoutCard`](super::AddPayoutCard)). The result comes in the reply and in the
+    /// notification to `post_link`; `order_time_limit` bounds how long the gateway may take.
+    /// Never resent after a failure that may have reached the gateway.
+    ///
+    /// ```
+    /// use freedompay_core::{Amount, DateTime, Description, OrderId, Url, UserId};
+    /// use freedompay_core::payout::{PayoutCard, PayoutToSavedCard};
+    ///
+    /// let payout = PayoutToSavedCard::new(
+    ///     OrderId::new("payout-43")?,
+    ///     Amount::parse("2500")?,
+    ///     UserId::new("user-7")?,
+    ///     PayoutCard::token("c92741d9-ddd7-4bad-abd0-5594a79eea1a")?,
+    ///     Description::new("Winnings")?,
+    ///     Url::new("https://shop.kz/freedompay/payout-notify")?,
+    ///     DateTime::parse("2026-12-31 12:00:00")?,
+    /// );
+    /// # let _ = payout;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct PayoutToSavedCard => PayoutToSavedCardResult {
+        name: "payout_to_saved_card",
+        path: "/api/reg2reg",
+        secret: SecretKind::Payout,
+        moves_money: true,
+        order_id: order_id;
+        /// A payout of `amount` to `card`, saved by `user_id`. FreedomPay notifies `post_link`.
+        pub fn new(
+            order_id: OrderId,
+            amount: Amount,
+            user_id: UserId,
+            card: PayoutCard,
+            description: Description,
+            post_link: Url,
+            order_time_limit: DateTime,
+        );
+        "pg_order_id" => order_id,
+        "pg_amount" => amount [check amount_to_send],
+        "pg_description" => description,
+        "pg_order_time_limit" => order_time_limit,
+        "pg_user_id" => user_id,
+        .. => card,
+        "pg_post_link" => post_link,
+        /// `pg_back_link`: where a recipient who sees a page is sent back (older documentation
+        /// and the PayBox SDK send it; the current page does not require it).
+        "pg_back_link" => back_link: Option<Url>,
+    }
 }
 
 reply! {
@@ -239,9 +238,6 @@ mod tests {
                 .back_link(Url::new("http://site.kz/back").unwrap())
         ));
     }
-
-
-
 
     /// Seed 002's documented sample sends both the legacy id and the token.
     #[test]

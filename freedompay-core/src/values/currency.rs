@@ -1,6 +1,5 @@
 //! ISO 4217 currency codes.
 
-
 use crate::InvalidInput;
 
 wire_enum! {

@@ -3,40 +3,40 @@
 use crate::{OrderId, PaymentId, SecretKind, Status, Url, UserId};
 
 operation! {
-/// Starts saving a payer's card (`cardstorage/add2`, script `add2`, payment secret;
-/// PROTOCOL.md §1.5): the reply's URL is a page where the payer enters the card. FreedomPay
-/// then notifies `post_link`
-/// ([`CardAddedNotification`](super::super::notifications::CardAddedNotification)) and
-/// sends the payer to `back_link`.
-///
-/// ```
-/// use freedompay_core::payment::AddCard;
-/// use freedompay_core::{Url, UserId};
-///
-/// let add = AddCard::new(
-///     UserId::new("user-7")?,
-///     Url::new("https://shop.kz/freedompay/card-added")?,
-///     Url::new("https://shop.kz/cards")?,
-/// );
-/// # let _ = add;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AddCard => AddCardResult {
-    name: "add_card",
-    path: "/v1/merchant/{merchant_id}/cardstorage/add2",
-    secret: SecretKind::Payment,
-    moves_money: false,
-    order_id: order_id;
-    /// Saves a card for `user_id`; FreedomPay notifies `post_link` and sends the payer back
-    /// to `back_link`.
-    pub fn new(user_id: UserId, post_link: Url, back_link: Url);
-    "pg_user_id" => user_id,
-    /// `pg_order_id`: the merchant's id of this request.
-    "pg_order_id" => order_id: Option<OrderId>,
-    "pg_post_link" => post_link,
-    "pg_back_link" => back_link,
-}
+    /// Starts saving a payer's card (`cardstorage/add2`, script `add2`, payment secret;
+    /// PROTOCOL.md §1.5): the reply's URL is a page where the payer enters the card. FreedomPay
+    /// then notifies `post_link`
+    /// ([`CardAddedNotification`](super::super::notifications::CardAddedNotification)) and
+    /// sends the payer to `back_link`.
+    ///
+    /// ```
+    /// use freedompay_core::payment::AddCard;
+    /// use freedompay_core::{Url, UserId};
+    ///
+    /// let add = AddCard::new(
+    ///     UserId::new("user-7")?,
+    ///     Url::new("https://shop.kz/freedompay/card-added")?,
+    ///     Url::new("https://shop.kz/cards")?,
+    /// );
+    /// # let _ = add;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AddCard => AddCardResult {
+        name: "add_card",
+        path: "/v1/merchant/{merchant_id}/cardstorage/add2",
+        secret: SecretKind::Payment,
+        moves_money: false,
+        order_id: order_id;
+        /// Saves a card for `user_id`; FreedomPay notifies `post_link` and sends the payer back
+        /// to `back_link`.
+        pub fn new(user_id: UserId, post_link: Url, back_link: Url);
+        "pg_user_id" => user_id,
+        /// `pg_order_id`: the merchant's id of this request.
+        "pg_order_id" => order_id: Option<OrderId>,
+        "pg_post_link" => post_link,
+        "pg_back_link" => back_link,
+    }
 }
 
 reply! {
@@ -74,7 +74,4 @@ mod tests {
     fn wire_request() {
         assert_payment_snapshot!(wire(&add().order_id(OrderId::new("card-1").unwrap())));
     }
-
-
-
 }

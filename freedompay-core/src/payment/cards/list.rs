@@ -5,28 +5,28 @@ use crate::payment::MaskedPan;
 use crate::{ReadError, Response, SecretKind, Status, UserId};
 
 operation! {
-/// Lists a payer's saved cards (`cardstorage/list`, script `list`, payment secret;
-/// PROTOCOL.md §1.5). The reply repeats a `<card>` element per card; no card is an empty
-/// list. A query: retried on transport failures.
-///
-/// ```
-/// use freedompay_core::payment::ListCards;
-/// use freedompay_core::UserId;
-///
-/// let list = ListCards::new(UserId::new("user-7")?);
-/// # let _ = list;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListCards => Vec<SavedCard> {
-    name: "list_cards",
-    path: "/v1/merchant/{merchant_id}/cardstorage/list",
-    secret: SecretKind::Payment,
-    moves_money: false;
-    /// The saved cards of `user_id`.
-    pub fn new(user_id: UserId);
-    "pg_user_id" => user_id,
-}
+    /// Lists a payer's saved cards (`cardstorage/list`, script `list`, payment secret;
+    /// PROTOCOL.md §1.5). The reply repeats a `<card>` element per card; no card is an empty
+    /// list. A query: retried on transport failures.
+    ///
+    /// ```
+    /// use freedompay_core::payment::ListCards;
+    /// use freedompay_core::UserId;
+    ///
+    /// let list = ListCards::new(UserId::new("user-7")?);
+    /// # let _ = list;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ListCards => Vec<SavedCard> {
+        name: "list_cards",
+        path: "/v1/merchant/{merchant_id}/cardstorage/list",
+        secret: SecretKind::Payment,
+        moves_money: false;
+        /// The saved cards of `user_id`.
+        pub fn new(user_id: UserId);
+        "pg_user_id" => user_id,
+    }
 }
 
 reply! {
@@ -78,8 +78,4 @@ mod tests {
     fn wire_request() {
         assert_payment_snapshot!(wire(&list()));
     }
-
-
-
-
 }

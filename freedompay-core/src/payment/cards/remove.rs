@@ -6,28 +6,28 @@ use crate::{Response, SecretKind, Status, UserId};
 use super::CardRef;
 
 operation! {
-/// Deletes a payer's saved card (`cardstorage/remove`, script `remove`, payment secret;
-/// PROTOCOL.md §1.5). Deleting twice is harmless, so it is retried like a query.
-///
-/// ```
-/// use freedompay_core::payment::{CardRef, RemoveCard};
-/// use freedompay_core::UserId;
-///
-/// let remove = RemoveCard::new(UserId::new("user-7")?, CardRef::token("b2e4f7a0")?);
-/// # let _ = remove;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoveCard => RemovedCard {
-    name: "remove_card",
-    path: "/v1/merchant/{merchant_id}/cardstorage/remove",
-    secret: SecretKind::Payment,
-    moves_money: false;
-    /// Deletes `card` of `user_id`.
-    pub fn new(user_id: UserId, card: CardRef);
-    "pg_user_id" => user_id,
-    .. => card,
-}
+    /// Deletes a payer's saved card (`cardstorage/remove`, script `remove`, payment secret;
+    /// PROTOCOL.md §1.5). Deleting twice is harmless, so it is retried like a query.
+    ///
+    /// ```
+    /// use freedompay_core::payment::{CardRef, RemoveCard};
+    /// use freedompay_core::UserId;
+    ///
+    /// let remove = RemoveCard::new(UserId::new("user-7")?, CardRef::token("b2e4f7a0")?);
+    /// # let _ = remove;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct RemoveCard => RemovedCard {
+        name: "remove_card",
+        path: "/v1/merchant/{merchant_id}/cardstorage/remove",
+        secret: SecretKind::Payment,
+        moves_money: false;
+        /// Deletes `card` of `user_id`.
+        pub fn new(user_id: UserId, card: CardRef);
+        "pg_user_id" => user_id,
+        .. => card,
+    }
 }
 
 reply! {
@@ -78,7 +78,4 @@ mod tests {
             CardRef::legacy_id("1001").unwrap(),
         )));
     }
-
-
-
 }

@@ -3,31 +3,31 @@
 use crate::{PaymentId, SecretKind, Status};
 
 operation! {
-/// Charges a payment created by [`InitCardPayment`](super::InitCardPayment) without the
-/// payer ("non-acceptance" payment, no CVC; `card/direct`, script `direct`, payment secret;
-/// PROTOCOL.md §1.5). The merchant must be allowed such payments.
-///
-/// Moves money: never resent after a failure that may have reached the gateway; check the
-/// outcome with [`PaymentStatus`](crate::payment::PaymentStatus).
-///
-/// ```
-/// use freedompay_core::payment::DirectCardPayment;
-/// use freedompay_core::PaymentId;
-///
-/// let charge = DirectCardPayment::new(PaymentId::new(123_457_100)?);
-/// # let _ = charge;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DirectCardPayment => DirectCardPaymentResult {
-    name: "direct_card_payment",
-    path: "/v1/merchant/{merchant_id}/card/direct",
-    secret: SecretKind::Payment,
-    moves_money: true;
-    /// Charges this payment.
-    pub fn new(payment_id: PaymentId);
-    "pg_payment_id" => payment_id,
-}
+    /// Charges a payment created by [`InitCardPayment`](super::InitCardPayment) without the
+    /// payer ("non-acceptance" payment, no CVC; `card/direct`, script `direct`, payment secret;
+    /// PROTOCOL.md §1.5). The merchant must be allowed such payments.
+    ///
+    /// Moves money: never resent after a failure that may have reached the gateway; check the
+    /// outcome with [`PaymentStatus`](crate::payment::PaymentStatus).
+    ///
+    /// ```
+    /// use freedompay_core::payment::DirectCardPayment;
+    /// use freedompay_core::PaymentId;
+    ///
+    /// let charge = DirectCardPayment::new(PaymentId::new(123_457_100)?);
+    /// # let _ = charge;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct DirectCardPayment => DirectCardPaymentResult {
+        name: "direct_card_payment",
+        path: "/v1/merchant/{merchant_id}/card/direct",
+        secret: SecretKind::Payment,
+        moves_money: true;
+        /// Charges this payment.
+        pub fn new(payment_id: PaymentId);
+        "pg_payment_id" => payment_id,
+    }
 }
 
 reply! {
@@ -57,7 +57,4 @@ mod tests {
     fn wire_request() {
         assert_payment_snapshot!(wire(&charge()));
     }
-
-
-
 }

@@ -6,54 +6,54 @@ use crate::payment::page::{PageFields, page_setters};
 use crate::{Amount, Description, OrderId, PaymentId, SecretKind, Status, UserId};
 
 operation! {
-/// Creates a payment with a saved card (`card/init`, script `init`, payment secret;
-/// PROTOCOL.md §1.5). Then either send the payer to [`CardPayLink`](super::CardPayLink)
-/// (CVC and 3-D Secure in the browser) or charge without the payer with
-/// [`DirectCardPayment`](super::DirectCardPayment) (when the merchant is allowed
-/// "non-acceptance" payments).
-///
-/// The documentation lists the fields without required marks; the amount, order id, user id,
-/// card and description are required here. Moves money: never resent after a failure that
-/// may have reached the gateway.
-///
-/// ```
-/// use freedompay_core::payment::{CardRef, InitCardPayment};
-/// use freedompay_core::{Amount, Description, OrderId, Url, UserId};
-///
-/// let init = InitCardPayment::new(
-///     OrderId::new("order-44")?,
-///     Amount::parse("990")?,
-///     Description::new("Order 44")?,
-///     UserId::new("user-7")?,
-///     CardRef::token("b2e4f7a0-6a0c-4f4e-9d4b-1f2a3b4c5d6e")?,
-/// )
-/// .result_url(Url::new("https://shop.kz/freedompay/result")?);
-/// # let _ = init;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InitCardPayment => InitCardPaymentResult {
-    name: "init_card_payment",
-    path: "/v1/merchant/{merchant_id}/card/init",
-    secret: SecretKind::Payment,
-    moves_money: true,
-    order_id: order_id;
-    /// A payment of `amount` with `card`, saved for `user_id`.
-    pub fn new(
-        order_id: OrderId,
-        amount: Amount,
-        description: Description,
-        user_id: UserId,
-        card: CardRef,
-    );
-    "pg_order_id" => order_id,
-    "pg_amount" => amount [check amount_to_send],
-    "pg_description" => description,
-    .. => card,
-    // Where the page group writes it: none of the page fields before it can be set here.
-    "pg_user_id" => user_id,
-    .. => page: PageFields = PageFields::default(),
-}
+    /// Creates a payment with a saved card (`card/init`, script `init`, payment secret;
+    /// PROTOCOL.md §1.5). Then either send the payer to [`CardPayLink`](super::CardPayLink)
+    /// (CVC and 3-D Secure in the browser) or charge without the payer with
+    /// [`DirectCardPayment`](super::DirectCardPayment) (when the merchant is allowed
+    /// "non-acceptance" payments).
+    ///
+    /// The documentation lists the fields without required marks; the amount, order id, user id,
+    /// card and description are required here. Moves money: never resent after a failure that
+    /// may have reached the gateway.
+    ///
+    /// ```
+    /// use freedompay_core::payment::{CardRef, InitCardPayment};
+    /// use freedompay_core::{Amount, Description, OrderId, Url, UserId};
+    ///
+    /// let init = InitCardPayment::new(
+    ///     OrderId::new("order-44")?,
+    ///     Amount::parse("990")?,
+    ///     Description::new("Order 44")?,
+    ///     UserId::new("user-7")?,
+    ///     CardRef::token("b2e4f7a0-6a0c-4f4e-9d4b-1f2a3b4c5d6e")?,
+    /// )
+    /// .result_url(Url::new("https://shop.kz/freedompay/result")?);
+    /// # let _ = init;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct InitCardPayment => InitCardPaymentResult {
+        name: "init_card_payment",
+        path: "/v1/merchant/{merchant_id}/card/init",
+        secret: SecretKind::Payment,
+        moves_money: true,
+        order_id: order_id;
+        /// A payment of `amount` with `card`, saved for `user_id`.
+        pub fn new(
+            order_id: OrderId,
+            amount: Amount,
+            description: Description,
+            user_id: UserId,
+            card: CardRef,
+        );
+        "pg_order_id" => order_id,
+        "pg_amount" => amount [check amount_to_send],
+        "pg_description" => description,
+        .. => card,
+        // Where the page group writes it: none of the page fields before it can be set here.
+        "pg_user_id" => user_id,
+        .. => page: PageFields = PageFields::default(),
+    }
 }
 
 impl InitCardPayment {
@@ -134,7 +134,4 @@ mod tests {
     fn wire_request_minimal() {
         assert_payment_snapshot!(wire(&init()));
     }
-
-
-
 }
