@@ -109,6 +109,13 @@ pub(crate) trait FromReply: Sized {
     fn from_reply(reply: &Response<'_>) -> Result<Self, ReadError>;
 }
 
+/// No output: a link the SDK only signs.
+impl FromReply for () {
+    fn from_reply(_reply: &Response<'_>) -> Result<Self, ReadError> {
+        Ok(())
+    }
+}
+
 /// The field that carries an operation's order id: required or optional.
 pub(crate) trait AsOrderId {
     fn as_order_id(&self) -> Option<&str>;
@@ -192,7 +199,7 @@ impl ToWire for bool {
 macro_rules! operation {
     (
         $(#[$meta:meta])*
-        pub struct $Op:ident => $Output:ty {
+        $vis:vis struct $Op:ident => $Output:ty {
             name: $name:literal,
             path: $path:literal,
             secret: $secret:expr,
@@ -205,7 +212,7 @@ macro_rules! operation {
         }
     ) => {
         operation!(@munch {
-            [$(#[$meta])*] $Op [$Output] $name $path [$secret] $moves [$($order_id)?] [$($esio)?]
+            [$(#[$meta])*] [$vis] $Op [$Output] $name $path [$secret] $moves [$($order_id)?] [$($esio)?]
             [$(#[$new_meta])*] [$new_vis] $new [$($arg: $arg_ty),*]
         } [] [] [] [] $($entries)*);
     };
@@ -292,12 +299,12 @@ macro_rules! operation {
     };
 
     (@munch {
-        [$(#[$meta:meta])*] $Op:ident [$Output:ty] $name:literal $path:literal [$secret:expr]
+        [$(#[$meta:meta])*] [$vis:vis] $Op:ident [$Output:ty] $name:literal $path:literal [$secret:expr]
         $moves:literal [$($order_id:ident)?] [$($esio:literal)?]
         [$(#[$new_meta:meta])*] [$new_vis:vis] $new:ident [$($arg:ident: $arg_ty:ty),*]
     } [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$(($($w:tt)*))*]) => {
         $(#[$meta])*
-        pub struct $Op {
+        $vis struct $Op {
             $($arg: $arg_ty,)*
             $($f)*
         }
@@ -472,14 +479,7 @@ macro_rules! wire_enum {
             }
         }
 
-        impl $crate::declare::ToWire for $name {
-            fn to_wire(
-                &self,
-                _field: &'static str,
-            ) -> Result<std::borrow::Cow<'_, str>, $crate::InvalidInput> {
-                Ok(std::borrow::Cow::Borrowed(self.as_str()))
-            }
-        }
+        to_wire!($name => as_str);
 
         impl $crate::FromWire for $name {
             fn from_wire(text: &str) -> Option<Self> {

@@ -302,14 +302,18 @@ fn every_operation_reads_its_fixtures() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
+    // The lists the clients' methods are generated from: every method is named after its
+    // operation's NAME (errors and traces name what the user called), and has a line here.
     macro_rules! names {
         ($($method:ident => $ty:ty => $output:ty,)*) => {
-            vec![$(<$ty as Operation>::NAME,)*]
+            vec![$((stringify!($method), <$ty as Operation>::NAME),)*]
         };
     }
     let mut listed = freedompay_core::for_each_payout_operation!(names);
     listed.extend(freedompay_core::for_each_payment_operation!(names));
-    for name in listed {
+    assert_eq!(listed.len(), 28);
+    for (method, name) in listed {
+        assert_eq!(method, name, "the method name is the operation's NAME");
         assert!(
             covered.contains(name) || NOT_YET_IN_THE_TABLE.contains(&name),
             "`{name}` has no line in conformance.txt"

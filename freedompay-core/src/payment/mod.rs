@@ -100,22 +100,3 @@ macro_rules! for_each_payment_operation {
         }
     };
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::Operation;
-
-    /// Every listed operation's method name is its `NAME`, so errors and traces name the
-    /// method the user called.
-    #[test]
-    fn macro_names_are_operation_names() {
-        macro_rules! check {
-            ($($method:ident => $ty:ty => $output:ty,)*) => {
-                $( assert_eq!(stringify!($method), <$ty as Operation>::NAME); )*
-                let names = [$(stringify!($method)),*];
-                assert_eq!(names.len(), 14);
-            };
-        }
-        crate::for_each_payment_operation!(check);
-    }
-}

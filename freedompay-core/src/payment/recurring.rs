@@ -1,7 +1,5 @@
 //! `POST /make_recurring_payment.php`: charge a recurring profile without the payer.
 
-use core::fmt;
-
 use crate::declare::amount_to_send;
 use crate::{
     Amount, Currency, Description, IdempotencyKey, InvalidInput, OrderId, PaymentId, SecretKind,
@@ -44,11 +42,7 @@ impl RecurringProfileId {
 
 to_wire!(RecurringProfileId => as_str);
 
-impl fmt::Display for RecurringProfileId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+display_as!(RecurringProfileId => as_str);
 
 operation! {
     /// Charges a recurring profile (`make_recurring_payment.php`, payment secret; PROTOCOL.md

@@ -150,19 +150,4 @@ mod tests {
         );
         assert!(!is_not_found(&other));
     }
-
-    /// Every operation of the module is in the list the clients are generated from.
-    #[test]
-    fn the_operation_list_names_every_operation() {
-        macro_rules! names {
-            ($($method:ident => $ty:ty => $output:ty,)*) => {
-                vec![$((stringify!($method), <$ty as crate::Operation>::NAME),)*]
-            };
-        }
-        let names = for_each_payout_operation!(names);
-        assert_eq!(names.len(), 14);
-        for (method, name) in names {
-            assert_eq!(method, name, "the method name is the operation's NAME");
-        }
-    }
 }
