@@ -150,7 +150,8 @@ impl<O, F: Fn(&O, &Config) -> SecretKind> SecretChoice<O> for F {
     }
 }
 
-/// [`ToWire`] by a method that returns the wire text: `to_wire!(Iban => reveal)`.
+/// [`ToWire`] by a method that returns the wire text (borrowed or owned):
+/// `to_wire!(Iban => reveal, Amount => to_string)`.
 macro_rules! to_wire {
     ($($ty:ty => $text:ident),* $(,)?) => {$(
         impl $crate::declare::ToWire for $ty {
@@ -158,7 +159,7 @@ macro_rules! to_wire {
                 &self,
                 _field: &'static str,
             ) -> Result<std::borrow::Cow<'_, str>, $crate::InvalidInput> {
-                Ok(std::borrow::Cow::Borrowed(self.$text()))
+                Ok(std::borrow::Cow::from(self.$text()))
             }
         }
     )*};
@@ -173,19 +174,13 @@ to_wire!(
     IdempotencyKey => as_str,
     String => as_str,
     CardNumber => reveal,
+    Amount => to_string,
+    DateTime => to_string,
+    PaymentId => to_string,
+    u16 => to_string,
+    u32 => to_string,
+    std::net::IpAddr => to_string,
 );
-
-macro_rules! to_wire_display {
-    ($($ty:ty),* $(,)?) => {$(
-        impl ToWire for $ty {
-            fn to_wire(&self, _field: &'static str) -> Result<Cow<'_, str>, InvalidInput> {
-                Ok(Cow::Owned(self.to_string()))
-            }
-        }
-    )*};
-}
-
-to_wire_display!(Amount, DateTime, PaymentId, u16, u32, std::net::IpAddr);
 
 /// `0`/`1` flags.
 impl ToWire for bool {
@@ -212,7 +207,8 @@ macro_rules! operation {
         }
     ) => {
         operation!(@munch {
-            [$(#[$meta])*] [$vis] $Op [$Output] $name $path [$secret] $moves [$($order_id)?] [$($esio)?]
+            [$(#[$meta])*] [$vis] $Op [$Output] $name $path [$secret] $moves
+            [$($order_id)?] [$($esio)?]
             [$(#[$new_meta])*] [$new_vis] $new [$($arg: $arg_ty),*]
         } [] [] [] [] $($entries)*);
     };
@@ -299,7 +295,8 @@ macro_rules! operation {
     };
 
     (@munch {
-        [$(#[$meta:meta])*] [$vis:vis] $Op:ident [$Output:ty] $name:literal $path:literal [$secret:expr]
+        [$(#[$meta:meta])*] [$vis:vis] $Op:ident [$Output:ty] $name:literal $path:literal
+        [$secret:expr]
         $moves:literal [$($order_id:ident)?] [$($esio:literal)?]
         [$(#[$new_meta:meta])*] [$new_vis:vis] $new:ident [$($arg:ident: $arg_ty:ty),*]
     } [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$(($($w:tt)*))*]) => {
@@ -497,6 +494,17 @@ macro_rules! wire_enum {
     };
 }
 
+/// A `[check ..]` of a documented range: `[check within(1..=156, "must be 1 to 156 months")]`.
+pub(crate) fn within<T: PartialOrd>(
+    range: std::ops::RangeInclusive<T>,
+    rule: &'static str,
+) -> impl Fn(&'static str, &T) -> Result<(), InvalidInput> {
+    move |field, value| match range.contains(value) {
+        true => Ok(()),
+        false => Err(InvalidInput::new(field, rule)),
+    }
+}
+
 /// An amount to send where the gateway's minimum is 0.01: [`Amount::ZERO`] (allowed only
 /// where the documentation's minimum is 0) and amounts read from the gateway (which may be
 /// zero or negative) are refused.
@@ -505,6 +513,14 @@ pub(crate) fn amount_to_send(field: &'static str, amount: &Amount) -> Result<(),
         return Err(InvalidInput::new(field, "must be at least 0.01"));
     }
     Ok(())
+}
+
+/// A validated text: `Display` of its text, [`from_text!`] with `TryFrom<String>`.
+macro_rules! text_value {
+    ($($ty:ident => $check:ident),* $(,)?) => {$(
+        display_as!($ty => as_str);
+        from_text!($ty, $check, String);
+    )*};
 }
 
 /// `FromStr` and `TryFrom<&str>` of a validated value from its checking constructor, and
@@ -638,7 +654,21 @@ macro_rules! field_group {
     (@arg [$($module:ident)::+] $ty:ident) => { $($module)::+::$ty };
 }
 
-/// `Display` by a method that returns the text to show: `display_as!(Iban => masked)`.
+/// `Display` and `Debug` (`Iban(KZ86 **** **** **** 0100)`) of personal data by its
+/// `masked()` text: `masked_value!(Iban, Iin)`.
+macro_rules! masked_value {
+    ($($ty:ident),* $(,)?) => {$(
+        display_as!($ty => masked);
+
+        impl core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, concat!(stringify!($ty), "({})"), self.masked())
+            }
+        }
+    )*};
+}
+
+/// `Display` by a method that returns the text to show: `display_as!(Url => as_str)`.
 macro_rules! display_as {
     ($($ty:ty => $text:ident),* $(,)?) => {$(
         impl core::fmt::Display for $ty {

@@ -85,34 +85,13 @@ impl AnyAmountPayment {
         Ok(())
     }
 
-    page_setters!(
-        currency,
-        check_url,
-        result_url,
-        request_method,
-        success_url,
-        failure_url,
-        success_url_method,
-        failure_url_method,
-        site_url,
-        lifetime_seconds,
-        user_phone,
-        user_contact_email,
-        user_ip,
-        language,
-        testing_mode,
-        user_id,
-        param1,
-        param2,
-        param3,
-        payment_method,
-        generate_qr,
-        idempotency_key,
-        loyalty_id,
-        loyalty_amount,
-        freedom_id,
-        custom_field,
-    );
+    page_setters! {
+        currency, check_url, result_url, request_method, success_url, failure_url,
+        success_url_method, failure_url_method, site_url, lifetime_seconds, user_phone,
+        user_contact_email, user_ip, language, testing_mode, user_id, param1, param2,
+        param3, payment_method, generate_qr, idempotency_key, loyalty_id,
+        loyalty_amount, freedom_id, custom_field,
+    }
 }
 
 fn whole(field: &'static str, amount: Amount) -> Result<String, InvalidInput> {

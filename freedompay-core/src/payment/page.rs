@@ -5,6 +5,7 @@
 use freedompay_sign::Fields;
 
 use crate::InvalidInput;
+use crate::declare::within;
 
 use super::checks;
 use super::custom::CustomFields;
@@ -28,7 +29,8 @@ field_group! {
         "pg_testing_mode" => testing_mode: Option<bool>,
         /// `pg_lifetime`: how long the payer has to pay, 300 to 604 800 seconds (the
         /// gateway's default is 86 400). Checked when the request is prepared.
-        "pg_lifetime" => lifetime_seconds: Option<u32> [check lifetime],
+        "pg_lifetime" => lifetime_seconds: Option<u32>
+            [check within(300..=604_800, "must be 300 to 604800 seconds (5 minutes to 7 days)")],
         /// `pg_language`: the payment page's language (Russian by default).
         "pg_language" => language: Option<Language> [check checked_token],
         /// `pg_auto_clearing`: `false` makes a two-step payment: the money is held until
@@ -44,10 +46,12 @@ field_group! {
         /// (PROTOCOL.md §1.1; a 2026 integration reports a cap of 12 in current
         /// documentation, unconfirmed, so the documented 156 is enforced). Checked when the
         /// request is prepared.
-        "pg_recurring_lifetime" => recurring_lifetime_months: Option<u16> [check recurring_lifetime],
+        "pg_recurring_lifetime" => recurring_lifetime_months: Option<u16>
+            [check within(1..=156, "must be 1 to 156 months")],
         /// `pg_timeout_after_payment`: seconds before the payer is redirected after paying,
         /// at least 1 (the gateway's default is 10).
-        "pg_timeout_after_payment" => timeout_after_payment: Option<u32> [check timeout_after_payment],
+        "pg_timeout_after_payment" => timeout_after_payment: Option<u32>
+            [check within(1..=u32::MAX, "must be at least 1 second")],
         /// `pg_3ds_challenge`: ask for a 3-D Secure challenge.
         "pg_3ds_challenge" => challenge_3ds: Option<bool>,
         /// `pg_user_id`: the payer's id in the merchant's system.
@@ -142,36 +146,16 @@ field_group! {
             /// must not start with `pg_`, must be unique, and must not be another custom name
             /// followed by a digit (`item` and `item2`), which would make the signature's order
             /// ambiguous (§2.4). Checked when the request is prepared.
-            pub fn custom_field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            pub fn custom_field(
+                mut self,
+                name: impl Into<String>,
+                value: impl Into<String>,
+            ) -> Self {
                 self.page.custom.push(name.into(), value.into());
                 self
             }
         };
     }
-}
-
-fn lifetime(field: &'static str, seconds: &u32) -> Result<(), InvalidInput> {
-    if !checks::LIFETIME_SECONDS.contains(seconds) {
-        return Err(InvalidInput::new(
-            field,
-            "must be 300 to 604800 seconds (5 minutes to 7 days)",
-        ));
-    }
-    Ok(())
-}
-
-fn recurring_lifetime(field: &'static str, months: &u16) -> Result<(), InvalidInput> {
-    if !checks::RECURRING_LIFETIME_MONTHS.contains(months) {
-        return Err(InvalidInput::new(field, "must be 1 to 156 months"));
-    }
-    Ok(())
-}
-
-fn timeout_after_payment(field: &'static str, seconds: &u32) -> Result<(), InvalidInput> {
-    if *seconds == 0 {
-        return Err(InvalidInput::new(field, "must be at least 1 second"));
-    }
-    Ok(())
 }
 
 fn param(field: &'static str, value: &str) -> Result<(), InvalidInput> {

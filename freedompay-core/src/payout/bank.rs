@@ -133,13 +133,7 @@ fn mod97(iban: &str) -> u32 {
     })
 }
 
-display_as!(Iban => masked);
-
-impl fmt::Debug for Iban {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Iban({})", self.masked())
-    }
-}
+masked_value!(Iban);
 
 from_text!(Iban, parse);
 
@@ -187,13 +181,7 @@ impl Iin {
     }
 }
 
-display_as!(Iin => masked);
-
-impl fmt::Debug for Iin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Iin({})", self.masked())
-    }
-}
+masked_value!(Iin);
 
 from_text!(Iin, parse);
 

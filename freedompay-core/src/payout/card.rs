@@ -93,7 +93,7 @@ reply! {
 mod tests {
     use super::*;
     use crate::ErrorKind;
-    use crate::testing::{reply, wire};
+    use crate::testing::wire;
 
     fn payout() -> PayoutToCard {
         PayoutToCard::new(
@@ -118,16 +118,6 @@ mod tests {
     #[test]
     fn wire_request_minimal() {
         insta::assert_snapshot!(wire(&payout()));
-    }
-
-    /// Seed 001's sample reply carries `pg_datetime` after the signature.
-    #[test]
-    fn reads_pg_datetime_from_the_seed_reply() {
-        let result = reply(&payout(), "payout/p2p2nonreg.xml").expect("reads");
-        assert_eq!(
-            result.datetime.as_deref(),
-            Some("2024-09-02T12:19:01+00:00")
-        );
     }
 
     #[test]

@@ -1,7 +1,5 @@
 //! Card numbers (PANs): validated, and masked whenever they are printed.
 
-use core::fmt;
-
 use crate::InvalidInput;
 
 /// A card number: 13 to 20 digits with a valid Luhn check digit.
@@ -98,12 +96,6 @@ fn luhn(digits: &str) -> bool {
     sum.is_multiple_of(10)
 }
 
-display_as!(CardNumber => masked);
-
-impl fmt::Debug for CardNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CardNumber({})", self.masked())
-    }
-}
+masked_value!(CardNumber);
 
 from_text!(CardNumber, parse);

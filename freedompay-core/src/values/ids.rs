@@ -56,9 +56,7 @@ impl OrderId {
     }
 }
 
-display_as!(OrderId => as_str);
-
-from_text!(OrderId, new, String);
+text_value!(OrderId => new);
 
 /// The merchant's id of a customer (`pg_user_id`): 1 to 50 characters of
 /// `[A-Za-z0-9_-]` (PROTOCOL.md §1.1; the official Android SDK checks the same).
@@ -103,9 +101,7 @@ impl UserId {
     }
 }
 
-display_as!(UserId => as_str);
-
-from_text!(UserId, new, String);
+text_value!(UserId => new);
 
 /// The gateway's id of a payment or payout (`pg_payment_id`): a positive integer.
 ///
@@ -199,6 +195,4 @@ impl IdempotencyKey {
     }
 }
 
-display_as!(IdempotencyKey => as_str);
-
-from_text!(IdempotencyKey, new, String);
+text_value!(IdempotencyKey => new);

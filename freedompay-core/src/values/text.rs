@@ -40,9 +40,7 @@ impl Description {
     }
 }
 
-display_as!(Description => as_str);
-
-from_text!(Description, new, String);
+text_value!(Description => new);
 
 /// A phone number in international form, digits only on the wire (`77017777777`): 10 to 15
 /// digits (E.164). A leading `+`, spaces, dashes and parentheses are accepted and dropped.

@@ -79,6 +79,4 @@ impl Url {
     }
 }
 
-display_as!(Url => as_str);
-
-from_text!(Url, new, String);
+text_value!(Url => new);

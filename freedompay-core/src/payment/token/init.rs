@@ -57,22 +57,11 @@ operation! {
 }
 
 impl InitCardPayment {
-    page_setters!(
-        result_url,
-        success_url,
-        failure_url,
-        user_ip,
-        user_phone,
-        user_email,
-        receipt_position,
-        param1,
-        param2,
-        param3,
-        idempotency_key,
-        loyalty_id,
-        loyalty_amount,
-        freedom_id,
-    );
+    page_setters! {
+        result_url, success_url, failure_url, user_ip, user_phone, user_email,
+        receipt_position, param1, param2, param3, idempotency_key, loyalty_id,
+        loyalty_amount, freedom_id,
+    }
 }
 
 reply! {
