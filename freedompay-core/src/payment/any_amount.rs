@@ -2,6 +2,7 @@
 
 use freedompay_sign::Fields;
 
+use crate::declare::within;
 use crate::{Amount, Description, InvalidInput, OrderId, SecretKind};
 
 use super::init::InitPaymentResult;
@@ -42,21 +43,12 @@ operation! {
         /// A page proposing `amount` for the order (0 or more: seed 004 documents a minimum of 0).
         pub fn new(order_id: OrderId, amount: Amount, description: Description);
         "pg_order_id" => order_id,
-        "pg_amount" => amount [check amount_from_zero],
+        "pg_amount" => amount [check within(Amount::ZERO..=Amount::MAX, "must be 0 to 99999999")],
         "pg_description" => description,
         .. => with Self::write_interval,
         .. => page: PageFields = PageFields::default(),
         _ => interval: Option<(Amount, Amount)> = None,
     }
-}
-
-/// `pg_amount` of this page: "Minimum 0" (seed 004), so zero is accepted, a negative amount
-/// (only ever read from the gateway) is not.
-fn amount_from_zero(field: &'static str, amount: &Amount) -> Result<(), InvalidInput> {
-    if amount.is_negative() {
-        return Err(InvalidInput::new(field, "must be at least 0"));
-    }
-    Ok(())
 }
 
 impl AnyAmountPayment {

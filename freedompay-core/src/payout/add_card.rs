@@ -192,8 +192,8 @@ mod tests {
     use crate::SecretKind;
     use crate::callback::CallbackError;
     use crate::payout::notification::test_support::{form, pg_xml, signed_fields};
-    use crate::testing::{PAYMENT_SECRET, PAYOUT_SECRET, config, salt, wire};
-    use crate::{ErrorKind, form as wire_form, prepare};
+    use crate::testing::{PAYMENT_SECRET, PAYOUT_SECRET, assert_signed_under, config, salt, wire};
+    use crate::{ErrorKind, prepare};
 
     const URL: &str = "https://shop.kz/freedompay/payout-card-added";
     const FIXTURE: &str = "payout/payout_card_added.xml";
@@ -216,19 +216,6 @@ mod tests {
             .unwrap()
     }
 
-    fn signed_by(config: &Config, op: &AddPayoutCard) -> SecretKind {
-        let request = prepare(config, op, &salt()).unwrap();
-        let fields = wire_form::decode(request.body()).unwrap();
-        let script = ScriptName::new("add").unwrap();
-        let payment = verify(&script, &fields, config.secret(SecretKind::Payment)).is_ok();
-        let payout = verify(&script, &fields, config.secret(SecretKind::Payout)).is_ok();
-        match (payment, payout) {
-            (true, false) => SecretKind::Payment,
-            (false, true) => SecretKind::Payout,
-            other => panic!("signed by neither or both secrets: {other:?}"),
-        }
-    }
-
     #[test]
     fn wire_request() {
         insta::assert_snapshot!(wire(&add()));
@@ -241,10 +228,7 @@ mod tests {
 
     #[test]
     fn signed_with_the_payout_secret_when_configured() {
-        assert_eq!(
-            signed_by(&payout_secret_config(), &add()),
-            SecretKind::Payout
-        );
+        assert_signed_under(&payout_secret_config(), &add(), SecretKind::Payout);
     }
 
     #[test]
