@@ -243,7 +243,7 @@ impl fmt::Debug for AsyncClient {
 
 /// One async method per operation, from the core's lists (`for_each_*_operation!`).
 macro_rules! operation_methods {
-    ($($method:ident => $op:path,)*) => {
+    ($($method:ident => $op:path => $output:ty,)*) => {
         impl AsyncClient {
             $(
                 #[doc = concat!(
@@ -255,7 +255,7 @@ macro_rules! operation_methods {
                 pub async fn $method(
                     &self,
                     op: $op,
-                ) -> Result<<$op as Operation>::Output, Error> {
+                ) -> Result<$output, Error> {
                     self.call(op).await
                 }
             )*

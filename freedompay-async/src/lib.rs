@@ -61,6 +61,13 @@ mod sleep;
 mod trace;
 
 pub use client::AsyncClient;
+
+/// The common imports, in one line: `use freedompay_async::prelude::*;` (the core's
+/// [`prelude`](freedompay_core::prelude) and the client).
+pub mod prelude {
+    pub use crate::AsyncClient;
+    pub use freedompay_core::prelude::*;
+}
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::ReqwestTransport;
 

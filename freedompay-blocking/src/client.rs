@@ -252,7 +252,7 @@ impl fmt::Debug for BlockingClient {
 
 /// One blocking method per operation, from the core's lists (`for_each_*_operation!`).
 macro_rules! operation_methods {
-    ($($method:ident => $op:path,)*) => {
+    ($($method:ident => $op:path => $output:ty,)*) => {
         impl BlockingClient {
             $(
                 #[doc = concat!(
@@ -261,7 +261,7 @@ macro_rules! operation_methods {
                     "The same as [`BlockingClient::call`] with this operation; see the ",
                     "argument's type for the endpoint, its fields and its retry rule.",
                 )]
-                pub fn $method(&self, op: $op) -> Result<<$op as Operation>::Output, Error> {
+                pub fn $method(&self, op: $op) -> Result<$output, Error> {
                     self.call(op)
                 }
             )*

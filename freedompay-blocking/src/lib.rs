@@ -62,6 +62,13 @@ mod trace;
 mod ureq_transport;
 
 pub use client::BlockingClient;
+
+/// The common imports, in one line: `use freedompay_blocking::prelude::*;` (the core's
+/// [`prelude`](freedompay_core::prelude) and the client).
+pub mod prelude {
+    pub use crate::BlockingClient;
+    pub use freedompay_core::prelude::*;
+}
 #[cfg(feature = "ureq")]
 pub use ureq_transport::UreqTransport;
 

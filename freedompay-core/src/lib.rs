@@ -37,18 +37,16 @@ pub mod callback {
         ReplyStatus, VerifiedCallback, testing,
     };
 }
+#[macro_use]
+mod declare;
 mod config;
 mod error;
 mod exchange;
 pub mod form;
+pub mod notifications;
 mod operation;
 pub mod payment;
-// `#[macro_use]`: `notifications` declares the payout notification's status with
-// `payout`'s `wire_enum!`.
-#[macro_use]
 pub mod payout;
-// After `payout`, for its `wire_enum!`.
-pub mod notifications;
 pub mod reconcile;
 mod status;
 #[cfg(test)]
@@ -70,6 +68,31 @@ pub use values::{
     Url, UserId,
 };
 pub use wire::{FromWire, ReadError, Response};
+
+/// The common imports, in one line: `use freedompay_core::prelude::*;` (the clients
+/// re-export it with their client type).
+///
+/// ```
+/// use freedompay_core::prelude::*;
+///
+/// let payout = payout::PayoutToCard::new(
+///     "payout-42".try_into()?,
+///     "1500.50".try_into()?,
+///     "4671593866478252".try_into()?,
+///     "Salary, November".try_into()?,
+///     "https://shop.kz/freedompay/payout-notify".try_into()?,
+/// )
+/// .currency(Currency::Kzt);
+/// assert_eq!(payout.order_id(), Some("payout-42"));
+/// # Ok::<(), InvalidInput>(())
+/// ```
+pub mod prelude {
+    pub use crate::{
+        Amount, CardNumber, Config, Currency, DateTime, Description, Error, ErrorCode, ErrorKind,
+        IdempotencyKey, InvalidInput, Operation, OrderId, PaymentId, Phone, SecretKind, Status,
+        Url, UserId, payment, payout,
+    };
+}
 
 /// The signing crate, re-exported for its types (`Salt`, `SecretKey`, `Fields`).
 pub use freedompay_sign as sign;

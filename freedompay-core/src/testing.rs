@@ -73,8 +73,12 @@ fn render(fields: &Fields, indent: &str, out: &mut String) {
 
 /// Checks the request is signed with the secret of `kind` (and not with the other one).
 pub(crate) fn assert_signed_with<O: Operation>(op: &O, kind: SecretKind) {
-    let config = config();
-    let request = prepare(&config, op, &salt()).expect("the request can be prepared");
+    assert_signed_under(&config(), op, kind);
+}
+
+/// As [`assert_signed_with`], under this config.
+pub(crate) fn assert_signed_under<O: Operation>(config: &Config, op: &O, kind: SecretKind) {
+    let request = prepare(config, op, &salt()).expect("the request can be prepared");
     let fields = form::decode(request.body()).expect("the body decodes");
     let script = script_of(O::PATH).expect("script");
     let other = match kind {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use freedompay_sign::Fields;
 
-use crate::{Amount, Currency, DateTime, PaymentId};
+use crate::{Amount, DateTime, PaymentId};
 
 /// A value type the gateway writes as text.
 ///
@@ -54,13 +54,6 @@ impl FromWire for Amount {
 impl FromWire for PaymentId {
     fn from_wire(text: &str) -> Option<Self> {
         PaymentId::parse(text.trim()).ok()
-    }
-}
-
-impl FromWire for Currency {
-    fn from_wire(text: &str) -> Option<Self> {
-        let text = text.trim();
-        (!text.is_empty()).then(|| Currency::from_code(text))
     }
 }
 

@@ -2,57 +2,56 @@
 
 use freedompay_sign::Fields;
 
-use crate::{
-    Amount, Config, Description, InvalidInput, Operation, OrderId, ReadError, Response, SecretKind,
-};
+use crate::declare::within;
+use crate::{Amount, Description, InvalidInput, OrderId, SecretKind};
 
-use super::init::{InitPaymentResult, read_page};
+use super::init::InitPaymentResult;
 use super::page::{PageFields, page_setters};
 
-/// Creates a "page with amount control" (`g2g/any_amount`, payment secret; seed 004): the
-/// payer may change the amount within the interval you give.
-///
-/// The request takes the fields the documentation lists for this page (a subset of
-/// [`InitPayment`](super::InitPayment)'s) and the interval `pg_amount_interval_from` /
-/// `pg_amount_interval_to`, which the documentation types as integers: only whole amounts
-/// are accepted for them. The reply is the same as a payment initiation's. Never resent
-/// after a failure that may have reached the gateway.
-///
-/// ```
-/// use freedompay_core::payment::AnyAmountPayment;
-/// use freedompay_core::{Amount, Description, OrderId};
-///
-/// let donation = AnyAmountPayment::new(
-///     OrderId::new("donation-7")?,
-///     Amount::parse("1000")?,
-///     Description::new("Donation")?,
-/// )
-/// .amount_interval(Amount::parse("500")?, Amount::parse("50000")?)
-/// .generate_qr(true);
-/// # let _ = donation;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnyAmountPayment {
-    order_id: OrderId,
-    amount: Amount,
-    description: Description,
-    interval: Option<(Amount, Amount)>,
-    page: PageFields,
+operation! {
+    /// Creates a "page with amount control" (`g2g/any_amount`, payment secret; seed 004): the
+    /// payer may change the amount within the interval you give.
+    ///
+    /// The request takes the fields the documentation lists for this page (a subset of
+    /// [`InitPayment`](super::InitPayment)'s) and the interval `pg_amount_interval_from` /
+    /// `pg_amount_interval_to`, which the documentation types as integers: only whole amounts
+    /// are accepted for them. The proposed amount's documented minimum is 0 (seed 004): pass
+    /// [`Amount::ZERO`] to let the payer choose from nothing proposed. The reply is the same as a
+    /// payment initiation's. Never resent after a failure that may have reached the gateway.
+    ///
+    /// ```
+    /// use freedompay_core::payment::AnyAmountPayment;
+    /// use freedompay_core::{Amount, Description, OrderId};
+    ///
+    /// let donation = AnyAmountPayment::new(
+    ///     OrderId::new("donation-7")?,
+    ///     Amount::parse("1000")?,
+    ///     Description::new("Donation")?,
+    /// )
+    /// .amount_interval(Amount::parse("500")?, Amount::parse("50000")?)
+    /// .generate_qr(true);
+    /// # let _ = donation;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AnyAmountPayment => InitPaymentResult {
+        name: "any_amount_payment",
+        path: "/g2g/any_amount",
+        secret: SecretKind::Payment,
+        moves_money: true,
+        order_id: order_id;
+        /// A page proposing `amount` for the order (0 or more: seed 004 documents a minimum of 0).
+        pub fn new(order_id: OrderId, amount: Amount, description: Description);
+        "pg_order_id" => order_id,
+        "pg_amount" => amount [check within(Amount::ZERO..=Amount::MAX, "must be 0 to 99999999")],
+        "pg_description" => description,
+        .. => with Self::write_interval,
+        .. => page: PageFields = PageFields::default(),
+        _ => interval: Option<(Amount, Amount)> = None,
+    }
 }
 
 impl AnyAmountPayment {
-    /// A page proposing `amount` for the order.
-    pub fn new(order_id: OrderId, amount: Amount, description: Description) -> Self {
-        Self {
-            order_id,
-            amount,
-            description,
-            interval: None,
-            page: PageFields::default(),
-        }
-    }
-
     /// `pg_amount_interval_from` / `pg_amount_interval_to`: the lowest and highest amount the
     /// payer may choose; whole amounts, `from` at most `to`. Checked when the request is
     /// prepared.
@@ -61,60 +60,7 @@ impl AnyAmountPayment {
         self
     }
 
-    page_setters!(
-        currency,
-        check_url,
-        result_url,
-        request_method,
-        success_url,
-        failure_url,
-        success_url_method,
-        failure_url_method,
-        site_url,
-        lifetime_seconds,
-        user_phone,
-        user_contact_email,
-        user_ip,
-        language,
-        testing_mode,
-        user_id,
-        params,
-        payment_method,
-        generate_qr,
-        idempotency_key,
-        loyalty,
-        custom_field,
-    );
-}
-
-fn whole(field: &'static str, amount: Amount) -> Result<String, InvalidInput> {
-    if amount.minor_units() % 100 != 0 {
-        return Err(InvalidInput::new(
-            field,
-            "must be a whole amount (the documentation types it as an integer)",
-        ));
-    }
-    Ok(amount.to_string())
-}
-
-impl Operation for AnyAmountPayment {
-    type Output = InitPaymentResult;
-    const NAME: &'static str = "any_amount_payment";
-    const PATH: &'static str = "/g2g/any_amount";
-    const MOVES_MONEY: bool = true;
-
-    fn secret(&self, _config: &Config) -> SecretKind {
-        SecretKind::Payment
-    }
-
-    fn order_id(&self) -> Option<&str> {
-        Some(self.order_id.as_str())
-    }
-
-    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
-        fields.push("pg_order_id", self.order_id.as_str());
-        fields.push("pg_amount", self.amount.to_string());
-        fields.push("pg_description", self.description.as_str());
+    fn write_interval(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
         if let Some((from, to)) = self.interval {
             if from > to {
                 return Err(InvalidInput::new(
@@ -128,20 +74,34 @@ impl Operation for AnyAmountPayment {
             );
             fields.push("pg_amount_interval_to", whole("pg_amount_interval_to", to)?);
         }
-        self.page.write(fields)
+        Ok(())
     }
 
-    fn read(&self, reply: &Response<'_>) -> Result<InitPaymentResult, ReadError> {
-        read_page(reply)
+    page_setters! {
+        currency, check_url, result_url, request_method, success_url, failure_url,
+        success_url_method, failure_url_method, site_url, lifetime_seconds, user_phone,
+        user_contact_email, user_ip, language, testing_mode, user_id, param1, param2,
+        param3, payment_method, generate_qr, idempotency_key, loyalty_id,
+        loyalty_amount, freedom_id, custom_field,
     }
+}
+
+fn whole(field: &'static str, amount: Amount) -> Result<String, InvalidInput> {
+    if amount.minor_units() % 100 != 0 {
+        return Err(InvalidInput::new(
+            field,
+            "must be a whole amount (the documentation types it as an integer)",
+        ));
+    }
+    Ok(amount.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::payment::RequestMethod;
-    use crate::testing::{assert_signed_with, config, reply, salt, wire};
-    use crate::{Currency, ErrorKind, Status, Url, prepare};
+    use crate::testing::{config, salt, wire};
+    use crate::{Currency, ErrorKind, Url, prepare};
 
     fn page() -> AnyAmountPayment {
         AnyAmountPayment::new(
@@ -164,29 +124,6 @@ mod tests {
                 .result_url(Url::new("https://shop.kz/freedompay/result").unwrap())
                 .request_method(RequestMethod::Xml)
                 .generate_qr(true)
-        ));
-    }
-
-    #[test]
-    fn signed_with_the_payment_secret() {
-        assert_signed_with(&page(), SecretKind::Payment);
-    }
-
-    #[test]
-    fn reads_the_seed_reply() {
-        let result = reply(&page(), "payment/any_amount.xml").expect("reads");
-        assert_eq!(result.status, Status::Ok);
-        assert_eq!(result.payment_id.get(), 123_456);
-        assert_eq!(result.redirect_url, "https://customer.freedompay.kz/");
-        assert_eq!(result.redirect_url_type.as_deref(), Some("need data"));
-        assert_eq!(result.redirect_qr.as_deref(), Some("..."));
-    }
-
-    #[test]
-    fn an_error_reply_is_a_gateway_error() {
-        assert!(matches!(
-            reply(&page(), "payment/error.xml"),
-            Err(ErrorKind::Gateway(_))
         ));
     }
 
@@ -217,5 +154,39 @@ mod tests {
             &salt(),
         )
         .unwrap();
+    }
+
+    /// Seed 004: "pg_amount ... Minimum 0": the page may propose nothing and let the payer
+    /// choose; a negative amount is still refused.
+    #[test]
+    fn the_amount_may_be_zero() {
+        let zero = AnyAmountPayment::new(
+            OrderId::new("donation-7").unwrap(),
+            Amount::ZERO,
+            Description::new("Donation").unwrap(),
+        );
+        let request = prepare(&config(), &zero, &salt()).expect("zero is accepted");
+        let fields = crate::form::decode(request.body()).unwrap();
+        assert_eq!(fields.text("pg_amount"), Some("0"));
+        let negative = AnyAmountPayment::new(
+            OrderId::new("donation-7").unwrap(),
+            Amount::from_gateway("-1").unwrap(),
+            Description::new("Donation").unwrap(),
+        );
+        let error = prepare(&config(), &negative, &salt()).unwrap_err();
+        assert!(matches!(error.kind(), ErrorKind::InvalidInput(e) if e.field() == "pg_amount"));
+    }
+
+    /// Other pay-ins keep the 0.01 minimum: zero is refused before anything is sent.
+    #[test]
+    fn a_zero_amount_is_refused_elsewhere() {
+        let init = crate::payment::InitPayment::new(
+            OrderId::new("order-1").unwrap(),
+            Amount::ZERO,
+            Description::new("Order").unwrap(),
+        );
+        let error = prepare(&config(), &init, &salt()).unwrap_err();
+        assert!(matches!(error.kind(), ErrorKind::InvalidInput(e) if e.field() == "pg_amount"));
+        assert!(!error.may_have_been_sent());
     }
 }

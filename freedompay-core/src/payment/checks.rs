@@ -1,14 +1,6 @@
 //! The documented limits of payment fields (PROTOCOL.md §1.1, §5), checked before signing.
 
-use core::ops::RangeInclusive;
-
 use crate::InvalidInput;
-
-/// `pg_lifetime`: 300 to 604 800 seconds (5 minutes to 7 days).
-pub(crate) const LIFETIME_SECONDS: RangeInclusive<u32> = 300..=604_800;
-
-/// `pg_recurring_lifetime`: 1 to 156 months.
-pub(crate) const RECURRING_LIFETIME_MONTHS: RangeInclusive<u16> = 1..=156;
 
 /// `pg_param1..3`, URLs: at most 255 characters.
 pub(crate) const PARAM_MAX_CHARS: usize = 255;
@@ -72,11 +64,6 @@ pub(crate) fn page_url(field: &'static str, value: &str) -> Result<(), InvalidIn
         return Err(InvalidInput::new(field, "a URL must not contain spaces"));
     }
     Ok(())
-}
-
-/// `0`/`1` flags.
-pub(crate) fn flag(value: bool) -> &'static str {
-    if value { "1" } else { "0" }
 }
 
 #[cfg(test)]

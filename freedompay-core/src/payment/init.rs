@@ -1,65 +1,60 @@
 //! `POST /init_payment.php`: create a payment and get the payment page's URL.
 
-use freedompay_sign::Fields;
-
-use crate::{
-    Amount, Config, Description, InvalidInput, Operation, OrderId, PaymentId, Phone, ReadError,
-    Response, SecretKind, Status,
-};
+use crate::declare::amount_to_send;
+use crate::{Amount, Description, OrderId, PaymentId, Phone, SecretKind, Status};
 
 use super::options::PaymentMethod;
 use super::page::{PageFields, page_setters};
 
-/// Creates a payment (`init_payment.php`, payment secret; PROTOCOL.md §1.1) and returns the
-/// URL of the page where the payer pays.
-///
-/// Every documented field of the request is a builder method; limits are checked when the
-/// request is prepared, before anything is signed or sent. The order id is required here
-/// although newer documentation pages mark it optional (older ones required it): it is
-/// what an unknown outcome is reconciled by, with [`PaymentStatus::by_order_id`](super::PaymentStatus::by_order_id).
-/// Never resent after a failure that may have reached the gateway.
-///
-/// The same request opens the page without a server call as a signed browser redirect:
-/// see [`PaymentRedirect`](super::PaymentRedirect).
-///
-/// ```
-/// use freedompay_core::payment::{InitPayment, Language, ReceiptPosition, RequestMethod, TaxType};
-/// use freedompay_core::{Amount, Currency, Description, OrderId, Url};
-///
-/// let init = InitPayment::new(
-///     OrderId::new("order-42")?,
-///     Amount::parse("1500")?,
-///     Description::new("Order 42")?,
-/// )
-/// .currency(Currency::Kzt)
-/// .language(Language::Kk)
-/// .lifetime_seconds(3600)
-/// .result_url(Url::new("https://shop.kz/freedompay/result")?)
-/// .request_method(RequestMethod::Post)
-/// .receipt_position(ReceiptPosition::new("Mouse pad", 3, Amount::parse("500")?, TaxType::NoVat)?)
-/// .custom_field("cart_id", "c-17");
-/// # let _ = init;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InitPayment {
-    order_id: OrderId,
-    amount: Amount,
-    description: Description,
-    page: PageFields,
+operation! {
+    /// Creates a payment (`init_payment.php`, payment secret; PROTOCOL.md §1.1) and returns the
+    /// URL of the page where the payer pays.
+    ///
+    /// Every documented field of the request is a builder method; limits are checked when the
+    /// request is prepared, before anything is signed or sent. The order id is required here
+    /// although newer documentation pages mark it optional (older ones required it): it is
+    /// what an unknown outcome is reconciled by, with [`PaymentStatus::by_order_id`](super::PaymentStatus::by_order_id).
+    /// Never resent after a failure that may have reached the gateway.
+    ///
+    /// The same request opens the page without a server call as a signed browser redirect:
+    /// see [`PaymentRedirect`](super::PaymentRedirect).
+    ///
+    /// ```
+    /// use freedompay_core::payment::{InitPayment, Language, ReceiptPosition, RequestMethod, TaxType};
+    /// use freedompay_core::{Amount, Currency, Description, OrderId, Url};
+    ///
+    /// let init = InitPayment::new(
+    ///     OrderId::new("order-42")?,
+    ///     Amount::parse("1500")?,
+    ///     Description::new("Order 42")?,
+    /// )
+    /// .currency(Currency::Kzt)
+    /// .language(Language::Kk)
+    /// .lifetime_seconds(3600)
+    /// .result_url(Url::new("https://shop.kz/freedompay/result")?)
+    /// .request_method(RequestMethod::Post)
+    /// .receipt_position(ReceiptPosition::new("Mouse pad", 3, Amount::parse("500")?, TaxType::NoVat)?)
+    /// .custom_field("cart_id", "c-17");
+    /// # let _ = init;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct InitPayment => InitPaymentResult {
+        name: "init_payment",
+        path: "/init_payment.php",
+        secret: SecretKind::Payment,
+        moves_money: true,
+        order_id: order_id;
+        /// A payment of `amount` for the order, described to the payer by `description`.
+        pub fn new(order_id: OrderId, amount: Amount, description: Description);
+        "pg_order_id" => order_id,
+        "pg_amount" => amount [check amount_to_send],
+        "pg_description" => description,
+        .. => page: PageFields = PageFields::default(),
+    }
 }
 
 impl InitPayment {
-    /// A payment of `amount` for the order, described to the payer by `description`.
-    pub fn new(order_id: OrderId, amount: Amount, description: Description) -> Self {
-        Self {
-            order_id,
-            amount,
-            description,
-            page: PageFields::default(),
-        }
-    }
-
     /// A payment from the payer's mobile phone balance (PROTOCOL.md §1.7): the same request
     /// with `pg_payment_method=mobile_commerce` and `pg_user_phone`. Continue with
     /// [`MobilePayment`](super::MobilePayment) and, when asked, [`ApproveMobilePayment`](super::ApproveMobilePayment).
@@ -74,45 +69,17 @@ impl InitPayment {
             .user_phone(phone)
     }
 
-    page_setters!(
-        currency,
-        testing_mode,
-        lifetime_seconds,
-        language,
-        auto_clearing,
-        recurring_start,
-        recurring_lifetime_months,
-        timeout_after_payment,
-        challenge_3ds,
-        user_id,
-        user_ip,
-        user_phone,
-        user_contact_email,
-        user_email,
-        payment_method,
-        payment_system,
-        request_method,
-        check_url,
-        result_url,
-        refund_url,
-        capture_url,
-        success_url,
-        success_url_method,
-        failure_url,
-        failure_url_method,
-        state_url,
-        state_url_method,
-        site_url,
-        postpone_payment,
-        params,
-        in_frame,
-        receipt_position,
-        idempotency_key,
-        generate_qr,
-        commission_discount,
-        loyalty,
+    page_setters! {
+        currency, testing_mode, lifetime_seconds, language, auto_clearing,
+        recurring_start, recurring_lifetime_months, timeout_after_payment,
+        challenge_3ds, user_id, user_ip, user_phone, user_contact_email, user_email,
+        payment_method, payment_system, request_method, check_url, result_url,
+        refund_url, capture_url, success_url, success_url_method, failure_url,
+        failure_url_method, state_url, state_url_method, site_url, postpone_payment,
+        param1, param2, param3, in_frame, receipt_position, idempotency_key,
+        generate_qr, commission_discount, loyalty_id, loyalty_amount, freedom_id,
         custom_field,
-    );
+    }
 
     /// The order id.
     pub fn order(&self) -> &OrderId {
@@ -123,63 +90,25 @@ impl InitPayment {
     pub fn amount(&self) -> Amount {
         self.amount
     }
-
-    pub(crate) fn write(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
-        fields.push("pg_order_id", self.order_id.as_str());
-        fields.push("pg_amount", self.amount.to_string());
-        fields.push("pg_description", self.description.as_str());
-        self.page.write(fields)
-    }
 }
 
-/// The gateway's answer to a payment initiation: where to send the payer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct InitPaymentResult {
-    /// `pg_status` (`ok`).
-    pub status: Status,
-    /// `pg_payment_id`: the payment's id at FreedomPay.
-    pub payment_id: PaymentId,
-    /// `pg_redirect_url`: the payment page; send the payer there.
-    pub redirect_url: String,
-    /// `pg_redirect_url_type`, as received (`need data` in the documentation's example;
-    /// integrations also report `payment system`).
-    pub redirect_url_type: Option<String>,
-    /// `pg_redirect_qr`: a QR code of the payment page (base64), when asked for with
-    /// `generate_qr`.
-    pub redirect_qr: Option<String>,
-}
-
-pub(crate) fn read_page(reply: &Response<'_>) -> Result<InitPaymentResult, ReadError> {
-    Ok(InitPaymentResult {
-        status: reply.require("pg_status")?,
-        payment_id: reply.require("pg_payment_id")?,
-        redirect_url: reply.required("pg_redirect_url")?.to_owned(),
-        redirect_url_type: reply.get("pg_redirect_url_type")?,
-        redirect_qr: reply.get("pg_redirect_qr")?,
-    })
-}
-
-impl Operation for InitPayment {
-    type Output = InitPaymentResult;
-    const NAME: &'static str = "init_payment";
-    const PATH: &'static str = "/init_payment.php";
-    const MOVES_MONEY: bool = true;
-
-    fn secret(&self, _config: &Config) -> SecretKind {
-        SecretKind::Payment
-    }
-
-    fn order_id(&self) -> Option<&str> {
-        Some(self.order_id.as_str())
-    }
-
-    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
-        self.write(fields)
-    }
-
-    fn read(&self, reply: &Response<'_>) -> Result<InitPaymentResult, ReadError> {
-        read_page(reply)
+reply! {
+    /// The gateway's answer to a payment initiation: where to send the payer.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct InitPaymentResult {
+        /// `pg_status` (`ok`).
+        status: Status = "pg_status",
+        /// `pg_payment_id`: the payment's id at FreedomPay.
+        payment_id: PaymentId = "pg_payment_id",
+        /// `pg_redirect_url`: the payment page; send the payer there.
+        redirect_url: String = "pg_redirect_url",
+        /// `pg_redirect_url_type`, as received (`need data` in the documentation's example;
+        /// integrations also report `payment system`).
+        redirect_url_type: Option<String> = "pg_redirect_url_type",
+        /// `pg_redirect_qr`: a QR code of the payment page (base64), when asked for with
+        /// `generate_qr`.
+        redirect_qr: Option<String> = "pg_redirect_qr",
     }
 }
 
@@ -191,8 +120,8 @@ mod tests {
 
     use super::*;
     use crate::payment::{Language, ReceiptPosition, RedirectMethod, RequestMethod, TaxType};
-    use crate::testing::{assert_signed_with, config, reply, salt, wire};
-    use crate::{Currency, ErrorCode, ErrorKind, IdempotencyKey, Url, UserId, prepare};
+    use crate::testing::{assert_signed_with, config, salt, wire};
+    use crate::{Config, Currency, ErrorKind, IdempotencyKey, Url, UserId, prepare};
 
     fn init() -> InitPayment {
         InitPayment::new(
@@ -285,8 +214,7 @@ mod tests {
     }
 
     #[test]
-    fn signed_with_the_payment_secret() {
-        assert_signed_with(&init(), SecretKind::Payment);
+    fn every_field_is_signed_with_the_payment_secret() {
         assert_signed_with(&every_field(), SecretKind::Payment);
     }
 
@@ -331,30 +259,6 @@ mod tests {
             fields.text("pg_sig"),
             Some("44221768c1f2e5bfd96adf0adde04f1d")
         );
-    }
-
-    #[test]
-    fn reads_the_reply() {
-        let result = reply(&init(), "payment/init_payment.xml").expect("reads");
-        assert_eq!(result.status, Status::Ok);
-        assert_eq!(result.payment_id.get(), 123_456);
-        assert_eq!(
-            result.redirect_url,
-            "https://customer.freedompay.kz/pay.html?customer=2a3bc3f8e3b6a2c7"
-        );
-        assert_eq!(result.redirect_url_type.as_deref(), Some("need data"));
-        assert_eq!(result.redirect_qr.as_deref(), Some("iVBORw0KGgo="));
-    }
-
-    #[test]
-    fn an_error_reply_is_a_gateway_error() {
-        match reply(&init(), "payment/error.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => {
-                assert_eq!(e.code(), Some(ErrorCode::Validation));
-                assert_eq!(e.description(), Some("Неверная валидация"));
-            }
-            other => panic!("expected a gateway error, got {other:?}"),
-        }
     }
 
     fn refused(op: &InitPayment) -> String {

@@ -103,7 +103,7 @@ impl Operation for PaymentPhp<'_> {
     }
 
     fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
-        self.0.write(fields)
+        self.0.write_fields(fields)
     }
 
     fn read(&self, _reply: &Response<'_>) -> Result<(), ReadError> {

@@ -5,7 +5,6 @@
 //! `reveal()`, which the SDK calls when it writes the request body.
 
 use core::fmt;
-use core::str::FromStr;
 
 use super::text::{MAX_PARAM_LEN, check_text};
 use crate::InvalidInput;
@@ -134,24 +133,9 @@ fn mod97(iban: &str) -> u32 {
     })
 }
 
-impl fmt::Display for Iban {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
+masked_value!(Iban);
 
-impl fmt::Debug for Iban {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Iban({})", self.masked())
-    }
-}
-
-impl FromStr for Iban {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(Iban, parse);
 
 /// A Kazakh individual identification number (ИИН, `pg_recipient_iin`): 12 digits. A
 /// business identification number (БИН) has the same form and is accepted too.
@@ -197,24 +181,9 @@ impl Iin {
     }
 }
 
-impl fmt::Display for Iin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
+masked_value!(Iin);
 
-impl fmt::Debug for Iin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Iin({})", self.masked())
-    }
-}
-
-impl FromStr for Iin {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(Iin, parse);
 
 /// Declares a code of a fixed number of digits.
 macro_rules! digit_code {
@@ -241,18 +210,9 @@ macro_rules! digit_code {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
+        display_as!($name => as_str);
 
-        impl FromStr for $name {
-            type Err = InvalidInput;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::parse(s)
-            }
-        }
+        from_text!($name, parse);
     };
 }
 
@@ -328,18 +288,9 @@ impl Bik {
     }
 }
 
-impl fmt::Display for Bik {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+display_as!(Bik => as_str);
 
-impl FromStr for Bik {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(Bik, parse);
 
 /// Who receives a bank transfer: account, identity, name, beneficiary code and bank.
 ///
@@ -427,6 +378,8 @@ impl fmt::Debug for BankRecipient {
             .finish()
     }
 }
+
+to_wire!(Iban => reveal, Iin => reveal, Kbe => as_str, Knp => as_str, Bik => as_str);
 
 #[cfg(test)]
 mod tests {

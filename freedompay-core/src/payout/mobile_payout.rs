@@ -1,55 +1,49 @@
 //! `POST /mfs/payout`: the second step of a payout to a mobile balance.
 
-use freedompay_sign::Fields;
-
-use crate::{
-    Config, InvalidInput, Operation, PaymentId, Phone, ReadError, Response, SecretKind, Status,
-};
+use crate::{Config, InvalidInput, PaymentId, Phone, SecretKind, Status};
 
 /// The operator codes are those of mobile commerce: one type for both directions.
 pub use crate::payment::MobileOperator;
 
-/// Sends a mobile payout started by [`MobilePayoutInit`](super::MobilePayoutInit) to a
-/// phone (`POST /mfs/payout`, script `payout`).
-///
-/// **Assumption.** FreedomPay does not publish this call's fields (seed 002 stops at its
-/// URL). They are taken by analogy with the documented `POST /mfs/pay` of mobile commerce
-/// (PROTOCOL.md §1.7): `pg_payment_id`, `pg_abonent_phone`, `pg_payment_system_code`; so is
-/// the reply (`pg_status`, `pg_payment_id`). The secret is assumed to be the payout secret,
-/// like the [`MobilePayoutInit`](super::MobilePayoutInit) it continues; switch with
-/// [`MobilePayout::signed_with`] if your gateway wants the payment secret (mobile commerce
-/// uses it). Never resent after a failure that may have reached the gateway.
-///
-/// ```
-/// use freedompay_core::{PaymentId, Phone, payout::{MobileOperator, MobilePayout}};
-///
-/// let payout = MobilePayout::new(
-///     PaymentId::new(4567788)?,
-///     Phone::new("+7 707 777 77 77")?,
-///     MobileOperator::Tele2Kzt,
-/// );
-/// # let _ = payout;
-/// # Ok::<(), freedompay_core::InvalidInput>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MobilePayout {
-    payment_id: PaymentId,
-    phone: Phone,
-    operator: MobileOperator,
-    secret: SecretKind,
+operation! {
+    /// Sends a mobile payout started by [`MobilePayoutInit`](super::MobilePayoutInit) to a
+    /// phone (`POST /mfs/payout`, script `payout`).
+    ///
+    /// **Assumption.** FreedomPay does not publish this call's fields (seed 002 stops at its
+    /// URL). They are taken by analogy with the documented `POST /mfs/pay` of mobile commerce
+    /// (PROTOCOL.md §1.7): `pg_payment_id`, `pg_abonent_phone`, `pg_payment_system_code`; so is
+    /// the reply (`pg_status`, `pg_payment_id`). The secret is assumed to be the payout secret,
+    /// like the [`MobilePayoutInit`](super::MobilePayoutInit) it continues; switch with
+    /// [`MobilePayout::signed_with`] if your gateway wants the payment secret (mobile commerce
+    /// uses it). Never resent after a failure that may have reached the gateway.
+    ///
+    /// ```
+    /// use freedompay_core::{PaymentId, Phone, payout::{MobileOperator, MobilePayout}};
+    ///
+    /// let payout = MobilePayout::new(
+    ///     PaymentId::new(4567788)?,
+    ///     Phone::new("+7 707 777 77 77")?,
+    ///     MobileOperator::Tele2Kzt,
+    /// );
+    /// # let _ = payout;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct MobilePayout => MobilePayoutResult {
+        name: "mobile_payout",
+        path: "/mfs/payout",
+        secret: |op: &MobilePayout, _: &Config| op.secret,
+        moves_money: true;
+        /// Pays the started payout `payment_id` to `phone`, served by `operator`.
+        pub fn new(payment_id: PaymentId, phone: Phone, operator: MobileOperator);
+        "pg_payment_id" => payment_id,
+        "pg_abonent_phone" => phone,
+        "pg_payment_system_code" => operator [check operator_code],
+        _ => secret: SecretKind = SecretKind::Payout,
+    }
 }
 
 impl MobilePayout {
-    /// Pays the started payout `payment_id` to `phone`, served by `operator`.
-    pub fn new(payment_id: PaymentId, phone: Phone, operator: MobileOperator) -> Self {
-        Self {
-            payment_id,
-            phone,
-            operator,
-            secret: SecretKind::Payout,
-        }
-    }
-
     /// Signs the request (and verifies its reply) with this secret instead of the payout
     /// secret.
     pub fn signed_with(mut self, secret: SecretKind) -> Self {
@@ -58,50 +52,32 @@ impl MobilePayout {
     }
 }
 
-/// The answer to a mobile payout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct MobilePayoutResult {
-    /// `pg_status`: `ok`, or `process`/`pending` (query the status later).
-    pub status: Status,
-    /// `pg_payment_id`, as echoed.
-    pub payment_id: Option<PaymentId>,
+/// A known operator, or an unknown code of 1 to 50 Latin capitals, digits and `_`.
+fn operator_code(field: &'static str, operator: &MobileOperator) -> Result<(), InvalidInput> {
+    if let MobileOperator::Unknown(code) = operator
+        && (code.is_empty()
+            || code.len() > 50
+            || !code
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'))
+    {
+        return Err(InvalidInput::new(
+            field,
+            "an operator code is 1 to 50 Latin capitals, digits and '_'",
+        ));
+    }
+    Ok(())
 }
 
-impl Operation for MobilePayout {
-    type Output = MobilePayoutResult;
-    const NAME: &'static str = "mobile_payout";
-    const PATH: &'static str = "/mfs/payout";
-    const MOVES_MONEY: bool = true;
-
-    fn secret(&self, _config: &Config) -> SecretKind {
-        self.secret
-    }
-
-    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
-        if let MobileOperator::Unknown(code) = &self.operator
-            && (code.is_empty()
-                || code.len() > 50
-                || !code
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'))
-        {
-            return Err(InvalidInput::new(
-                "pg_payment_system_code",
-                "an operator code is 1 to 50 Latin capitals, digits and '_'",
-            ));
-        }
-        fields.push("pg_payment_id", self.payment_id.to_string());
-        fields.push("pg_abonent_phone", self.phone.as_str());
-        fields.push("pg_payment_system_code", self.operator.as_str());
-        Ok(())
-    }
-
-    fn read(&self, reply: &Response<'_>) -> Result<MobilePayoutResult, ReadError> {
-        Ok(MobilePayoutResult {
-            status: reply.require("pg_status")?,
-            payment_id: reply.get("pg_payment_id")?,
-        })
+reply! {
+    /// The answer to a mobile payout.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct MobilePayoutResult {
+        /// `pg_status`: `ok`, or `process`/`pending` (query the status later).
+        status: Status = "pg_status",
+        /// `pg_payment_id`, as echoed.
+        payment_id: Option<PaymentId> = "pg_payment_id",
     }
 }
 
@@ -109,7 +85,7 @@ impl Operation for MobilePayout {
 mod tests {
     use super::*;
     use crate::testing::{assert_signed_with, config, reply, salt, wire};
-    use crate::{ErrorCode, ErrorKind, prepare};
+    use crate::{ErrorKind, prepare};
 
     fn payout() -> MobilePayout {
         MobilePayout::new(
@@ -125,48 +101,10 @@ mod tests {
     }
 
     #[test]
-    fn signed_with_the_payout_secret_by_default() {
-        assert_signed_with(&payout(), SecretKind::Payout);
-    }
-
-    #[test]
     fn signed_with_the_payment_secret_when_asked() {
         let payout = payout().signed_with(SecretKind::Payment);
         assert_signed_with(&payout, SecretKind::Payment);
         assert!(reply(&payout, "payout/mfs_payout.xml").is_ok());
-    }
-
-    #[test]
-    fn reads_the_reply() {
-        let result = reply(&payout(), "payout/mfs_payout.xml").expect("reads");
-        assert_eq!(result.status, Status::Ok);
-        assert_eq!(result.payment_id, PaymentId::new(4_567_788).ok());
-    }
-
-    #[test]
-    fn an_error_reply_is_a_gateway_error() {
-        match reply(&payout(), "payout/mfs_payout_error.xml").unwrap_err() {
-            ErrorKind::Gateway(e) => assert_eq!(e.code(), Some(ErrorCode::Validation)),
-            other => panic!("expected a gateway error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn operators() {
-        for (operator, code) in [
-            (MobileOperator::Tele2Kzt, "TELE2KZT"),
-            (MobileOperator::AltelKzt, "ALTELKZT"),
-            (MobileOperator::BeelineKzt, "BEELINEKZT"),
-            (MobileOperator::KcellKzt, "KCELLKZT"),
-            (MobileOperator::ActivKzt, "ACTIVKZT"),
-        ] {
-            assert_eq!(operator.as_str(), code);
-            assert_eq!(MobileOperator::from_code(code), operator);
-        }
-        assert_eq!(
-            MobileOperator::from_code("IZIKZT"),
-            MobileOperator::Unknown("IZIKZT".into())
-        );
     }
 
     #[test]

@@ -38,56 +38,6 @@ use core::time::Duration;
 
 use crate::{Error, ErrorCode, NotFound, NotFoundEvidence, PaymentId, ReadError, Response};
 
-/// Declares a `pg_*` value enum with an `Unknown(String)` fallback, its wire text both ways
-/// and [`FromWire`](crate::FromWire).
-macro_rules! wire_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $wire:literal,)*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)*
-            /// A value this version of the SDK does not know, as received.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The value of a wire text; a text this SDK does not know is kept as `Unknown`.
-            pub fn from_wire_str(text: &str) -> Self {
-                match text {
-                    $($wire => Self::$variant,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-
-            /// The wire text.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $wire,)*
-                    Self::Unknown(text) => text,
-                }
-            }
-        }
-
-        impl core::fmt::Display for $name {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl $crate::FromWire for $name {
-            fn from_wire(text: &str) -> Option<Self> {
-                Some(Self::from_wire_str(text.trim()))
-            }
-        }
-    };
-}
-
 mod add_card;
 mod balance;
 mod bank;
@@ -176,28 +126,29 @@ fn found_payment_id(
     }
 }
 
-/// Calls the macro `$m` with every payout operation, as `method_name => Type` pairs: the one
-/// list the client crates generate their methods from, so that both flavours offer the same
-/// methods.
+/// Calls the macro `$m` with every payout operation, as `method_name => Type => Output`
+/// triples: the one list the client crates generate their methods from, so that both
+/// flavours offer the same methods with named result types. (`Output` must be the
+/// operation's `Operation::Output`: the generated methods do not compile otherwise.)
 #[doc(hidden)]
 #[macro_export]
 macro_rules! for_each_payout_operation {
     ($m:ident) => {
         $m! {
-            balance => $crate::payout::Balance,
-            payout_page => $crate::payout::PayoutPage,
-            payout_to_saved_card => $crate::payout::PayoutToSavedCard,
-            payout_to_card => $crate::payout::PayoutToCard,
-            payout_to_iban => $crate::payout::PayoutToIban,
-            payout_status => $crate::payout::PayoutStatus,
-            payout_status_by_order => $crate::payout::PayoutStatusByOrder,
-            payout_status_by_order_legacy => $crate::payout::PayoutStatusByOrderLegacy,
-            cash_by_code_check => $crate::payout::CashByCodeCheck,
-            cash_by_code_exec => $crate::payout::CashByCodeExec,
-            cash_by_code_status => $crate::payout::CashByCodeStatus,
-            mobile_payout_init => $crate::payout::MobilePayoutInit,
-            mobile_payout => $crate::payout::MobilePayout,
-            add_payout_card => $crate::payout::AddPayoutCard,
+            balance => $crate::payout::Balance => $crate::payout::BalanceInfo,
+            payout_page => $crate::payout::PayoutPage => $crate::payout::PayoutPageResult,
+            payout_to_saved_card => $crate::payout::PayoutToSavedCard => $crate::payout::PayoutToSavedCardResult,
+            payout_to_card => $crate::payout::PayoutToCard => $crate::payout::PayoutToCardResult,
+            payout_to_iban => $crate::payout::PayoutToIban => $crate::payout::PayoutToIbanResult,
+            payout_status => $crate::payout::PayoutStatus => $crate::Lookup<$crate::payout::PayoutStatusInfo>,
+            payout_status_by_order => $crate::payout::PayoutStatusByOrder => $crate::Lookup<$crate::payout::PayoutStatusByOrderInfo>,
+            payout_status_by_order_legacy => $crate::payout::PayoutStatusByOrderLegacy => $crate::Lookup<$crate::payout::PayoutTransaction>,
+            cash_by_code_check => $crate::payout::CashByCodeCheck => $crate::payout::CashByCodeCreated,
+            cash_by_code_exec => $crate::payout::CashByCodeExec => $crate::payout::CashByCodeExecuted,
+            cash_by_code_status => $crate::payout::CashByCodeStatus => $crate::Lookup<$crate::payout::CashByCodeState>,
+            mobile_payout_init => $crate::payout::MobilePayoutInit => $crate::payout::MobilePayoutInitResult,
+            mobile_payout => $crate::payout::MobilePayout => $crate::payout::MobilePayoutResult,
+            add_payout_card => $crate::payout::AddPayoutCard => $crate::payout::AddPayoutCardResult,
         }
     };
 }
@@ -230,20 +181,5 @@ mod tests {
             "payout_status",
         );
         assert!(!is_not_found(&other));
-    }
-
-    /// Every operation of the module is in the list the clients are generated from.
-    #[test]
-    fn the_operation_list_names_every_operation() {
-        macro_rules! names {
-            ($($method:ident => $ty:ty,)*) => {
-                vec![$((stringify!($method), <$ty as crate::Operation>::NAME),)*]
-            };
-        }
-        let names = for_each_payout_operation!(names);
-        assert_eq!(names.len(), 14);
-        for (method, name) in names {
-            assert_eq!(method, name, "the method name is the operation's NAME");
-        }
     }
 }

@@ -1,7 +1,6 @@
 //! Money amounts: decimal, two fraction digits at most, never a float.
 
 use core::fmt;
-use core::str::FromStr;
 
 use crate::InvalidInput;
 
@@ -25,9 +24,10 @@ use crate::InvalidInput;
 /// assert!(Amount::parse("0").is_err());
 /// assert!(Amount::parse("10.005").is_err());
 /// assert!(Amount::parse("100000000").is_err());
+/// assert_eq!(format!("{:?}", Amount::parse("2500")?), "Amount(2500.00)");
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Amount {
     minor: i64,
 }
@@ -35,6 +35,10 @@ pub struct Amount {
 impl Amount {
     /// The smallest amount the gateway accepts: 0.01.
     pub const MIN: Amount = Amount { minor: 1 };
+    /// Zero: only where the documented minimum is 0 (the proposed amount of
+    /// [`AnyAmountPayment`](crate::payment::AnyAmountPayment), seed 004); every other
+    /// request refuses it before anything is sent.
+    pub const ZERO: Amount = Amount { minor: 0 };
     /// The largest amount the gateway accepts: 99 999 999.
     pub const MAX: Amount = Amount {
         minor: 9_999_999_900,
@@ -108,13 +112,16 @@ impl fmt::Display for Amount {
     }
 }
 
-impl FromStr for Amount {
-    type Err = InvalidInput;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
+/// `Amount(2500.00)`: always two fraction digits, so a log reads as money.
+impl fmt::Debug for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        write!(f, "Amount({sign}{}.{:02})", abs / 100, abs % 100)
     }
 }
+
+from_text!(Amount, parse);
 
 /// `[-]digits[.d[d]]` to hundredths, with no overflow. Leading zeros are accepted; nothing
 /// else (no `+`, no exponent, no spaces, no separators).

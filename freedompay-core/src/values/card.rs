@@ -1,8 +1,5 @@
 //! Card numbers (PANs): validated, and masked whenever they are printed.
 
-use core::fmt;
-use core::str::FromStr;
-
 use crate::InvalidInput;
 
 /// A card number: 13 to 20 digits with a valid Luhn check digit.
@@ -99,22 +96,6 @@ fn luhn(digits: &str) -> bool {
     sum.is_multiple_of(10)
 }
 
-impl fmt::Display for CardNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
+masked_value!(CardNumber);
 
-impl fmt::Debug for CardNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CardNumber({})", self.masked())
-    }
-}
-
-impl FromStr for CardNumber {
-    type Err = InvalidInput;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(CardNumber, parse);

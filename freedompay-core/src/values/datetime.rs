@@ -1,7 +1,6 @@
 //! The gateway's `YYYY-MM-DD HH:MM:SS` timestamps, without a time zone.
 
 use core::fmt;
-use core::str::FromStr;
 
 use crate::InvalidInput;
 
@@ -137,10 +136,4 @@ impl fmt::Display for DateTime {
     }
 }
 
-impl FromStr for DateTime {
-    type Err = InvalidInput;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(DateTime, parse);

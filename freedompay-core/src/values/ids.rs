@@ -1,7 +1,6 @@
 //! Identifiers: the merchant's order and user ids, the gateway's payment ids, idempotency keys.
 
 use core::fmt;
-use core::str::FromStr;
 
 use crate::InvalidInput;
 
@@ -57,18 +56,7 @@ impl OrderId {
     }
 }
 
-impl fmt::Display for OrderId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for OrderId {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+text_value!(OrderId => new);
 
 /// The merchant's id of a customer (`pg_user_id`): 1 to 50 characters of
 /// `[A-Za-z0-9_-]` (PROTOCOL.md §1.1; the official Android SDK checks the same).
@@ -113,18 +101,7 @@ impl UserId {
     }
 }
 
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for UserId {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+text_value!(UserId => new);
 
 /// The gateway's id of a payment or payout (`pg_payment_id`): a positive integer.
 ///
@@ -176,12 +153,7 @@ impl fmt::Display for PaymentId {
     }
 }
 
-impl FromStr for PaymentId {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
+from_text!(PaymentId, parse);
 
 /// A `pg_idempotency_key`: 1 to 255 visible ASCII characters, unique per merchant. The gateway
 /// answers a repeated key with the first call's result instead of acting twice.
@@ -223,8 +195,4 @@ impl IdempotencyKey {
     }
 }
 
-impl fmt::Display for IdempotencyKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_value!(IdempotencyKey => new);

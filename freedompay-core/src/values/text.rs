@@ -1,8 +1,5 @@
 //! Free texts with documented limits.
 
-use core::fmt;
-use core::str::FromStr;
-
 use crate::InvalidInput;
 
 /// A description shown to the payer or recipient (`pg_description`): 1 to 1024 characters.
@@ -43,18 +40,7 @@ impl Description {
     }
 }
 
-impl fmt::Display for Description {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for Description {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+text_value!(Description => new);
 
 /// A phone number, digits only on the wire: 10 to 15 digits. A leading `+`, spaces, dashes
 /// and parentheses are accepted and dropped.
@@ -109,15 +95,6 @@ impl Phone {
     }
 }
 
-impl fmt::Display for Phone {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+display_as!(Phone => as_str);
 
-impl FromStr for Phone {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+from_text!(Phone, new);

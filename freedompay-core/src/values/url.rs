@@ -1,8 +1,5 @@
 //! URLs sent to the gateway (callback, return and back links).
 
-use core::fmt;
-use core::str::FromStr;
-
 use freedompay_sign::ScriptName;
 
 use crate::InvalidInput;
@@ -82,15 +79,4 @@ impl Url {
     }
 }
 
-impl fmt::Display for Url {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl FromStr for Url {
-    type Err = InvalidInput;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+text_value!(Url => new);

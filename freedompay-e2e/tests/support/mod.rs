@@ -186,13 +186,13 @@ impl Client {
 
 /// One method per operation, calling the flavour's own generated method.
 macro_rules! flavour_methods {
-    ($($method:ident => $op:path,)*) => {
+    ($($method:ident => $op:path => $output:ty,)*) => {
         impl Client {
             $(
                 pub(crate) fn $method(
                     &self,
                     op: $op,
-                ) -> Result<<$op as Operation>::Output, Error> {
+                ) -> Result<$output, Error> {
                     match &self.inner {
                         Inner::Blocking(client) => client.$method(op),
                         Inner::Async { client, runtime } => runtime.block_on(client.$method(op)),

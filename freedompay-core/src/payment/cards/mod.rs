@@ -12,6 +12,7 @@ pub use remove::{RemoveCard, RemovedCard};
 use freedompay_sign::Fields;
 
 use crate::InvalidInput;
+use crate::declare::WriteFields;
 
 /// Which saved card: its token (`pg_card_token`, current) or its legacy id (`pg_card_id`).
 ///
@@ -46,8 +47,10 @@ impl CardRef {
         check("pg_card_id", &id)?;
         Ok(CardRef::LegacyId(id))
     }
+}
 
-    pub(crate) fn write(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
+impl WriteFields for CardRef {
+    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
         match self {
             CardRef::Token(token) => {
                 check("pg_card_token", token)?;

@@ -1,10 +1,10 @@
 //! `GET /v1/merchant/{merchant_id}/card/pay`: the payer confirms a saved-card payment in a
 //! browser. No server call.
 
-use freedompay_sign::{Fields, Salt};
+use freedompay_sign::Salt;
 
 use crate::payment::redirect::SignedLink;
-use crate::{Config, Error, InvalidInput, Operation, PaymentId, ReadError, Response, SecretKind};
+use crate::{Config, Error, PaymentId, SecretKind};
 
 /// The signed URL where the payer confirms a payment created by
 /// [`InitCardPayment`](super::InitCardPayment) (`card/pay`, script `pay`, payment secret;
@@ -31,7 +31,7 @@ impl CardPayLink {
     /// random one each time).
     pub fn new(config: &Config, payment_id: PaymentId, salt: &Salt) -> Result<Self, Error> {
         Ok(Self {
-            link: SignedLink::new(config, &CardPay(payment_id), salt)?,
+            link: SignedLink::new(config, &CardPay::new(payment_id), salt)?,
         })
     }
 
@@ -46,25 +46,15 @@ impl CardPayLink {
     }
 }
 
-struct CardPay(PaymentId);
-
-impl Operation for CardPay {
-    type Output = ();
-    const NAME: &'static str = "card_pay_link";
-    const PATH: &'static str = "/v1/merchant/{merchant_id}/card/pay";
-    const MOVES_MONEY: bool = true;
-
-    fn secret(&self, _config: &Config) -> SecretKind {
-        SecretKind::Payment
-    }
-
-    fn write_fields(&self, fields: &mut Fields) -> Result<(), InvalidInput> {
-        fields.push("pg_payment_id", self.0.to_string());
-        Ok(())
-    }
-
-    fn read(&self, _reply: &Response<'_>) -> Result<(), ReadError> {
-        Ok(())
+operation! {
+    /// The confirmation the link signs.
+    pub(super) struct CardPay => () {
+        name: "card_pay_link",
+        path: "/v1/merchant/{merchant_id}/card/pay",
+        secret: SecretKind::Payment,
+        moves_money: true;
+        fn new(payment_id: PaymentId);
+        "pg_payment_id" => payment_id,
     }
 }
 
