@@ -1,14 +1,13 @@
-//! The async client: a loop over the core's `Exchange`.
+//! The async client: the core's driver over a transport and a timer.
 
 use core::fmt;
 use std::sync::Arc;
 
-use freedompay_core::{Config, Error, Exchange, InvalidInput, Operation, Step};
+use freedompay_core::{Config, Error, Operation, driver};
 use freedompay_sign::{OsSaltSource, SaltSource};
 use freedompay_transport::Transport;
-use tracing::Instrument;
 
-use crate::{sleep, trace};
+use crate::sleep;
 
 /// The async FreedomPay client: one method per operation, over any [`Transport`].
 ///
@@ -78,38 +77,17 @@ impl AsyncClient {
     ///
     /// The future is `Send` when the operation and its output are.
     pub async fn call<O: Operation>(&self, op: O) -> Result<O::Output, Error> {
-        let span = trace::call_span(&op);
-        let (attempts, result) = self.drive(op).instrument(span.clone()).await;
-        trace::finish(&span, attempts, &result);
-        result
+        // The loop over the core's `Exchange` and its tracing: `freedompay_core::driver`.
+        let transport = &*self.transport;
+        driver::call(
+            &self.config,
+            &*self.salts,
+            op,
+            move |request| transport.send(request),
+            sleep::sleep,
+        )
+        .await
     }
-
-    async fn drive<O: Operation>(&self, op: O) -> (u32, Result<O::Output, Error>) {
-        let salt = match self.salts.next_salt() {
-            Ok(salt) => salt,
-            Err(_) => return (0, Err(salt_error())),
-        };
-        let mut exchange = Exchange::new(&self.config, op, salt);
-        loop {
-            match exchange.next() {
-                Step::Send(request) => {
-                    let outcome = self.transport.send(request).await;
-                    trace::attempt(exchange.attempts(), &outcome);
-                    exchange.handle(outcome);
-                }
-                Step::Wait(delay) => sleep::sleep(delay).await,
-                Step::Done(result) => return (exchange.attempts(), result),
-            }
-        }
-    }
-}
-
-/// The salt source failed (the OS's randomness): nothing was signed or sent.
-fn salt_error() -> Error {
-    Error::from(InvalidInput::new(
-        "pg_salt",
-        "no salt could be drawn (the source of randomness failed)",
-    ))
 }
 
 impl fmt::Debug for AsyncClient {

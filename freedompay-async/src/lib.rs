@@ -50,15 +50,12 @@
 //! number or body is ever recorded.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;
 mod sleep;
-// One tracing vocabulary for both flavours: the same file as freedompay-blocking's, so the
-// span and field names cannot drift apart.
-#[path = "../../freedompay-blocking/src/trace.rs"]
-mod trace;
 
 pub use client::AsyncClient;
 #[cfg(feature = "reqwest")]

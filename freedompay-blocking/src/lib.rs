@@ -54,10 +54,10 @@
 //! number or body is ever recorded.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod block_on;
 mod client;
-mod trace;
 #[cfg(feature = "ureq")]
 mod ureq_transport;
 

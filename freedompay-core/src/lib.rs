@@ -28,9 +28,12 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod callback;
 mod config;
+#[cfg(feature = "driver")]
+pub mod driver;
 mod error;
 mod exchange;
 pub mod form;

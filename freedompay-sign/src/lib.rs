@@ -35,7 +35,7 @@
 //! `no_std` + `alloc`: disable the default features (`std`, `os-rng`) and bring a
 //! [`SaltSource`] of your own.
 #![no_std]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;
 #[cfg(feature = "std")]

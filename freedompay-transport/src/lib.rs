@@ -22,6 +22,7 @@
 //! converts to and from the `http` 1.x crate's types.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod error;
 mod headers;

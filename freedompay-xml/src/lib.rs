@@ -41,7 +41,7 @@
 //!
 //! No quick-xml type appears in this API; errors never carry document text.
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod chars;
 mod error;
