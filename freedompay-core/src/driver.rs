@@ -21,9 +21,10 @@
 //! use freedompay_transport::HttpResponse;
 //!
 //! let config = Config::builder().merchant_id("123456").secret_key("secret").build()?;
+//! let salt = Salt::new("abc123")?;
 //! let call = driver::call(
 //!     &config,
-//!     &Salt::new("abc123")?,
+//!     &salt,
 //!     Balance::new(),
 //!     // A gateway that does not know the merchant (an unsigned error 101).
 //!     |_request| ready(Ok(HttpResponse::new(200, b"<response><pg_status>error</pg_status><pg_error_code>101</pg_error_code></response>".to_vec()))),
