@@ -41,7 +41,11 @@ fn sign_fixtures() -> Vec<(std::path::PathBuf, serde_json::Value)> {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert!(files.len() >= 10, "the signing vectors in {}", dir.display());
+    assert!(
+        files.len() >= 10,
+        "the signing vectors in {}",
+        dir.display()
+    );
     files
         .into_iter()
         .map(|file| {
