@@ -37,6 +37,11 @@
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// The README's example is compiled and run with the documentation's examples.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
