@@ -27,7 +27,7 @@ const PAYOUT_SECRET: &str = "PAYOUT_SECRET";
 
 /// The signed XML body of the reply.
 fn reply_body() -> Vec<u8> {
-    let xml = include_str!("../../freedompay-blocking/tests/fixtures/balance_status.xml");
+    let xml = include_str!("fixtures/balance_status.xml");
     let document = freedompay_xml::parse(xml.as_bytes()).expect("the fixture parses");
     let mut fields = document.into_fields();
     let script = ScriptName::new("balance_status").expect("script");

@@ -1,8 +1,7 @@
-//! The async client: a loop over the core's `Exchange`.
+//! The async client: the core's driver over a transport and a timer.
 
 use core::fmt;
 use std::sync::Arc;
-
 use std::time::{Instant, SystemTime};
 
 use freedompay_core::payment::PaymentStatus;
@@ -10,12 +9,11 @@ use freedompay_core::payout::{PayoutStatus, PayoutStatusByOrder};
 use freedompay_core::reconcile::{
     Observation, ReconcilePolicy, ReconcileStep, Reconciler, Reconciliation,
 };
-use freedompay_core::{Config, Error, Exchange, InvalidInput, Lookup, Operation, OrderId, Step};
+use freedompay_core::{Config, Error, Lookup, Operation, OrderId, driver};
 use freedompay_sign::{OsSaltSource, SaltSource};
 use freedompay_transport::Transport;
-use tracing::Instrument;
 
-use crate::{sleep, trace};
+use crate::sleep;
 
 /// The async FreedomPay client: one method per operation, over any [`Transport`].
 ///
@@ -27,7 +25,7 @@ use crate::{sleep, trace};
 /// ```
 /// use freedompay_async::{AsyncClient, Config, HttpRequest, HttpResponse, TransportError, payout::Balance, transport_fn};
 ///
-/// let config = Config::builder().merchant_id("123456").secret_key("secret").payout_secret_key("payout-secret").build()?;
+/// let config = Config::builder().merchant_id("123456").secret_key("secret").build()?;
 /// // Any transport; this one answers like a gateway that does not know the merchant.
 /// let transport = transport_fn(|_request: HttpRequest| async {
 ///     Ok::<_, TransportError>(HttpResponse::new(200, b"<response><pg_status>error</pg_status><pg_error_code>101</pg_error_code></response>".to_vec()))
@@ -85,29 +83,16 @@ impl AsyncClient {
     ///
     /// The future is `Send` when the operation and its output are.
     pub async fn call<O: Operation>(&self, op: O) -> Result<O::Output, Error> {
-        let span = trace::call_span(&op);
-        let (attempts, result) = self.drive(op).instrument(span.clone()).await;
-        trace::finish(&span, attempts, &result);
-        result
-    }
-
-    async fn drive<O: Operation>(&self, op: O) -> (u32, Result<O::Output, Error>) {
-        let salt = match self.salts.next_salt() {
-            Ok(salt) => salt,
-            Err(_) => return (0, Err(salt_error())),
-        };
-        let mut exchange = Exchange::new(&self.config, op, salt);
-        loop {
-            match exchange.next() {
-                Step::Send(request) => {
-                    let outcome = self.transport.send(request).await;
-                    trace::attempt(exchange.attempts(), &outcome);
-                    exchange.handle(outcome);
-                }
-                Step::Wait(delay) => sleep::sleep(delay).await,
-                Step::Done(result) => return (exchange.attempts(), result),
-            }
-        }
+        // The loop over the core's `Exchange` and its tracing: `freedompay_core::driver`.
+        let transport = &*self.transport;
+        driver::call(
+            &self.config,
+            &*self.salts,
+            op,
+            move |request| transport.send(request),
+            sleep::sleep,
+        )
+        .await
     }
 }
 
@@ -225,14 +210,6 @@ impl AsyncClient {
     }
 }
 
-/// The salt source failed (the OS's randomness): nothing was signed or sent.
-fn salt_error() -> Error {
-    Error::from(InvalidInput::new(
-        "pg_salt",
-        "no salt could be drawn (the source of randomness failed)",
-    ))
-}
-
 impl fmt::Debug for AsyncClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncClient")
@@ -265,31 +242,3 @@ macro_rules! operation_methods {
 
 freedompay_core::for_each_payout_operation!(operation_methods);
 freedompay_core::for_each_payment_operation!(operation_methods);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use freedompay_transport::{HttpRequest, HttpResponse, TransportError, transport_fn};
-
-    fn assert_send<T: Send>(_: &T) {}
-
-    /// The reconciliation futures can be spawned on a multi-threaded runtime.
-    #[test]
-    fn reconcile_futures_are_send() {
-        let config = Config::builder()
-            .merchant_id("123456")
-            .secret_key("pay")
-            .payout_secret_key("payout")
-            .build()
-            .unwrap();
-        let transport = transport_fn(|_request: HttpRequest| async {
-            Ok::<_, TransportError>(HttpResponse::new(500, Vec::new()))
-        });
-        let client = AsyncClient::with_transport(config, transport);
-        let order = OrderId::new("order-1").unwrap();
-        let payout = client.reconcile_payout(order.clone(), SystemTime::now());
-        assert_send(&payout);
-        let payment = client.reconcile_payment(order, SystemTime::now());
-        assert_send(&payment);
-    }
-}

@@ -50,15 +50,17 @@
 //! number or body is ever recorded.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The README's example is compiled and run with the documentation's examples.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod client;
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;
 mod sleep;
-// One tracing vocabulary for both flavours: the same file as freedompay-blocking's, so the
-// span and field names cannot drift apart.
-#[path = "../../freedompay-blocking/src/trace.rs"]
-mod trace;
 
 pub use client::AsyncClient;
 

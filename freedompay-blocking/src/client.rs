@@ -1,6 +1,7 @@
-//! The blocking client: a loop over the core's `Exchange`.
+//! The blocking client: the core's driver, run on the calling thread.
 
 use core::fmt;
+use core::future::ready;
 use core::time::Duration;
 use std::sync::Arc;
 
@@ -11,14 +12,13 @@ use freedompay_core::payout::{PayoutStatus, PayoutStatusByOrder};
 use freedompay_core::reconcile::{
     Observation, ReconcilePolicy, ReconcileStep, Reconciler, Reconciliation,
 };
-use freedompay_core::{Config, Error, Exchange, InvalidInput, Lookup, Operation, OrderId, Step};
+use freedompay_core::{Config, Error, Lookup, Operation, OrderId, driver};
 use freedompay_sign::{OsSaltSource, SaltSource};
 use freedompay_transport::{
     HttpRequest, HttpResponse, SendState, Transport, TransportError, TransportErrorKind,
 };
 
 use crate::block_on::block_on;
-use crate::trace;
 
 /// How long past a request's own timeout the client waits for a transport that does not
 /// finish: the transport should have ended the exchange at its timeout already.
@@ -87,29 +87,20 @@ impl BlockingClient {
     /// verifies the reply and retries where that is safe (queries; never a money-moving call
     /// that may have reached the gateway). Backoff between retries sleeps this thread.
     pub fn call<O: Operation>(&self, op: O) -> Result<O::Output, Error> {
-        let span = trace::call_span(&op);
-        let (attempts, result) = span.in_scope(|| self.drive(op));
-        trace::finish(&span, attempts, &result);
-        result
-    }
-
-    fn drive<O: Operation>(&self, op: O) -> (u32, Result<O::Output, Error>) {
-        let salt = match self.salts.next_salt() {
-            Ok(salt) => salt,
-            Err(_) => return (0, Err(salt_error())),
-        };
-        let mut exchange = Exchange::new(&self.config, op, salt);
-        loop {
-            match exchange.next() {
-                Step::Send(request) => {
-                    let outcome = self.send(request);
-                    trace::attempt(exchange.attempts(), &outcome);
-                    exchange.handle(outcome);
-                }
-                Step::Wait(delay) => std::thread::sleep(delay),
-                Step::Done(result) => return (exchange.attempts(), result),
-            }
-        }
+        // The loop over the core's `Exchange` and its tracing: `freedompay_core::driver`. Every
+        // future it is given is ready at once (the request is sent and the backoff slept
+        // here), so the call ends on its first poll.
+        let call = driver::call(
+            &self.config,
+            &*self.salts,
+            op,
+            |request| ready(self.send(request)),
+            |delay| {
+                std::thread::sleep(delay);
+                ready(())
+            },
+        );
+        block_on(call, None).expect("without a limit, block_on runs the call to its end")
     }
 
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
@@ -232,14 +223,6 @@ impl BlockingClient {
             }
         }
     }
-}
-
-/// The salt source failed (the OS's randomness): nothing was signed or sent.
-fn salt_error() -> Error {
-    Error::from(InvalidInput::new(
-        "pg_salt",
-        "no salt could be drawn (the source of randomness failed)",
-    ))
 }
 
 impl fmt::Debug for BlockingClient {

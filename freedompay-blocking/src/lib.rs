@@ -54,10 +54,15 @@
 //! number or body is ever recorded.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The README's example is compiled and run with the documentation's examples.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod block_on;
 mod client;
-mod trace;
 #[cfg(feature = "ureq")]
 mod ureq_transport;
 

@@ -1,57 +1,32 @@
-//! A small strict JSON reader that keeps key order and the exact text of numbers: what
-//! `freedompay sign` needs to turn `{"pg_amount": "25", ...}` into the message tree.
+//! A JSON object of parameters turned into the message tree, for `freedompay sign`.
+//!
+//! `serde_json` reads it, with `preserve_order` (the keys stay in the order written: `pg_sig`
+//! depends on it) and `arbitrary_precision` (a number keeps the text it was written with:
+//! `25.50` is signed as `25.50`, not `25.5`; only an exponent's `E` comes out as `e`). Send
+//! amounts as JSON strings and nothing is rewritten at all.
+
+use std::collections::HashSet;
+use std::fmt;
 
 use freedompay_sign::{Fields, Value};
-
-/// The deepest nesting accepted.
-const MAX_DEPTH: usize = 64;
-
-/// Why the input is not an acceptable JSON object.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct JsonError {
-    pub(crate) message: String,
-    pub(crate) offset: usize,
-}
-
-impl std::fmt::Display for JsonError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} (at byte {})", self.message, self.offset)
-    }
-}
-
-enum Json {
-    Text(String),
-    Object(Vec<(String, Json)>),
-    Array(Vec<Json>),
-}
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value as Json};
 
 /// Parses a JSON object into fields. Leaves become texts the way PHP casts them (PROTOCOL.md
 /// §2.5): strings as they are, numbers as written, `true` as `1`, `false` and `null` as
-/// empty strings.
-pub(crate) fn object_to_fields(input: &str) -> Result<Fields, JsonError> {
-    let mut parser = Parser {
-        bytes: input.as_bytes(),
-        pos: 0,
-    };
-    parser.skip_ws();
-    if parser.peek() != Some(b'{') {
-        return Err(parser.error("the input must be a JSON object of parameters"));
-    }
-    let value = parser.value(0)?;
-    parser.skip_ws();
-    if parser.pos != parser.bytes.len() {
-        return Err(parser.error("unexpected data after the JSON object"));
-    }
-    match value {
+/// empty strings. A key that appears twice in one object is refused: the tree would not say
+/// which of the two was meant.
+pub(crate) fn object_to_fields(input: &str) -> Result<Fields, String> {
+    // `serde_json`'s map keeps the last of two equal keys silently; this pass refuses them.
+    serde_json::from_str::<UniqueKeys>(input).map_err(|e| e.to_string())?;
+    match serde_json::from_str::<Json>(input).map_err(|e| e.to_string())? {
         Json::Object(members) => Ok(to_fields(members)),
-        _ => Err(JsonError {
-            message: "the input must be a JSON object".into(),
-            offset: 0,
-        }),
+        _ => Err("the input must be a JSON object of parameters".to_owned()),
     }
 }
 
-fn to_fields(members: Vec<(String, Json)>) -> Fields {
+fn to_fields(members: Map<String, Json>) -> Fields {
     let mut fields = Fields::with_capacity(members.len());
     for (name, value) in members {
         fields.push_value(name, to_value(value));
@@ -61,235 +36,70 @@ fn to_fields(members: Vec<(String, Json)>) -> Fields {
 
 fn to_value(json: Json) -> Value {
     match json {
-        Json::Text(t) => Value::Text(t),
+        Json::String(text) => Value::Text(text),
+        // With `arbitrary_precision` this is the number's text as written.
+        Json::Number(number) => Value::Text(number.to_string()),
+        Json::Bool(true) => Value::Text("1".to_owned()),
+        Json::Bool(false) | Json::Null => Value::Text(String::new()),
         Json::Object(members) => Value::Map(to_fields(members)),
         Json::Array(items) => Value::List(items.into_iter().map(to_value).collect()),
     }
 }
 
-struct Parser<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+/// Any JSON value whose objects have no key twice; nothing is kept.
+struct UniqueKeys;
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueKeys)
+    }
 }
 
-impl Parser<'_> {
-    fn error(&self, message: &str) -> JsonError {
-        JsonError {
-            message: message.to_owned(),
-            offset: self.pos,
-        }
+impl<'de> Visitor<'de> for UniqueKeys {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
     }
 
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
     }
 
-    fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
-        }
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
     }
 
-    fn expect(&mut self, byte: u8) -> Result<(), JsonError> {
-        if self.peek() == Some(byte) {
-            self.pos += 1;
-            Ok(())
-        } else {
-            Err(self.error(&format!("expected '{}'", byte as char)))
-        }
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
-        if depth > MAX_DEPTH {
-            return Err(self.error("the JSON is nested too deeply"));
-        }
-        self.skip_ws();
-        match self.peek() {
-            Some(b'{') => self.object(depth),
-            Some(b'[') => self.array(depth),
-            Some(b'"') => self.string().map(Json::Text),
-            Some(b't') => self.literal("true", "1"),
-            Some(b'f') => self.literal("false", ""),
-            Some(b'n') => self.literal("null", ""),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(_) => Err(self.error("unexpected character")),
-            None => Err(self.error("unexpected end of input")),
-        }
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
     }
 
-    fn literal(&mut self, word: &str, text: &str) -> Result<Json, JsonError> {
-        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
-            self.pos += word.len();
-            Ok(Json::Text(text.to_owned()))
-        } else {
-            Err(self.error("unexpected word"))
-        }
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
     }
 
-    fn number(&mut self) -> Result<Json, JsonError> {
-        let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        let digits = |p: &mut Self| {
-            let s = p.pos;
-            while matches!(p.peek(), Some(b'0'..=b'9')) {
-                p.pos += 1;
-            }
-            p.pos > s
-        };
-        if !digits(self) {
-            return Err(self.error("a number needs digits"));
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            if !digits(self) {
-                return Err(self.error("a number needs digits after '.'"));
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self, A::Error> {
+        while items.next_element::<UniqueKeys>()?.is_some() {}
+        Ok(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Self, A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(key) = members.next_key::<String>()? {
+            members.next_value::<UniqueKeys>()?;
+            if let Some(key) = seen.replace(key) {
+                return Err(de::Error::custom(format!("the key {key:?} appears twice")));
             }
         }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.pos += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.pos += 1;
-            }
-            if !digits(self) {
-                return Err(self.error("a number needs digits in its exponent"));
-            }
-        }
-        // The text as written: signing must use what will be sent.
-        Ok(Json::Text(
-            String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned(),
-        ))
-    }
-
-    fn string(&mut self) -> Result<String, JsonError> {
-        self.expect(b'"')?;
-        let mut out = String::new();
-        loop {
-            let start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            out.push_str(
-                std::str::from_utf8(&self.bytes[start..self.pos])
-                    .map_err(|_| self.error("not UTF-8"))?,
-            );
-            match self.peek() {
-                Some(b'"') => {
-                    self.pos += 1;
-                    return Ok(out);
-                }
-                Some(b'\\') => {
-                    self.pos += 1;
-                    let escape = self
-                        .peek()
-                        .ok_or_else(|| self.error("unterminated escape"))?;
-                    self.pos += 1;
-                    match escape {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => {
-                            let first = self.hex4()?;
-                            let c = if (0xD800..0xDC00).contains(&first) {
-                                if !self.bytes[self.pos..].starts_with(b"\\u") {
-                                    return Err(self.error("a lone surrogate"));
-                                }
-                                self.pos += 2;
-                                let second = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&second) {
-                                    return Err(self.error("a bad surrogate pair"));
-                                }
-                                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-                            } else {
-                                first
-                            };
-                            out.push(
-                                char::from_u32(c).ok_or_else(|| self.error("a bad \\u escape"))?,
-                            );
-                        }
-                        _ => return Err(self.error("an unknown escape")),
-                    }
-                }
-                Some(_) => return Err(self.error("a control character in a string")),
-                None => return Err(self.error("an unterminated string")),
-            }
-        }
-    }
-
-    fn hex4(&mut self) -> Result<u32, JsonError> {
-        let digits = self
-            .bytes
-            .get(self.pos..self.pos + 4)
-            .ok_or_else(|| self.error("a short \\u escape"))?;
-        let text = std::str::from_utf8(digits).map_err(|_| self.error("a bad \\u escape"))?;
-        let value = u32::from_str_radix(text, 16).map_err(|_| self.error("a bad \\u escape"))?;
-        self.pos += 4;
-        Ok(value)
-    }
-
-    fn object(&mut self, depth: usize) -> Result<Json, JsonError> {
-        self.expect(b'{')?;
-        let mut members: Vec<(String, Json)> = Vec::new();
-        self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Json::Object(members));
-        }
-        loop {
-            self.skip_ws();
-            let key_at = self.pos;
-            let key = self.string()?;
-            if members.iter().any(|(k, _)| *k == key) {
-                return Err(JsonError {
-                    message: format!("the key {key:?} appears twice"),
-                    offset: key_at,
-                });
-            }
-            self.skip_ws();
-            self.expect(b':')?;
-            let value = self.value(depth + 1)?;
-            members.push((key, value));
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Json::Object(members));
-                }
-                _ => return Err(self.error("expected ',' or '}'")),
-            }
-        }
-    }
-
-    fn array(&mut self, depth: usize) -> Result<Json, JsonError> {
-        self.expect(b'[')?;
-        let mut items = Vec::new();
-        self.skip_ws();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(Json::Array(items));
-        }
-        loop {
-            items.push(self.value(depth + 1)?);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Json::Array(items));
-                }
-                _ => return Err(self.error("expected ',' or ']'")),
-            }
-        }
+        Ok(self)
     }
 }
 
@@ -300,15 +110,21 @@ mod tests {
     #[test]
     fn keeps_order_nesting_and_number_text() {
         let fields = object_to_fields(
-            r#"{"b": "1", "a": 25.50, "n": {"z": true, "y": null}, "l": ["x", {"k": "v"}]}"#,
+            r#"{"b": "1", "a": 25.50, "e": -1.0E+2, "big": 123456789012345678901234567890, "n": {"z": true, "y": null, "x": false}, "l": ["x", {"k": "v"}]}"#,
         )
         .unwrap();
         let names: Vec<_> = fields.iter().map(|f| f.name()).collect();
-        assert_eq!(names, ["b", "a", "n", "l"]);
+        assert_eq!(names, ["b", "a", "e", "big", "n", "l"]);
         assert_eq!(fields.text("a"), Some("25.50"));
+        // serde_json writes an exponent's `E` as `e`; the digits stay as written.
+        assert_eq!(fields.text("e"), Some("-1.0e+2"));
+        assert_eq!(fields.text("big"), Some("123456789012345678901234567890"));
         let n = fields.get("n").unwrap().as_map().unwrap();
+        let inner: Vec<_> = n.iter().map(|f| f.name()).collect();
+        assert_eq!(inner, ["z", "y", "x"]);
         assert_eq!(n.text("z"), Some("1"));
         assert_eq!(n.text("y"), Some(""));
+        assert_eq!(n.text("x"), Some(""));
         assert_eq!(fields.get("l").unwrap().as_list().unwrap().len(), 2);
     }
 
@@ -340,12 +156,20 @@ mod tests {
             "{\"a\":1e}",
             "{\"a\":\"x",
             "{\"a\":1,\"a\":2}",
+            "{\"n\":{\"a\":1,\"a\":2}}",
+            "{\"l\":[{\"a\":1,\"a\":2}]}",
             "{\"a\":tru}",
             "{\"a\":\"\u{1}\"}",
         ] {
             assert!(object_to_fields(bad).is_err(), "{bad:?} accepted");
         }
-        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(100), "]".repeat(100));
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(1000), "]".repeat(1000));
         assert!(object_to_fields(&deep).is_err());
+    }
+
+    #[test]
+    fn says_which_key_appears_twice() {
+        let error = object_to_fields(r#"{"pg_amount": "1", "pg_amount": "2"}"#).unwrap_err();
+        assert!(error.contains("\"pg_amount\" appears twice"), "{error}");
     }
 }

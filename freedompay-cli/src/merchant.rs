@@ -1,5 +1,6 @@
 //! A small merchant endpoint for `freedompay demo`: an HTTP/1.1 server on `127.0.0.1:0`
-//! (std only, a thread per connection) that answers FreedomPay's callbacks as a shop would:
+//! (std networking, a thread per connection, the request head read by `httparse`) that
+//! answers FreedomPay's callbacks as a shop would:
 //!
 //! * `/freedompay/check`: [`CheckNotification`], answered `ok` (signed);
 //! * `/freedompay/result`: [`ResultNotification`], answered `ok` (signed);
@@ -163,37 +164,43 @@ pub(crate) struct Request {
     pub(crate) body: Vec<u8>,
 }
 
-/// Reads one HTTP/1.1 request: request line, headers, a `Content-Length` body. Refuses what
-/// it does not handle (chunked bodies, oversized heads or bodies) with an error text.
+/// The most headers a request may have.
+const MAX_HEADERS: usize = 64;
+
+/// Reads one HTTP/1.1 request: the head (parsed by `httparse`) and a `Content-Length` body.
+/// Refuses what it does not handle (chunked bodies, oversized heads or bodies) with an error
+/// text.
 pub(crate) fn read_request(reader: &mut impl BufRead) -> Result<Request, String> {
-    let mut head_len = 0usize;
-    let mut line = String::new();
-    let mut read_line = |line: &mut String| -> Result<(), String> {
-        line.clear();
-        let mut limited = reader
+    // The head: lines up to the empty one, never more than MAX_HEAD bytes.
+    let mut head = Vec::new();
+    loop {
+        let room = (MAX_HEAD + 1).saturating_sub(head.len()) as u64;
+        let start = head.len();
+        let n = reader
             .by_ref()
-            .take((MAX_HEAD - head_len.min(MAX_HEAD)) as u64 + 1);
-        let n = limited
-            .read_line(line)
+            .take(room)
+            .read_until(b'\n', &mut head)
             .map_err(|e| format!("cannot read the request: {e}"))?;
-        head_len += n;
-        if head_len > MAX_HEAD {
+        if head.len() > MAX_HEAD {
             return Err("the request head is too large".into());
         }
         if n == 0 {
             return Err("the connection closed before the request was complete".into());
         }
-        Ok(())
-    };
-    read_line(&mut line)?;
-    let mut parts = line.split_whitespace();
-    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
-    else {
+        if matches!(&head[start..], b"\r\n" | b"\n") {
+            break;
+        }
+    }
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut headers);
+    match parsed.parse(&head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        Ok(httparse::Status::Partial) => return Err("an incomplete request head".into()),
+        Err(e) => return Err(format!("a malformed request: {e}")),
+    }
+    let (Some(method), Some(target)) = (parsed.method, parsed.path) else {
         return Err("a malformed request line".into());
     };
-    if !version.starts_with("HTTP/1.") {
-        return Err("not an HTTP/1.x request".into());
-    }
     let method = method.to_owned();
     let (path, query) = match target.split_once('?') {
         Some((p, q)) => (p.to_owned(), q.split('#').next().unwrap_or("").to_owned()),
@@ -201,26 +208,20 @@ pub(crate) fn read_request(reader: &mut impl BufRead) -> Result<Request, String>
     };
     let mut length = 0usize;
     let mut content_type = None;
-    loop {
-        read_line(&mut line)?;
-        let header = line.trim_end_matches(['\r', '\n']);
-        if header.is_empty() {
-            break;
-        }
-        let Some((name, value)) = header.split_once(':') else {
-            return Err("a malformed header".into());
-        };
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("content-type") {
+    for header in parsed.headers.iter() {
+        let value = std::str::from_utf8(header.value)
+            .map_err(|_| format!("a malformed {} header", header.name))?
+            .trim();
+        if header.name.eq_ignore_ascii_case("content-type") {
             content_type = Some(value.to_owned());
-        } else if name.eq_ignore_ascii_case("content-length") {
+        } else if header.name.eq_ignore_ascii_case("content-length") {
             length = value
                 .parse()
                 .map_err(|_| "a malformed Content-Length".to_owned())?;
             if length > MAX_BODY {
                 return Err("the body is too large".into());
             }
-        } else if name.eq_ignore_ascii_case("transfer-encoding")
+        } else if header.name.eq_ignore_ascii_case("transfer-encoding")
             && !value.eq_ignore_ascii_case("identity")
         {
             return Err("chunked bodies are not handled; send a Content-Length".into());
@@ -380,6 +381,7 @@ mod tests {
             b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
             b"POST / HTTP/1.1\r\nno colon\r\n\r\n",
             b"GET / HTTP/1.1\r\nHost: a\r\n",
+            b"GET /\x01 HTTP/1.1\r\n\r\n",
         ] {
             assert!(
                 parse(raw).is_err(),
@@ -389,6 +391,11 @@ mod tests {
         }
         let huge = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD + 10));
         assert!(parse(huge.as_bytes()).is_err());
+        let many = format!(
+            "GET / HTTP/1.1\r\n{}\r\n",
+            "X: y\r\n".repeat(MAX_HEADERS + 1)
+        );
+        assert!(parse(many.as_bytes()).is_err());
     }
 
     #[test]

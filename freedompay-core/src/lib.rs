@@ -28,6 +28,12 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The README's example is compiled and run with the documentation's examples.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// The generic callback layer's old path; it lives in [`notifications`].
 #[doc(hidden)]
@@ -40,6 +46,8 @@ pub mod callback {
 #[macro_use]
 mod declare;
 mod config;
+#[cfg(feature = "driver")]
+pub mod driver;
 mod error;
 mod exchange;
 pub mod form;

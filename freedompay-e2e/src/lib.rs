@@ -13,7 +13,12 @@
 //! * `tests/faults.rs`: every injected fault, a wrong merchant id, wrong secrets, a refused
 //!   connection;
 //! * `tests/support/mod.rs`: the flavours behind one client type, the sandbox, the merchant
-//!   server and the sandbox's control API.
+//!   server and the sandbox's control API;
+//! * `tests/table_blocking.rs` and `tests/table_async.rs`: the behaviour table of
+//!   `tests/table/mod.rs` (round trips, bad signatures, HTML errors, refused and stalled
+//!   connections, redirects, tracing) against a small HTTP server of its own, once per flavour
+//!   over its default transport. It lives here, not in the client crates, so that each client
+//!   crate's package builds and tests from its own files.
 //!
 //! ```sh
 //! cargo test -p freedompay-e2e

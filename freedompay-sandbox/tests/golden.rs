@@ -1,6 +1,7 @@
 //! The golden signing vectors of `freedompay-sign` (computed by PHP 8.2 with the reference
-//! class), replayed byte for byte: the sandbox, configured with each vector's merchant id and
-//! secret, must accept the vector's own `pg_sig`.
+//! class; its `init_payment.php` ones are copied to `tests/vectors/` so that this package
+//! tests from its own files), replayed byte for byte: the sandbox, configured with each
+//! vector's merchant id and secret, must accept the vector's own `pg_sig`.
 
 mod support;
 
@@ -18,7 +19,7 @@ struct Vector {
 }
 
 fn init_payment_vectors() -> Vec<Vector> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../freedompay-sign/tests/vectors/sign");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let mut out = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

@@ -35,7 +35,12 @@
 //! `no_std` + `alloc`: disable the default features (`std`, `os-rng`) and bring a
 //! [`SaltSource`] of your own.
 #![no_std]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The README's example is compiled and run with the documentation's examples.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 extern crate alloc;
 #[cfg(feature = "std")]

@@ -22,6 +22,12 @@
 //! converts to and from the `http` 1.x crate's types.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The README's example is compiled and run with the documentation's examples.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod error;
 mod headers;

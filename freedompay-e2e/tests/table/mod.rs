@@ -1,6 +1,6 @@
 //! The behaviour table both client flavours must pass, over loopback against a small real
-//! HTTP server. `freedompay-blocking/tests/table.rs` and `freedompay-async/tests/table.rs`
-//! include this one file and run it with their own [`Flavour`], so the two cannot drift.
+//! HTTP server. `tests/table_blocking.rs` and `tests/table_async.rs` run this one module
+//! with their own [`Flavour`], so the two cannot drift.
 //!
 //! Every case is a generic function here; `flavour_tests!` turns the list into `#[test]`s.
 

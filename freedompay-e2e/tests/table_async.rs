@@ -1,11 +1,7 @@
-//! The shared behaviour table (kept in `freedompay-blocking/tests/common/table.rs`, so that
-//! both flavours run the very same cases) run with the async client over its default
-//! transport, reqwest, on a tokio runtime.
-
-#![cfg(feature = "reqwest")]
+//! The shared behaviour table (`tests/table/mod.rs`, so that both flavours run the very same
+//! cases) run with the async client over its default transport, reqwest, on a tokio runtime.
 
 #[macro_use]
-#[path = "../../freedompay-blocking/tests/common/table.rs"]
 mod table;
 
 use std::future::Future;

@@ -1,10 +1,7 @@
-//! The shared behaviour table (`tests/common/table.rs`) run with the blocking client over
-//! its default transport, ureq.
-
-#![cfg(feature = "ureq")]
+//! The shared behaviour table (`tests/table/mod.rs`) run with the blocking client over its
+//! default transport, ureq.
 
 #[macro_use]
-#[path = "common/table.rs"]
 mod table;
 
 use freedompay_blocking::payout::{Balance, BalanceInfo, PayoutToCard, PayoutToCardResult};

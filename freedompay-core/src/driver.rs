@@ -1,0 +1,184 @@
+//! The loop that drives an [`Exchange`] to its end, with its tracing: what a client adds to
+//! the sans-I/O core (feature `driver`).
+//!
+//! Both SDK clients are this one function: `freedompay-async` gives it its transport's
+//! futures and a timer, `freedompay-blocking` gives it futures that are ready at once (the
+//! transport's answer, a `thread::sleep`) and runs it on the calling thread. A client of
+//! your own (another runtime, another HTTP stack) can use it the same way, and gets the same
+//! retry rules and the same `tracing` span.
+//!
+//! # Tracing
+//!
+//! Every call runs in a `tracing` span `freedompay.call` with the fields `operation`,
+//! `order_id`, `moves_money`, and at the end `attempts` and `outcome`; each attempt logs a
+//! `debug` event and a failed call a `warn` event. Only names, ids, counts and kinds are
+//! recorded: never a secret, a card number or a body.
+//!
+//! ```
+//! use std::future::ready;
+//! use freedompay_core::{Config, ErrorKind, driver, payout::Balance};
+//! use freedompay_sign::Salt;
+//! use freedompay_transport::HttpResponse;
+//!
+//! let config = Config::builder().merchant_id("123456").secret_key("secret").build()?;
+//! let salt = Salt::new("abc123")?;
+//! let call = driver::call(
+//!     &config,
+//!     &salt,
+//!     Balance::new(),
+//!     // A gateway that does not know the merchant (an unsigned error 101).
+//!     |_request| ready(Ok(HttpResponse::new(200, b"<response><pg_status>error</pg_status><pg_error_code>101</pg_error_code></response>".to_vec()))),
+//!     |_delay| ready(()),
+//! );
+//! // Every future given is ready at once, so the call ends on its first poll.
+//! let mut call = std::pin::pin!(call);
+//! let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+//! let std::task::Poll::Ready(result) = call.as_mut().poll(&mut cx) else { unreachable!() };
+//! assert!(matches!(result.unwrap_err().kind(), ErrorKind::Unsigned(_)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::future::Future;
+use core::time::Duration;
+
+use freedompay_sign::SaltSource;
+use freedompay_transport::{HttpRequest, HttpResponse, TransportError};
+use tracing::field::Empty;
+use tracing::{Instrument, Span};
+
+use crate::{Config, Error, ErrorKind, Exchange, InvalidInput, Operation, Step};
+
+/// Calls `op`: draws a salt from `salts`, then runs the operation's [`Exchange`], sending
+/// each request with `send` and waiting each backoff with `wait`, inside the call's span.
+///
+/// `send` is the transport (its future resolves to the outcome of one HTTP exchange) and
+/// `wait` the timer between retries. The future is `Send` when `op`, its output, `salts`,
+/// `send`, `wait` and their futures are. Retries follow [`Exchange`]: queries are retried
+/// after a failure, a money-moving call that may have reached the gateway never is.
+///
+/// A salt source that fails ends the call with an [`InvalidInput`] on `pg_salt`, before
+/// anything is signed or sent.
+pub async fn call<O, S, SendFut, WaitFut>(
+    config: &Config,
+    salts: &S,
+    op: O,
+    send: impl FnMut(HttpRequest) -> SendFut,
+    wait: impl FnMut(Duration) -> WaitFut,
+) -> Result<O::Output, Error>
+where
+    O: Operation,
+    S: SaltSource + ?Sized,
+    SendFut: Future<Output = Result<HttpResponse, TransportError>>,
+    WaitFut: Future<Output = ()>,
+{
+    let span = call_span(&op);
+    let (attempts, result) = drive(config, salts, op, send, wait)
+        .instrument(span.clone())
+        .await;
+    finish(&span, attempts, &result);
+    result
+}
+
+/// The loop: the number of requests handed out and the result.
+async fn drive<O, S, SendFut, WaitFut>(
+    config: &Config,
+    salts: &S,
+    op: O,
+    mut send: impl FnMut(HttpRequest) -> SendFut,
+    mut wait: impl FnMut(Duration) -> WaitFut,
+) -> (u32, Result<O::Output, Error>)
+where
+    O: Operation,
+    S: SaltSource + ?Sized,
+    SendFut: Future<Output = Result<HttpResponse, TransportError>>,
+    WaitFut: Future<Output = ()>,
+{
+    let salt = match salts.next_salt() {
+        Ok(salt) => salt,
+        Err(_) => return (0, Err(salt_error())),
+    };
+    let mut exchange = Exchange::new(config, op, salt);
+    loop {
+        match exchange.next() {
+            Step::Send(request) => {
+                let outcome = send(request).await;
+                attempt(exchange.attempts(), &outcome);
+                exchange.handle(outcome);
+            }
+            Step::Wait(delay) => wait(delay).await,
+            Step::Done(result) => return (exchange.attempts(), result),
+        }
+    }
+}
+
+/// The salt source failed (the OS's randomness): nothing was signed or sent.
+fn salt_error() -> Error {
+    Error::from(InvalidInput::new(
+        "pg_salt",
+        "no salt could be drawn (the source of randomness failed)",
+    ))
+}
+
+/// The span of one call: operation name and order id now, attempts and outcome at the end.
+fn call_span<O: Operation>(op: &O) -> Span {
+    tracing::info_span!(
+        "freedompay.call",
+        operation = O::NAME,
+        order_id = op.order_id(),
+        moves_money = O::MOVES_MONEY,
+        attempts = Empty,
+        outcome = Empty,
+    )
+}
+
+/// One transport outcome, as a `debug` event inside the call span.
+fn attempt(attempt: u32, outcome: &Result<HttpResponse, TransportError>) {
+    match outcome {
+        Ok(response) => tracing::debug!(
+            attempt,
+            http_status = response.status(),
+            body_len = response.body().len(),
+            "freedompay: response received"
+        ),
+        Err(error) => tracing::debug!(
+            attempt,
+            transport_error = ?error.kind(),
+            may_have_been_sent = error.may_have_been_sent(),
+            "freedompay: transport failed"
+        ),
+    }
+}
+
+/// Records how the call ended on its span, and logs failures.
+fn finish<T>(span: &Span, attempts: u32, result: &Result<T, Error>) {
+    span.record("attempts", attempts);
+    match result {
+        Ok(_) => {
+            span.record("outcome", "ok");
+        }
+        Err(error) => {
+            span.record("outcome", outcome_name(error.kind()));
+            // `Error`'s Display prints no secret, card number or body.
+            tracing::warn!(
+                parent: span,
+                error = %error,
+                may_have_been_sent = error.may_have_been_sent(),
+                outcome_unknown = error.outcome_unknown(),
+                "freedompay: call failed"
+            );
+        }
+    }
+}
+
+fn outcome_name(kind: &ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidInput(_) => "invalid_input",
+        ErrorKind::Transport(_) => "transport_error",
+        ErrorKind::HttpStatus(_) => "http_status",
+        ErrorKind::Malformed(_) => "malformed_response",
+        ErrorKind::SignatureInvalid { .. } => "signature_invalid",
+        ErrorKind::Unsigned(_) => "unsigned_error",
+        ErrorKind::Gateway(_) => "gateway_error",
+        ErrorKind::AlreadyDone { .. } => "already_done",
+    }
+}
