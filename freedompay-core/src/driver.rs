@@ -20,7 +20,7 @@
 //! use freedompay_sign::Salt;
 //! use freedompay_transport::HttpResponse;
 //!
-//! let config = Config::builder().merchant_id("123456").secret_key("secret").build()?;
+//! let config = Config::builder().merchant_id("123456").secret_key("secret").payout_secret_key("payout-secret").build()?;
 //! let salt = Salt::new("abc123")?;
 //! let call = driver::call(
 //!     &config,
