@@ -65,8 +65,8 @@ pub use operation::{Operation, operation_fields, prepare};
 pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
 pub use status::Status;
 pub use values::{
-    Amount, CardData, CardHolder, CardNumber, Currency, Cvc, Expiry, DateTime, Description, IdempotencyKey, OrderId, PaymentId, Phone,
-    Url, UserId,
+    Amount, CardData, CardHolder, CardNumber, Currency, Cvc, DateTime, Description, Expiry,
+    IdempotencyKey, OrderId, PaymentId, Phone, Url, UserId,
 };
 pub use wire::{FromWire, ReadError, Response};
 

@@ -5,14 +5,14 @@
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
+use freedompay_core::gateway::{
+    CancelCardPayment, CardPayment, CardPaymentStatus, ClearCardPayment, CompleteCardPayment,
+    CompleteStoreCard, ListStoredCards, RefundCardPayment, RemoveStoredCard, StoreCard,
+};
 use freedompay_core::payment::{
     AddCard, AnyAmountPayment, ApproveMobilePayment, CancelPayment, CapturePayment, CardRef,
     DirectCardPayment, InitCardPayment, InitPayment, ListCards, MobileOperator, MobilePayment,
     RecurringPayment, RecurringProfileId, RefundPayment, RemoveCard,
-};
-use freedompay_core::gateway::{
-    CancelCardPayment, CardPayment, CardPaymentStatus, ClearCardPayment, CompleteCardPayment,
-    CompleteStoreCard, ListStoredCards, RefundCardPayment, RemoveStoredCard, StoreCard,
 };
 use freedompay_core::payout::{
     AddPayoutCard, Balance, BankRecipient, Bik, Iban, Iin, Kbe, Knp, MobilePayout,
@@ -21,8 +21,9 @@ use freedompay_core::payout::{
 use freedompay_core::sign::{SIG_FIELD, Salt, ScriptName, verify};
 use freedompay_core::transport::HttpResponse;
 use freedompay_core::{
-    Amount, CardData, CardHolder, CardNumber, Config, Cvc, Expiry, DateTime, Description, ErrorKind, Operation, OrderId, PaymentId,
-    Phone, SecretKind, Url, UserId, form, prepare, read_reply,
+    Amount, CardData, CardHolder, CardNumber, Config, Cvc, DateTime, Description, ErrorKind,
+    Expiry, Operation, OrderId, PaymentId, Phone, SecretKind, Url, UserId, form, prepare,
+    read_reply,
 };
 
 /// Operations whose table lines are still to be written (converted by their owners later).
@@ -232,9 +233,9 @@ fn sample(name: &str) -> Box<dyn Case> {
         "gateway_cancel_payment" => Box::new(CancelCardPayment::new(payment_id(1_234_567_890))),
         "gateway_clear_payment" => Box::new(ClearCardPayment::new(payment_id(1_234_567_890))),
         "gateway_refund_payment" => Box::new(RefundCardPayment::new(payment_id(1_234_567_890))),
-        "gateway_payment_status" => Box::new(CardPaymentStatus::by_payment_id(payment_id(
-            1_234_567_890,
-        ))),
+        "gateway_payment_status" => {
+            Box::new(CardPaymentStatus::by_payment_id(payment_id(1_234_567_890)))
+        }
         // Gateway API (g2g), Card.
         "gateway_store_card" => Box::new(StoreCard::new(user(), card())),
         "gateway_complete_store_card" => Box::new(CompleteStoreCard::new(

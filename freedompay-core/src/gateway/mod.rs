@@ -49,9 +49,9 @@ pub use card::{
     CardStored, CompleteStoreCard, ListStoredCards, RemoveStoredCard, StoreCard, StoreCardResult,
 };
 pub use pay::{
-    CancelCardPayment, CancelCardPaymentResult, CardPayment, CardPaymentCompleted,
-    CardPaymentInfo, CardPaymentResult, CardPaymentStatus, ClearCardPayment,
-    ClearCardPaymentResult, CompleteCardPayment, RefundCardPayment, RefundCardPaymentResult,
+    CancelCardPayment, CancelCardPaymentResult, CardPayment, CardPaymentCompleted, CardPaymentInfo,
+    CardPaymentResult, CardPaymentStatus, ClearCardPayment, ClearCardPaymentResult,
+    CompleteCardPayment, RefundCardPayment, RefundCardPaymentResult,
 };
 
 /// `insta::assert_snapshot!` storing in `src/gateway/snapshots/` from nested modules too.
@@ -132,7 +132,7 @@ impl AcsRedirect {
 }
 
 /// A `[check ..]` of a text that must not be empty (the ACS's `MD` and `PaRes`, a token).
-pub(crate) fn not_empty(field: &'static str, text: &String) -> Result<(), crate::InvalidInput> {
+pub(crate) fn not_empty(field: &'static str, text: &str) -> Result<(), crate::InvalidInput> {
     match text.trim().is_empty() {
         true => Err(crate::InvalidInput::new(field, "must not be empty")),
         false => Ok(()),
@@ -183,7 +183,11 @@ pub(crate) mod testing {
     /// in the decoded fields (the signature is over the real value).
     pub(crate) fn card_wire<O: Operation>(op: &O) -> String {
         let wire = crate::testing::wire(op);
-        let hidden = redact(&redact(&wire, "pg_card_cvc=", b'&'), "pg_card_cvc = ", b'\n');
+        let hidden = redact(
+            &redact(&wire, "pg_card_cvc=", b'&'),
+            "pg_card_cvc = ",
+            b'\n',
+        );
         assert!(
             !hidden.contains("pg_card_cvc=653") && !hidden.contains("pg_card_cvc = 653"),
             "the security code must not reach a snapshot"
@@ -246,7 +250,10 @@ mod tests {
 
     #[test]
     fn a_flagged_reply_without_its_fields_is_malformed() {
-        let fields = reply(&[("pg_3ds", "1"), ("pg_3d_acsurl", "https://bank.example/acs")]);
+        let fields = reply(&[
+            ("pg_3ds", "1"),
+            ("pg_3d_acsurl", "https://bank.example/acs"),
+        ]);
         let error = AcsRedirect::read(&Response::new(&fields)).unwrap_err();
         assert_eq!(error.field(), "pg_3d_md");
         let bad_url = reply(&[

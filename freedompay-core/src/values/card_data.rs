@@ -39,7 +39,10 @@ impl Cvc {
     pub fn parse(text: &str) -> Result<Self, InvalidInput> {
         let text = text.trim();
         if !(3..=4).contains(&text.len()) || !text.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(InvalidInput::new("pg_card_cvc", "a security code has 3 or 4 digits"));
+            return Err(InvalidInput::new(
+                "pg_card_cvc",
+                "a security code has 3 or 4 digits",
+            ));
         }
         Ok(Self {
             digits: text.to_owned(),
@@ -361,7 +364,9 @@ mod tests {
         for text in ["09/27", "9/27", "09 / 2027", "0927"] {
             assert_eq!(Expiry::parse(text).unwrap(), sept_27, "{text}");
         }
-        for text in ["", "9", "09/7", "00/27", "13/27", "09/27/1", "ab/cd", "09-27"] {
+        for text in [
+            "", "9", "09/7", "00/27", "13/27", "09/27/1", "ab/cd", "09-27",
+        ] {
             assert!(Expiry::parse(text).is_err(), "{text}");
         }
         assert!(Expiry::new(1, 1999).is_err());

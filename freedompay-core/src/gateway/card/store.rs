@@ -187,7 +187,10 @@ mod tests {
     #[test]
     fn never_printed() {
         let debug = format!("{:?}", StoreCard::new(UserId::new("1234").unwrap(), card()));
-        assert!(!debug.contains("4405645000006150") && !debug.contains("653"), "{debug}");
+        assert!(
+            !debug.contains("4405645000006150") && !debug.contains("653"),
+            "{debug}"
+        );
         assert!(!debug.contains("TESTOV"), "{debug}");
     }
 }

@@ -92,7 +92,7 @@ operation! {
     }
 }
 
-pub(crate) fn email(field: &'static str, email: &String) -> Result<(), InvalidInput> {
+pub(crate) fn email(field: &'static str, email: &str) -> Result<(), InvalidInput> {
     let ok = email.len() <= 255
         && email
             .split_once('@')
@@ -103,7 +103,7 @@ pub(crate) fn email(field: &'static str, email: &String) -> Result<(), InvalidIn
     }
 }
 
-fn param(field: &'static str, text: &String) -> Result<(), InvalidInput> {
+fn param(field: &'static str, text: &str) -> Result<(), InvalidInput> {
     match text.chars().count() <= 255 {
         true => Ok(()),
         false => Err(InvalidInput::new(field, "must be at most 255 characters")),
@@ -191,14 +191,17 @@ mod tests {
     fn signed_with_the_payment_secret_and_never_printed() {
         crate::testing::assert_signed_with(&pay(), SecretKind::Payment);
         let debug = format!("{:?}", pay());
-        assert!(!debug.contains("4405645000006150") && !debug.contains("653"), "{debug}");
+        assert!(
+            !debug.contains("4405645000006150") && !debug.contains("653"),
+            "{debug}"
+        );
     }
 
     #[test]
     fn bad_email_is_refused_before_sending() {
         let bad = pay().user_email("not an email");
-        let error = crate::prepare(&crate::testing::config(), &bad, &crate::testing::salt())
-            .unwrap_err();
+        let error =
+            crate::prepare(&crate::testing::config(), &bad, &crate::testing::salt()).unwrap_err();
         assert!(matches!(error.kind(), ErrorKind::InvalidInput(e) if e.field() == "pg_user_email"));
     }
 }

@@ -6,8 +6,8 @@ use freedompay_sign::Fields;
 
 use crate::payment::{MaskedPan, PaymentState, RelatedPayment};
 use crate::{
-    Amount, Config, Currency, Expiry, InvalidInput, Lookup, NotFound, NotFoundEvidence,
-    Operation, OrderId, PaymentId, ReadError, Response, SecretKind, Status,
+    Amount, Config, Currency, Expiry, InvalidInput, Lookup, NotFound, NotFoundEvidence, Operation,
+    OrderId, PaymentId, ReadError, Response, SecretKind, Status,
 };
 
 /// Asks for the state of a Gateway payment (`/g2g/status_v2`, payment secret;
