@@ -264,6 +264,31 @@ mod tests {
         assert!(AcsRedirect::read(&Response::new(&bad_url)).is_err());
     }
 
+    /// The calls that may move money are never resent after they may have left; the queries
+    /// are retried.
+    #[test]
+    fn money_moving_calls_are_marked() {
+        use crate::Operation;
+        macro_rules! moves {
+            ($($method:ident => $ty:ty => $output:ty,)*) => {
+                vec![$((stringify!($method), <$ty as Operation>::MOVES_MONEY),)*]
+            };
+        }
+        let queries = [
+            "gateway_payment_status",
+            "gateway_list_cards",
+            "gateway_remove_card",
+        ];
+        for (method, moves_money) in crate::for_each_gateway_operation!(moves) {
+            if method.starts_with("gateway_") && !queries.contains(&method) {
+                assert!(moves_money, "{method} must count as moving money");
+            }
+            if queries.contains(&method) {
+                assert!(!moves_money, "{method} is a query");
+            }
+        }
+    }
+
     #[test]
     fn no_acs_step_without_the_flag() {
         let fields = reply(&[("pg_3ds", "0")]);

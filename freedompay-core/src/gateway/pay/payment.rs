@@ -198,6 +198,24 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_never_carries_card_data() {
+        let zero = CardPayment::new(
+            OrderId::new("order-42").unwrap(),
+            Amount::ZERO,
+            Description::new("Order 42").unwrap(),
+            card(),
+        );
+        let error =
+            crate::prepare(&crate::testing::config(), &zero, &crate::testing::salt()).unwrap_err();
+        let text = format!("{error} {error:?}");
+        assert!(
+            !text.contains("4405645000006150") && !text.contains("653"),
+            "{text}"
+        );
+        assert!(!error.may_have_been_sent());
+    }
+
+    #[test]
     fn bad_email_is_refused_before_sending() {
         let bad = pay().user_email("not an email");
         let error =
