@@ -242,3 +242,32 @@ macro_rules! operation_methods {
 
 freedompay_core::for_each_payout_operation!(operation_methods);
 freedompay_core::for_each_payment_operation!(operation_methods);
+freedompay_core::for_each_gateway_operation!(operation_methods);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use freedompay_transport::{HttpRequest, HttpResponse, TransportError, transport_fn};
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// The reconciliation futures can be spawned on a multi-threaded runtime.
+    #[test]
+    fn reconcile_futures_are_send() {
+        let config = Config::builder()
+            .merchant_id("123456")
+            .secret_key("pay")
+            .payout_secret_key("payout")
+            .build()
+            .unwrap();
+        let transport = transport_fn(|_request: HttpRequest| async {
+            Ok::<_, TransportError>(HttpResponse::new(500, Vec::new()))
+        });
+        let client = AsyncClient::with_transport(config, transport);
+        let order = OrderId::new("order-1").unwrap();
+        let payout = client.reconcile_payout(order.clone(), SystemTime::now());
+        assert_send(&payout);
+        let payment = client.reconcile_payment(order, SystemTime::now());
+        assert_send(&payment);
+    }
+}

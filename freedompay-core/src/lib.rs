@@ -51,6 +51,7 @@ pub mod driver;
 mod error;
 mod exchange;
 pub mod form;
+pub mod gateway;
 pub mod notifications;
 mod operation;
 pub mod payment;
@@ -72,8 +73,8 @@ pub use operation::{Operation, operation_fields, prepare};
 pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
 pub use status::Status;
 pub use values::{
-    Amount, CardNumber, Currency, DateTime, Description, IdempotencyKey, OrderId, PaymentId, Phone,
-    Url, UserId,
+    Amount, CardData, CardHolder, CardNumber, Currency, Cvc, DateTime, Description, Expiry,
+    IdempotencyKey, OrderId, PaymentId, Phone, Url, UserId,
 };
 pub use wire::{FromWire, ReadError, Response};
 

@@ -5,6 +5,10 @@
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
+use freedompay_core::gateway::{
+    CancelCardPayment, CardPayment, CardPaymentStatus, ClearCardPayment, CompleteCardPayment,
+    CompleteStoreCard, ListStoredCards, RefundCardPayment, RemoveStoredCard, StoreCard,
+};
 use freedompay_core::payment::{
     AddCard, AnyAmountPayment, ApproveMobilePayment, CancelPayment, CapturePayment, CardRef,
     DirectCardPayment, InitCardPayment, InitPayment, ListCards, MobileOperator, MobilePayment,
@@ -17,8 +21,9 @@ use freedompay_core::payout::{
 use freedompay_core::sign::{SIG_FIELD, Salt, ScriptName, verify};
 use freedompay_core::transport::HttpResponse;
 use freedompay_core::{
-    Amount, CardNumber, Config, DateTime, Description, ErrorKind, Operation, OrderId, PaymentId,
-    Phone, SecretKind, Url, UserId, form, prepare, read_reply,
+    Amount, CardData, CardHolder, CardNumber, Config, Cvc, DateTime, Description, ErrorKind,
+    Expiry, Operation, OrderId, PaymentId, Phone, SecretKind, Url, UserId, form, prepare,
+    read_reply,
 };
 
 /// Operations whose table lines are still to be written (converted by their owners later).
@@ -103,6 +108,16 @@ fn user() -> UserId {
 
 fn time() -> DateTime {
     DateTime::parse("2026-12-31 12:00:00").unwrap()
+}
+
+/// The card of FreedomPay's documentation examples (public test data).
+fn card() -> CardData {
+    CardData::new(
+        CardNumber::parse("4405645000006150").unwrap(),
+        Cvc::parse("653").unwrap(),
+        Expiry::new(9, 27).unwrap(),
+        CardHolder::new("TEST TESTOV").unwrap(),
+    )
 }
 
 /// The sample request of each operation, by its `Operation::NAME`.
@@ -203,6 +218,36 @@ fn sample(name: &str) -> Box<dyn Case> {
         "approve_mobile_payment" => {
             Box::new(ApproveMobilePayment::new(payment_id(123_456), "111111").unwrap())
         }
+        // Gateway API (g2g), Pay: the documentation's example card (public test data).
+        "gateway_card_payment" => Box::new(CardPayment::new(
+            order("order-42"),
+            amount("1500"),
+            text("Order 42"),
+            card(),
+        )),
+        "gateway_complete_card_payment" => Box::new(CompleteCardPayment::new(
+            payment_id(1_234_567_890),
+            "abc123456",
+            "eJzVWNmyo7gS",
+        )),
+        "gateway_cancel_payment" => Box::new(CancelCardPayment::new(payment_id(1_234_567_890))),
+        "gateway_clear_payment" => Box::new(ClearCardPayment::new(payment_id(1_234_567_890))),
+        "gateway_refund_payment" => Box::new(RefundCardPayment::new(payment_id(1_234_567_890))),
+        "gateway_payment_status" => {
+            Box::new(CardPaymentStatus::by_payment_id(payment_id(1_234_567_890)))
+        }
+        // Gateway API (g2g), Card.
+        "gateway_store_card" => Box::new(StoreCard::new(user(), card())),
+        "gateway_complete_store_card" => Box::new(CompleteStoreCard::new(
+            payment_id(555_001),
+            "md-555001",
+            "pares-555001",
+        )),
+        "gateway_list_cards" => Box::new(ListStoredCards::new(user())),
+        "gateway_remove_card" => Box::new(RemoveStoredCard::new(
+            user(),
+            "ef741cfc-f85e-41a0-84e6-2ba964912182",
+        )),
         other => panic!("no sample request for `{other}`: add one to `sample`"),
     }
 }
@@ -311,7 +356,9 @@ fn every_operation_reads_its_fixtures() {
     }
     let mut listed = freedompay_core::for_each_payout_operation!(names);
     listed.extend(freedompay_core::for_each_payment_operation!(names));
+    let gateway = freedompay_core::for_each_gateway_operation!(names);
     assert_eq!(listed.len(), 28);
+    listed.extend(gateway);
     for (method, name) in listed {
         assert_eq!(method, name, "the method name is the operation's NAME");
         assert!(

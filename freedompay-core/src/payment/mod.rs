@@ -55,6 +55,7 @@ mod refund;
 mod status;
 // For the result notification, in `crate::notifications`.
 pub(crate) use status::failure_code;
+pub(crate) use status::related as status_related;
 
 /// The payment callbacks' old path; they live in [`crate::notifications`].
 #[doc(hidden)]

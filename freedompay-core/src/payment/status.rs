@@ -243,7 +243,10 @@ pub struct PaymentStatusInfo {
     pub revocations: Vec<RelatedPayment>,
 }
 
-fn related(reply: &Response<'_>, list: &'static str) -> Result<Vec<RelatedPayment>, ReadError> {
+pub(crate) fn related(
+    reply: &Response<'_>,
+    list: &'static str,
+) -> Result<Vec<RelatedPayment>, ReadError> {
     let items: Vec<&Fields> = match reply.fields().get(list) {
         Some(Value::Map(children)) => children.iter().filter_map(|c| c.value().as_map()).collect(),
         Some(Value::List(items)) => items.iter().filter_map(Value::as_map).collect(),

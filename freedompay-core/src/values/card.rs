@@ -6,7 +6,11 @@ use crate::InvalidInput;
 ///
 /// It prints masked (`4405 64** **** 1234`) in both `Debug` and `Display`; the full number
 /// is only reachable through [`CardNumber::reveal`], which the SDK calls when it writes the
-/// request body. Spaces and dashes are accepted on input and dropped.
+/// request body. Spaces and dashes are accepted on input and dropped. The digits are wiped
+/// from memory (zeroized) when the value is dropped.
+///
+/// A card number is card data: an integration that sends one (`pg_card_pan` of the
+/// [Gateway API](crate::gateway), `pg_payment_to` of a card payout) must be PCI DSS compliant.
 ///
 /// ```
 /// use freedompay_core::CardNumber;
@@ -34,7 +38,8 @@ impl CardNumber {
     }
 
     pub(crate) fn parse_for(field: &'static str, text: &str) -> Result<Self, InvalidInput> {
-        let mut digits = String::with_capacity(text.len());
+        // Zeroized on every path; the capacity is enough, so no partial copy is left behind.
+        let mut digits = zeroize::Zeroizing::new(String::with_capacity(text.len()));
         for c in text.chars() {
             match c {
                 '0'..='9' => digits.push(c),
@@ -54,7 +59,9 @@ impl CardNumber {
                 "the card number's check digit is wrong (Luhn)",
             ));
         }
-        Ok(Self { digits })
+        Ok(Self {
+            digits: core::mem::take(&mut *digits),
+        })
     }
 
     /// The full number, digits only. Use it to put the number on the wire, nowhere else.
@@ -81,7 +88,13 @@ impl CardNumber {
     }
 }
 
-fn luhn(digits: &str) -> bool {
+impl Drop for CardNumber {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.digits);
+    }
+}
+
+pub(crate) fn luhn(digits: &str) -> bool {
     let mut sum = 0u32;
     for (i, b) in digits.bytes().rev().enumerate() {
         let mut d = u32::from(b - b'0');
