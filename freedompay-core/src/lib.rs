@@ -43,6 +43,7 @@ mod config;
 mod error;
 mod exchange;
 pub mod form;
+pub mod gateway;
 pub mod notifications;
 mod operation;
 pub mod payment;
@@ -64,7 +65,7 @@ pub use operation::{Operation, operation_fields, prepare};
 pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
 pub use status::Status;
 pub use values::{
-    Amount, CardNumber, Currency, DateTime, Description, IdempotencyKey, OrderId, PaymentId, Phone,
+    Amount, CardNumber, Currency, Cvc, DateTime, Expiry, Description, IdempotencyKey, OrderId, PaymentId, Phone,
     Url, UserId,
 };
 pub use wire::{FromWire, ReadError, Response};

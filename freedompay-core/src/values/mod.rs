@@ -5,6 +5,7 @@
 
 mod amount;
 mod card;
+mod card_data_h10;
 mod currency;
 mod datetime;
 mod ids;
@@ -13,6 +14,7 @@ mod url;
 
 pub use amount::Amount;
 pub use card::CardNumber;
+pub use card_data_h10::{Cvc, Expiry};
 pub use currency::Currency;
 pub use datetime::DateTime;
 pub use ids::{IdempotencyKey, OrderId, PaymentId, UserId};

@@ -1,0 +1,119 @@
+// merge: replaced by card_data.rs
+//! Card data other than the number: the CVC and the expiry date (minimal stand-ins).
+//!
+//! Card data calls need PCI DSS certification: a merchant that is not certified must not
+//! hold these values at all (docs.freedompay.kz api-9885527, api-9586997).
+
+use zeroize::Zeroize;
+
+use crate::InvalidInput;
+
+/// A card's CVC/CVC2/CVV: 3 or 4 digits.
+///
+/// Card data under PCI DSS: it never prints (`Debug` shows `Cvc(***)`, there is no
+/// `Display`), and it is wiped from memory on drop. The digits are reachable only through
+/// [`Cvc::reveal`], which the SDK calls when it writes the request body.
+///
+/// ```
+/// use freedompay_core::Cvc;
+///
+/// let cvc = Cvc::parse("653")?;
+/// assert_eq!(format!("{cvc:?}"), "Cvc(***)");
+/// assert!(Cvc::parse("65").is_err());
+/// # Ok::<(), freedompay_core::InvalidInput>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Cvc(String);
+
+impl Cvc {
+    /// A CVC of 3 or 4 digits.
+    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
+        if !(3..=4).contains(&text.len()) || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(InvalidInput::new("pg_card_cvc", "a CVC has 3 or 4 digits"));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// The digits. Use them to put the CVC on the wire, nowhere else.
+    pub fn reveal(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for Cvc {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl core::fmt::Debug for Cvc {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Cvc(***)")
+    }
+}
+
+/// A card's expiry date: month 01–12 and a two-digit year, as the gateway takes them
+/// (`pg_card_month`, `pg_card_year`).
+///
+/// Card data under PCI DSS: `Debug` shows `Expiry(**/**)`, there is no `Display`, and the
+/// digits are wiped from memory on drop.
+///
+/// ```
+/// use freedompay_core::Expiry;
+///
+/// let expiry = Expiry::new(9, 2030)?;
+/// assert_eq!((expiry.month_text().as_str(), expiry.year_text().as_str()), ("09", "30"));
+/// assert_eq!(format!("{expiry:?}"), "Expiry(**/**)");
+/// assert!(Expiry::new(13, 2030).is_err());
+/// assert!(Expiry::new(9, 2030)?.is_expired_at(10, 2030));
+/// # Ok::<(), freedompay_core::InvalidInput>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Expiry {
+    month: u8,
+    year: u16,
+}
+
+impl Expiry {
+    /// The expiry `month` (1–12) of `year` (2000–2099, or two digits 0–99).
+    pub fn new(month: u8, year: u16) -> Result<Self, InvalidInput> {
+        if !(1..=12).contains(&month) {
+            return Err(InvalidInput::new("pg_card_month", "the month is 01 to 12"));
+        }
+        let year = match year {
+            0..=99 => 2000 + year,
+            2000..=2099 => year,
+            _ => return Err(InvalidInput::new("pg_card_year", "the year is 2000 to 2099")),
+        };
+        Ok(Self { month, year })
+    }
+
+    /// Whether the card has expired in the month `month` of `year` (a card is valid through
+    /// the last day of its expiry month). The SDK reads no clock: the date comes in.
+    pub fn is_expired_at(&self, month: u8, year: u16) -> bool {
+        (year, month) > (self.year, self.month)
+    }
+
+    /// `pg_card_month`: two digits.
+    pub fn month_text(&self) -> String {
+        format!("{:02}", self.month)
+    }
+
+    /// `pg_card_year`: two digits.
+    pub fn year_text(&self) -> String {
+        format!("{:02}", self.year % 100)
+    }
+}
+
+impl Drop for Expiry {
+    fn drop(&mut self) {
+        self.month.zeroize();
+        self.year.zeroize();
+    }
+}
+
+impl core::fmt::Debug for Expiry {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Expiry(**/**)")
+    }
+}
