@@ -5,6 +5,10 @@
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
+use freedompay_core::gateway::{
+    CardTransfer, CardTransferStatus, CompleteCardTransfer, StatusV2, TokenPayment, TransferSender,
+    Wallet, WalletPayment, WalletPaymentData,
+};
 use freedompay_core::payment::{
     AddCard, AnyAmountPayment, ApproveMobilePayment, CancelPayment, CapturePayment, CardRef,
     DirectCardPayment, InitCardPayment, InitPayment, ListCards, MobileOperator, MobilePayment,
@@ -17,7 +21,7 @@ use freedompay_core::payout::{
 use freedompay_core::sign::{SIG_FIELD, Salt, ScriptName, verify};
 use freedompay_core::transport::HttpResponse;
 use freedompay_core::{
-    Amount, CardNumber, Config, DateTime, Description, ErrorKind, Operation, OrderId, PaymentId,
+    Amount, CardNumber, Config, Currency, Cvc, DateTime, Expiry, Description, ErrorKind, Operation, OrderId, PaymentId,
     Phone, SecretKind, Url, UserId, form, prepare, read_reply,
 };
 
@@ -203,6 +207,51 @@ fn sample(name: &str) -> Box<dyn Case> {
         "approve_mobile_payment" => {
             Box::new(ApproveMobilePayment::new(payment_id(123_456), "111111").unwrap())
         }
+        "card_transfer" => Box::new(CardTransfer::new(
+            order("p2p-42"),
+            amount("5000"),
+            Currency::Kzt,
+            Currency::Kzt,
+            text("Gift"),
+            TransferSender::card(
+                CardNumber::parse("4405645000006150").unwrap(),
+                Cvc::parse("653").unwrap(),
+                Expiry::new(9, 2030).unwrap(),
+                "TEST TESTOV",
+            )
+            .unwrap(),
+            CardNumber::parse("4671593866478252").unwrap().into(),
+        )),
+        "complete_card_transfer" => Box::new(
+            CompleteCardTransfer::new(payment_id(1_234_567_892), "abc123456", "eJxVUt1ugjAU")
+                .unwrap(),
+        ),
+        "card_transfer_status" => Box::new(CardTransferStatus::new(payment_id(1_234_567_892))),
+        "token_payment" => Box::new(
+            TokenPayment::new(
+                order("order-77"),
+                amount("2500"),
+                text("Order 77"),
+                user(),
+                "c92741d9-ddd7-4bad-abd0-5594a79eea1a",
+            )
+            .unwrap(),
+        ),
+        "wallet_payment" => Box::new(WalletPayment::new(
+            order("order-78"),
+            amount("990"),
+            Currency::Kzt,
+            text("Order 78"),
+            WalletPaymentData::new(
+                Wallet::ApplePay,
+                CardNumber::parse("4405645000006150").unwrap(),
+                Expiry::new(12, 2029).unwrap(),
+                "TEST TESTOV",
+                "AgAAAAAABk4DWZ4C28yUQAAAAAA=",
+            )
+            .unwrap(),
+        )),
+        "status_v2" => Box::new(StatusV2::by_payment_id(payment_id(1_234_567_890))),
         other => panic!("no sample request for `{other}`: add one to `sample`"),
     }
 }
@@ -311,7 +360,8 @@ fn every_operation_reads_its_fixtures() {
     }
     let mut listed = freedompay_core::for_each_payout_operation!(names);
     listed.extend(freedompay_core::for_each_payment_operation!(names));
-    assert_eq!(listed.len(), 28);
+    listed.extend(freedompay_core::for_each_gateway_operation!(names));
+    assert_eq!(listed.len(), 28 + 6);
     for (method, name) in listed {
         assert_eq!(method, name, "the method name is the operation's NAME");
         assert!(

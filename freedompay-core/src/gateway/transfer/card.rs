@@ -295,4 +295,24 @@ mod tests {
         let named = transfer(TransferSender::none(), recipient()).recipient_name("IVAN IVANOV");
         assert!(crate::prepare(&crate::testing::config(), &named, &crate::testing::salt()).is_ok());
     }
+
+    #[test]
+    fn the_acs_form_posts_pareq_md_and_the_return_address() {
+        let challenge = AcsChallenge {
+            acs_url: "https://bank.com/3ds-validation".into(),
+            md: "abc123456".into(),
+            pareq: "xyz789".into(),
+        };
+        let back = crate::Url::new("https://shop.kz/3ds-return").unwrap();
+        assert_eq!(
+            challenge.form_fields(&back),
+            [
+                ("PaReq", "xyz789"),
+                ("MD", "abc123456"),
+                ("TermUrl", "https://shop.kz/3ds-return")
+            ]
+        );
+        let debug = format!("{challenge:?}");
+        assert!(!debug.contains("xyz789") && !debug.contains("abc123456"), "{debug}");
+    }
 }
