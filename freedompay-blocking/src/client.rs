@@ -271,6 +271,7 @@ macro_rules! operation_methods {
 
 freedompay_core::for_each_payout_operation!(operation_methods);
 freedompay_core::for_each_payment_operation!(operation_methods);
+freedompay_core::for_each_gateway_operation!(operation_methods);
 
 #[cfg(test)]
 mod tests {

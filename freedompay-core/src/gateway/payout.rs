@@ -15,7 +15,7 @@ use crate::{
 
 /// Asks for the state of a payment, with the card it used (`/g2g/status_v2`, payment
 /// secret; docs.freedompay.kz api-13528554, freedompay.money/docs-en/gateway-api/after-pay;
-/// docs/protocol.md §11.1).
+/// docs/protocol.md §11).
 ///
 /// Like `get_status3.php` plus the card's id (`pg_card_id`), brand (`pg_card_brand`) and
 /// expiry (`pg_card_exp`). By order id the gateway looks only at the parent payment

@@ -205,6 +205,7 @@ macro_rules! flavour_methods {
 
 freedompay_core::for_each_payout_operation!(flavour_methods);
 freedompay_core::for_each_payment_operation!(flavour_methods);
+freedompay_core::for_each_gateway_operation!(flavour_methods);
 
 /// The client configuration of the tests, pointed at `base_url`.
 pub(crate) fn client_config(base_url: &str) -> ConfigBuilder {

@@ -10,7 +10,7 @@ use crate::{
 
 operation! {
     /// Charges a card saved with FreedomPay, by its token (`/g2g/payment`, payment secret;
-    /// "Token Pay", docs.freedompay.kz api-9888724, doc-776176; docs/protocol.md §11.3).
+    /// "Token Pay", docs.freedompay.kz api-9888724, doc-776176; docs/protocol.md §11).
     ///
     /// The card must have been saved and tokenized first (Card › Add), and the merchant
     /// allowed such payments by its manager. The reply may carry an

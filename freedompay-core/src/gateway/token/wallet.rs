@@ -149,7 +149,7 @@ impl WriteFields for WalletPaymentData {
 operation! {
     /// Pays with Apple Pay, Google Pay or Samsung Pay (`/g2g/payment`, payment secret;
     /// docs.freedompay.kz api-9856298 "Apple Pay", docs.freedompay.uz api-13679467,
-    /// docs.freedompay.kz doc-776176; docs/protocol.md §11.3).
+    /// docs.freedompay.kz doc-776176; docs/protocol.md §11).
     ///
     /// The wallet's payment data, decrypted by the merchant, is passed through as the
     /// Gateway's card fields plus the cryptogram and the ECI ([`WalletPaymentData`]). The

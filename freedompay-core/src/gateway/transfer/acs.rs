@@ -7,7 +7,7 @@ operation! {
     /// Completes a transfer after the payer passed the issuer's 3-D Secure page
     /// (`/g2g/p2p/transfer_acs`, payment secret [?] as [`CardTransfer`](super::CardTransfer);
     /// freedompay.kz/docs-en/gateway-api/transfer "Making a transfer with 3DSecure";
-    /// docs/protocol.md §11.2).
+    /// docs/protocol.md §11).
     ///
     /// `md` and `pares` are the `MD` and `PaRes` the ACS posted back to the merchant's
     /// `TermUrl`. The transfer page does not list this call's fields [?]: they are those of

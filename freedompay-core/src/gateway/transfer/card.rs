@@ -16,7 +16,7 @@ use crate::{
 operation! {
     /// Transfers money from the sender's card to the recipient's card in one call
     /// (`/g2g/p2p/transfer`, payment secret [?]; docs.freedompay.kz api-9885527,
-    /// freedompay.kz/docs-en/gateway-api/transfer; docs/protocol.md §11.2).
+    /// freedompay.kz/docs-en/gateway-api/transfer; docs/protocol.md §11).
     ///
     /// The sender's card is debited, then the recipient's credited; if the transfer fails,
     /// the debit is refunded automatically. Either side may be a saved card (a token), or

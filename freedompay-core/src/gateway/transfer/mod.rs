@@ -1,5 +1,5 @@
 //! Transfers between cards (P2P): `/g2g/p2p/…` (docs.freedompay.kz api-9885527,
-//! freedompay.kz/docs-en/gateway-api/transfer; docs/protocol.md §11.2).
+//! freedompay.kz/docs-en/gateway-api/transfer; docs/protocol.md §11).
 
 mod acs;
 mod card;

@@ -12,7 +12,7 @@ use crate::{
 
 /// Asks for the state of a transfer (`/g2g/p2p/status`, payment secret [?] as
 /// [`CardTransfer`](super::CardTransfer); freedompay.kz/docs-en/gateway-api/transfer
-/// "Getting the transfer status"; docs/protocol.md §11.2).
+/// "Getting the transfer status"; docs/protocol.md §11).
 ///
 /// The page gives the address but its field tables were not published with it [?]: the
 /// query sends the transfer's `pg_payment_id` (what the transfer's reply gives), and the
