@@ -65,8 +65,8 @@ pub use operation::{Operation, operation_fields, prepare};
 pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
 pub use status::Status;
 pub use values::{
-    Amount, CardNumber, Currency, Cvc, DateTime, Expiry, Description, IdempotencyKey, OrderId, PaymentId, Phone,
-    Url, UserId,
+    Amount, CardNumber, Currency, Cvc, DateTime, Description, Expiry, IdempotencyKey, OrderId,
+    PaymentId, Phone, Url, UserId,
 };
 pub use wire::{FromWire, ReadError, Response};
 

@@ -21,8 +21,8 @@ use freedompay_core::payout::{
 use freedompay_core::sign::{SIG_FIELD, Salt, ScriptName, verify};
 use freedompay_core::transport::HttpResponse;
 use freedompay_core::{
-    Amount, CardNumber, Config, Currency, Cvc, DateTime, Expiry, Description, ErrorKind, Operation, OrderId, PaymentId,
-    Phone, SecretKind, Url, UserId, form, prepare, read_reply,
+    Amount, CardNumber, Config, Currency, Cvc, DateTime, Description, ErrorKind, Expiry, Operation,
+    OrderId, PaymentId, Phone, SecretKind, Url, UserId, form, prepare, read_reply,
 };
 
 /// Operations whose table lines are still to be written (converted by their owners later).

@@ -55,7 +55,7 @@ fn lookup<T>(
 }
 
 /// A card holder's name: 1 to 255 characters.
-pub(crate) fn holder_name(field: &'static str, name: &String) -> Result<(), InvalidInput> {
+pub(crate) fn holder_name(field: &'static str, name: &str) -> Result<(), InvalidInput> {
     if name.trim().is_empty() || name.chars().count() > 255 {
         return Err(InvalidInput::new(field, "must be 1 to 255 characters"));
     }

@@ -9,8 +9,8 @@ use zeroize::Zeroize;
 use crate::payment::{MaskedPan, PaymentState, RelatedPayment};
 use crate::wire::FromWire;
 use crate::{
-    Amount, Config, Currency, InvalidInput, Lookup, NotFound, NotFoundEvidence, Operation,
-    OrderId, PaymentId, ReadError, Response, SecretKind, Status,
+    Amount, Config, Currency, InvalidInput, Lookup, NotFound, NotFoundEvidence, Operation, OrderId,
+    PaymentId, ReadError, Response, SecretKind, Status,
 };
 
 /// Asks for the state of a payment, with the card it used (`/g2g/status_v2`, payment

@@ -83,7 +83,12 @@ impl Expiry {
         let year = match year {
             0..=99 => 2000 + year,
             2000..=2099 => year,
-            _ => return Err(InvalidInput::new("pg_card_year", "the year is 2000 to 2099")),
+            _ => {
+                return Err(InvalidInput::new(
+                    "pg_card_year",
+                    "the year is 2000 to 2099",
+                ));
+            }
         };
         Ok(Self { month, year })
     }

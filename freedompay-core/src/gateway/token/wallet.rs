@@ -8,9 +8,7 @@ use zeroize::Zeroize;
 use super::TokenPaymentResult;
 use crate::declare::{WriteFields, amount_to_send};
 use crate::gateway::holder_name;
-use crate::{
-    Amount, CardNumber, Currency, Description, Expiry, InvalidInput, OrderId, SecretKind,
-};
+use crate::{Amount, CardNumber, Currency, Description, Expiry, InvalidInput, OrderId, SecretKind};
 
 wire_enum! {
     /// `pg_payment_method`: the wallet that produced the payment data.

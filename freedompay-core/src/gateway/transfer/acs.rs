@@ -77,7 +77,13 @@ mod tests {
     #[test]
     fn the_acs_values_are_required() {
         let id = PaymentId::new(1).unwrap();
-        assert_eq!(CompleteCardTransfer::new(id, "", "x").unwrap_err().field(), "pg_md");
-        assert_eq!(CompleteCardTransfer::new(id, "x", " ").unwrap_err().field(), "pg_pares");
+        assert_eq!(
+            CompleteCardTransfer::new(id, "", "x").unwrap_err().field(),
+            "pg_md"
+        );
+        assert_eq!(
+            CompleteCardTransfer::new(id, "x", " ").unwrap_err().field(),
+            "pg_pares"
+        );
     }
 }

@@ -245,8 +245,8 @@ mod tests {
     }
 
     fn refusal(op: &CardTransfer) -> String {
-        let error = crate::prepare(&crate::testing::config(), op, &crate::testing::salt())
-            .unwrap_err();
+        let error =
+            crate::prepare(&crate::testing::config(), op, &crate::testing::salt()).unwrap_err();
         assert!(!error.may_have_been_sent());
         match error.kind() {
             ErrorKind::InvalidInput(e) => e.field().to_owned(),
@@ -313,6 +313,9 @@ mod tests {
             ]
         );
         let debug = format!("{challenge:?}");
-        assert!(!debug.contains("xyz789") && !debug.contains("abc123456"), "{debug}");
+        assert!(
+            !debug.contains("xyz789") && !debug.contains("abc123456"),
+            "{debug}"
+        );
     }
 }
