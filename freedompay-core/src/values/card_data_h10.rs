@@ -122,3 +122,45 @@ impl core::fmt::Debug for Expiry {
         f.write_str("Expiry(**/**)")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cvc_is_3_or_4_digits_and_never_printed() {
+        assert!(Cvc::parse("1234").is_ok());
+        for bad in ["", "12", "12345", "12a", " 123"] {
+            assert_eq!(
+                Cvc::parse(bad).unwrap_err().field(),
+                "pg_card_cvc",
+                "{bad:?}"
+            );
+        }
+        let debug = format!("{:?}", Cvc::parse("987").unwrap());
+        assert!(!debug.contains("987"), "{debug}");
+    }
+
+    #[test]
+    fn expiry_takes_two_or_four_digit_years() {
+        let short = Expiry::new(1, 31).unwrap();
+        assert_eq!(
+            (short.month_text(), short.year_text()),
+            ("01".into(), "31".into())
+        );
+        assert_eq!(short, Expiry::new(1, 2031).unwrap());
+        assert_eq!(Expiry::new(0, 2031).unwrap_err().field(), "pg_card_month");
+        assert_eq!(Expiry::new(1, 2100).unwrap_err().field(), "pg_card_year");
+        assert_eq!(Expiry::new(1, 150).unwrap_err().field(), "pg_card_year");
+    }
+
+    #[test]
+    fn a_card_is_valid_through_its_expiry_month() {
+        let expiry = Expiry::new(9, 2030).unwrap();
+        assert!(!expiry.is_expired_at(9, 2030));
+        assert!(!expiry.is_expired_at(12, 2029));
+        assert!(expiry.is_expired_at(10, 2030));
+        assert!(expiry.is_expired_at(1, 2031));
+        assert_eq!(format!("{expiry:?}"), "Expiry(**/**)");
+    }
+}
