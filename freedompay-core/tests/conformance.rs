@@ -6,8 +6,10 @@ use std::collections::BTreeSet;
 use std::fmt::Debug;
 
 use freedompay_core::gateway::{
-    CancelCardPayment, CardPayment, CardPaymentStatus, ClearCardPayment, CompleteCardPayment,
-    CompleteStoreCard, ListStoredCards, RefundCardPayment, RemoveStoredCard, StoreCard,
+    CancelCardPayment, CardPayment, CardPaymentStatus, CardTransfer, CardTransferStatus,
+    ClearCardPayment, CompleteCardPayment, CompleteCardTransfer, CompleteStoreCard,
+    ListStoredCards, RefundCardPayment, RemoveStoredCard, StoreCard, TokenPayment, TransferSender,
+    Wallet, WalletPayment, WalletPaymentData,
 };
 use freedompay_core::payment::{
     AddCard, AnyAmountPayment, ApproveMobilePayment, CancelPayment, CapturePayment, CardRef,
@@ -21,9 +23,9 @@ use freedompay_core::payout::{
 use freedompay_core::sign::{SIG_FIELD, Salt, ScriptName, verify};
 use freedompay_core::transport::HttpResponse;
 use freedompay_core::{
-    Amount, CardData, CardHolder, CardNumber, Config, Cvc, DateTime, Description, ErrorKind,
-    Expiry, Operation, OrderId, PaymentId, Phone, SecretKind, Url, UserId, form, prepare,
-    read_reply,
+    Amount, CardData, CardHolder, CardNumber, Config, Currency, Cvc, DateTime, Description,
+    ErrorKind, Expiry, Operation, OrderId, PaymentId, Phone, SecretKind, Url, UserId, form,
+    prepare, read_reply,
 };
 
 /// Operations whose table lines are still to be written (converted by their owners later).
@@ -248,6 +250,51 @@ fn sample(name: &str) -> Box<dyn Case> {
             user(),
             "ef741cfc-f85e-41a0-84e6-2ba964912182",
         )),
+        // Gateway API (g2g), Transfer and Token.
+        "gateway_card_transfer" => Box::new(CardTransfer::new(
+            order("p2p-42"),
+            amount("5000"),
+            Currency::Kzt,
+            Currency::Kzt,
+            text("Gift"),
+            TransferSender::card(
+                CardNumber::parse("4405645000006150").unwrap(),
+                Cvc::parse("653").unwrap(),
+                Expiry::new(9, 2030).unwrap(),
+                "TEST TESTOV",
+            )
+            .unwrap(),
+            CardNumber::parse("4671593866478252").unwrap().into(),
+        )),
+        "gateway_complete_card_transfer" => Box::new(
+            CompleteCardTransfer::new(payment_id(1_234_567_892), "abc123456", "eJxVUt1ugjAU")
+                .unwrap(),
+        ),
+        "gateway_transfer_status" => Box::new(CardTransferStatus::new(payment_id(1_234_567_892))),
+        "gateway_token_payment" => Box::new(
+            TokenPayment::new(
+                order("order-77"),
+                amount("2500"),
+                text("Order 77"),
+                user(),
+                "c92741d9-ddd7-4bad-abd0-5594a79eea1a",
+            )
+            .unwrap(),
+        ),
+        "gateway_wallet_payment" => Box::new(WalletPayment::new(
+            order("order-78"),
+            amount("990"),
+            Currency::Kzt,
+            text("Order 78"),
+            WalletPaymentData::new(
+                Wallet::ApplePay,
+                CardNumber::parse("4405645000006150").unwrap(),
+                Expiry::new(12, 2029).unwrap(),
+                "TEST TESTOV",
+                "AgAAAAAABk4DWZ4C28yUQAAAAAA=",
+            )
+            .unwrap(),
+        )),
         other => panic!("no sample request for `{other}`: add one to `sample`"),
     }
 }
@@ -356,9 +403,8 @@ fn every_operation_reads_its_fixtures() {
     }
     let mut listed = freedompay_core::for_each_payout_operation!(names);
     listed.extend(freedompay_core::for_each_payment_operation!(names));
-    let gateway = freedompay_core::for_each_gateway_operation!(names);
-    assert_eq!(listed.len(), 28);
-    listed.extend(gateway);
+    listed.extend(freedompay_core::for_each_gateway_operation!(names));
+    assert_eq!(listed.len(), 28 + 15);
     for (method, name) in listed {
         assert_eq!(method, name, "the method name is the operation's NAME");
         assert!(

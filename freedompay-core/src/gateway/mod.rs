@@ -23,6 +23,17 @@
 //! | [`CompleteStoreCard`] | `/g2g/cardstorage/payment_acs` | yes [?] |
 //! | [`ListStoredCards`] | `/g2g/cardstorage/list` | no |
 //! | [`RemoveStoredCard`] | `/g2g/cardstorage/remove` | no |
+//! | [`CardTransfer`] | `/g2g/p2p/transfer` (card to card; may answer with a 3-D Secure step) | yes |
+//! | [`CompleteCardTransfer`] | `/g2g/p2p/transfer_acs` (after the payer's 3-D Secure) | yes |
+//! | [`CardTransferStatus`] | `/g2g/p2p/status` | no |
+//! | [`TokenPayment`] | `/g2g/payment` with a saved card's `pg_card_token` | yes |
+//! | [`WalletPayment`] | `/g2g/payment` with Apple Pay, Google Pay or Samsung Pay data | yes |
+//!
+//! The Gateway navigation's Payout › Card, IBAN, Balance and Status, and Token › Token Payout,
+//! are the operations of [`payout`](crate::payout) (`PayoutToCard`, `PayoutToIban`,
+//! `Balance`, `PayoutStatus`, `PayoutToSavedCard`): the Gateway pages document the same
+//! endpoints (docs/protocol.md §11). Payout › StatusV2 and Pay › Status are both
+//! `/g2g/status_v2`: [`CardPaymentStatus`].
 //!
 //! # 3-D Secure
 //!
@@ -40,10 +51,14 @@
 //!
 //! Pages of the navigation not modelled here, and why, are in docs/protocol.md §11.1.
 
-use crate::{ReadError, Response};
+use core::time::Duration;
+
+use crate::{InvalidInput, Lookup, NotFound, NotFoundEvidence, PaymentId, ReadError, Response};
 
 mod card;
 mod pay;
+mod token;
+mod transfer;
 
 pub use card::{
     CardStored, CompleteStoreCard, ListStoredCards, RemoveStoredCard, StoreCard, StoreCardResult,
@@ -52,6 +67,11 @@ pub use pay::{
     CancelCardPayment, CancelCardPaymentResult, CardPayment, CardPaymentCompleted, CardPaymentInfo,
     CardPaymentResult, CardPaymentStatus, ClearCardPayment, ClearCardPaymentResult,
     CompleteCardPayment, RefundCardPayment, RefundCardPaymentResult,
+};
+pub use token::{TokenPayment, TokenPaymentResult, Wallet, WalletPayment, WalletPaymentData};
+pub use transfer::{
+    AcsChallenge, CardTransfer, CardTransferResult, CardTransferStatus, CardTransferStatusInfo,
+    CompleteCardTransfer, TransferRecipient, TransferSender,
 };
 
 /// `insta::assert_snapshot!` storing in `src/gateway/snapshots/` from nested modules too.
@@ -139,6 +159,41 @@ pub(crate) fn not_empty(field: &'static str, text: &str) -> Result<(), crate::In
     }
 }
 
+/// A status reply as a [`Lookup`]: `pg_payment_id` 0 is the gateway's "not found"; any other
+/// value is read by `found`.
+fn lookup<T>(
+    reply: &Response<'_>,
+    since_last_attempt: Option<Duration>,
+    found: impl FnOnce(PaymentId) -> Result<T, ReadError>,
+) -> Result<Lookup<T>, ReadError> {
+    if reply.text("pg_payment_id").map(str::trim) == Some("0") {
+        return Ok(Lookup::NotFound(NotFound::new(
+            NotFoundEvidence::PaymentIdZero,
+            since_last_attempt,
+        )));
+    }
+    found(reply.require("pg_payment_id")?).map(Lookup::Found)
+}
+
+/// A card holder's name: 1 to 255 characters.
+pub(crate) fn holder_name(field: &'static str, name: &str) -> Result<(), InvalidInput> {
+    if name.trim().is_empty() || name.chars().count() > 255 {
+        return Err(InvalidInput::new(field, "must be 1 to 255 characters"));
+    }
+    Ok(())
+}
+
+/// A card token: 1 to 255 visible ASCII characters.
+pub(crate) fn card_token(field: &'static str, token: &str) -> Result<(), InvalidInput> {
+    if token.is_empty() || token.len() > 255 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(InvalidInput::new(
+            field,
+            "a card token is 1 to 255 visible ASCII characters",
+        ));
+    }
+    Ok(())
+}
+
 /// Calls the macro `$m` with every Gateway API operation, as `method_name => Type => Output`
 /// triples, grouped by family: the one list the client crates generate their methods from.
 /// (`Output` must be the operation's `Operation::Output`.)
@@ -159,6 +214,13 @@ macro_rules! for_each_gateway_operation {
             gateway_complete_store_card => $crate::gateway::CompleteStoreCard => $crate::gateway::CardStored,
             gateway_list_cards => $crate::gateway::ListStoredCards => Vec<$crate::payment::SavedCard>,
             gateway_remove_card => $crate::gateway::RemoveStoredCard => $crate::payment::RemovedCard,
+            // Transfer: card to card (P2P), 3-D Secure, status.
+            gateway_card_transfer => $crate::gateway::CardTransfer => $crate::gateway::CardTransferResult,
+            gateway_complete_card_transfer => $crate::gateway::CompleteCardTransfer => $crate::gateway::CardTransferResult,
+            gateway_transfer_status => $crate::gateway::CardTransferStatus => $crate::Lookup<$crate::gateway::CardTransferStatusInfo>,
+            // Token: a saved card's token, wallets (Apple Pay, Google Pay, Samsung Pay).
+            gateway_token_payment => $crate::gateway::TokenPayment => $crate::gateway::TokenPaymentResult,
+            gateway_wallet_payment => $crate::gateway::WalletPayment => $crate::gateway::TokenPaymentResult,
         }
     };
 }
@@ -179,15 +241,15 @@ pub(crate) mod testing {
         )
     }
 
-    /// [`crate::testing::wire`], the value of `pg_card_cvc` replaced by `***` in the body and
-    /// in the decoded fields (the signature is over the real value).
+    /// [`crate::testing::wire`] with the values of the card security code and of a wallet's
+    /// cryptogram replaced by `***`, in the body and in the decoded fields (the signature is
+    /// over the real values): no snapshot file holds a CVC or a cryptogram.
     pub(crate) fn card_wire<O: Operation>(op: &O) -> String {
-        let wire = crate::testing::wire(op);
-        let hidden = redact(
-            &redact(&wire, "pg_card_cvc=", b'&'),
-            "pg_card_cvc = ",
-            b'\n',
-        );
+        let mut hidden = crate::testing::wire(op);
+        for field in ["pg_card_cvc", "pg_online_payment_cryptogram"] {
+            hidden = redact(&hidden, &format!("{field}="), b'&');
+            hidden = redact(&hidden, &format!("{field} = "), b'\n');
+        }
         assert!(
             !hidden.contains("pg_card_cvc=653") && !hidden.contains("pg_card_cvc = 653"),
             "the security code must not reach a snapshot"
@@ -278,6 +340,7 @@ mod tests {
             "gateway_payment_status",
             "gateway_list_cards",
             "gateway_remove_card",
+            "gateway_transfer_status",
         ];
         for (method, moves_money) in crate::for_each_gateway_operation!(moves) {
             if method.starts_with("gateway_") && !queries.contains(&method) {

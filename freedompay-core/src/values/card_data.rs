@@ -156,12 +156,12 @@ impl Expiry {
     }
 
     /// `pg_card_month`: two digits.
-    fn wire_month(&self) -> Zeroizing<String> {
+    pub(crate) fn wire_month(&self) -> Zeroizing<String> {
         Zeroizing::new(format!("{:02}", self.month))
     }
 
     /// `pg_card_year`: two digits.
-    fn wire_year(&self) -> Zeroizing<String> {
+    pub(crate) fn wire_year(&self) -> Zeroizing<String> {
         Zeroizing::new(format!("{:02}", self.year % 100))
     }
 }
