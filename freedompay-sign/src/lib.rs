@@ -50,7 +50,10 @@ mod secret;
 mod signature;
 mod tree;
 
-pub use canonical::{CanonicalEntry, canonical_entries, explain, fast_order, sign, verify};
+pub use canonical::{
+    CanonicalEntry, Level, Node, canonical_entries, explain, fast_order, sign, sign_tree, verify,
+    verify_tree,
+};
 pub use error::{SignError, VerifyError};
 #[cfg(feature = "os-rng")]
 pub use salt::OsSaltSource;
