@@ -43,6 +43,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod borrowed;
 mod chars;
 mod error;
 mod limits;
@@ -50,8 +51,12 @@ mod parse;
 mod verify;
 mod write;
 
+pub use borrowed::{DocumentRef, FieldsRef, ValueRef};
 pub use error::{ParseError, ParseErrorKind, WriteError, WriteErrorKind};
 pub use limits::Limits;
-pub use parse::{Document, parse, parse_pg_xml, parse_with};
-pub use verify::{ResponseError, UnsignedReply, Verified, parse_and_verify, verify_response};
+pub use parse::{Document, parse, parse_pg_xml, parse_ref, parse_ref_with, parse_with};
+pub use verify::{
+    ResponseError, UnsignedReply, Verified, VerifiedRef, parse_and_verify, parse_and_verify_ref,
+    verify_ref, verify_response,
+};
 pub use write::{REQUEST_ROOT, RESPONSE_ROOT, write, write_with_root};

@@ -6,11 +6,12 @@
 
 use std::borrow::Cow;
 
-use freedompay_sign::{Field, Fields, Value};
+use freedompay_sign::Fields;
 use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::Event;
 
+use crate::borrowed::{DocumentRef, Entry, EntryValue};
 use crate::chars::{first_invalid_char, is_xml_char, is_xml_name, is_xml_whitespace};
 use crate::{Limits, ParseError, ParseErrorKind};
 
@@ -38,9 +39,9 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Like [`Fields`], its `Debug` output shows names and shapes but no text.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Document {
-    root_name: String,
-    fields: Fields,
-    root_text: Option<String>,
+    pub(crate) root_name: String,
+    pub(crate) fields: Fields,
+    pub(crate) root_text: Option<String>,
 }
 
 impl Document {
@@ -171,6 +172,24 @@ pub fn parse_pg_xml(value: &str) -> Result<Document, ParseError> {
 
 /// Parses an XML document with explicit [`Limits`]; see [`parse`].
 pub fn parse_with(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
+    parse_ref_with(bytes, limits).map(DocumentRef::into_document)
+}
+
+/// Parses an XML document into a [`DocumentRef`] that borrows its names and texts from
+/// `bytes`, with the default [`Limits`]: the same checks and the same tree as [`parse`],
+/// without a string per name and per text.
+///
+/// ```
+/// let doc = freedompay_xml::parse_ref(b"<response><pg_status>ok</pg_status></response>")?;
+/// assert_eq!(doc.text("pg_status"), Some("ok"));
+/// # Ok::<(), freedompay_xml::ParseError>(())
+/// ```
+pub fn parse_ref(bytes: &[u8]) -> Result<DocumentRef<'_>, ParseError> {
+    parse_ref_with(bytes, &Limits::DEFAULT)
+}
+
+/// [`parse_ref`] with explicit [`Limits`].
+pub fn parse_ref_with<'a>(bytes: &'a [u8], limits: &Limits) -> Result<DocumentRef<'a>, ParseError> {
     if bytes.len() > limits.max_bytes {
         return Err(ParseError::new(ParseErrorKind::TooLarge, limits.max_bytes)
             .with_limit(limits.max_bytes));
@@ -197,13 +216,13 @@ pub fn parse_with(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError>
     if let Some(i) = first_invalid_char(text) {
         return Err(ParseError::new(ParseErrorKind::InvalidChar, offset + i));
     }
-    Builder::new(limits, offset, body.contains(&b'\r')).run(text)
+    Builder::new(limits, offset, body).run(text)
 }
 
 /// An element whose end tag has not been read yet.
 struct Open<'a> {
-    name: String,
-    /// Where its children start in `Builder::children`.
+    name: &'a str,
+    /// Where its children start in `Builder::pending`.
     first_child: usize,
     /// The text so far; borrowed from the input in the usual case of one text event.
     text: Cow<'a, str>,
@@ -219,20 +238,26 @@ struct Builder<'a, 'l> {
     has_cr: bool,
     stack: Vec<Open<'a>>,
     /// The closed children of every open element, one run per element in stack order: a
-    /// map's fields are moved out in one exact-size piece when it closes.
-    children: Vec<Field>,
+    /// map's run moves to `entries` in one piece when it closes.
+    pending: Vec<Entry<'a>>,
+    /// The arena: every closed map's children, contiguous.
+    entries: Vec<Entry<'a>>,
     elements: usize,
-    root: Option<Document>,
+    root: Option<DocumentRef<'a>>,
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
-    fn new(limits: &'l Limits, offset: usize, has_cr: bool) -> Self {
+    fn new(limits: &'l Limits, offset: usize, body: &[u8]) -> Self {
+        // Each element takes at least one `<`: room for all of them up front, so that the
+        // arena is allocated once (a count of one byte runs at memory speed).
+        let most = body.iter().filter(|&&b| b == b'<').count();
         Self {
             limits,
             offset,
-            has_cr,
-            stack: Vec::with_capacity(4),
-            children: Vec::with_capacity(16),
+            has_cr: body.contains(&b'\r'),
+            stack: Vec::with_capacity(8),
+            pending: Vec::with_capacity(most.min(limits.max_elements)),
+            entries: Vec::with_capacity(most.min(limits.max_elements)),
             elements: 0,
             root: None,
         }
@@ -243,7 +268,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             .saturating_add(usize::try_from(position).unwrap_or(usize::MAX))
     }
 
-    fn run(mut self, text: &'a str) -> Result<Document, ParseError> {
+    fn run(mut self, text: &'a str) -> Result<DocumentRef<'a>, ParseError> {
         let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.trim_text(false);
@@ -291,17 +316,17 @@ impl<'a, 'l> Builder<'a, 'l> {
                     }
                 }
                 Event::Start(start) => {
-                    let name = self.element(start.name().as_ref(), at)?;
+                    let name = self.element(text, start.name().as_ref(), at)?;
                     self.stack.push(Open {
                         name,
-                        first_child: self.children.len(),
+                        first_child: self.pending.len(),
                         text: Cow::Borrowed(""),
                         has_children: false,
                     });
                 }
                 Event::Empty(start) => {
-                    let name = self.element(start.name().as_ref(), at)?;
-                    self.add(name, Value::Text(String::new()));
+                    let name = self.element(text, start.name().as_ref(), at)?;
+                    self.add(name, EntryValue::Text(Cow::Borrowed("")));
                 }
                 Event::End(_) => {
                     // quick-xml has checked that the end tag matches the open element.
@@ -309,13 +334,15 @@ impl<'a, 'l> Builder<'a, 'l> {
                         return Err(ParseError::new(ParseErrorKind::Malformed, at)
                             .with_detail("end tag without a start tag"));
                     };
-                    let value = if !open.has_children {
-                        Value::Text(open.text.into_owned())
-                    } else if open.first_child == 0 {
-                        // Everything collected is this element's: take it whole, no copy.
-                        Value::Map(Fields::from(std::mem::take(&mut self.children)))
+                    let value = if open.has_children {
+                        let start = self.entries.len();
+                        self.entries.extend(self.pending.drain(open.first_child..));
+                        EntryValue::Map {
+                            start,
+                            end: self.entries.len(),
+                        }
                     } else {
-                        Value::Map(Fields::from(self.children.split_off(open.first_child)))
+                        EntryValue::Text(open.text)
                     };
                     self.add(open.name, value);
                 }
@@ -324,7 +351,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                         if !is_xml_whitespace(&content) {
                             return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
                         }
-                    } else {
+                    } else if !self.has_children() {
                         let content = if self.has_cr {
                             content.xml10_content()
                         } else {
@@ -348,21 +375,21 @@ impl<'a, 'l> Builder<'a, 'l> {
                     if self.stack.is_empty() {
                         return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
                     }
-                    let c = match reference.resolve_char_ref() {
-                        Ok(Some(c)) if is_xml_char(c) => c,
+                    let decoded: Cow<'a, str> = match reference.resolve_char_ref() {
+                        Ok(Some(c)) if is_xml_char(c) => Cow::Owned(c.to_string()),
                         Ok(Some(_)) | Err(_) => {
                             return Err(ParseError::new(ParseErrorKind::InvalidCharRef, at));
                         }
-                        Ok(None) => match &*reference {
-                            "lt" => '<',
-                            "gt" => '>',
-                            "amp" => '&',
-                            "apos" => '\'',
-                            "quot" => '"',
+                        Ok(None) => Cow::Borrowed(match &*reference {
+                            "lt" => "<",
+                            "gt" => ">",
+                            "amp" => "&",
+                            "apos" => "'",
+                            "quot" => "\"",
                             _ => return Err(ParseError::new(ParseErrorKind::UnknownEntity, at)),
-                        },
+                        }),
                     };
-                    self.append(Cow::Owned(c.to_string()), at)?;
+                    self.append(decoded, at)?;
                 }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::DocType(_) => return Err(ParseError::new(ParseErrorKind::Doctype, at)),
@@ -379,11 +406,25 @@ impl<'a, 'l> Builder<'a, 'l> {
         }
     }
 
-    /// Checks a new element against the limits and returns its name.
-    fn element(&mut self, name: &str, at: usize) -> Result<String, ParseError> {
+    /// Whether the innermost open element already has children (its text is then dropped).
+    fn has_children(&self) -> bool {
+        self.stack.last().is_some_and(|open| open.has_children)
+    }
+
+    /// Checks a new element against the limits and returns its name, borrowed from `text`.
+    fn element(&mut self, text: &'a str, name: &str, at: usize) -> Result<&'a str, ParseError> {
         if self.root.is_some() {
             return Err(ParseError::new(ParseErrorKind::MultipleRoots, at));
         }
+        // The reader reads from `text`, so the name is a slice of it: find where.
+        let from = (name.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let name = match text.get(from..from.wrapping_add(name.len())) {
+            Some(slice) if slice.as_ptr() == name.as_ptr() => slice,
+            _ => {
+                return Err(ParseError::new(ParseErrorKind::Malformed, at)
+                    .with_detail("element name not found in the input"));
+            }
+        };
         if !is_xml_name(name) {
             return Err(ParseError::new(ParseErrorKind::InvalidName, at + 1));
         }
@@ -396,11 +437,11 @@ impl<'a, 'l> Builder<'a, 'l> {
             return Err(ParseError::new(ParseErrorKind::TooManyElements, at)
                 .with_limit(self.limits.max_elements));
         }
-        Ok(name.to_owned())
+        Ok(name)
     }
 
     /// Adds a closed element to its parent, or makes it the root.
-    fn add(&mut self, name: String, value: Value) {
+    fn add(&mut self, name: &'a str, value: EntryValue<'a>) {
         match self.stack.last_mut() {
             Some(parent) => {
                 if !parent.has_children {
@@ -408,17 +449,17 @@ impl<'a, 'l> Builder<'a, 'l> {
                     // Children win over text (see `Document`).
                     parent.text = Cow::Borrowed("");
                 }
-                self.children.push(Field::new(name, value));
+                self.pending.push(Entry { name, value });
             }
             None => {
-                let (fields, root_text) = match value {
-                    Value::Map(fields) => (fields, None),
-                    Value::Text(text) => (Fields::new(), Some(text)),
-                    Value::List(_) => (Fields::new(), None),
+                let (root, root_text) = match value {
+                    EntryValue::Map { start, end } => ((start, end), None),
+                    EntryValue::Text(text) => ((0, 0), Some(text)),
                 };
-                self.root = Some(Document {
+                self.root = Some(DocumentRef {
                     root_name: name,
-                    fields,
+                    entries: std::mem::take(&mut self.entries),
+                    root,
                     root_text,
                 });
             }
