@@ -47,6 +47,71 @@ pub(crate) fn first_invalid_char(text: &str) -> Option<usize> {
     None
 }
 
+/// What [`survey`] learns of a whole document in one pass.
+pub(crate) struct Survey {
+    /// The offset of the first character XML 1.0 forbids, as [`first_invalid_char`] finds.
+    pub(crate) invalid: Option<usize>,
+    /// How many `<` it holds: at least one per element, so a bound on their number.
+    pub(crate) markup: usize,
+    /// Whether it holds a carriage return.
+    pub(crate) has_cr: bool,
+}
+
+/// [`first_invalid_char`], the count of `<` and the search for `\r` in one pass over the
+/// document, by blocks whose tests have no early exit (so they vectorise).
+pub(crate) fn survey(text: &str) -> Survey {
+    let bytes = text.as_bytes();
+    let mut markup = 0;
+    let mut has_cr = false;
+    let (blocks, _) = bytes.as_chunks::<32>();
+    let mut start = 0;
+    for block in blocks {
+        let (mut lt, mut cr, mut suspicious) = (0u8, false, false);
+        for &b in block {
+            lt += u8::from(b == b'<');
+            cr |= b == b'\r';
+            suspicious |= ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xef);
+        }
+        if suspicious {
+            break;
+        }
+        markup += usize::from(lt);
+        has_cr |= cr;
+        start += block.len();
+    }
+    // The rest byte by byte: the tail, or everything from a suspicious block on (no `EF`
+    // before `start`, so no three-byte sequence to check straddles it).
+    for (i, &b) in bytes.iter().enumerate().skip(start) {
+        match b {
+            b'<' => markup += 1,
+            b'\r' => has_cr = true,
+            b'\t' | b'\n' => {}
+            0x00..=0x1f => {
+                return Survey {
+                    invalid: Some(i),
+                    markup,
+                    has_cr,
+                };
+            }
+            0xef if bytes.get(i + 1) == Some(&0xbf)
+                && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)) =>
+            {
+                return Survey {
+                    invalid: Some(i),
+                    markup,
+                    has_cr,
+                };
+            }
+            _ => {}
+        }
+    }
+    Survey {
+        invalid: None,
+        markup,
+        has_cr,
+    }
+}
+
 /// Whether `c` may start an XML name (`NameStartChar`, XML 1.0 fifth edition).
 fn is_name_start_char(c: char) -> bool {
     matches!(c,
@@ -141,6 +206,22 @@ mod tests {
     #[test]
     fn chars() {
         assert_eq!(first_invalid_char("ok\t\n\r текст ]]> \u{10ffff}"), None);
+        let long = "<a>\r".repeat(20);
+        for text in [
+            "ok\t\n\r текст ]]> \u{10ffff}",
+            "ab\u{1}",
+            "a\u{ffff}",
+            &format!("{long}\u{2}"),
+            &format!("{long}\u{ef}\u{fffd}\n\t<"),
+            &long,
+        ] {
+            let survey = survey(text);
+            assert_eq!(survey.invalid, first_invalid_char(text), "{text:?}");
+            if survey.invalid.is_none() {
+                assert_eq!(survey.markup, text.matches('<').count(), "{text:?}");
+                assert_eq!(survey.has_cr, text.contains('\r'), "{text:?}");
+            }
+        }
         assert_eq!(first_invalid_char("ab\u{1}"), Some(2));
         assert_eq!(first_invalid_char("a\u{ffff}"), Some(1));
         assert_eq!(first_invalid_char("a\u{fffe}"), Some(1));

@@ -12,7 +12,7 @@ use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::Event;
 
 use crate::borrowed::{DocumentRef, Entry, EntryValue};
-use crate::chars::{first_invalid_char, is_xml_char, is_xml_name, is_xml_whitespace};
+use crate::chars::{is_xml_char, is_xml_name, is_xml_whitespace, survey};
 use crate::{Limits, ParseError, ParseErrorKind};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -213,10 +213,11 @@ pub fn parse_ref_with<'a>(bytes: &'a [u8], limits: &Limits) -> Result<DocumentRe
         ParseError::new(kind, offset + e.valid_up_to())
     })?;
     // XML 1.0 forbids these characters anywhere in a document, markup and comments included.
-    if let Some(i) = first_invalid_char(text) {
+    let survey = survey(text);
+    if let Some(i) = survey.invalid {
         return Err(ParseError::new(ParseErrorKind::InvalidChar, offset + i));
     }
-    Builder::new(limits, offset, body).run(text)
+    Builder::new(limits, offset, survey.has_cr, survey.markup).run(text)
 }
 
 /// An element whose end tag has not been read yet.
@@ -247,17 +248,17 @@ struct Builder<'a, 'l> {
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
-    fn new(limits: &'l Limits, offset: usize, body: &[u8]) -> Self {
-        // Each element takes at least one `<`: room for all of them up front, so that the
-        // arena is allocated once (a count of one byte runs at memory speed).
-        let most = body.iter().filter(|&&b| b == b'<').count();
+    /// `markup`: how many `<` the document holds, at least one per element: room for all
+    /// of them up front, so that the arena is allocated once.
+    fn new(limits: &'l Limits, offset: usize, has_cr: bool, markup: usize) -> Self {
+        let most = markup.min(limits.max_elements);
         Self {
             limits,
             offset,
-            has_cr: body.contains(&b'\r'),
+            has_cr,
             stack: Vec::with_capacity(8),
-            pending: Vec::with_capacity(most.min(limits.max_elements)),
-            entries: Vec::with_capacity(most.min(limits.max_elements)),
+            pending: Vec::with_capacity(most),
+            entries: Vec::with_capacity(most),
             elements: 0,
             root: None,
         }
