@@ -137,15 +137,15 @@ fn is_name_char(c: char) -> bool {
             '-' | '.' | '0'..='9' | '\u{b7}' | '\u{300}'..='\u{36f}' | '\u{203f}'..='\u{2040}')
 }
 
-/// For each byte: 2 if it is an ASCII `NameStartChar`, 1 if it is only an ASCII `NameChar`,
-/// 0 otherwise (including every non-ASCII byte).
+/// For each byte: bit 0 set if it is an ASCII `NameChar`, bit 1 too if it is an ASCII
+/// `NameStartChar`; 0 otherwise (including every non-ASCII byte).
 const ASCII_NAME: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
         table[b] = if c.is_ascii_alphabetic() || c == b'_' || c == b':' {
-            2
+            3
         } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
             1
         } else {
@@ -158,10 +158,14 @@ const ASCII_NAME: [u8; 256] = {
 
 /// Whether `name` is an XML 1.0 `Name`: what can stand in `<name>` and `</name>`.
 pub(crate) fn is_xml_name(name: &str) -> bool {
-    // The common case, `pg_payment_id`, is decided by a table lookup per byte.
+    // The common case, `pg_payment_id`, is decided by a table lookup per byte, folded
+    // without a branch per byte.
     if let Some((&first, rest)) = name.as_bytes().split_first()
-        && ASCII_NAME[usize::from(first)] == 2
-        && rest.iter().all(|&b| ASCII_NAME[usize::from(b)] != 0)
+        && ASCII_NAME[usize::from(first)] & 2 != 0
+        && rest
+            .iter()
+            .fold(1, |all, &b| all & ASCII_NAME[usize::from(b)])
+            != 0
     {
         return true;
     }
