@@ -8,10 +8,11 @@
 //! Two implementations live here and are tested against each other:
 //!
 //! * the fast path sorts each level by name and walks the tree in that order, with no heap
-//!   allocation for levels of up to 32 fields. Once the ambiguous names of PROTOCOL.md §2.4 are
-//!   refused, this gives exactly the order of the sorted flattened keys: two siblings' keys are
-//!   decided inside their own `name + position` part, so all of one sibling's descendants come
-//!   before all of the next's;
+//!   allocation for levels of up to 32 fields, and hashes the values as it goes, each copied
+//!   once into the MD5 block; it reads any tree through [`Level`], [`Fields`] included. Once the
+//!   ambiguous names of PROTOCOL.md §2.4 are refused, this gives exactly the order of the
+//!   sorted flattened keys: two siblings' keys are decided inside their own `name + position`
+//!   part, so all of one sibling's descendants come before all of the next's;
 //! * [`canonical_entries`] builds the flattened keys literally, as the PHP does. It is used for
 //!   [`explain`], as the oracle in the property tests, and for levels of 1,000 or more items,
 //!   where 4-digit positions (`x1000` < `x999`) break the argument above.

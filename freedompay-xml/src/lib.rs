@@ -12,6 +12,10 @@
 //! * [`verify_response`] / [`parse_and_verify`] check `pg_sig` by the reference algorithm and
 //!   keep the outcomes apart: [`Verified`], [`ResponseError::Unsigned`] (an unsigned error
 //!   reply, its code kept), [`ResponseError::Mismatch`], [`ResponseError::Sign`].
+//! * [`parse_ref`] / [`parse_and_verify_ref`] / [`verify_ref`] do the same into a
+//!   [`DocumentRef`] that borrows its names and texts from the body (a few allocations for the
+//!   whole document, plus one per text that needed decoding), for reading a reply without
+//!   copying it.
 //! * [`write()`] / [`write_with_root`] write a tree as a document that [`parse`] reads back
 //!   unchanged.
 //!

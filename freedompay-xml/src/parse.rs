@@ -21,8 +21,8 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 ///
 /// * Child elements become fields in document order; same-name siblings stay separate fields
 ///   (`<pg_refund_payment>` twice is two fields named `pg_refund_payment`).
-/// * An element with child elements becomes a [`Value::Map`]; an element without becomes a
-///   [`Value::Text`] holding its text exactly as sent: leading and trailing spaces kept,
+/// * An element with child elements becomes a [`Value::Map`](freedompay_sign::Value::Map); an element without becomes a
+///   [`Value::Text`](freedompay_sign::Value::Text) holding its text exactly as sent: leading and trailing spaces kept,
 ///   entities, character references and CDATA decoded, line ends normalised to `\n` as XML
 ///   requires. An empty element (`<a/>`, `<a></a>`) is an empty text.
 /// * An element with both child elements and text (mixed content) keeps only its children: the
