@@ -83,9 +83,7 @@ pub fn sign_tree<'a, L: Level<'a>>(
 ) -> Result<Signature, SignError> {
     let mut hasher = Hasher::new();
     hasher.write(script.as_str().as_bytes());
-    match walk_map(root, None, 0, &mut |value: &str| {
-        hasher.segment(value.as_bytes())
-    }) {
+    match walk_map(root, None, 0, &mut hasher) {
         Ok(()) => {}
         Err(Walk::Refused(e)) => return Err(e),
         Err(Walk::Fallback) => {
@@ -482,6 +480,24 @@ fn check_sorted_names<'a>(
 // ---------------------------------------------------------------------------------------------
 // The fast path
 
+/// Where the fast path puts the values, in signing order.
+trait Sink<'a> {
+    fn take(&mut self, value: &'a str);
+}
+
+impl<'a> Sink<'a> for Hasher {
+    #[inline(always)]
+    fn take(&mut self, value: &'a str) {
+        self.segment(value.as_bytes());
+    }
+}
+
+impl<'a> Sink<'a> for Vec<&'a str> {
+    fn take(&mut self, value: &'a str) {
+        self.push(value);
+    }
+}
+
 enum Walk {
     Refused(SignError),
     /// A level too large for the fast path: start again with the literal algorithm.
@@ -624,7 +640,7 @@ fn walk_map<'a, L: Level<'a>>(
     level: L,
     path: Option<&Path<'_>>,
     depth: usize,
-    out: &mut impl FnMut(&'a str),
+    out: &mut impl Sink<'a>,
 ) -> Result<(), Walk> {
     if depth > SignError::MAX_DEPTH {
         return Err(SignError::TooDeep.into());
@@ -661,7 +677,7 @@ fn walk_map<'a, L: Level<'a>>(
     for &slot in order.iter() {
         let index = slot_index(slot);
         match level.value(index) {
-            Node::Text(text) => out(text),
+            Node::Text(text) => out.take(text),
             Node::Map(map) => {
                 let here = Path {
                     parent: path,
@@ -708,7 +724,7 @@ fn walk_list<'a, L: Level<'a>>(
     list: L,
     path: &Path<'_>,
     depth: usize,
-    out: &mut impl FnMut(&'a str),
+    out: &mut impl Sink<'a>,
 ) -> Result<(), Walk> {
     if depth > SignError::MAX_DEPTH {
         return Err(SignError::TooDeep.into());
@@ -739,7 +755,7 @@ fn walk_list<'a, L: Level<'a>>(
             segment: Segment::Index(index),
         };
         match list.value(index) {
-            Node::Text(text) => out(text),
+            Node::Text(text) => out.take(text),
             Node::Map(map) => walk_map(map, Some(&here), depth + 1, out)?,
             Node::List(items) => walk_list(items, &here, depth + 1, out)?,
         }
@@ -819,7 +835,7 @@ fn reference_value<'a, L: Level<'a>>(
 pub fn fast_order(fields: &Fields) -> Result<Vec<&str>, SignError> {
     let root = FieldsLevel::Map(fields.as_slice());
     let mut out = Vec::new();
-    match walk_map(root, None, 0, &mut |v| out.push(v)) {
+    match walk_map(root, None, 0, &mut out) {
         Ok(()) => Ok(out),
         Err(Walk::Refused(e)) => Err(e),
         Err(Walk::Fallback) => Ok(reference_entries(root)?
