@@ -3,8 +3,8 @@
 //! bytes anyway. Target: signing costs at most 1.5x the bare MD5.
 //!
 //! * `cargo bench -p freedompay-sign --bench sign` prints the ratio measured side by side
-//!   (batches of each, alternated, the median of the per-round ratios), then criterion's
-//!   figures. `-- --list` lists the benchmarks and runs nothing.
+//!   (batches of each, alternated: the ratio of the fastest batches and the median of the
+//!   per-round ratios), then criterion's figures. `-- --list` lists the benchmarks and runs nothing.
 //! * `FREEDOMPAY_CALLGRIND=10000 valgrind --tool=callgrind target/release/deps/sign-*` runs
 //!   each side 10,000 times and nothing else; `callgrind_annotate --inclusive=yes` then shows
 //!   `sdk_side` and `limit_side`, whose ratio does not depend on the machine's load.
@@ -72,31 +72,36 @@ fn limit_side(case: &Case, times: usize) {
     }
 }
 
-/// Alternates batches of each side so that both run under the same load, and prints the
-/// median of the per-round ratios (with the quartiles, to show the spread).
+/// Alternates batches of each side so that both run under the same load, and prints two
+/// ratios: of the fastest batch of each side (the least disturbed by other work on the
+/// machine), and the median of the per-round ratios (with its quartiles).
 fn side_by_side(case: &Case) {
     const ROUNDS: usize = 400;
     const BATCH: usize = 200;
     let mut ratios = Vec::with_capacity(ROUNDS);
-    let (mut sdk_total, mut limit_total) = (0.0, 0.0);
+    let mut fastest = [f64::INFINITY; 2];
     for _ in 0..ROUNDS {
-        let start = Instant::now();
-        sdk_side(case, BATCH);
-        let sdk_time = start.elapsed().as_secs_f64();
         let start = Instant::now();
         limit_side(case, BATCH);
         let limit_time = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        sdk_side(case, BATCH);
+        let sdk_time = start.elapsed().as_secs_f64();
         ratios.push(sdk_time / limit_time);
-        sdk_total += sdk_time;
-        limit_total += limit_time;
+        fastest[0] = fastest[0].min(limit_time);
+        fastest[1] = fastest[1].min(sdk_time);
     }
     ratios.sort_by(f64::total_cmp);
-    let per_call = |total: f64| total / (ROUNDS * BATCH) as f64 * 1e9;
+    let per_call = |time: f64| time / BATCH as f64 * 1e9;
     println!(
-        "init_payment/side_by_side ({ROUNDS} rounds of {BATCH}): sign {:.0} ns, bare MD5 {:.0} ns \
-         per message; sign / bare MD5 = {:.2}x (quartiles {:.2}x-{:.2}x; target <= 1.5x)",
-        per_call(sdk_total),
-        per_call(limit_total),
+        "init_payment/side_by_side ({ROUNDS} rounds of {BATCH}), fastest batches: bare MD5 {:.0} ns, \
+         sign {:.0} ns per message",
+        per_call(fastest[0]),
+        per_call(fastest[1]),
+    );
+    println!(
+        "  sign / bare MD5 = {:.2}x fastest, median {:.2}x (quartiles {:.2}x-{:.2}x) (target <= 1.5x)",
+        fastest[1] / fastest[0],
         ratios[ROUNDS / 2],
         ratios[ROUNDS / 4],
         ratios[3 * ROUNDS / 4],

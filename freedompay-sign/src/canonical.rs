@@ -530,18 +530,19 @@ fn slot_index(slot: u128) -> usize {
 /// overlapping loads rather than a loop or a call to `memcpy`.
 fn head(bytes: &[u8]) -> u128 {
     let n = bytes.len();
-    if let Some(first) = bytes.first_chunk::<16>() {
-        return u128::from_be_bytes(*first);
-    }
-    let high = if let Some(first) = bytes.first_chunk::<8>() {
+    if let Some(first) = bytes.first_chunk::<8>() {
+        // Bytes 8..16 (or 8..n) are the last ones of the eight that end at 16 (or n): shifted
+        // to the top, without a branch on the length.
         let high = u64::from_be_bytes(*first);
-        // Bytes 8..n are the last n - 8 of the last eight; shift them to the top.
-        let last = bytes
+        let end = n.min(16);
+        let last = bytes[..end]
             .last_chunk::<8>()
             .map_or(0, |b| u64::from_be_bytes(*b));
-        let low = last.checked_shl(8 * (16 - n as u32)).unwrap_or(0);
+        let low = last.checked_shl(8 * (16 - end) as u32).unwrap_or(0);
         return (u128::from(high) << 64) | u128::from(low);
-    } else if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+    }
+    let high = if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>())
+    {
         // 4..8 bytes: the first four and the last four, overlapping.
         (u64::from(u32::from_be_bytes(*first)) << 32)
             | (u64::from(u32::from_be_bytes(*last)) << (8 * (8 - n as u32)))

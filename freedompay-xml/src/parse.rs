@@ -296,26 +296,9 @@ impl<'a, 'l> Builder<'a, 'l> {
                     ));
                 }
             };
+            // The frequent events here, the others in `other_event`: three arms and a default
+            // branch predictably, where one jump table over every kind would not.
             match event {
-                Event::Decl(decl) => {
-                    if !first {
-                        return Err(ParseError::new(ParseErrorKind::Malformed, at)
-                            .with_detail("XML declaration not at the start of the document"));
-                    }
-                    match decl.encoding() {
-                        None => {}
-                        Some(Ok(encoding))
-                            if encoding.eq_ignore_ascii_case("utf-8")
-                                || encoding.eq_ignore_ascii_case("utf8") => {}
-                        Some(Ok(_)) => {
-                            return Err(ParseError::new(ParseErrorKind::UnsupportedEncoding, at));
-                        }
-                        Some(Err(_)) => {
-                            return Err(ParseError::new(ParseErrorKind::Malformed, at)
-                                .with_detail("broken XML declaration"));
-                        }
-                    }
-                }
                 Event::Start(start) => {
                     let name = self.element(text, start.name().as_ref(), at)?;
                     self.stack.push(Open {
@@ -324,10 +307,6 @@ impl<'a, 'l> Builder<'a, 'l> {
                         text: Cow::Borrowed(""),
                         has_children: false,
                     });
-                }
-                Event::Empty(start) => {
-                    let name = self.element(text, start.name().as_ref(), at)?;
-                    self.add(name, EntryValue::Text(Cow::Borrowed("")));
                 }
                 Event::End(_) => {
                     // quick-xml has checked that the end tag matches the open element.
@@ -361,50 +340,98 @@ impl<'a, 'l> Builder<'a, 'l> {
                         self.append(content, at)?;
                     }
                 }
-                Event::CData(content) => {
-                    if self.stack.is_empty() {
-                        return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
+                other => {
+                    if let Some(document) = self.other_event(other, text, at, end, first)? {
+                        return Ok(document);
                     }
-                    let content = if self.has_cr {
-                        content.xml10_content()
-                    } else {
-                        content.into_inner()
-                    };
-                    self.append(content, at)?;
-                }
-                Event::GeneralRef(reference) => {
-                    if self.stack.is_empty() {
-                        return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
-                    }
-                    let decoded: Cow<'a, str> = match reference.resolve_char_ref() {
-                        Ok(Some(c)) if is_xml_char(c) => Cow::Owned(c.to_string()),
-                        Ok(Some(_)) | Err(_) => {
-                            return Err(ParseError::new(ParseErrorKind::InvalidCharRef, at));
-                        }
-                        Ok(None) => Cow::Borrowed(match &*reference {
-                            "lt" => "<",
-                            "gt" => ">",
-                            "amp" => "&",
-                            "apos" => "'",
-                            "quot" => "\"",
-                            _ => return Err(ParseError::new(ParseErrorKind::UnknownEntity, at)),
-                        }),
-                    };
-                    self.append(decoded, at)?;
-                }
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::DocType(_) => return Err(ParseError::new(ParseErrorKind::Doctype, at)),
-                Event::Eof => {
-                    if !self.stack.is_empty() {
-                        return Err(ParseError::new(ParseErrorKind::UnexpectedEof, end));
-                    }
-                    return self
-                        .root
-                        .ok_or(ParseError::new(ParseErrorKind::NoRoot, end));
                 }
             }
             first = false;
         }
+    }
+
+    /// Every event but a start tag, an end tag and text: what a document holds once or rarely.
+    /// Returns the document at its end.
+    #[inline(never)]
+    fn other_event(
+        &mut self,
+        event: Event<'a>,
+        text: &'a str,
+        at: usize,
+        end: usize,
+        first: bool,
+    ) -> Result<Option<DocumentRef<'a>>, ParseError> {
+        match event {
+            Event::Decl(decl) => {
+                if !first {
+                    return Err(ParseError::new(ParseErrorKind::Malformed, at)
+                        .with_detail("XML declaration not at the start of the document"));
+                }
+                match decl.encoding() {
+                    None => {}
+                    Some(Ok(encoding))
+                        if encoding.eq_ignore_ascii_case("utf-8")
+                            || encoding.eq_ignore_ascii_case("utf8") => {}
+                    Some(Ok(_)) => {
+                        return Err(ParseError::new(ParseErrorKind::UnsupportedEncoding, at));
+                    }
+                    Some(Err(_)) => {
+                        return Err(ParseError::new(ParseErrorKind::Malformed, at)
+                            .with_detail("broken XML declaration"));
+                    }
+                }
+            }
+            Event::Empty(start) => {
+                let name = self.element(text, start.name().as_ref(), at)?;
+                self.add(name, EntryValue::Text(Cow::Borrowed("")));
+            }
+            Event::CData(content) => {
+                if self.stack.is_empty() {
+                    return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
+                }
+                let content = if self.has_cr {
+                    content.xml10_content()
+                } else {
+                    content.into_inner()
+                };
+                self.append(content, at)?;
+            }
+            Event::GeneralRef(reference) => {
+                if self.stack.is_empty() {
+                    return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
+                }
+                let decoded: Cow<'a, str> = match reference.resolve_char_ref() {
+                    Ok(Some(c)) if is_xml_char(c) => Cow::Owned(c.to_string()),
+                    Ok(Some(_)) | Err(_) => {
+                        return Err(ParseError::new(ParseErrorKind::InvalidCharRef, at));
+                    }
+                    Ok(None) => Cow::Borrowed(match &*reference {
+                        "lt" => "<",
+                        "gt" => ">",
+                        "amp" => "&",
+                        "apos" => "'",
+                        "quot" => "\"",
+                        _ => return Err(ParseError::new(ParseErrorKind::UnknownEntity, at)),
+                    }),
+                };
+                self.append(decoded, at)?;
+            }
+            Event::Comment(_) | Event::PI(_) => {}
+            Event::DocType(_) => return Err(ParseError::new(ParseErrorKind::Doctype, at)),
+            Event::Eof => {
+                if !self.stack.is_empty() {
+                    return Err(ParseError::new(ParseErrorKind::UnexpectedEof, end));
+                }
+                return self
+                    .root
+                    .take()
+                    .map(Some)
+                    .ok_or(ParseError::new(ParseErrorKind::NoRoot, end));
+            }
+            // Handled by the caller.
+            Event::Start(_) | Event::End(_) | Event::Text(_) => {}
+        }
+        Ok(None)
     }
 
     /// Whether the innermost open element already has children (its text is then dropped).
