@@ -367,6 +367,18 @@ impl<'a, 'l> Builder<'a, 'l> {
                     return Err(ParseError::new(ParseErrorKind::Malformed, at)
                         .with_detail("XML declaration not at the start of the document"));
                 }
+                // The usual declaration, byte for byte, needs no parsing of its attributes.
+                const USUAL: [&str; 2] = [
+                    r#"<?xml version="1.0" encoding="utf-8"?>"#,
+                    r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+                ];
+                let at_raw = at - self.offset;
+                if USUAL
+                    .iter()
+                    .any(|usual| text.get(at_raw..at_raw + usual.len()) == Some(usual))
+                {
+                    return Ok(None);
+                }
                 match decl.encoding() {
                     None => {}
                     Some(Ok(encoding))
