@@ -517,6 +517,7 @@ const INDEX_BITS: u128 = 0xffff;
 /// zero-padded, then its index in the low 16 bits. Sorting these is a plain integer sort
 /// (every gateway name starts with `pg_`, so comparing names byte by byte would be slow);
 /// fields whose names share their first 14 bytes are then put in order by [`order_ties`].
+#[inline(always)]
 fn slot(name: &str, index: usize) -> u128 {
     // FAST_LIMIT < u16::MAX, so the index fits.
     (head(name.as_bytes()) & !INDEX_BITS) | index as u128
@@ -528,6 +529,7 @@ fn slot_index(slot: u128) -> usize {
 
 /// The first 16 bytes of `bytes` as a big-endian number, zero-padded past the end: a few
 /// overlapping loads rather than a loop or a call to `memcpy`.
+#[inline(always)]
 fn head(bytes: &[u8]) -> u128 {
     let n = bytes.len();
     if let Some(first) = bytes.first_chunk::<8>() {
@@ -541,18 +543,18 @@ fn head(bytes: &[u8]) -> u128 {
         let low = last.checked_shl(8 * (16 - end) as u32).unwrap_or(0);
         return (u128::from(high) << 64) | u128::from(low);
     }
-    let high = if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>())
-    {
-        // 4..8 bytes: the first four and the last four, overlapping.
-        (u64::from(u32::from_be_bytes(*first)) << 32)
-            | (u64::from(u32::from_be_bytes(*last)) << (8 * (8 - n as u32)))
-    } else {
-        let mut word = 0u64;
-        for (i, &b) in bytes.iter().enumerate() {
-            word |= u64::from(b) << (56 - 8 * i);
-        }
-        word
-    };
+    let high =
+        if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+            // 4..8 bytes: the first four and the last four, overlapping.
+            (u64::from(u32::from_be_bytes(*first)) << 32)
+                | (u64::from(u32::from_be_bytes(*last)) << (8 * (8 - n as u32)))
+        } else {
+            let mut word = 0u64;
+            for (i, &b) in bytes.iter().enumerate() {
+                word |= u64::from(b) << (56 - 8 * i);
+            }
+            word
+        };
     u128::from(high) << 64
 }
 
