@@ -79,7 +79,11 @@ impl<'a> DocumentRef<'a> {
 
     /// The same document, owned.
     pub fn to_document(&self) -> Document {
-        self.clone().into_document()
+        Document {
+            root_name: self.root_name.to_owned(),
+            fields: self.fields().to_fields(),
+            root_text: self.root_text.as_deref().map(str::to_owned),
+        }
     }
 
     /// The same document, owned; the texts that were already decoded are moved, not copied.
@@ -228,8 +232,14 @@ impl<'d> FieldsRef<'d> {
 
     /// This level as an owned [`Fields`].
     pub fn to_fields(self) -> Fields {
-        let mut entries = self.entries.to_vec();
-        owned_fields(&mut entries, self.start, self.end)
+        let fields: Vec<Field> = self
+            .iter()
+            .map(|(name, value)| match value {
+                ValueRef::Text(text) => Field::new(name, text),
+                ValueRef::Map(map) => Field::new(name, map.to_fields()),
+            })
+            .collect();
+        Fields::from(fields)
     }
 }
 
