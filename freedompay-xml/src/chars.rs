@@ -176,12 +176,6 @@ pub(crate) fn is_xml_name(name: &str) -> bool {
     }
 }
 
-/// XML whitespace (`S`): space, tab, line feed, carriage return.
-pub(crate) fn is_xml_whitespace(text: &str) -> bool {
-    text.bytes()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,10 +9,10 @@ use std::borrow::Cow;
 use freedompay_sign::Fields;
 use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
-use quick_xml::events::Event;
+use quick_xml::events::{BytesText, Event};
 
 use crate::borrowed::{DocumentRef, Entry, EntryValue};
-use crate::chars::{is_xml_char, is_xml_name, is_xml_whitespace, survey};
+use crate::chars::{is_xml_char, is_xml_name, survey};
 use crate::{Limits, ParseError, ParseErrorKind};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -245,6 +245,9 @@ struct Builder<'a, 'l> {
     entries: Vec<Entry<'a>>,
     elements: usize,
     root: Option<DocumentRef<'a>>,
+    /// Where the text not yet given to the innermost open element starts in the input:
+    /// the end of the last event.
+    gap: usize,
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
@@ -261,6 +264,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             entries: Vec::with_capacity(most),
             elements: 0,
             root: None,
+            gap: 0,
         }
     }
 
@@ -272,16 +276,18 @@ impl<'a, 'l> Builder<'a, 'l> {
     fn run(mut self, text: &'a str) -> Result<DocumentRef<'a>, ParseError> {
         let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
-        config.trim_text(false);
+        // Whitespace between elements makes no event: texts are read from the input itself,
+        // from the end of one event to the start of the next (see `flush`).
+        config.trim_text_start = true;
+        config.trim_text_end = false;
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.allow_dangling_amp = false;
         config.allow_unmatched_ends = false;
 
         let end = self.at(text.len() as u64);
-        let mut first = true;
         loop {
-            let at = self.at(reader.buffer_position());
+            let before = reader.buffer_position();
             let event = match reader.read_event() {
                 Ok(event) => event,
                 Err(e) => {
@@ -296,6 +302,34 @@ impl<'a, 'l> Builder<'a, 'l> {
                     ));
                 }
             };
+            if let Event::Text(_) = event {
+                if self.stack.is_empty() {
+                    // Whitespace makes no event, so this text is not whitespace.
+                    return Err(ParseError::new(
+                        ParseErrorKind::TextOutsideRoot,
+                        self.at(before),
+                    ));
+                }
+                // The text runs up to the next markup, where the reader now stands.
+                let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+                self.flush(text, after)?;
+                self.gap = after;
+                continue;
+            }
+            // Skipped whitespace (if any) and then the markup of this event.
+            let from = usize::try_from(before).unwrap_or(usize::MAX);
+            let markup = from
+                + text
+                    .as_bytes()
+                    .get(from..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                    .count();
+            let at = self.offset + markup;
+            if !self.stack.is_empty() {
+                self.flush(text, markup)?;
+            }
             // The frequent events here, the others in `other_event`: three arms and a default
             // branch predictably, where one jump table over every kind would not.
             match event {
@@ -326,27 +360,13 @@ impl<'a, 'l> Builder<'a, 'l> {
                     };
                     self.add(open.name, value);
                 }
-                Event::Text(content) => {
-                    if self.stack.is_empty() {
-                        if !is_xml_whitespace(&content) {
-                            return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
-                        }
-                    } else if !self.has_children() {
-                        let content = if self.has_cr {
-                            content.xml10_content()
-                        } else {
-                            content.into_inner()
-                        };
-                        self.append(content, at)?;
-                    }
-                }
                 other => {
-                    if let Some(document) = self.other_event(other, text, at, end, first)? {
+                    if let Some(document) = self.other_event(other, text, at, end, markup == 0)? {
                         return Ok(document);
                     }
                 }
             }
-            first = false;
+            self.gap = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         }
     }
 
@@ -444,6 +464,27 @@ impl<'a, 'l> Builder<'a, 'l> {
             Event::Start(_) | Event::End(_) | Event::Text(_) => {}
         }
         Ok(None)
+    }
+
+    /// Gives the input from `self.gap` to `to` to the innermost open element as text (line
+    /// ends normalised), unless it already has children.
+    fn flush(&mut self, text: &'a str, to: usize) -> Result<(), ParseError> {
+        let from = self.gap;
+        if to <= from || self.has_children() {
+            return Ok(());
+        }
+        let Some(raw) = text.get(from..to) else {
+            return Err(ParseError::new(
+                ParseErrorKind::Malformed,
+                self.offset + from,
+            ));
+        };
+        let content = if self.has_cr {
+            BytesText::from_escaped(raw).xml10_content()
+        } else {
+            Cow::Borrowed(raw)
+        };
+        self.append(content, self.offset + from)
     }
 
     /// Whether the innermost open element already has children (its text is then dropped).
