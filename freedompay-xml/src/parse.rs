@@ -316,16 +316,23 @@ impl<'a, 'l> Builder<'a, 'l> {
                 self.gap = after;
                 continue;
             }
-            // Skipped whitespace (if any) and then the markup of this event.
+            // Where this event's markup starts: a start or end tag is found from its name, a
+            // slice of the input; the others after the whitespace the reader skipped.
             let from = usize::try_from(before).unwrap_or(usize::MAX);
-            let markup = from
-                + text
+            let tag = match &event {
+                Event::Start(start) => offset_in(text, start.name().as_ref(), 1),
+                Event::End(end) => offset_in(text, end.name().as_ref(), 2),
+                _ => None,
+            };
+            let markup = tag.filter(|&at| at >= from).unwrap_or_else(|| {
+                from + text
                     .as_bytes()
                     .get(from..)
                     .unwrap_or_default()
                     .iter()
                     .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                    .count();
+                    .count()
+            });
             let at = self.offset + markup;
             if !self.stack.is_empty() {
                 self.flush(text, markup)?;
@@ -566,6 +573,13 @@ impl<'a, 'l> Builder<'a, 'l> {
         }
         Ok(())
     }
+}
+
+/// Where `slice`, a slice of `text`, starts in it, less `before` (the bytes of markup before
+/// a name: `<` or `</`); `None` if it is not a slice of `text`.
+fn offset_in(text: &str, slice: &str, before: usize) -> Option<usize> {
+    let at = (slice.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    (at <= text.len()).then(|| at.checked_sub(before)).flatten()
 }
 
 /// Maps a quick-xml error to ours, keeping nothing of the document. `rest` is the input from
