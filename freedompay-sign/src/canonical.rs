@@ -141,7 +141,9 @@ pub trait Level<'a>: Copy {
 }
 
 /// A value in a [`Level`]: a text leaf, or a nested level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Like [`Value`], its `Debug` output shows a text's length, not the text.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Node<'a, L> {
     /// A text leaf, exactly as signed.
     Text(&'a str),
@@ -149,6 +151,16 @@ pub enum Node<'a, L> {
     Map(L),
     /// A nested list: its entries are named by their index, and [`Level::name`] is not used.
     List(L),
+}
+
+impl<L> core::fmt::Debug for Node<'_, L> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Node::Text(text) => write!(f, "Text(<{} bytes>)", text.len()),
+            Node::Map(_) => f.write_str("Map(..)"),
+            Node::List(_) => f.write_str("List(..)"),
+        }
+    }
 }
 
 /// A [`Fields`] level or a list in it, as a [`Level`].
