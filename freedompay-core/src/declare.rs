@@ -219,7 +219,10 @@ macro_rules! operation {
         $($rest:tt)*
     ) => {
         operation!(@munch $h
-            [$($f)* $name: Option<$ty>,]
+            [$($f)*
+                #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+                $name: Option<$ty>,
+            ]
             [$($i)* $name: None,]
             [$($s)*
                 $(#[$m])*

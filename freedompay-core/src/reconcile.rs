@@ -51,7 +51,11 @@ pub const NOT_FOUND_CONCLUSIVE_AFTER: Duration = Duration::from_secs(60);
 /// What the gateway answered that says "not found".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum NotFoundEvidence {
     /// A verified reply with `pg_payment_id` = 0.
     PaymentIdZero,
@@ -147,7 +151,11 @@ impl fmt::Display for NotFound {
 /// `pg_payment_id` = 0 or with an error coded 340, signed or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Lookup<T> {
     /// The gateway knows it.
     Found(T),
@@ -197,7 +205,11 @@ impl<T> Lookup<T> {
 /// What a reconciliation found out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Reconciliation {
     /// The money moved: the payout was paid out, the payment paid (`state` says more: a
     /// payment may since have been refunded or revoked).

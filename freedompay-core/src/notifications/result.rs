@@ -13,7 +13,11 @@ use super::{NotificationError, RejectNotAllowed};
 /// `pg_result`: whether the payment succeeded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum PaymentResult {
     /// `1`: paid.
     Success,

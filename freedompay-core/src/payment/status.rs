@@ -52,7 +52,11 @@ pub struct PaymentStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 enum By {
     PaymentId(PaymentId),
     OrderId(OrderId),
@@ -90,7 +94,11 @@ impl PaymentStatus {
 /// [`PaymentStatusInfo::captured`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum PaymentState {
     /// `new`: created, not paid yet.
     New,

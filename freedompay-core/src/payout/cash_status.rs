@@ -12,7 +12,11 @@ use crate::{
 /// What became of a cash-by-code payout.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum CashOutcome {
     /// `success`: the recipient withdrew the cash.
     Withdrawn,

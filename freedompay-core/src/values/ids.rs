@@ -22,7 +22,7 @@ fn no_control(text: &str) -> bool {
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OrderId(String);
+pub struct OrderId(pub(super) String);
 
 impl OrderId {
     /// The longest order id the gateway accepts, in characters.
@@ -182,7 +182,7 @@ impl<'de> serde::Deserialize<'de> for PaymentId {
 /// assert!(IdempotencyKey::new("").is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct IdempotencyKey(String);
+pub struct IdempotencyKey(pub(super) String);
 
 impl IdempotencyKey {
     /// The longest key, in bytes.

@@ -8,6 +8,7 @@ mod card;
 mod currency;
 mod datetime;
 mod ids;
+mod interop;
 mod text;
 mod url;
 
