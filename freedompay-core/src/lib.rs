@@ -48,6 +48,7 @@ mod operation;
 pub mod payment;
 pub mod payout;
 pub mod reconcile;
+mod salts;
 mod status;
 #[cfg(test)]
 mod testing;
@@ -62,6 +63,7 @@ pub use error::{
 pub use exchange::{Exchange, Step, read_reply};
 pub use operation::{Operation, operation_fields, prepare};
 pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
+pub use salts::FixedSalt;
 pub use status::Status;
 pub use values::{
     Amount, CardNumber, Currency, DateTime, Description, IdempotencyKey, OrderId, PaymentId, Phone,
