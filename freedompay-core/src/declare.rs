@@ -49,6 +49,13 @@
 //! `impl Operation` with `write_fields` writing the fields in the order listed (the wire
 //! order matters: the snapshots pin it), and the output struct with its reader.
 //!
+//! With the feature `serde`, every declared type serializes without a line of its own: the
+//! request struct derives `Serialize` (unset optional fields left out), the `reply!` struct
+//! `Serialize` and `Deserialize`, a `wire_enum!` its wire text both ways, a `text_value!`
+//! its text both ways (checked on the way in by its constructor, through `FromStr`), and a
+//! `masked_value!` its masked text only, with no `Deserialize`. A field of a new type needs
+//! that type to serialize too (`serde_text!(Type)` for a validated text with `FromStr`).
+//!
 //! The header's other choices:
 //!
 //! - `secret: |_: &AddPayoutCard, config: &Config| config.card_storage_payout_secret()`: a

@@ -27,6 +27,23 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+//!
+//! # Features
+//!
+//! All off by default, each building alone and with the others:
+//!
+//! - `serde`: `Serialize` on every request, result, notification, value and error type,
+//!   `Deserialize` where it round-trips (values validate on the way in). Amounts are decimal
+//!   strings (`"2500.00"`), never floats; card numbers, IBANs and IINs serialize masked and
+//!   have no `Deserialize`; secrets, signatures and salts never serialize; [`Error`]
+//!   serializes as a summary (operation, order id, kind, code, whether it may have been sent,
+//!   whether the outcome is unknown, the message).
+//! - `rust_decimal`: [`Amount`] ↔ `rust_decimal::Decimal`.
+//! - `chrono`, `jiff`: [`DateTime`] ↔ `chrono::NaiveDateTime`, `jiff::civil::DateTime`.
+//! - `uuid`: [`IdempotencyKey`] and [`OrderId`] from a `uuid::Uuid`.
+//!
+//! It builds for `wasm32-unknown-unknown` as it is.
+
 #![forbid(unsafe_code)]
 
 /// The generic callback layer's old path; it lives in [`notifications`].

@@ -9,8 +9,6 @@
 //! ```
 //!
 //! ```
-//! use freedompay_core::payout::PayoutToCard;
-//! use freedompay_core::{Amount, CardNumber, Description, FixedSalt, OrderId, operation_fields};
 //! use freedompay_sandbox::SandboxThread;
 //! use freedompay_sandbox::testing::{self, MerchantServer, cards};
 //!
