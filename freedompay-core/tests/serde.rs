@@ -3,6 +3,7 @@
 #![cfg(feature = "serde")]
 
 use freedompay_core::notifications::{ResultNotification, testing::signed_form};
+use freedompay_core::payment::ApproveMobilePayment;
 use freedompay_core::payout::{PayoutToCard, PayoutToCardResult};
 use freedompay_core::sign::SecretKey;
 use freedompay_core::{
@@ -112,6 +113,15 @@ fn a_request_serializes_with_the_card_masked_and_unset_options_left_out() {
     let json = serde_json::to_value(&payout).unwrap();
     assert_eq!(json, fixture("payout_to_card_request.json"));
     assert!(!json.to_string().contains("4671593866478252"));
+}
+
+#[test]
+fn a_one_time_code_never_serializes() {
+    let approve = ApproveMobilePayment::new(PaymentId::new(123_456).unwrap(), "111111").unwrap();
+    assert_eq!(
+        serde_json::to_value(&approve).unwrap(),
+        json!({"payment_id": 123_456, "code": "***"})
+    );
 }
 
 #[test]
