@@ -3,7 +3,8 @@
 #![cfg(feature = "serde")]
 
 use freedompay_core::notifications::{ResultNotification, testing::signed_form};
-use freedompay_core::payment::ApproveMobilePayment;
+use freedompay_core::payment::{ApproveMobilePayment, MaskedPan, RecurringProfileId};
+use freedompay_core::payout::{BankRecipient, Bik, Iban, Iin, Kbe, Knp};
 use freedompay_core::payout::{PayoutToCard, PayoutToCardResult};
 use freedompay_core::sign::SecretKey;
 use freedompay_core::{
@@ -83,6 +84,50 @@ fn validated_texts_round_trip_and_validate_on_the_way_in() {
     assert!(refused::<Url>(json!("ftp://shop.kz/result")).contains("https://"));
     assert!(refused::<DateTime>(json!("2026-02-30 10:00:00")).contains("not a valid date"));
     assert!(refused::<Phone>(json!("12345")).contains("10 to 15 digits"));
+}
+
+#[test]
+fn bank_codes_and_profile_ids_round_trip() {
+    round_trip(Bik::parse("KCJBKZKX").unwrap(), json!("KCJBKZKX"));
+    round_trip(Kbe::parse("19").unwrap(), json!("19"));
+    round_trip(Knp::parse("119").unwrap(), json!("119"));
+    round_trip(
+        RecurringProfileId::new("35768492").unwrap(),
+        json!("35768492"),
+    );
+    assert!(refused::<Kbe>(json!("9")).contains("pg_recipient_kbe"));
+    // A reported mask reads back as it was written.
+    round_trip(
+        MaskedPan::new("5483-18XX-XXXX-0293"),
+        json!("5483-18XX-XXXX-0293"),
+    );
+}
+
+#[test]
+fn personal_data_serializes_masked_only() {
+    let iban = Iban::parse("KZ86125KZT5004100100").unwrap();
+    let iin = Iin::parse("900101301234").unwrap();
+    let recipient = BankRecipient::new(
+        iban.clone(),
+        iin.clone(),
+        "Иванов Иван Иванович",
+        Kbe::parse("19").unwrap(),
+        Bik::parse("KCJBKZKX").unwrap(),
+    )
+    .unwrap();
+    let json = serde_json::to_value(&recipient).unwrap();
+    assert_eq!(json["iban"], json!(iban.to_string()));
+    assert_eq!(json["iin"], json!(iin.to_string()));
+    assert_eq!(json["name"], json!("И***"));
+    let text = json.to_string();
+    for hidden in ["KZ86125KZT5004100100", "900101301234", "Иванов"] {
+        assert!(!text.contains(hidden), "{hidden} in {text}");
+    }
+    // A full number the gateway should have masked is masked again.
+    assert_eq!(
+        serde_json::to_value(MaskedPan::new("4405640000006150")).unwrap(),
+        json!("440564******6150")
+    );
 }
 
 #[test]
