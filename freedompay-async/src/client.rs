@@ -2,18 +2,22 @@
 
 use core::fmt;
 use std::sync::Arc;
+
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 use std::time::{Instant, SystemTime};
 
-use freedompay_core::payment::PaymentStatus;
-use freedompay_core::payout::{PayoutStatus, PayoutStatusByOrder};
-use freedompay_core::reconcile::{
-    Observation, ReconcilePolicy, ReconcileStep, Reconciler, Reconciliation,
+use freedompay_core::{Config, Error, Operation, driver};
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+use freedompay_core::{
+    Lookup, OrderId,
+    payment::PaymentStatus,
+    payout::{PayoutStatus, PayoutStatusByOrder},
+    reconcile::{Observation, ReconcilePolicy, ReconcileStep, Reconciler, Reconciliation},
 };
-use freedompay_core::{Config, Error, Lookup, Operation, OrderId, driver};
-use freedompay_sign::{OsSaltSource, SaltSource};
+use freedompay_sign::SaltSource;
 use freedompay_transport::Transport;
 
-use crate::sleep;
+use crate::sleep::{DefaultSleep, Sleep};
 
 /// The async FreedomPay client: one method per operation, over any [`Transport`].
 ///
@@ -25,7 +29,7 @@ use crate::sleep;
 /// ```
 /// use freedompay_async::{AsyncClient, Config, HttpRequest, HttpResponse, TransportError, payout::Balance, transport_fn};
 ///
-/// let config = Config::builder().merchant_id("123456").secret_key("secret").build()?;
+/// let config = Config::builder().merchant_id("123456").secret_key("secret").payout_secret_key("payout-secret").build()?;
 /// // Any transport; this one answers like a gateway that does not know the merchant.
 /// let transport = transport_fn(|_request: HttpRequest| async {
 ///     Ok::<_, TransportError>(HttpResponse::new(200, b"<response><pg_status>error</pg_status><pg_error_code>101</pg_error_code></response>".to_vec()))
@@ -39,6 +43,7 @@ pub struct AsyncClient {
     config: Arc<Config>,
     transport: Arc<dyn Transport>,
     salts: Arc<dyn SaltSource + Send + Sync>,
+    sleep: Arc<dyn Sleep>,
 }
 
 impl AsyncClient {
@@ -55,13 +60,50 @@ impl AsyncClient {
     }
 
     /// A client over your own transport: a type implementing [`Transport`], or a closure
-    /// made one with [`transport_fn`](crate::transport_fn).
+    /// made one with [`transport_fn`](crate::transport_fn). Salts come from the operating
+    /// system's randomness ([`OsSaltSource`](crate::OsSaltSource), feature `os-rng`, on by
+    /// default; on `wasm32-unknown-unknown` it needs the feature `wasm_js`, or use
+    /// [`AsyncClient::with_salts`]).
+    #[cfg(feature = "os-rng")]
     pub fn with_transport(config: Config, transport: impl Transport + 'static) -> Self {
+        Self::with_salts(config, transport, freedompay_sign::OsSaltSource::default())
+    }
+
+    /// A client over your own transport with salts from `salts`: for builds without the
+    /// `os-rng` feature (WebAssembly without a JavaScript host, where the operating system's
+    /// randomness is not reachable), or a fixed [`Salt`](crate::Salt) in tests.
+    ///
+    /// ```
+    /// use freedompay_async::{AsyncClient, Config, HttpRequest, HttpResponse, Salt, TransportError, transport_fn};
+    ///
+    /// let config = Config::builder().merchant_id("123456").secret_key("secret").build()?;
+    /// let transport = transport_fn(|_request: HttpRequest| async {
+    ///     Ok::<_, TransportError>(HttpResponse::new(502, Vec::new()))
+    /// });
+    /// // Any `SaltSource`: a fixed salt, or a closure over your runtime's randomness.
+    /// let client = AsyncClient::with_salts(config, transport, Salt::new("fixedSalt1")?);
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_salts(
+        config: Config,
+        transport: impl Transport + 'static,
+        salts: impl SaltSource + Send + Sync + 'static,
+    ) -> Self {
         Self {
             config: Arc::new(config),
             transport: Arc::new(transport),
-            salts: Arc::new(OsSaltSource::default()),
+            salts: Arc::new(salts),
+            sleep: Arc::new(DefaultSleep),
         }
+    }
+
+    /// Replaces how the client waits between retries and between reconciliation queries
+    /// (the default is [`DefaultSleep`](crate::DefaultSleep)): your runtime's timer, through
+    /// [`sleep_fn`](crate::sleep_fn) or a type implementing [`Sleep`](crate::Sleep).
+    pub fn with_sleep(mut self, sleep: impl Sleep + 'static) -> Self {
+        self.sleep = Arc::new(sleep);
+        self
     }
 
     /// Replaces where `pg_salt` values come from (the default is
@@ -85,17 +127,22 @@ impl AsyncClient {
     pub async fn call<O: Operation>(&self, op: O) -> Result<O::Output, Error> {
         // The loop over the core's `Exchange` and its tracing: `freedompay_core::driver`.
         let transport = &*self.transport;
+        let sleep = &*self.sleep;
         driver::call(
             &self.config,
             &*self.salts,
             op,
             move |request| transport.send(request),
-            sleep::sleep,
+            move |delay| sleep.sleep(delay),
         )
         .await
     }
 }
 
+/// Reconciliation reads the system clock, which `wasm32-unknown-unknown` does not have
+/// (`std::time::Instant` panics there): on that target, drive the core's
+/// [`Reconciler`](freedompay_core::reconcile::Reconciler) with your runtime's clock instead.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 impl AsyncClient {
     /// Finds out what became of a payout whose outcome is unknown
     /// ([`Error::outcome_unknown`]): asks its status by order id
@@ -203,7 +250,7 @@ impl AsyncClient {
                 Err(error) => reconciler.observe_error(error, start.elapsed()),
             };
             match step {
-                ReconcileStep::Wait(wait) => sleep::sleep(wait).await,
+                ReconcileStep::Wait(wait) => self.sleep.sleep(wait).await,
                 ReconcileStep::Done(result) => return result,
             }
         }

@@ -1,4 +1,5 @@
-//! The wait between retries, on whatever executor the call runs.
+//! The wait between retries (and between reconciliation queries): a [`Sleep`] the client is
+//! given, or the default one.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -6,17 +7,81 @@ use core::task::{Context, Poll, Waker};
 use core::time::Duration;
 use std::sync::{Arc, Mutex};
 
-/// Waits `delay`: with tokio's timer inside a tokio runtime (feature `time`), otherwise with
-/// a helper thread that wakes the task, so no executor is assumed.
-pub(crate) async fn sleep(delay: Duration) {
-    #[cfg(feature = "time")]
-    {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            tokio::time::sleep(delay).await;
-            return;
-        }
+/// A boxed future that completes after a delay.
+pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
+/// How the client waits `delay` between attempts: your runtime's timer.
+///
+/// The default, [`DefaultSleep`], uses tokio's timer inside a tokio runtime (feature `time`)
+/// and otherwise a short-lived helper thread. Where there is neither (WebAssembly in a
+/// browser or an edge runtime, an embedded executor), give the client your runtime's timer
+/// with [`AsyncClient::with_sleep`](crate::AsyncClient::with_sleep), usually through
+/// [`sleep_fn`]:
+///
+/// ```
+/// use std::time::Duration;
+/// use freedompay_async::{AsyncClient, Config, HttpRequest, HttpResponse, TransportError, sleep_fn, transport_fn};
+///
+/// # let config = Config::builder().merchant_id("1").secret_key("s").build()?;
+/// # let transport = transport_fn(|_r: HttpRequest| async { Ok::<_, TransportError>(HttpResponse::new(200, Vec::new())) });
+/// # #[cfg(feature = "os-rng")]
+/// let client = AsyncClient::with_transport(config, transport)
+///     // e.g. `gloo_timers::future::sleep(delay)` or `worker::Delay::from(delay)` (wrapped
+///     // in `worker::send::SendFuture` there, whose futures are not `Send`).
+///     .with_sleep(sleep_fn(|delay: Duration| async move { let _ = delay; }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait Sleep: Send + Sync {
+    /// A future that completes after `delay`.
+    fn sleep(&self, delay: Duration) -> SleepFuture;
+}
+
+/// A [`Sleep`] from a closure returning a future: `sleep_fn(|d| my_runtime::sleep(d))`.
+pub fn sleep_fn<F, Fut>(f: F) -> SleepFn<F>
+where
+    F: Fn(Duration) -> Fut + Send + Sync,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    SleepFn(f)
+}
+
+/// The [`Sleep`] made by [`sleep_fn`].
+#[derive(Clone, Copy)]
+pub struct SleepFn<F>(F);
+
+impl<F, Fut> Sleep for SleepFn<F>
+where
+    F: Fn(Duration) -> Fut + Send + Sync,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    fn sleep(&self, delay: Duration) -> SleepFuture {
+        Box::pin((self.0)(delay))
     }
-    ThreadTimer::new(delay).await;
+}
+
+impl<F> core::fmt::Debug for SleepFn<F> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SleepFn")
+    }
+}
+
+/// The default [`Sleep`]: tokio's timer inside a tokio runtime (feature `time`); otherwise a
+/// helper thread that wakes the task, so no executor is assumed. On
+/// `wasm32-unknown-unknown`, which has no threads, it does not wait at all: give the client
+/// your runtime's timer there ([`AsyncClient::with_sleep`](crate::AsyncClient::with_sleep)).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DefaultSleep;
+
+impl Sleep for DefaultSleep {
+    fn sleep(&self, delay: Duration) -> SleepFuture {
+        #[cfg(feature = "time")]
+        {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                return Box::pin(tokio::time::sleep(delay));
+            }
+        }
+        Box::pin(ThreadTimer::new(delay))
+    }
 }
 
 #[derive(Default)]

@@ -59,8 +59,14 @@ impl Region {
     }
 }
 
-/// Which of the merchant's two secrets signs a call (PROTOCOL.md §2.6).
+/// Which of the merchant's two secrets signs a call (PROTOCOL.md §2.6). With the `serde`
+/// feature it is `"payment"` or `"payout"` (the kind, never the secret).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum SecretKind {
     /// The payment ("receiving") secret: payments, statuses, refunds, card storage.
     Payment,

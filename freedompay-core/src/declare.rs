@@ -49,6 +49,13 @@
 //! `impl Operation` with `write_fields` writing the fields in the order listed (the wire
 //! order matters: the snapshots pin it), and the output struct with its reader.
 //!
+//! With the feature `serde`, every declared type serializes without a line of its own: the
+//! request struct derives `Serialize` (unset optional fields left out), the `reply!` struct
+//! `Serialize` and `Deserialize`, a `wire_enum!` its wire text both ways, a `text_value!`
+//! its text both ways (checked on the way in by its constructor, through `FromStr`), and a
+//! `masked_value!` its masked text only, with no `Deserialize`. A field of a new type needs
+//! that type to serialize too (`serde_text!(Type)` for a validated text with `FromStr`).
+//!
 //! The header's other choices:
 //!
 //! - `secret: |_: &AddPayoutCard, config: &Config| config.card_storage_payout_secret()`: a
@@ -219,7 +226,10 @@ macro_rules! operation {
         $($rest:tt)*
     ) => {
         operation!(@munch $h
-            [$($f)* $name: Option<$ty>,]
+            [$($f)*
+                #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+                $name: Option<$ty>,
+            ]
             [$($i)* $name: None,]
             [$($s)*
                 $(#[$m])*
@@ -301,6 +311,7 @@ macro_rules! operation {
         [$(#[$new_meta:meta])*] [$new_vis:vis] $new:ident [$($arg:ident: $arg_ty:ty),*]
     } [$($f:tt)*] [$($i:tt)*] [$($s:tt)*] [$(($($w:tt)*))*]) => {
         $(#[$meta])*
+        #[cfg_attr(feature = "serde", derive(serde::Serialize))]
         $vis struct $Op {
             $($arg: $arg_ty,)*
             $($f)*
@@ -392,6 +403,7 @@ macro_rules! reply {
         }
     ) => {
         $(#[$meta])*
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         pub struct $Out {
             $(
                 $(#[$field_meta])*
@@ -478,6 +490,23 @@ macro_rules! wire_enum {
 
         to_wire!($name => as_str);
 
+        /// Its wire text.
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        /// From its wire text; a text this SDK does not know is kept as `Unknown`.
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from_wire_str(&text))
+            }
+        }
+
         impl $crate::FromWire for $name {
             fn from_wire(text: &str) -> Option<Self> {
                 let text = text.trim();
@@ -520,6 +549,29 @@ macro_rules! text_value {
     ($($ty:ident => $check:ident),* $(,)?) => {$(
         display_as!($ty => as_str);
         from_text!($ty, $check, String);
+        serde_text!($ty);
+    )*};
+}
+
+/// With the `serde` feature: `Serialize` as the `Display` text, `Deserialize` from a string
+/// through `FromStr`, so a value is checked on the way in as by its constructor (the error
+/// names the rule, never the value).
+macro_rules! serde_text {
+    ($($ty:ty),* $(,)?) => {$(
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
     )*};
 }
 
@@ -624,6 +676,7 @@ macro_rules! field_group {
         [$($f:tt)*] [$($s:tt)*] [$(($($w:tt)*))*]
     ) => {
         $(#[$meta])*
+        #[cfg_attr(feature = "serde", derive(serde::Serialize))]
         pub(crate) struct $Group {
             $($f)*
         }
@@ -655,10 +708,19 @@ macro_rules! field_group {
 }
 
 /// `Display` and `Debug` (`Iban(KZ86 **** **** **** 0100)`) of personal data by its
-/// `masked()` text: `masked_value!(Iban, Iin)`.
+/// `masked()` text, and (feature `serde`) `Serialize` as that text: `masked_value!(Iban, Iin)`.
 macro_rules! masked_value {
     ($($ty:ident),* $(,)?) => {$(
         display_as!($ty => masked);
+
+        /// Masked: the full value never serializes, and there is no `Deserialize` (a masked
+        /// text is not the value).
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.masked())
+            }
+        }
 
         impl core::fmt::Debug for $ty {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

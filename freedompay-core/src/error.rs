@@ -19,6 +19,7 @@ use crate::{ReadError, SecretKind};
 /// assert_eq!(error.to_string(), "invalid pg_amount: must be a decimal number like 1500 or 1500.50, at most two fraction digits");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InvalidInput {
     field: Cow<'static, str>,
     rule: Cow<'static, str>,
@@ -118,7 +119,14 @@ macro_rules! error_codes {
 }
 
 /// What an error code says about the request that got it; see [`ErrorCode::class`].
+///
+/// With the `serde` feature it is `"final"`, `"retryable"` or `"outcome_unknown"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 #[non_exhaustive]
 pub enum ErrorClass {
     /// Refused for good: the gateway did not carry the request out, and the same request
@@ -168,6 +176,22 @@ impl ErrorCode {
     /// call is an unknown outcome.
     pub(crate) fn unsigned_proves_nothing_moved(self) -> bool {
         self.is_configuration() || self == ErrorCode::RefundAlreadyInitiated
+    }
+}
+
+/// The number (`9999`), as the gateway writes it.
+#[cfg(feature = "serde")]
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(self.code())
+    }
+}
+
+/// From the number; an unknown number is [`ErrorCode::Unknown`].
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(ErrorCode::from_code(u32::deserialize(deserializer)?))
     }
 }
 
@@ -581,6 +605,45 @@ impl fmt::Debug for Error {
             .field("secret", &self.secret)
             .field("attempts", &self.attempts)
             .finish()
+    }
+}
+
+/// A summary for logs and stores (feature `serde`), with what a payment system acts on:
+///
+/// ```json
+/// {"operation": "payout_to_card", "order_id": "payout-42", "kind": "transport",
+///  "error_code": null, "may_have_been_sent": true, "outcome_unknown": true,
+///  "attempts": 1, "message": "payout_to_card (order payout-42): transport: ..."}
+/// ```
+///
+/// `kind` is one of `invalid_input`, `transport`, `http_status`, `malformed`,
+/// `signature_invalid`, `unsigned`, `gateway`, `already_done`; `message` is the `Display`
+/// text, which never holds a secret, a card number or a response body. There is no
+/// `Deserialize`: an error is a fact about a call, not data to rebuild.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let kind = match &self.kind {
+            ErrorKind::InvalidInput(_) => "invalid_input",
+            ErrorKind::Transport(_) => "transport",
+            ErrorKind::HttpStatus(_) => "http_status",
+            ErrorKind::Malformed(_) => "malformed",
+            ErrorKind::SignatureInvalid { .. } => "signature_invalid",
+            ErrorKind::Unsigned(_) => "unsigned",
+            ErrorKind::Gateway(_) => "gateway",
+            ErrorKind::AlreadyDone { .. } => "already_done",
+        };
+        let mut s = serializer.serialize_struct("Error", 8)?;
+        s.serialize_field("operation", self.operation)?;
+        s.serialize_field("order_id", &self.order_id)?;
+        s.serialize_field("kind", kind)?;
+        s.serialize_field("error_code", &self.error_code())?;
+        s.serialize_field("may_have_been_sent", &self.may_have_been_sent())?;
+        s.serialize_field("outcome_unknown", &self.outcome_unknown())?;
+        s.serialize_field("attempts", &self.attempts)?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
     }
 }
 

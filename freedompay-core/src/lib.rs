@@ -27,6 +27,23 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+//!
+//! # Features
+//!
+//! All off by default, each building alone and with the others:
+//!
+//! - `serde`: `Serialize` on every request, result, notification, value and error type,
+//!   `Deserialize` where it round-trips (values validate on the way in). Amounts are decimal
+//!   strings (`"2500.00"`), never floats; card numbers, IBANs and IINs serialize masked and
+//!   have no `Deserialize`; secrets, signatures and salts never serialize; [`Error`]
+//!   serializes as a summary (operation, order id, kind, code, whether it may have been sent,
+//!   whether the outcome is unknown, the message).
+//! - `rust_decimal`: [`Amount`] ↔ `rust_decimal::Decimal`.
+//! - `chrono`, `jiff`: [`DateTime`] ↔ `chrono::NaiveDateTime`, `jiff::civil::DateTime`.
+//! - `uuid`: [`IdempotencyKey`] and [`OrderId`] from a `uuid::Uuid`.
+//!
+//! It builds for `wasm32-unknown-unknown` as it is.
+
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -57,6 +74,7 @@ mod operation;
 pub mod payment;
 pub mod payout;
 pub mod reconcile;
+mod salts;
 mod status;
 #[cfg(test)]
 mod testing;
@@ -71,6 +89,7 @@ pub use error::{
 pub use exchange::{Exchange, Step, read_reply};
 pub use operation::{Operation, operation_fields, prepare};
 pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
+pub use salts::FixedSalt;
 pub use status::Status;
 pub use values::{
     Amount, CardData, CardHolder, CardNumber, Currency, Cvc, DateTime, Description, Expiry,

@@ -51,6 +51,11 @@ pub const NOT_FOUND_CONCLUSIVE_AFTER: Duration = Duration::from_secs(60);
 /// What the gateway answered that says "not found".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum NotFoundEvidence {
     /// A verified reply with `pg_payment_id` = 0.
     PaymentIdZero,
@@ -79,6 +84,7 @@ pub enum NotFoundEvidence {
 /// assert!(!NotFound::new(NotFoundEvidence::PaymentIdZero, None).is_conclusive());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NotFound {
     evidence: NotFoundEvidence,
     since_last_attempt: Option<Duration>,
@@ -145,6 +151,11 @@ impl fmt::Display for NotFound {
 /// `pg_payment_id` = 0 or with an error coded 340, signed or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Lookup<T> {
     /// The gateway knows it.
     Found(T),
@@ -194,6 +205,11 @@ impl<T> Lookup<T> {
 /// What a reconciliation found out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Reconciliation {
     /// The money moved: the payout was paid out, the payment paid (`state` says more: a
     /// payment may since have been refunded or revoked).

@@ -23,7 +23,9 @@
 //!   pages, truncated bodies, wrong signatures, unsigned errors).
 //!
 //! Embed it in a test on a tokio runtime with [`Sandbox`], or from synchronous code with
-//! [`SandboxThread`]; run it as the `freedompay-sandbox` binary otherwise. The crate's
+//! [`SandboxThread`]; run it as the `freedompay-sandbox` binary otherwise. The feature
+//! `testing` adds the helpers for testing an integration: the control API as methods, the
+//! test cards, a merchant callback server (`testing`). The crate's
 //! README lists the routes, the flags and the choices made where the documentation is silent.
 //!
 //! ```
@@ -61,6 +63,8 @@ mod reply;
 mod scheduler;
 mod server;
 mod state;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod thread;
 mod time;
 mod validate;

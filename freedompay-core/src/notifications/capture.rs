@@ -15,6 +15,7 @@ use super::reply::{DescriptionField, notification_common, sign};
 /// [`reply_error`](Self::reply_error); the text goes in `pg_description`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CaptureNotification {
     /// `pg_payment_id`: the cleared payment.
     pub payment_id: PaymentId,
@@ -28,6 +29,7 @@ pub struct CaptureNotification {
     pub currency: Option<Currency>,
     /// `pg_captured`.
     pub captured: Option<bool>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     callback: VerifiedCallback,
 }
 

@@ -14,6 +14,7 @@ use super::reply::{DescriptionField, notification_common, sign};
 /// Answer [`reply_ok`](Self::reply_ok) or [`reply_error`](Self::reply_error).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CardAddedNotification {
     /// `pg_status`: `success` when the card was saved.
     pub status: Status,
@@ -37,6 +38,7 @@ pub struct CardAddedNotification {
     pub payment_id: Option<PaymentId>,
     /// `pg_order_id`.
     pub order_id: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     callback: VerifiedCallback,
 }
 

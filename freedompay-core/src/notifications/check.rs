@@ -31,6 +31,7 @@ use super::reply::{DescriptionField, notification_common, sign};
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CheckNotification {
     /// `pg_payment_id`.
     pub payment_id: PaymentId,
@@ -48,6 +49,7 @@ pub struct CheckNotification {
     pub ps_currency: Option<Currency>,
     /// `pg_payment_system`, when sent.
     pub payment_system: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     callback: VerifiedCallback,
 }
 

@@ -56,6 +56,11 @@
 //!
 //! Replies echo the incoming `pg_salt` and are signed with the same script name, so a
 //! repeated callback gets the same bytes for the same decision.
+//!
+//! With the feature `serde` the typed notifications implement `Serialize` (to store or log
+//! what arrived): their typed fields, card numbers masked, without the raw callback (its
+//! signature and salt). They have no `Deserialize`: a notification is the proof that a
+//! callback verified, which a stored copy is not.
 
 mod body;
 mod callback;

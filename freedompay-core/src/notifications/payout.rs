@@ -57,6 +57,7 @@ wire_enum! {
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PayoutNotification {
     /// `pg_payment_id`: the payout's id at FreedomPay.
     pub payment_id: PaymentId,
@@ -85,6 +86,7 @@ pub struct PayoutNotification {
     pub error_code: Option<ErrorCode>,
     /// `pg_error_description`, when it failed.
     pub error_description: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     callback: VerifiedCallback,
 }
 

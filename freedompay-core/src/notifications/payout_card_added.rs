@@ -36,6 +36,7 @@ use super::{CallbackReply, NotificationError, ReplyBody, ReplyError, VerifiedCal
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PayoutCardAdded {
     /// `pg_status`: `success` when the card was saved.
     pub status: Status,
@@ -59,6 +60,7 @@ pub struct PayoutCardAdded {
     pub card_year: Option<String>,
     /// `pg_card_3ds`: whether 3-D Secure was passed.
     pub card_3ds: Option<bool>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     callback: VerifiedCallback,
 }
 

@@ -18,6 +18,7 @@ use super::reply::notification_common;
 /// refused as [`CallbackError::Unsigned`](super::CallbackError::Unsigned).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RedirectNotification {
     /// `pg_order_id`.
     pub order_id: Option<String>,
@@ -29,6 +30,7 @@ pub struct RedirectNotification {
     pub error_code: Option<ErrorCode>,
     /// `pg_error_description`, when sent.
     pub error_description: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     callback: VerifiedCallback,
 }
 

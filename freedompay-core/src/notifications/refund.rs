@@ -16,6 +16,7 @@ use super::reply::{DescriptionField, notification_common, sign};
 /// `pg_description`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RefundNotification {
     /// `pg_payment_id`: the refunded payment.
     pub payment_id: PaymentId,
@@ -43,6 +44,7 @@ pub struct RefundNotification {
     pub refund_type: Option<String>,
     /// `pg_refund_system`, as received.
     pub refund_system: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     callback: VerifiedCallback,
 }
 

@@ -13,6 +13,11 @@ use super::{NotificationError, RejectNotAllowed};
 /// `pg_result`: whether the payment succeeded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum PaymentResult {
     /// `1`: paid.
     Success,
@@ -80,6 +85,7 @@ impl fmt::Display for PaymentResult {
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ResultNotification {
     /// `pg_payment_id`.
     pub payment_id: PaymentId,
@@ -144,6 +150,7 @@ pub struct ResultNotification {
     pub failure_code: Option<ErrorCode>,
     /// `pg_failure_description`.
     pub failure_description: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     callback: VerifiedCallback,
 }
 

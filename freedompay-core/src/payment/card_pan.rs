@@ -72,6 +72,24 @@ impl fmt::Debug for MaskedPan {
     }
 }
 
+/// The masked text (as `Display`), never more than the first six and last four digits.
+#[cfg(feature = "serde")]
+impl serde::Serialize for MaskedPan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.masked())
+    }
+}
+
+/// From a masked text: it is already the value (a reported mask, not a card number), so a
+/// stored result reads back the same.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for MaskedPan {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(MaskedPan(MaskedPan(text).masked()))
+    }
+}
+
 impl FromWire for MaskedPan {
     fn from_wire(text: &str) -> Option<Self> {
         let text = text.trim();

@@ -7,6 +7,7 @@ use crate::InvalidInput;
 
 /// The merchant's own fields of a request, in the order they were added.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub(crate) struct CustomFields(Vec<(String, String)>);
 
 impl CustomFields {

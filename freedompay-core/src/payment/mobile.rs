@@ -90,7 +90,7 @@ operation! {
         path: "/mfs/approve",
         secret: SecretKind::Payment,
         moves_money: true;
-        fn checked(payment_id: PaymentId, code: String);
+        fn checked(payment_id: PaymentId, code: ApprovalCode);
         "pg_payment_id" => payment_id,
         "pg_approval_code" => code,
     }
@@ -106,9 +106,34 @@ impl ApproveMobilePayment {
                 "must be 1 to 32 ASCII letters or digits",
             ));
         }
-        Ok(Self::checked(payment_id, code))
+        Ok(Self::checked(payment_id, ApprovalCode(code)))
     }
 }
+
+/// The payer's one-time code: on the wire only; `Debug` and `Serialize` show `***`.
+#[derive(Clone, PartialEq, Eq)]
+struct ApprovalCode(String);
+
+impl ApprovalCode {
+    fn reveal(&self) -> &str {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for ApprovalCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ApprovalCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("***")
+    }
+}
+
+to_wire!(ApprovalCode => reveal);
 
 #[cfg(test)]
 mod tests {
@@ -131,6 +156,12 @@ mod tests {
     fn wire_requests() {
         insta::assert_snapshot!("mobile_pay", wire(&pay()));
         insta::assert_snapshot!("mobile_approve", wire(&approve()));
+    }
+
+    #[test]
+    fn the_approval_code_is_on_the_wire_only() {
+        assert!(!format!("{:?}", approve()).contains("111111"));
+        assert!(wire(&approve()).contains("pg_approval_code=111111"));
     }
 
     #[test]

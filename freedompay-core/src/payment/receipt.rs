@@ -39,6 +39,14 @@ pub enum TaxType {
     Unknown(u8),
 }
 
+/// The code (`0` for no VAT).
+#[cfg(feature = "serde")]
+impl serde::Serialize for TaxType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.code())
+    }
+}
+
 impl TaxType {
     /// The code sent on the wire.
     pub fn code(self) -> u8 {
@@ -70,6 +78,7 @@ impl TaxType {
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ReceiptPosition {
     name: String,
     count: u32,

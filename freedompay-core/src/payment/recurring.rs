@@ -44,6 +44,10 @@ to_wire!(RecurringProfileId => as_str);
 
 display_as!(RecurringProfileId => as_str);
 
+from_text!(RecurringProfileId, new);
+
+serde_text!(RecurringProfileId);
+
 operation! {
     /// Charges a recurring profile (`make_recurring_payment.php`, payment secret; PROTOCOL.md
     /// §1.4). The profile is created by a payment with

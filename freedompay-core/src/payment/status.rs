@@ -45,12 +45,18 @@ use super::options::PaymentMethod;
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PaymentStatus {
     by: By,
     since_last_attempt: Option<Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 enum By {
     PaymentId(PaymentId),
     OrderId(OrderId),
@@ -88,6 +94,11 @@ impl PaymentStatus {
 /// [`PaymentStatusInfo::captured`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum PaymentState {
     /// `new`: created, not paid yet.
     New,
@@ -171,6 +182,7 @@ impl FromWire for PaymentState {
 /// status (`pg_refund_payments/pg_refund_payment`, `pg_revoked_payments/...`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RelatedPayment {
     /// `pg_payment_id`: its own id.
     pub payment_id: Option<PaymentId>,
@@ -187,6 +199,7 @@ pub struct RelatedPayment {
 /// The state of a payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PaymentStatusInfo {
     /// `pg_status` of the request (`ok`).
     pub status: Status,

@@ -213,6 +213,8 @@ macro_rules! digit_code {
         display_as!($name => as_str);
 
         from_text!($name, parse);
+
+        serde_text!($name);
     };
 }
 
@@ -292,6 +294,8 @@ display_as!(Bik => as_str);
 
 from_text!(Bik, parse);
 
+serde_text!(Bik);
+
 /// Who receives a bank transfer: account, identity, name, beneficiary code and bank.
 ///
 /// `Debug` masks the IBAN, the IIN and the name.
@@ -366,9 +370,31 @@ impl BankRecipient {
     }
 }
 
+impl BankRecipient {
+    /// The name's first letter and `***`: what `Debug` and `Serialize` show of it.
+    fn masked_name(&self) -> String {
+        self.name.chars().take(1).chain("***".chars()).collect()
+    }
+}
+
+/// Masked as `Debug` is: the IBAN, the IIN and the name.
+#[cfg(feature = "serde")]
+impl serde::Serialize for BankRecipient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BankRecipient", 5)?;
+        s.serialize_field("iban", &self.iban)?;
+        s.serialize_field("iin", &self.iin)?;
+        s.serialize_field("name", &self.masked_name())?;
+        s.serialize_field("kbe", &self.kbe)?;
+        s.serialize_field("bik", &self.bik)?;
+        s.end()
+    }
+}
+
 impl fmt::Debug for BankRecipient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let initial: String = self.name.chars().take(1).chain("***".chars()).collect();
+        let initial = self.masked_name();
         f.debug_struct("BankRecipient")
             .field("iban", &self.iban)
             .field("iin", &self.iin)

@@ -44,6 +44,7 @@ use crate::{
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CashByCodeCheck {
     phone: Phone,
     amount: Amount,
@@ -69,6 +70,7 @@ const NATIONAL_DIGITS: usize = 10;
 /// A cash-by-code payout, created.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CashByCodeCreated {
     /// `pg_payment_id`: execute it with [`CashByCodeExec`](super::CashByCodeExec).
     pub payment_id: PaymentId,

@@ -20,6 +20,7 @@ use crate::{Config, InvalidInput, Operation, PaymentId, ReadError, Response, Sec
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CashByCodeExec {
     payment_id: PaymentId,
 }
@@ -34,6 +35,7 @@ impl CashByCodeExec {
 /// A cash-by-code payout, executed: the recipient has the codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CashByCodeExecuted {
     /// `pg_status`: `ok`.
     pub status: Status,

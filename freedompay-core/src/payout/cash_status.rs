@@ -12,6 +12,11 @@ use crate::{
 /// What became of a cash-by-code payout.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum CashOutcome {
     /// `success`: the recipient withdrew the cash.
     Withdrawn,
@@ -86,6 +91,7 @@ impl CashOutcome {
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CashByCodeStatus {
     payment_id: PaymentId,
     since_last_attempt: Option<Duration>,
@@ -137,6 +143,7 @@ impl CashByCodeState {
 /// The state of a cash-by-code payout.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CashByCodeState {
     /// What became of it.
     pub outcome: CashOutcome,

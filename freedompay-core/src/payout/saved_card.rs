@@ -29,9 +29,15 @@ use crate::{
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PayoutCard(CardRef);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 enum CardRef {
     Token(String),
     LegacyId(String),

@@ -33,6 +33,7 @@ use crate::{
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PayoutStatus {
     payment_id: PaymentId,
     since_last_attempt: Option<Duration>,
@@ -59,6 +60,7 @@ impl PayoutStatus {
 /// and readable, since the reply is not documented.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PayoutStatusInfo {
     /// `pg_status`: the payout's state per the PayBox SDK, unless `payment_status` is present.
     pub status: TransactionStatus,

@@ -53,6 +53,7 @@ impl PayoutState {
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PayoutStatusByOrder {
     order_id: OrderId,
     payment_id: Option<PaymentId>,
@@ -86,6 +87,7 @@ impl PayoutStatusByOrder {
 /// A payout's state, found by its order id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PayoutStatusByOrderInfo {
     /// `pg_payment_id`: the payout's id at FreedomPay.
     pub payment_id: PaymentId,

@@ -71,6 +71,7 @@ impl TransactionStatus {
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PayoutStatusByOrderLegacy {
     order_id: OrderId,
     secret: SecretKind,
@@ -104,6 +105,7 @@ impl PayoutStatusByOrderLegacy {
 /// A payment or payout as `get_status2.php` describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PayoutTransaction {
     /// `pg_payment_id`.
     pub payment_id: PaymentId,

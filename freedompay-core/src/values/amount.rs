@@ -115,13 +115,46 @@ impl fmt::Display for Amount {
 /// `Amount(2500.00)`: always two fraction digits, so a log reads as money.
 impl fmt::Debug for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.minor < 0 { "-" } else { "" };
-        let abs = self.minor.unsigned_abs();
-        write!(f, "Amount({sign}{}.{:02})", abs / 100, abs % 100)
+        write!(f, "Amount({})", self.to_fixed_string())
     }
 }
 
 from_text!(Amount, parse);
+
+impl Amount {
+    /// The amount with exactly two fraction digits (`2500.00`, `-10.50`): the form it
+    /// serializes to and `Debug` shows.
+    pub fn to_fixed_string(self) -> String {
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+/// A decimal string with two fraction digits (`"2500.00"`), never a float.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_fixed_string())
+    }
+}
+
+/// From a decimal string (`"2500.00"`, `"25"`, `"-10"`) read as [`Amount::from_gateway`]
+/// reads it: at most two fraction digits, no float, no exponent. Amounts read back from a
+/// stored result may be zero or negative (refunds, balances), so there is no range check here;
+/// a request refuses an amount out of range when it is prepared. A JSON number is refused:
+/// it may have been a float on its way.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Amount::from_gateway(&text).ok_or_else(|| {
+            serde::de::Error::custom(
+                "an amount is a decimal string like \"2500.00\", at most two fraction digits",
+            )
+        })
+    }
+}
 
 /// `[-]digits[.d[d]]` to hundredths, with no overflow. Leading zeros are accepted; nothing
 /// else (no `+`, no exponent, no spaces, no separators).

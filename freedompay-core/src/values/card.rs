@@ -21,6 +21,13 @@ use crate::InvalidInput;
 /// assert!(CardNumber::parse("4671593866478253").is_err()); // Luhn
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
+///
+/// With the feature `serde` it serializes masked, and has no `Deserialize`: a masked number
+/// is not a card number.
+///
+/// ```compile_fail
+/// let card: freedompay_core::CardNumber = serde_json::from_str("\"4671593866478252\"").unwrap();
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CardNumber {
     digits: String,

@@ -137,3 +137,5 @@ impl fmt::Display for DateTime {
 }
 
 from_text!(DateTime, parse);
+
+serde_text!(DateTime);

@@ -22,7 +22,7 @@ fn no_control(text: &str) -> bool {
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OrderId(String);
+pub struct OrderId(pub(super) String);
 
 impl OrderId {
     /// The longest order id the gateway accepts, in characters.
@@ -155,6 +155,23 @@ impl fmt::Display for PaymentId {
 
 from_text!(PaymentId, parse);
 
+/// A JSON number (`123456789`).
+#[cfg(feature = "serde")]
+impl serde::Serialize for PaymentId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.0)
+    }
+}
+
+/// From a positive number; zero is refused as by [`PaymentId::new`].
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for PaymentId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = <u64 as serde::Deserialize>::deserialize(deserializer)?;
+        PaymentId::new(id).map_err(serde::de::Error::custom)
+    }
+}
+
 /// A `pg_idempotency_key`: 1 to 255 visible ASCII characters, unique per merchant. The gateway
 /// answers a repeated key with the first call's result instead of acting twice.
 ///
@@ -165,7 +182,7 @@ from_text!(PaymentId, parse);
 /// assert!(IdempotencyKey::new("").is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct IdempotencyKey(String);
+pub struct IdempotencyKey(pub(super) String);
 
 impl IdempotencyKey {
     /// The longest key, in bytes.

@@ -9,6 +9,7 @@ mod card_data;
 mod currency;
 mod datetime;
 mod ids;
+mod interop;
 mod text;
 mod url;
 

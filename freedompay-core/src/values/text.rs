@@ -98,3 +98,5 @@ impl Phone {
 display_as!(Phone => as_str);
 
 from_text!(Phone, new);
+
+serde_text!(Phone);

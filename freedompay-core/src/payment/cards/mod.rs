@@ -25,6 +25,11 @@ use crate::declare::WriteFields;
 /// # Ok::<(), freedompay_core::InvalidInput>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 #[non_exhaustive]
 pub enum CardRef {
     /// `pg_card_token`.
