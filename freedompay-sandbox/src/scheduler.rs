@@ -1,9 +1,11 @@
-//! Time-based transitions and callback retries, on sandbox time: a background loop that
-//! looks every tick (and at once when woken), and the control API's `advance`. What is due is
-//! found through the state's index of due instants (`State::schedule`), not by looking at
-//! every payment and payout under the lock.
+//! Time-based transitions and callback retries, on sandbox time: a background loop that sleeps
+//! until the next due instant (and wakes at once when something earlier is scheduled or the
+//! clock is advanced), and the control API's `advance`. What is due is found through the
+//! state's index of due instants (`State::schedule`), not by looking at every payment and
+//! payout under the lock; an idle sandbox with nothing due does not wake at all.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::watch;
 
@@ -12,12 +14,14 @@ use crate::callbacks;
 use crate::cards::PayoutOutcome;
 use crate::flow;
 use crate::state::{Delivery, Due, PaymentStatus, PayoutStatus};
+use crate::time::ClockMode;
 
 /// Runs until `stop` changes.
 pub(crate) async fn run(app: Arc<App>, mut stop: watch::Receiver<bool>) {
     loop {
+        let sleep = until_next_due(&app);
         tokio::select! {
-            _ = tokio::time::sleep(app.config.tick) => {}
+            _ = tokio::time::sleep(sleep.unwrap_or_default()), if sleep.is_some() => {}
             _ = app.wake.notified() => {}
             _ = stop.changed() => return,
         }
@@ -25,10 +29,27 @@ pub(crate) async fn run(app: Arc<App>, mut stop: watch::Receiver<bool>) {
     }
 }
 
+/// How long to sleep before the next due instant: `None` when nothing is due, or when sandbox
+/// time stands still (a fixed clock moves only by `advance`, which does its own work). The
+/// wake-up is rounded up to the tick, so that work due close together is done in one pass.
+fn until_next_due(app: &App) -> Option<Duration> {
+    if matches!(app.config.clock, ClockMode::Fixed(_)) {
+        // Only work scheduled for now or earlier (a retry with no interval) can be due.
+        let next = app.state().next_due()?;
+        return (next <= app.clock.now_ms()).then_some(Duration::ZERO);
+    }
+    let next = app.state().next_due()?;
+    let wait = u64::try_from(next.saturating_sub(app.clock.now_ms())).unwrap_or(0);
+    let tick = u64::try_from(app.config.tick.as_millis()).unwrap_or(1).max(1);
+    Some(Duration::from_millis(wait.div_ceil(tick) * tick))
+}
+
 /// Moves sandbox time forward, applies what became due, and waits for the first attempts of
 /// the callbacks that this sent. Returns how many callbacks were attempted.
 pub(crate) async fn advance(app: &Arc<App>, ms: i64) -> usize {
     app.clock.advance_ms(ms);
+    // The scheduler's sleep was measured on the old time.
+    app.wake.notify_one();
     let due = due_work(app);
     let count = due.len();
     let mut tasks = tokio::task::JoinSet::new();

@@ -26,28 +26,25 @@ pub(crate) fn init_payout(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
     flow::payout::ensure_balance(state, amount)?;
     let id = state.next_id();
     let reference = ctx.app.digits(12);
-    state.payouts.insert(
+    state.insert_payout(Payout {
         id,
-        Payout {
-            id,
-            kind: PayoutKind::Mobile,
-            order_id: Some(order_id.clone()),
-            amount,
-            currency: validate::currency(f)?,
-            description,
-            post_link,
-            back_link: None,
-            order_time_limit: limit,
-            user_id: None,
-            status: PayoutStatus::Created,
-            created_at: ctx.now,
-            paid_at: None,
-            card: None,
-            reference,
-            recipient: None,
-            reserved: false,
-        },
-    );
+        kind: PayoutKind::Mobile,
+        order_id: Some(order_id.clone()),
+        amount,
+        currency: validate::currency(f)?,
+        description,
+        post_link,
+        back_link: None,
+        order_time_limit: limit,
+        user_id: None,
+        status: PayoutStatus::Created,
+        created_at: ctx.now,
+        paid_at: None,
+        card: None,
+        reference,
+        recipient: None,
+        reserved: false,
+    });
     Ok(Answer::Xml(ok(&[
         ("pg_payment_id", id.to_string()),
         ("pg_merchant", ctx.merchant().to_owned()),

@@ -28,7 +28,7 @@ use hyper::header::CONTENT_TYPE;
 use crate::app::App;
 use crate::callbacks;
 use crate::error::{ApiError, BAD_SIGNATURE, NO_MERCHANT, UNKNOWN_METHOD, VALIDATION};
-use crate::faults::{self, DropConnection};
+use crate::faults::{self, DropConnection, Fault};
 use crate::reply::{html_response, json_response, signed_xml, unsigned_error, xml_response};
 use crate::state::State;
 use crate::validate;
@@ -191,13 +191,8 @@ pub(crate) fn router() -> Router<Arc<App>> {
         router = router.route(
             endpoint.route,
             any(
-                move |AxumState(app): AxumState<Arc<App>>, request: Request| async move {
-                    // A task of its own: the gateway finishes what it received even when the
-                    // client hangs up while waiting (a timeout), so the request is carried out
-                    // whatever the client does, as the latency fault documents.
-                    tokio::spawn(handle(app, endpoint, request))
-                        .await
-                        .unwrap_or_else(|_| faults::error_page(500))
+                move |AxumState(app): AxumState<Arc<App>>, request: Request| {
+                    handle(app, endpoint, request)
                 },
             ),
         );
@@ -305,6 +300,13 @@ impl Message {
 }
 
 /// The whole life of one API request.
+///
+/// The gateway finishes what it received even when the client hangs up while waiting (a
+/// timeout), so once the body is read the request is carried out whatever the client does, as
+/// the latency fault documents. After the body, nothing here waits on the network or a timer,
+/// except the latency fault, which therefore runs the rest in a task of its own; everything
+/// else runs to its end in the poll that read the last of the body, so that a hang-up cannot
+/// cut it short, without the cost of a task per request.
 async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     // Read the whole request first, once: what arrived is processed even if the client goes
@@ -317,10 +319,30 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
         ));
     };
     let fault = app.faults().take(&path);
-    if let Some(fault) = &fault {
-        if fault.latency_ms > 0 {
-            tokio::time::sleep(std::time::Duration::from_millis(fault.latency_ms)).await;
+    match fault {
+        Some(fault) if fault.latency_ms > 0 => {
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(fault.latency_ms)).await;
+                respond(&app, endpoint, &path, &parts, &body, Some(fault)).await
+            })
+            .await
+            .unwrap_or_else(|_| faults::error_page(500))
         }
+        fault => respond(&app, endpoint, &path, &parts, &body, fault).await,
+    }
+}
+
+/// The reply to a request whose body has been read, with the fault set for it (its latency
+/// already waited).
+async fn respond(
+    app: &Arc<App>,
+    endpoint: &'static Endpoint,
+    path: &str,
+    parts: &Parts,
+    body: &Bytes,
+    fault: Option<Fault>,
+) -> Response {
+    if let Some(fault) = &fault {
         if let Some(status) = fault.status_5xx {
             return faults::error_page(status);
         }
@@ -332,7 +354,7 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
             ));
         }
     }
-    let mut response = process(&app, endpoint, &path, &parts, &body).await;
+    let mut response = process(app, endpoint, path, parts, body).await;
     if let Some(fault) = fault {
         if fault.wrong_signature {
             let (parts, body) = response.into_parts();
@@ -387,7 +409,7 @@ async fn process(
         Err(e) => return xml_response(signed_xml(app, &script, secret, e.into_fields())),
     };
     if let Some(key) = &key {
-        let stored = app.state().idempotent.get(key).cloned();
+        let stored = app.state().idempotent_reply(key).cloned();
         if let Some(reply) = stored {
             return xml_response(signed_xml(app, &script, secret, reply));
         }
@@ -404,8 +426,9 @@ async fn process(
         let mut state = app.state();
         let answer = (endpoint.op)(&mut ctx, &mut state);
         if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
-            state.idempotent.insert(key, reply.clone());
+            state.remember_reply(key, reply.clone());
         }
+        state.retain(app.config.retention);
         answer
     };
     callbacks::spawn_all(app, std::mem::take(&mut ctx.callbacks));

@@ -36,28 +36,25 @@ fn create(
     flow::payout::ensure_balance(state, amount)?;
     let id = state.next_id();
     let reference = ctx.app.digits(12);
-    state.payouts.insert(
+    state.insert_payout(Payout {
         id,
-        Payout {
-            id,
-            kind,
-            order_id,
-            amount,
-            currency,
-            description,
-            post_link,
-            back_link,
-            order_time_limit,
-            user_id,
-            status: PayoutStatus::Created,
-            created_at: ctx.now,
-            paid_at: None,
-            card: None,
-            reference,
-            recipient: None,
-            reserved: false,
-        },
-    );
+        kind,
+        order_id,
+        amount,
+        currency,
+        description,
+        post_link,
+        back_link,
+        order_time_limit,
+        user_id,
+        status: PayoutStatus::Created,
+        created_at: ctx.now,
+        paid_at: None,
+        card: None,
+        reference,
+        recipient: None,
+        reserved: false,
+    });
     Ok(id)
 }
 
@@ -131,7 +128,7 @@ fn start_card(
             Ok(())
         }
         Err(e) => {
-            state.payouts.remove(&id);
+            state.remove_payout(id);
             Err(e)
         }
     }
@@ -222,7 +219,7 @@ pub(crate) fn to_iban(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
     match flow::payout::start(ctx.app, state, id, PayoutOutcome::ProcessThenSuccess, None) {
         Ok(notify) => ctx.callbacks.extend(notify),
         Err(e) => {
-            state.payouts.remove(&id);
+            state.remove_payout(id);
             return Err(e);
         }
     }
