@@ -69,6 +69,25 @@ fn main() {
     };
     let servers = runtime(2, "server");
     let clients = runtime(2, "client");
+    // `LOAD_PROFILE=balance|payout`: only that load on a fresh sandbox for `LOAD_SECS`, to
+    // profile the sandbox alone.
+    if let Ok(what) = std::env::var("LOAD_PROFILE") {
+        let load = if what == "payout" { Load::Payout } else { Load::Balance };
+        let sandbox = servers
+            .block_on(Sandbox::start(config(&settings), "127.0.0.1:0".parse().expect("addr")))
+            .expect("a sandbox starts");
+        let bodies = Requests::new().bodies(load, 400_000);
+        let _guard = servers.enter();
+        let outcome = clients.block_on(drive(
+            sandbox.addr(),
+            load.path(),
+            Arc::new(bodies),
+            settings.connections,
+            settings.run_time,
+        ));
+        println!("{load:?}: {:.0}/s, {} failed", outcome.rate(), outcome.failed);
+        return;
+    }
     run(&settings, &servers, &clients);
 }
 

@@ -8,7 +8,7 @@ use tokio::sync::Notify;
 
 use crate::config::SandboxConfig;
 use crate::faults::Faults;
-use crate::state::State;
+use crate::state::{Balance, State};
 use crate::time::Clock;
 
 /// The sequence number of a signed reply.
@@ -26,6 +26,8 @@ pub(crate) struct App {
     pub(crate) config: SandboxConfig,
     pub(crate) clock: Clock,
     state: Mutex<State>,
+    /// The merchant balance, readable without the state lock.
+    pub(crate) balance: Balance,
     faults: Mutex<Faults>,
     pub(crate) http: reqwest::Client,
     /// `http://127.0.0.1:PORT`, no trailing slash.
@@ -46,9 +48,11 @@ impl App {
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         let wake = Arc::new(Notify::new());
+        let state = State::new(config.starting_balance, Arc::clone(&wake));
         Self {
+            balance: state.balance.clone(),
             clock: Clock::new(config.clock, config.utc_offset_secs),
-            state: Mutex::new(State::new(config.starting_balance, Arc::clone(&wake))),
+            state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
             config,
             http,

@@ -250,7 +250,7 @@ async fn state(AxumState(app): AxumState<Arc<App>>, RawQuery(query): RawQuery) -
     let (balance, payments, payouts, cards, payments_total, payouts_total) = {
         let st = app.state();
         (
-            st.balance,
+            st.balance.get(),
             page.of(&st.payments),
             page.of(&st.payouts),
             st.cards.clone(),
@@ -283,7 +283,7 @@ async fn state(AxumState(app): AxumState<Arc<App>>, RawQuery(query): RawQuery) -
 }
 
 async fn balance(AxumState(app): AxumState<Arc<App>>) -> Response {
-    let balance = app.state().balance;
+    let balance = app.state().balance.get();
     ok(json!({ "balance": format_minor(balance), "balance_minor": balance }))
 }
 

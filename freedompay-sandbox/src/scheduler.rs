@@ -97,7 +97,7 @@ pub(crate) fn due_work(app: &App) -> Vec<usize> {
             Due::CallbackRetry(id) => retries.push(id),
         }
     }
-    state.balance += credit;
+    state.balance.add(credit);
     // Payouts in id order, after the payments, as a full pass would meet them.
     payouts.sort_unstable();
     payouts.dedup();

@@ -81,7 +81,7 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiEr
         };
         state.schedule(due, Due::PayoutFinish(id));
     }
-    state.balance -= amount;
+    state.balance.add(-(amount));
     let mut r = Fields::new();
     r.push("pg_payment_id", id.to_string())
         .push("pg_merchant_id", ctx.merchant())

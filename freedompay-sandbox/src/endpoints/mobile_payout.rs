@@ -87,6 +87,6 @@ pub(crate) fn payout(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
         ("pg_payment_id", id.to_string()),
         ("pg_order_id", p.order_id.clone().unwrap_or_default()),
         ("pg_payment_amount", format_minor(p.amount)),
-        ("pg_balance", format_minor(state.balance)),
+        ("pg_balance", format_minor(state.balance.get())),
     ])))
 }

@@ -82,7 +82,15 @@ impl Ctx<'_> {
     }
 }
 
-type Op = fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>;
+/// An operation.
+#[derive(Clone, Copy)]
+pub(crate) enum Op {
+    /// Runs with the state locked (most operations).
+    Locked(fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>),
+    /// Locks the state itself, for no longer than it must, or not at all; it then runs
+    /// [`State::retain`] before it unlocks, as [`Op::Locked`] operations have done for them.
+    Own(fn(&mut Ctx<'_>) -> Result<Answer, ApiError>),
+}
 
 /// One endpoint.
 pub(crate) struct Endpoint {
@@ -92,8 +100,29 @@ pub(crate) struct Endpoint {
     op: Op,
 }
 
-const fn ep(route: &'static str, secret: Secret, op: Op) -> Endpoint {
-    Endpoint { route, secret, op }
+const fn ep(
+    route: &'static str,
+    secret: Secret,
+    op: fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>,
+) -> Endpoint {
+    Endpoint {
+        route,
+        secret,
+        op: Op::Locked(op),
+    }
+}
+
+/// An endpoint whose operation locks the state itself ([`Op::Own`]).
+const fn own(
+    route: &'static str,
+    secret: Secret,
+    op: fn(&mut Ctx<'_>) -> Result<Answer, ApiError>,
+) -> Endpoint {
+    Endpoint {
+        route,
+        secret,
+        op: Op::Own(op),
+    }
 }
 
 /// Every endpoint the sandbox serves.
@@ -156,9 +185,9 @@ pub(crate) static ENDPOINTS: &[Endpoint] = &[
     ep("/mfs/approve", Secret::Payment, mfs::approve),
     ep("/api/reg2nonreg", Secret::Payout, payout::reg2nonreg),
     ep("/api/reg2reg", Secret::Payout, payout::reg2reg),
-    ep("/g2g/p2p2nonreg", Secret::Payout, payout::p2p2nonreg),
+    own("/g2g/p2p2nonreg", Secret::Payout, payout::p2p2nonreg),
     ep("/api/to_iban", Secret::Payout, payout::to_iban),
-    ep(
+    own(
         "/api/balance_status",
         Secret::Payout,
         payout_status::balance,
@@ -422,14 +451,25 @@ async fn process(
         callbacks: Vec::new(),
         results: Vec::new(),
     };
-    let answer = {
-        let mut state = app.state();
-        let answer = (endpoint.op)(&mut ctx, &mut state);
-        if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
-            state.remember_reply(key, reply.clone());
+    let answer = match endpoint.op {
+        Op::Locked(op) => {
+            let mut state = app.state();
+            let answer = op(&mut ctx, &mut state);
+            if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
+                state.remember_reply(key, reply.clone());
+            }
+            state.retain(app.config.retention);
+            answer
         }
-        state.retain(app.config.retention);
-        answer
+        Op::Own(op) => {
+            let answer = op(&mut ctx);
+            if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
+                let mut state = app.state();
+                state.remember_reply(key, reply.clone());
+                state.retain(app.config.retention);
+            }
+            answer
+        }
     };
     callbacks::spawn_all(app, std::mem::take(&mut ctx.callbacks));
     for ResultCallback { callback, payment } in std::mem::take(&mut ctx.results) {

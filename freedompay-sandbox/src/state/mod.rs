@@ -11,6 +11,7 @@ mod payout;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use freedompay_sign::Fields;
 use tokio::sync::Notify;
@@ -37,12 +38,35 @@ pub(crate) enum Due {
     CallbackRetry(usize),
 }
 
+/// The merchant balance: an atomic, so that reading it (`api/balance_status`, the control
+/// API) never waits for the state lock. Only code holding the state lock changes it, so a
+/// check and the change that follows it stay one step.
+#[derive(Debug, Clone)]
+pub(crate) struct Balance(Arc<AtomicI64>);
+
+impl Balance {
+    fn new(minor: i64) -> Self {
+        Self(Arc::new(AtomicI64::new(minor)))
+    }
+
+    /// The balance, minor units.
+    pub(crate) fn get(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Adds `minor` (negative: takes it). Call with the state locked.
+    pub(crate) fn add(&self, minor: i64) {
+        self.0.fetch_add(minor, Ordering::SeqCst);
+    }
+}
+
 /// The sandbox's memory.
 #[derive(Debug)]
 pub(crate) struct State {
     next_id: i64,
-    /// The merchant balance in minor units.
-    pub(crate) balance: i64,
+    /// The merchant balance in minor units, changed only under the state lock and read
+    /// without it ([`Balance`]).
+    pub(crate) balance: Balance,
     pub(crate) payments: BTreeMap<i64, Payment>,
     pub(crate) payouts: BTreeMap<i64, Payout>,
     pub(crate) cards: Vec<SavedCard>,
@@ -77,7 +101,7 @@ impl State {
     pub(crate) fn new(balance: i64, wake: Arc<Notify>) -> Self {
         Self {
             next_id: 1_000_001,
-            balance,
+            balance: Balance::new(balance),
             payments: BTreeMap::new(),
             payouts: BTreeMap::new(),
             cards: Vec::new(),
