@@ -72,14 +72,20 @@ fn main() {
     // `LOAD_PROFILE=balance|payout`: only that load on a fresh sandbox for `LOAD_SECS`, to
     // profile the sandbox alone.
     if let Ok(what) = std::env::var("LOAD_PROFILE") {
-        let load = if what == "payout" { Load::Payout } else { Load::Balance };
+        let load = if what.starts_with("payout") { Load::Payout } else { Load::Balance };
         let sandbox = servers
             .block_on(Sandbox::start(config(&settings), "127.0.0.1:0".parse().expect("addr")))
             .expect("a sandbox starts");
+        // `…-bare`: the bare server instead.
+        let addr = if what.ends_with("-bare") {
+            servers.block_on(bare_server())
+        } else {
+            sandbox.addr()
+        };
         let bodies = Requests::new().bodies(load, 400_000);
         let _guard = servers.enter();
         let outcome = clients.block_on(drive(
-            sandbox.addr(),
+            addr,
             load.path(),
             Arc::new(bodies),
             settings.connections,

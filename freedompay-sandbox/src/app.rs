@@ -1,13 +1,13 @@
 //! What every handler shares: the configuration, the clock, the state, the faults, the HTTP
 //! client for callbacks.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
 
 use crate::config::SandboxConfig;
-use crate::faults::Faults;
+use crate::faults::{Fault, Faults};
 use crate::state::{Balance, State};
 use crate::time::Clock;
 
@@ -29,6 +29,8 @@ pub(crate) struct App {
     /// The merchant balance, readable without the state lock.
     pub(crate) balance: Balance,
     faults: Mutex<Faults>,
+    /// Whether any fault may be set: without one, a request does not touch the faults' lock.
+    any_fault: AtomicBool,
     pub(crate) http: reqwest::Client,
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub(crate) base_url: String,
@@ -54,6 +56,7 @@ impl App {
             clock: Clock::new(config.clock, config.utc_offset_secs),
             state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
+            any_fault: AtomicBool::new(false),
             config,
             http,
             base_url,
@@ -70,11 +73,37 @@ impl App {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The faults, locked.
+    /// The faults, locked (to list them; [`App::set_fault`], [`App::clear_faults`] and
+    /// [`App::take_fault`] change them).
     pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
         self.faults
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Sets a fault for a path, or for every endpoint.
+    pub(crate) fn set_fault(&self, path: Option<String>, fault: Fault) {
+        let mut faults = self.faults();
+        faults.set(path, fault);
+        self.any_fault.store(true, Ordering::SeqCst);
+    }
+
+    /// Removes every fault.
+    pub(crate) fn clear_faults(&self) {
+        let mut faults = self.faults();
+        faults.clear();
+        self.any_fault.store(false, Ordering::SeqCst);
+    }
+
+    /// The fault for one request to `path`, counted down; `None` at once when none is set.
+    pub(crate) fn take_fault(&self, path: &str) -> Option<Fault> {
+        if !self.any_fault.load(Ordering::SeqCst) {
+            return None;
+        }
+        let mut faults = self.faults();
+        let fault = faults.take(path);
+        self.any_fault.store(!faults.is_empty(), Ordering::SeqCst);
+        fault
     }
 
     /// A fresh `pg_salt`: 16 characters of `[0-9A-Za-z]` from the sandbox's generator.

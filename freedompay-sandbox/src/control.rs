@@ -534,11 +534,11 @@ async fn faults_set(AxumState(app): AxumState<Arc<App>>, body: Bytes) -> Respons
     if let Err(e) = fault.check(path.as_deref()) {
         return bad(StatusCode::BAD_REQUEST, &e.to_string());
     }
-    app.faults().set(path, fault);
+    app.set_fault(path, fault);
     ok(json!({ "ok": true }))
 }
 
 async fn faults_clear(AxumState(app): AxumState<Arc<App>>) -> Response {
-    app.faults().clear();
+    app.clear_faults();
     ok(json!({ "ok": true }))
 }

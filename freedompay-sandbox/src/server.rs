@@ -158,13 +158,13 @@ impl Sandbox {
     /// Sets a fault like [`Sandbox::set_fault`], or says why it was refused.
     pub fn try_set_fault(&self, path: Option<&str>, fault: Fault) -> Result<(), FaultError> {
         fault.check(path)?;
-        self.app.faults().set(path.map(str::to_owned), fault);
+        self.app.set_fault(path.map(str::to_owned), fault);
         Ok(())
     }
 
     /// Removes every fault.
     pub fn clear_faults(&self) {
-        self.app.faults().clear();
+        self.app.clear_faults();
     }
 
     /// The merchant balance, in minor units.
@@ -236,9 +236,14 @@ async fn connection(
                     request.uri().path().to_owned(),
                 )
             });
-            let response = match router.call(request.map(Body::new)).await {
-                Ok(response) => response,
-                Err(never) => match never {},
+            let response = match endpoints::exact(request.uri().path()) {
+                Some(endpoint) => {
+                    endpoints::serve(Arc::clone(&app), endpoint, request.map(Body::new)).await
+                }
+                None => match router.call(request.map(Body::new)).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                },
             };
             let dropped = response.extensions().get::<DropConnection>().is_some();
             if let Some((started, method, path)) = logged {

@@ -14,7 +14,8 @@ mod payout_status;
 mod status;
 mod token;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -229,6 +230,25 @@ pub(crate) fn router() -> Router<Arc<App>> {
     router
 }
 
+/// The endpoint at exactly this path, for the paths without parameters: the server calls these
+/// straight away, without the router (the busiest paths of a load test are all such paths).
+/// Answers as the router would: every method, the same handler.
+pub(crate) fn exact(path: &str) -> Option<&'static Endpoint> {
+    static EXACT: LazyLock<HashMap<&'static str, &'static Endpoint>> = LazyLock::new(|| {
+        ENDPOINTS
+            .iter()
+            .filter(|e| !e.route.contains('{'))
+            .map(|e| (e.route, e))
+            .collect()
+    });
+    EXACT.get(path).copied()
+}
+
+/// Serves one request to `endpoint` (what its route does).
+pub(crate) async fn serve(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
+    handle(app, endpoint, request).await
+}
+
 fn secret_for(app: &App, secret: Secret) -> &SecretKey {
     match secret {
         Secret::Payment => app.config.payment_secret(),
@@ -347,7 +367,7 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
             "The request body is too large or was cut off",
         ));
     };
-    let fault = app.faults().take(&path);
+    let fault = app.take_fault(&path);
     match fault {
         Some(fault) if fault.latency_ms > 0 => {
             tokio::spawn(async move {
