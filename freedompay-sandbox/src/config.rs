@@ -8,7 +8,7 @@ use crate::time::ClockMode;
 
 /// How many finished records of each kind a sandbox keeps unless told otherwise
 /// ([`SandboxConfig::retention`]).
-pub const DEFAULT_RETENTION: usize = 100_000;
+pub const DEFAULT_RETENTION: usize = 10_000;
 
 /// Which of the merchant's two secrets signs something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

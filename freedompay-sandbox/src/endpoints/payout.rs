@@ -104,50 +104,84 @@ pub(crate) fn reg2nonreg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer,
     ])))
 }
 
-/// The reply of a card payout that was decided at once (or is in `process`).
-fn card_reply(ctx: &Ctx<'_>, state: &State, id: i64, with_token: bool, p2p: bool) -> Fields {
-    let p = &state.payouts[&id];
-    let clock = &ctx.app.clock;
-    let mut r = Fields::new();
-    let status = match &p.status {
-        PayoutStatus::Success => "ok",
-        PayoutStatus::Error(..) => "error",
-        PayoutStatus::Created | PayoutStatus::Process { .. } => "process",
-    };
-    r.push("pg_payment_id", id.to_string())
-        .push("pg_merchant_id", ctx.merchant())
-        .push("pg_status", status);
-    if let Some(order) = &p.order_id {
-        r.push("pg_order_id", order.as_str());
-    }
-    r.push("pg_balance", format_minor(state.balance.get()));
-    if let Some(card) = &p.card
-        && !p2p
-    {
-        r.push("pg_card_hash", card.pan_masked.as_str());
-        if with_token {
-            r.push("pg_card_token", card.token.as_str());
+/// What the reply of a card payout says, copied from the state (so that the reply can be
+/// written after the state is unlocked).
+struct CardReply {
+    id: i64,
+    status: PayoutStatus,
+    order_id: Option<String>,
+    balance: i64,
+    /// The masked number and the token, when the reply shows the card.
+    card: Option<(String, Option<String>)>,
+    amount: i64,
+    reference: Option<String>,
+    paid_at: Option<i64>,
+}
+
+impl CardReply {
+    /// The reply data of payout `id`, which must exist.
+    fn of(state: &State, id: i64, with_token: bool, p2p: bool) -> CardReply {
+        let p = &state.payouts[&id];
+        CardReply {
+            id,
+            status: p.status.clone(),
+            order_id: p.order_id.clone(),
+            balance: state.balance.get(),
+            card: p.card.as_ref().filter(|_| !p2p).map(|card| {
+                (
+                    card.pan_masked.clone(),
+                    with_token.then(|| card.token.clone()),
+                )
+            }),
+            amount: p.amount,
+            reference: p2p.then(|| p.reference.clone()),
+            paid_at: p.paid_at,
         }
     }
-    r.push("pg_payment_amount", format_minor(p.amount));
-    if p2p {
-        r.push("pg_reference", p.reference.as_str());
+
+    /// The reply of a card payout that was decided at once (or is in `process`).
+    fn fields(self, ctx: &Ctx<'_>) -> Fields {
+        let clock = &ctx.app.clock;
+        let p2p = self.reference.is_some();
+        let mut r = Fields::new();
+        let status = match &self.status {
+            PayoutStatus::Success => "ok",
+            PayoutStatus::Error(..) => "error",
+            PayoutStatus::Created | PayoutStatus::Process { .. } => "process",
+        };
+        r.push("pg_payment_id", self.id.to_string())
+            .push("pg_merchant_id", ctx.merchant())
+            .push("pg_status", status);
+        if let Some(order) = self.order_id {
+            r.push("pg_order_id", order);
+        }
+        r.push("pg_balance", format_minor(self.balance));
+        if let Some((pan_masked, token)) = self.card {
+            r.push("pg_card_hash", pan_masked);
+            if let Some(token) = token {
+                r.push("pg_card_token", token);
+            }
+        }
+        r.push("pg_payment_amount", format_minor(self.amount));
+        if let Some(reference) = self.reference {
+            r.push("pg_reference", reference);
+        }
+        let at = self.paid_at.unwrap_or(ctx.now);
+        r.push("pg_payment_date", clock.format(at));
+        if p2p {
+            r.push("pg_datetime", clock.format_iso(at));
+        }
+        if let PayoutStatus::Error(code, description) = self.status {
+            r.push("pg_error_code", code.to_string())
+                .push("pg_error_description", description);
+        }
+        r
     }
-    r.push(
-        "pg_payment_date",
-        clock.format(p.paid_at.unwrap_or(ctx.now)),
-    );
-    if p2p {
-        r.push(
-            "pg_datetime",
-            clock.format_iso(p.paid_at.unwrap_or(ctx.now)),
-        );
-    }
-    if let PayoutStatus::Error(code, description) = &p.status {
-        r.push("pg_error_code", code.to_string())
-            .push("pg_error_description", description.as_str());
-    }
-    r
+}
+
+/// The reply of a card payout that was decided at once (or is in `process`).
+fn card_reply(ctx: &Ctx<'_>, state: &State, id: i64, with_token: bool, p2p: bool) -> Fields {
+    CardReply::of(state, id, with_token, p2p).fields(ctx)
 }
 
 /// Starts a card payout and collects its notification.
@@ -212,11 +246,11 @@ pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>) -> Result<Answer, ApiError> {
         let id = draft.insert(ctx, &mut state)?;
         card.card_id = state.next_id();
         start_card(ctx, &mut state, id, card)?;
-        let reply = card_reply(ctx, &state, id, false, true);
+        let reply = CardReply::of(&state, id, false, true);
         state.retain(app.config.retention);
         reply
     };
-    Ok(Answer::Xml(reply))
+    Ok(Answer::Xml(reply.fields(ctx)))
 }
 
 /// `api/to_iban`: a bank transfer, in `process` until the process delay has passed, then paid.
