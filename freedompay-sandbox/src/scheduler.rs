@@ -48,9 +48,10 @@ fn until_next_due(app: &App) -> Option<Duration> {
 /// the callbacks that this sent. Returns how many callbacks were attempted.
 pub(crate) async fn advance(app: &Arc<App>, ms: i64) -> usize {
     app.clock.advance_ms(ms);
-    // The scheduler's sleep was measured on the old time.
-    app.wake.notify_one();
     let due = due_work(app);
+    // The scheduler's sleep was measured on the old time (told after this advance's own work,
+    // which is then done and counted here).
+    app.wake.notify_one();
     let count = due.len();
     let mut tasks = tokio::task::JoinSet::new();
     for id in due {
