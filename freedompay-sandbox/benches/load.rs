@@ -72,9 +72,16 @@ fn main() {
     // `LOAD_PROFILE=balance|payout`: only that load on a fresh sandbox for `LOAD_SECS`, to
     // profile the sandbox alone.
     if let Ok(what) = std::env::var("LOAD_PROFILE") {
-        let load = if what.starts_with("payout") { Load::Payout } else { Load::Balance };
+        let load = if what.starts_with("payout") {
+            Load::Payout
+        } else {
+            Load::Balance
+        };
         let sandbox = servers
-            .block_on(Sandbox::start(config(&settings), "127.0.0.1:0".parse().expect("addr")))
+            .block_on(Sandbox::start(
+                config(&settings),
+                "127.0.0.1:0".parse().expect("addr"),
+            ))
             .expect("a sandbox starts");
         // `…-bare`: the bare server instead.
         let addr = if what.ends_with("-bare") {
@@ -91,7 +98,11 @@ fn main() {
             settings.connections,
             settings.run_time,
         ));
-        println!("{load:?}: {:.0}/s, {} failed", outcome.rate(), outcome.failed);
+        println!(
+            "{load:?}: {:.0}/s, {} failed",
+            outcome.rate(),
+            outcome.failed
+        );
         return;
     }
     run(&settings, &servers, &clients);
@@ -408,7 +419,10 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
     let mut requests = Requests::new();
     let bare = servers.block_on(bare_server());
     let aged = servers
-        .block_on(Sandbox::start(config(settings), "127.0.0.1:0".parse().expect("addr")))
+        .block_on(Sandbox::start(
+            config(settings),
+            "127.0.0.1:0".parse().expect("addr"),
+        ))
         .expect("the aged sandbox starts");
     let measure = |addr: SocketAddr, load: Load, bodies: Vec<Bytes>| -> Outcome {
         let _guard = servers.enter();
@@ -476,9 +490,18 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
     );
     for round in 0..settings.rounds {
         let fresh = servers
-            .block_on(Sandbox::start(config(settings), "127.0.0.1:0".parse().expect("addr")))
+            .block_on(Sandbox::start(
+                config(settings),
+                "127.0.0.1:0".parse().expect("addr"),
+            ))
             .expect("a fresh sandbox starts");
-        let mut balance = |addr| measure(addr, Load::Balance, requests.bodies(Load::Balance, MAX_REQUESTS_PER_RUN));
+        let mut balance = |addr| {
+            measure(
+                addr,
+                Load::Balance,
+                requests.bodies(Load::Balance, MAX_REQUESTS_PER_RUN),
+            )
+        };
         // Alternate who goes first, so that a drift in the machine's load favours no one.
         let (bare_balance, fresh_balance) = if round % 2 == 0 {
             let b = balance(bare);
@@ -494,10 +517,20 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
         let mut results = [None; 3];
         for who in order {
             let addr = [bare, fresh.addr(), aged.addr()][who];
-            results[who] = Some(measure(addr, Load::Payout, std::mem::take(&mut payouts[who])));
+            results[who] = Some(measure(
+                addr,
+                Load::Payout,
+                std::mem::take(&mut payouts[who]),
+            ));
         }
         let [bare_payout, fresh_payout, aged_payout] = results.map(|r| r.expect("measured"));
-        for o in [bare_balance, fresh_balance, bare_payout, fresh_payout, aged_payout] {
+        for o in [
+            bare_balance,
+            fresh_balance,
+            bare_payout,
+            fresh_payout,
+            aged_payout,
+        ] {
             failures += o.failed;
         }
         let b = fresh_balance.rate() / bare_balance.rate();
@@ -532,7 +565,9 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
         median(aged_ratios)
     );
     match idle_cpu {
-        Some(pct) => println!("idle (whole process, both sandboxes and the bare server): {pct:.2}% of a core (target < 1%)"),
+        Some(pct) => println!(
+            "idle (whole process, both sandboxes and the bare server): {pct:.2}% of a core (target < 1%)"
+        ),
         None => println!("idle: not measured (no /proc/self/stat)"),
     }
     println!(

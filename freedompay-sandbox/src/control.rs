@@ -54,7 +54,6 @@ pub(crate) fn router() -> Router<Arc<App>> {
         )
 }
 
-
 /// The default number of records in a page of a list.
 const PAGE_DEFAULT: usize = 1000;
 /// The most records in a page of a list.
@@ -106,7 +105,10 @@ impl Page {
         if self.after == i64::MAX {
             return Vec::new();
         }
-        map.range(from..).take(self.limit).map(|(_, v)| v.clone()).collect()
+        map.range(from..)
+            .take(self.limit)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 }
 
@@ -492,7 +494,10 @@ async fn advance(
     ok(json!({ "now": app.clock.now_text(), "callbacks_attempted": attempted }))
 }
 
-async fn callbacks_list(AxumState(app): AxumState<Arc<App>>, RawQuery(query): RawQuery) -> Response {
+async fn callbacks_list(
+    AxumState(app): AxumState<Arc<App>>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let page = match Page::from_query(query.as_deref()) {
         Ok(page) => page,
         Err(response) => return *response,

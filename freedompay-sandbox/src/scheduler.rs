@@ -40,7 +40,9 @@ fn until_next_due(app: &App) -> Option<Duration> {
     }
     let next = app.state().next_due()?;
     let wait = u64::try_from(next.saturating_sub(app.clock.now_ms())).unwrap_or(0);
-    let tick = u64::try_from(app.config.tick.as_millis()).unwrap_or(1).max(1);
+    let tick = u64::try_from(app.config.tick.as_millis())
+        .unwrap_or(1)
+        .max(1);
     Some(Duration::from_millis(wait.div_ceil(tick) * tick))
 }
 
@@ -130,4 +132,39 @@ pub(crate) fn due_work(app: &App) -> Vec<usize> {
         }
     }
     due
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SandboxConfig;
+
+    fn app(clock: ClockMode) -> App {
+        let config = SandboxConfig::new("1", freedompay_sign::SecretKey::new("k").unwrap())
+            .clock(clock)
+            .tick(Duration::from_millis(50));
+        App::new(config, "http://127.0.0.1:1".into())
+    }
+
+    #[test]
+    fn an_idle_sandbox_sleeps_until_the_next_due_instant_and_not_at_all_without_one() {
+        let real = app(ClockMode::Real);
+        assert_eq!(until_next_due(&real), None, "nothing due: no wake-up");
+        let now = real.clock.now_ms();
+        real.state().schedule(now + 10_000, Due::PayoutFinish(1));
+        let sleep = until_next_due(&real).unwrap();
+        assert!(
+            sleep > Duration::from_secs(9) && sleep <= Duration::from_millis(10_050),
+            "{sleep:?}"
+        );
+        assert_eq!(sleep.as_millis() % 50, 0, "rounded up to the tick");
+
+        // A fixed clock moves only by advance, which does its own work.
+        let fixed = app(ClockMode::Fixed(1_767_225_600));
+        let now = fixed.clock.now_ms();
+        fixed.state().schedule(now + 10_000, Due::PayoutFinish(1));
+        assert_eq!(until_next_due(&fixed), None);
+        fixed.state().schedule(now, Due::PayoutFinish(2));
+        assert_eq!(until_next_due(&fixed), Some(Duration::ZERO));
+    }
 }

@@ -245,7 +245,11 @@ pub(crate) fn exact(path: &str) -> Option<&'static Endpoint> {
 }
 
 /// Serves one request to `endpoint` (what its route does).
-pub(crate) async fn serve(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
+pub(crate) async fn serve(
+    app: Arc<App>,
+    endpoint: &'static Endpoint,
+    request: Request,
+) -> Response {
     handle(app, endpoint, request).await
 }
 
@@ -369,14 +373,12 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
     };
     let fault = app.take_fault(&path);
     match fault {
-        Some(fault) if fault.latency_ms > 0 => {
-            tokio::spawn(async move {
-                tokio::time::sleep(std::time::Duration::from_millis(fault.latency_ms)).await;
-                respond(&app, endpoint, &path, &parts, &body, Some(fault)).await
-            })
-            .await
-            .unwrap_or_else(|_| faults::error_page(500))
-        }
+        Some(fault) if fault.latency_ms > 0 => tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(fault.latency_ms)).await;
+            respond(&app, endpoint, &path, &parts, &body, Some(fault)).await
+        })
+        .await
+        .unwrap_or_else(|_| faults::error_page(500)),
         fault => respond(&app, endpoint, &path, &parts, &body, fault).await,
     }
 }

@@ -234,7 +234,12 @@ impl State {
                 .range(from..)
                 .next()
                 .or_else(|| self.callbacks.iter().next())
-                .map(|(&id, c)| (id, matches!(c.state, Delivery::Delivered | Delivery::Failed)));
+                .map(|(&id, c)| {
+                    (
+                        id,
+                        matches!(c.state, Delivery::Delivered | Delivery::Failed),
+                    )
+                });
             let Some((id, finished)) = found else {
                 break;
             };
@@ -289,10 +294,7 @@ impl State {
 
 /// The first record at or after `*from` (wrapping to the first of all), moving `*from` past it.
 fn next_from<'a, T>(map: &'a BTreeMap<i64, T>, from: &mut i64) -> Option<(&'a i64, &'a T)> {
-    let found = map
-        .range(*from..)
-        .next()
-        .or_else(|| map.iter().next())?;
+    let found = map.range(*from..).next().or_else(|| map.iter().next())?;
     *from = found.0.saturating_add(1);
     Some(found)
 }

@@ -74,9 +74,9 @@ pub(crate) async fn request_fields(
     if pairs.len() > MAX_PAIRS {
         return Err(WireError::TooManyFields);
     }
-    let fields = match flat_fields(&pairs) {
-        Some(fields) => fields,
-        None => PhpArray::from_pairs(pairs).into_fields(),
+    let fields = match flat_fields(pairs) {
+        Ok(fields) => fields,
+        Err(pairs) => PhpArray::from_pairs(pairs).into_fields(),
     };
     match fields.get("pg_xml") {
         Some(Value::Text(xml)) => freedompay_xml::parse_pg_xml(xml)
@@ -88,30 +88,32 @@ pub(crate) async fn request_fields(
 
 /// The message of a form whose names are all plain and distinct (`pg_amount`: a letter or `_`,
 /// then letters, digits and `_`), as PHP reads it, without building PHP arrays: what nearly
-/// every request is. `None` for anything else (brackets, dots, spaces, a repeated name),
-/// which [`PhpArray`] decodes.
-fn flat_fields(pairs: &[(String, String)]) -> Option<Fields> {
+/// every request is. The pairs back for anything else (brackets, dots, spaces, a repeated
+/// name), which [`PhpArray`] decodes.
+fn flat_fields(pairs: Vec<(String, String)>) -> Result<Fields, Vec<(String, String)>> {
     const MOST: usize = 64;
     if pairs.len() > MOST {
-        return None;
+        return Err(pairs);
     }
     let plain = |name: &str| {
         let bytes = name.as_bytes();
         bytes
             .first()
             .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
     };
     for (i, (name, _)) in pairs.iter().enumerate() {
         if !plain(name) || pairs[..i].iter().any(|(earlier, _)| earlier == name) {
-            return None;
+            return Err(pairs);
         }
     }
     let mut fields = Fields::with_capacity(pairs.len());
     for (name, value) in pairs {
-        fields.push(name.as_str(), value.as_str());
+        fields.push(name, value);
     }
-    Some(fields)
+    Ok(fields)
 }
 
 #[cfg(test)]
@@ -146,12 +148,12 @@ mod tests {
         ] {
             let pairs = parse_urlencoded(body);
             let php = PhpArray::from_pairs(pairs.clone()).into_fields();
-            if let Some(flat) = flat_fields(&pairs) {
+            if let Ok(flat) = flat_fields(pairs) {
                 assert_eq!(flat, php, "{}", String::from_utf8_lossy(body));
             }
         }
-        assert!(flat_fields(&parse_urlencoded(b"pg_a=1&pg_b=2")).is_some());
-        assert!(flat_fields(&parse_urlencoded(b"a=1&a=2")).is_none());
+        assert!(flat_fields(parse_urlencoded(b"pg_a=1&pg_b=2")).is_ok());
+        assert!(flat_fields(parse_urlencoded(b"a=1&a=2")).is_err());
     }
 
     #[test]
