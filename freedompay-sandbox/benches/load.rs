@@ -10,7 +10,9 @@
 //!
 //! Knobs (environment): `LOAD_ROUNDS` (5), `LOAD_SECS` per run (1.0), `LOAD_FILL` payouts in
 //! the aged sandbox (150000), `LOAD_CONNECTIONS` (64), `LOAD_RETENTION` (the sandbox's default
-//! when unset). `--list` lists the benchmark without running it.
+//! when unset), `LOAD_SERVER_THREADS` (2, the servers' runtime; the load generator has its
+//! own 2), `LOAD_PROFILE=balance|payout[-bare]` (only that load, on a fresh sandbox or the
+//! bare server, for a profiler). `--list` lists the benchmark without running it.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -67,7 +69,7 @@ fn main() {
             .ok()
             .and_then(|v| v.parse().ok()),
     };
-    let servers = runtime(2, "server");
+    let servers = runtime(env_or("LOAD_SERVER_THREADS", 2usize).max(1), "server");
     let clients = runtime(2, "client");
     // `LOAD_PROFILE=balance|payout`: only that load on a fresh sandbox for `LOAD_SECS`, to
     // profile the sandbox alone.

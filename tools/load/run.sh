@@ -8,7 +8,8 @@
 # what else runs on it; the ratios, measured side by side in one run, are what count.
 #
 # Knobs (environment): LOAD_ROUNDS (5), LOAD_SECS per run (1.0), LOAD_FILL (150000),
-# LOAD_CONNECTIONS (64), LOAD_RETENTION (the sandbox's default).
+# LOAD_CONNECTIONS (64), LOAD_RETENTION (the sandbox's default), LOAD_SERVER_THREADS (2);
+# LOAD_PROFILE=balance|payout[-bare] runs one load alone, for a profiler.
 #
 # Usage: tools/load/run.sh
 set -eu
