@@ -26,7 +26,7 @@ const PAYOUT_CARD: &str = "4671593866478252";
 /// The sandbox's balance at start, in minor units.
 const STARTING_BALANCE: i64 = 100_000_000;
 /// How long a callback may take to arrive.
-const CALLBACK_WAIT: Duration = Duration::from_secs(15);
+const CALLBACK_WAIT: Duration = Duration::from_secs(30);
 
 /// Counts and prints the steps.
 #[derive(Debug, Default)]
