@@ -57,6 +57,8 @@ use crate::{InvalidInput, Lookup, NotFound, NotFoundEvidence, PaymentId, ReadErr
 
 mod card;
 mod pay;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod token;
 mod transfer;
 

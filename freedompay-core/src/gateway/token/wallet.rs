@@ -107,6 +107,12 @@ impl WalletPaymentData {
     pub fn wallet(&self) -> &Wallet {
         &self.wallet
     }
+
+    /// The device card number (masked in `Debug` and, with the feature `serde`, when
+    /// serialized).
+    pub fn card(&self) -> &CardNumber {
+        &self.card
+    }
 }
 
 impl Drop for WalletPaymentData {
