@@ -441,6 +441,7 @@ async fn cancel_clearing_and_refund_follow_the_two_step_rules() {
         .await;
     assert_eq!(text(&refund, "pg_status"), "ok", "{refund:?}");
     assert!(!text(&refund, "pg_refund_payment_id").is_empty());
+    assert_eq!(text(&refund, "pg_refund_amount"), "30.00");
     assert_eq!(balance(api).await - before, 5_000);
     let status = api.call("/g2g/status_v2", &[("pg_payment_id", &id)]).await;
     assert_eq!(text(&status, "pg_refund_amount"), "-30.00");
