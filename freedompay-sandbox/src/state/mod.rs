@@ -6,6 +6,7 @@
 
 mod callback;
 mod card;
+mod gateway;
 mod payment;
 mod payout;
 
@@ -18,6 +19,7 @@ use tokio::sync::Notify;
 
 pub(crate) use callback::{Attempt, CallbackKind, CallbackRecord, Delivery, Method};
 pub(crate) use card::{CardData, CardSession, RecurringProfile, SavedCard};
+pub(crate) use gateway::{AcsSession, AcsSubject, CardAdd, GatewayState, Transfer, TransferStatus};
 pub(crate) use payment::{MobilePayer, Payment, PaymentKind, PaymentStatus, Refund, Urls};
 pub(crate) use payout::{Payout, PayoutKind, PayoutStatus};
 
@@ -90,6 +92,8 @@ pub(crate) struct State {
     payout_orders: HashMap<String, Vec<i64>>,
     /// Where the retention pass goes on looking for finished records, by kind.
     retain_from: [i64; 3],
+    /// The Gateway API's sessions, stored cards in progress and transfers.
+    pub(crate) gateway: GatewayState,
 }
 
 /// The most records one retention pass looks at, per kind: the pass costs a bounded amount
@@ -116,6 +120,7 @@ impl State {
             payment_orders: HashMap::new(),
             payout_orders: HashMap::new(),
             retain_from: [0; 3],
+            gateway: GatewayState::default(),
         }
     }
 
