@@ -329,7 +329,7 @@ pub(crate) fn status_v2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, 
             .push("pg_reference", refund.reference.as_str());
         refunds.push_map("pg_refund_payment", item);
     }
-    r.push_map("pg_refund_payments", refunds);
+    push_list(&mut r, "pg_refund_payments", refunds);
     let mut revoked = Fields::new();
     if let Some(cancel_id) = p.cancel_id {
         let mut item = Fields::new();
@@ -338,7 +338,7 @@ pub(crate) fn status_v2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, 
             .push("pg_amount", format_minor(-p.amount));
         revoked.push_map("pg_revoked_payment", item);
     }
-    r.push_map("pg_revoked_payments", revoked);
+    push_list(&mut r, "pg_revoked_payments", revoked);
     if let Some((code, description)) = &p.failure
         && p.status != PaymentStatus::Success
     {
@@ -346,4 +346,14 @@ pub(crate) fn status_v2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, 
             .push("pg_failure_description", description.as_str());
     }
     Ok(Answer::Xml(r))
+}
+
+/// A list element: its items, or an empty element when there are none (an empty nested map
+/// has no XML form of its own).
+fn push_list(reply: &mut Fields, name: &str, items: Fields) {
+    if items.is_empty() {
+        reply.push(name, "");
+    } else {
+        reply.push_map(name, items);
+    }
 }
