@@ -284,8 +284,8 @@ async fn every_gateway_endpoint_refuses_a_wrong_signature_with_9998() {
             .push("pg_merchant_id", support::MERCHANT)
             .push("pg_payment_id", "1000001")
             .push("pg_salt", "salt");
-        let sig = freedompay_sign::sign(&ScriptName::from_url(path).unwrap(), &fields, &wrong)
-            .unwrap();
+        let sig =
+            freedompay_sign::sign(&ScriptName::from_url(path).unwrap(), &fields, &wrong).unwrap();
         fields.push("pg_sig", sig.as_str());
         let reply = api.send(path, fields).await;
         assert_eq!(text(&reply, "pg_status"), "error", "{path}");
@@ -395,21 +395,37 @@ async fn cancel_clearing_and_refund_follow_the_two_step_rules() {
     let env = start(config()).await;
     let api = &env.api;
     let before = balance(api).await;
-    let hold = pay(api, "gw-5", "100", PAYING_CARD, &[("pg_auto_clearing", "0")]).await;
+    let hold = pay(
+        api,
+        "gw-5",
+        "100",
+        PAYING_CARD,
+        &[("pg_auto_clearing", "0")],
+    )
+    .await;
     let id = text(&hold, "pg_payment_id").to_owned();
     assert_eq!(balance(api).await, before, "a hold moves nothing yet");
     // Refund before clearing: refused.
     let early = api
-        .call("/g2g/refund", &[("pg_payment_id", &id), ("pg_amount", "10")])
+        .call(
+            "/g2g/refund",
+            &[("pg_payment_id", &id), ("pg_amount", "10")],
+        )
         .await;
     assert_eq!(text(&early, "pg_status"), "error");
     // Clearing more than the hold: refused; a part: captured.
     let too_much = api
-        .call("/g2g/clearing", &[("pg_payment_id", &id), ("pg_amount", "101")])
+        .call(
+            "/g2g/clearing",
+            &[("pg_payment_id", &id), ("pg_amount", "101")],
+        )
         .await;
     assert_eq!(text(&too_much, "pg_status"), "error");
     let cleared = api
-        .call("/g2g/clearing", &[("pg_payment_id", &id), ("pg_amount", "80")])
+        .call(
+            "/g2g/clearing",
+            &[("pg_payment_id", &id), ("pg_amount", "80")],
+        )
         .await;
     assert_eq!(text(&cleared, "pg_status"), "ok", "{cleared:?}");
     assert_eq!(text(&cleared, "pg_clearing_amount"), "80.00");
@@ -418,7 +434,10 @@ async fn cancel_clearing_and_refund_follow_the_two_step_rules() {
     let cancel = api.call("/g2g/cancel", &[("pg_payment_id", &id)]).await;
     assert_eq!(text(&cancel, "pg_status"), "error");
     let refund = api
-        .call("/g2g/refund", &[("pg_payment_id", &id), ("pg_amount", "30")])
+        .call(
+            "/g2g/refund",
+            &[("pg_payment_id", &id), ("pg_amount", "30")],
+        )
         .await;
     assert_eq!(text(&refund, "pg_status"), "ok", "{refund:?}");
     assert!(!text(&refund, "pg_refund_payment_id").is_empty());
@@ -573,7 +592,10 @@ async fn wallet_payments_succeed_or_decline_by_the_test_data() {
             ("pg_card_year", "29"),
             ("pg_card_month", "12"),
             ("pg_card_name", "TEST TESTOV"),
-            ("pg_online_payment_cryptogram", "AgAAAAAAAIR8CQrXcIhbQAAAAAA="),
+            (
+                "pg_online_payment_cryptogram",
+                "AgAAAAAAAIR8CQrXcIhbQAAAAAA=",
+            ),
         ];
         if !eci.is_empty() {
             pairs.push(("pg_eci_indicator", eci));
@@ -632,7 +654,9 @@ async fn transfers_move_the_sandboxs_money() {
     assert_eq!(text(&done, "pg_status"), "ok", "{done:?}");
     let id = text(&done, "pg_payment_id").to_owned();
     assert_eq!(balance(api).await - before, 10_000);
-    let (_, view) = api.control("GET", "/_sandbox/gateway", serde_json::json!({})).await;
+    let (_, view) = api
+        .control("GET", "/_sandbox/gateway", serde_json::json!({}))
+        .await;
     assert_eq!(view["cards"]["4716-04XX-XXXX-1981"], "-5100.00", "{view}");
     assert_eq!(view["cards"]["4671-59XX-XXXX-8252"], "5000.00", "{view}");
     let status = api.call("/g2g/p2p/status", &[("pg_payment_id", &id)]).await;

@@ -132,7 +132,9 @@ pub(crate) fn check_pares(
         .acs
         .get(md)
         .filter(|s| s.subject == subject)
-        .ok_or_else(|| ApiError::validation("pg_md: not the 3-D Secure session of this transaction"))?;
+        .ok_or_else(|| {
+            ApiError::validation("pg_md: not the 3-D Secure session of this transaction")
+        })?;
     let Some((expected, ok)) = &session.answer else {
         return Err(ApiError::validation(
             "pg_pares: the payer has not passed the 3-D Secure page yet",

@@ -14,9 +14,7 @@ use freedompay_sign::Fields;
 
 pub(crate) use callback::{Attempt, CallbackKind, CallbackRecord, Delivery, Method};
 pub(crate) use card::{CardData, CardSession, RecurringProfile, SavedCard};
-pub(crate) use gateway::{
-    AcsSession, AcsSubject, CardAdd, GatewayState, Transfer, TransferStatus,
-};
+pub(crate) use gateway::{AcsSession, AcsSubject, CardAdd, GatewayState, Transfer, TransferStatus};
 pub(crate) use payment::{MobilePayer, Payment, PaymentKind, PaymentStatus, Refund, Urls};
 pub(crate) use payout::{Payout, PayoutKind, PayoutStatus};
 

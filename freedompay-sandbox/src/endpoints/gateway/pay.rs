@@ -130,11 +130,12 @@ fn finish(
     card: CardData,
     failure: Option<(u32, String)>,
 ) -> Result<Answer, ApiError> {
-    let callback = settle(ctx.app, state, id, &Funding::Card(card), failure).map_err(|e| match e {
-        PayError::NotFound => ApiError::not_found("Transaction not found"),
-        PayError::NotPayable(why) => ApiError::validation(why),
-        PayError::Amount(why) => ApiError::validation(why),
-    })?;
+    let callback =
+        settle(ctx.app, state, id, &Funding::Card(card), failure).map_err(|e| match e {
+            PayError::NotFound => ApiError::not_found("Transaction not found"),
+            PayError::NotPayable(why) => ApiError::validation(why),
+            PayError::Amount(why) => ApiError::validation(why),
+        })?;
     if let Some(callback) = callback {
         ctx.results.push(ResultCallback {
             callback,
@@ -174,8 +175,8 @@ fn reply_for(ctx: &Ctx<'_>, p: &Payment) -> Fields {
                 .failure
                 .clone()
                 .unwrap_or((DECLINED, format!("The payment is {}", p.status.status3())));
-            let mut e = ApiError::new(code, description.clone())
-                .with("pg_payment_id", p.id.to_string());
+            let mut e =
+                ApiError::new(code, description.clone()).with("pg_payment_id", p.id.to_string());
             if let Some(order) = &p.order_id {
                 e = e.with("pg_order_id", order.as_str());
             }
@@ -220,7 +221,9 @@ fn as_merchant(
     let answer = op(&mut inner, state);
     ctx.callbacks.append(&mut inner.callbacks);
     ctx.results.append(&mut inner.results);
-    let id = validate::text(ctx.fields, "pg_payment_id")?.unwrap_or("").to_owned();
+    let id = validate::text(ctx.fields, "pg_payment_id")?
+        .unwrap_or("")
+        .to_owned();
     match answer? {
         Answer::Xml(mut reply) => {
             reply.push("pg_payment_id", id);

@@ -49,9 +49,8 @@ pub(crate) fn transfer(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, A
     let currency_to = validate::one_of(f, "pg_currency_to", &["KZT", "USD", "EUR"], "KZT")?;
     let commission = match validate::text(f, "pg_commission_amount")? {
         None => 0,
-        Some(t) => parse_minor(t).ok_or_else(|| {
-            ApiError::validation("pg_commission_amount: a non-negative amount")
-        })?,
+        Some(t) => parse_minor(t)
+            .ok_or_else(|| ApiError::validation("pg_commission_amount: a non-negative amount"))?,
     };
     validate::description(f, false)?;
     let user_id = validate::user_id(f, false)?;
@@ -292,10 +291,15 @@ pub(crate) fn status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
     if by_id.is_none() && order.is_none() {
         return Err(ApiError::validation("pg_payment_id: required"));
     }
-    let found = state.gateway.transfers.values().rev().find(|t| match by_id {
-        Some(id) => t.id == id,
-        None => t.order_id == order,
-    });
+    let found = state
+        .gateway
+        .transfers
+        .values()
+        .rev()
+        .find(|t| match by_id {
+            Some(id) => t.id == id,
+            None => t.order_id == order,
+        });
     let Some(t) = found else {
         return Ok(Answer::Xml(ok(&[("pg_payment_id", "0".to_owned())])));
     };
