@@ -16,7 +16,8 @@
 //! name is a flag (`--card-name`). A recipient's card number (`transfer --recipient-card`) is a
 //! flag, as for `payout card --card`: it receives money and cannot pay.
 //!
-//! Nothing of it is ever printed: card numbers show masked (`4405 64** **** 6150`), the CVC,
+//! What was read is wiped from memory once parsed (the core's card types wipe their own copy
+//! when dropped). Nothing of it is ever printed: card numbers show masked (`4405 64** **** 6150`), the CVC,
 //! the expiry and the cryptogram never; error messages name the source, never the value.
 
 use std::io::Read;
@@ -36,6 +37,7 @@ use freedompay_core::{
     OrderId, PaymentId, Phone, Url, UserId,
 };
 use serde_json::{Map, Value, json};
+use zeroize::Zeroize;
 
 use crate::output::{Reconcile, Report, arg, call_failure};
 use crate::payout_cmd::money;
@@ -126,7 +128,7 @@ pub(crate) struct CardSource {
     /// Read the CVC from standard input (the card number from FREEDOMPAY_CARD_PAN).
     #[arg(long)]
     cvc_stdin: bool,
-    /// The expiry, MM/YY or MM/YYYY (or FREEDOMPAY_CARD_EXPIRY, or --card-stdin).
+    /// The expiry, MM/YY or MM/YYYY (or FREEDOMPAY_CARD_EXPIRY, or --card-stdin; with this flag --card-stdin reads the PAN and the CVC only).
     #[arg(long, value_name = "MM/YY")]
     expiry: Option<String>,
     /// The card holder's name as on the card (Latin letters) (pg_card_name).
@@ -303,12 +305,18 @@ pub(crate) struct TransferArgs {
     /// The sender's name as on the card (required with card data).
     #[arg(long, value_name = "NAME")]
     card_name: Option<String>,
+    /// No sender card: a payout to the recipient only (the documented "no card" token; needs --recipient-name).
+    #[arg(long, conflicts_with_all = ["sender_token", "card_stdin", "cvc_stdin", "expiry", "card_name"])]
+    no_sender: bool,
     /// The card credited, by its number (pg_card_recipient).
-    #[arg(long, value_name = "PAN", conflicts_with = "recipient_token")]
+    #[arg(long, value_name = "PAN", conflicts_with_all = ["recipient_token", "no_recipient"])]
     recipient_card: Option<String>,
     /// The card credited, a stored card by its token (pg_card_recipient_token).
-    #[arg(long, value_name = "TOKEN")]
+    #[arg(long, value_name = "TOKEN", conflicts_with = "no_recipient")]
     recipient_token: Option<String>,
+    /// No recipient card: a debit of the sender only (the documented "no card" token).
+    #[arg(long)]
+    no_recipient: bool,
     /// The recipient's name (pg_card_recipient_name).
     #[arg(long, value_name = "NAME")]
     recipient_name: Option<String>,
@@ -461,19 +469,32 @@ impl Stdin {
                 .read_to_string(&mut text)
                 .map_err(|_| Failure::input("cannot read standard input as UTF-8 text"))?;
             let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-            text.clear();
+            text.zeroize();
             self.lines = Some(lines.into_iter());
         }
         self.lines
             .as_mut()
             .and_then(Iterator::next)
-            .map(|l| l.trim().to_owned())
+            .map(|mut line| {
+                let trimmed = line.trim().to_owned();
+                line.zeroize();
+                trimmed
+            })
             .filter(|l| !l.is_empty())
             .ok_or_else(|| {
                 Failure::input(format!(
                     "standard input ended before {what} (nothing was sent)"
                 ))
             })
+    }
+}
+
+impl Drop for Stdin {
+    /// Lines not read (card data, perhaps) are wiped.
+    fn drop(&mut self) {
+        if let Some(lines) = &mut self.lines {
+            lines.for_each(|mut line| line.zeroize());
+        }
     }
 }
 
@@ -534,7 +555,10 @@ fn read_card(
             PAN_ENV,
         )
     };
-    let pan = CardNumber::parse(&pan).map_err(|e| bad_card(pan_source, e))?;
+    let mut pan = pan;
+    let parsed = CardNumber::parse(&pan);
+    pan.zeroize();
+    let pan = parsed.map_err(|e| bad_card(pan_source, e))?;
     let (expiry, expiry_source) = match (card_stdin, expiry_flag) {
         (_, Some(flag)) => (flag.to_owned(), "--expiry"),
         (true, None) => (stdin.line("the expiry (MM/YY)")?, "--card-stdin (expiry)"),
@@ -547,7 +571,10 @@ fn read_card(
             EXPIRY_ENV,
         ),
     };
-    let expiry = Expiry::parse(&expiry).map_err(|e| bad_card(expiry_source, e))?;
+    let mut expiry = expiry;
+    let parsed = Expiry::parse(&expiry);
+    expiry.zeroize();
+    let expiry = parsed.map_err(|e| bad_card(expiry_source, e))?;
     let (year, month) = this_month(SystemTime::now());
     expiry
         .check_not_expired_at(year, month)
@@ -563,7 +590,10 @@ fn read_card(
                 CVC_ENV,
             )
         };
-        Some(Cvc::parse(&cvc).map_err(|e| bad_card(source, e))?)
+        let mut cvc = cvc;
+        let parsed = Cvc::parse(&cvc);
+        cvc.zeroize();
+        Some(parsed.map_err(|e| bad_card(source, e))?)
     } else {
         None
     };
@@ -1205,7 +1235,12 @@ fn transfer(global: &Global, args: &TransferArgs, stdin: &mut Stdin) -> Result<(
     let recipient = match (&args.recipient_card, &args.recipient_token) {
         (Some(pan), _) => TransferRecipient::from(arg("--recipient-card", CardNumber::parse(pan))?),
         (None, Some(token)) => arg("--recipient-token", TransferRecipient::token(token.trim()))?,
-        (None, None) => TransferRecipient::none(),
+        (None, None) if args.no_recipient => TransferRecipient::none(),
+        (None, None) => {
+            return Err(Failure::input(
+                "give --recipient-card, --recipient-token, or --no-recipient for a debit only (nothing was sent)",
+            ));
+        }
     };
     let recipient_text = match &recipient {
         TransferRecipient::Card(pan) => format!("card {}", pan.masked()),
@@ -1213,6 +1248,10 @@ fn transfer(global: &Global, args: &TransferArgs, stdin: &mut Stdin) -> Result<(
         _ => "no recipient (debit only)".to_owned(),
     };
     let (sender, sender_text) = match &args.sender_token {
+        None if args.no_sender => (
+            TransferSender::none(),
+            "no sender (a payout only)".to_owned(),
+        ),
         Some(token) => (
             arg("--sender-token", TransferSender::token(token.trim()))?,
             "a stored card".to_owned(),
