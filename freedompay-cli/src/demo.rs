@@ -1,6 +1,9 @@
 //! `freedompay demo`: a payment and a payout, end to end, against the embedded sandbox, with
-//! a small merchant endpoint of its own answering FreedomPay's callbacks. With a gateway
-//! configured (FREEDOMPAY_BASE_URL and credentials), read-only calls against it instead.
+//! a small merchant endpoint of its own answering FreedomPay's callbacks; then the Gateway API
+//! (a card payment through the sandbox's 3-D Secure page, the demo playing the payer and the
+//! shop's `TermUrl`; a stored card paying by token; Apple Pay; a P2P transfer; status_v2). With
+//! a gateway configured (FREEDOMPAY_BASE_URL and credentials), read-only calls against it
+//! instead.
 
 use std::fmt::Display;
 use std::time::Duration;

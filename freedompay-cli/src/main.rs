@@ -196,7 +196,7 @@ enum Command {
     Gateway(gateway_cmd::GatewayCommand),
     /// Run the local FreedomPay sandbox (the freedompay-sandbox emulator) until Ctrl-C; prints its base URL.
     Sandbox(sandbox_cmd::SandboxArgs),
-    /// A whole payment and payout flow against the embedded sandbox, step by step. With
+    /// A whole payment and payout flow, and the Gateway API (3-D Secure, a stored card, a wallet, a transfer), against the embedded sandbox, step by step. With
     /// FREEDOMPAY_BASE_URL (or --base-url/--region) and credentials set, only read-only calls
     /// against that gateway.
     Demo,

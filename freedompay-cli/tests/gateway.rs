@@ -271,6 +271,18 @@ fn other_commands_refuse_bad_input_before_sending() {
             "--pares",
             "p",
         ],
+        // A transfer names its recipient, or says there is none.
+        &[
+            "transfer",
+            "--order-id",
+            "p-1",
+            "--amount",
+            "10",
+            "--description",
+            "d",
+            "--card-name",
+            "TEST TESTOV",
+        ],
     ] {
         let output = gateway(NOWHERE, args, &[], "");
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));
