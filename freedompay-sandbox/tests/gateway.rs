@@ -441,6 +441,7 @@ async fn cancel_clearing_and_refund_follow_the_two_step_rules() {
         .await;
     assert_eq!(text(&refund, "pg_status"), "ok", "{refund:?}");
     assert!(!text(&refund, "pg_refund_payment_id").is_empty());
+    assert_eq!(text(&refund, "pg_refund_amount"), "30.00");
     assert_eq!(balance(api).await - before, 5_000);
     let status = api.call("/g2g/status_v2", &[("pg_payment_id", &id)]).await;
     assert_eq!(text(&status, "pg_refund_amount"), "-30.00");
@@ -734,4 +735,45 @@ async fn gateway_replies_are_signed_xml_with_the_gateways_content_type() {
     let body = response.text().await.unwrap();
     let reply = api.verify("/g2g/status_v2", &body).unwrap().into_fields();
     assert_eq!(text(&reply, "pg_payment_id"), "0");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn card_numbers_are_kept_masked_only() {
+    let env = start(config()).await;
+    let shop = Merchant::start().await;
+    let api = &env.api;
+    let result_url = shop.url("/shop/result");
+    pay(
+        api,
+        "mask-1",
+        "10",
+        PAYING_CARD,
+        &[("pg_result_url", result_url.as_str())],
+    )
+    .await;
+    shop.wait_for("/shop/result", 1).await;
+    let mut pairs = vec![("pg_user_id", "5")];
+    pairs.extend(card(PAYING_CARD));
+    api.call("/g2g/cardstorage/add", &pairs).await;
+    let mut pairs = vec![("pg_amount", "10"), ("pg_card_recipient", DECLINED_CARD)];
+    pairs.extend(card(PAYING_CARD));
+    api.call("/g2g/p2p/transfer", &pairs).await;
+    for path in [
+        "/_sandbox/state",
+        "/_sandbox/payments",
+        "/_sandbox/callbacks",
+        "/_sandbox/gateway",
+    ] {
+        let (status, body) = api.get_raw(path).await;
+        assert_eq!(status, 200, "{path}");
+        for pan in [PAYING_CARD, DECLINED_CARD] {
+            assert!(!body.contains(pan), "{path} shows {pan}: {body}");
+        }
+    }
+    let result = &shop.received("/shop/result")[0];
+    assert!(!result.query.contains(PAYING_CARD));
+    assert_eq!(
+        result.fields.text("pg_card_pan"),
+        Some("4716-04XX-XXXX-1981")
+    );
 }

@@ -249,7 +249,8 @@ pub(crate) fn clearing(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, A
 }
 
 /// `g2g/refund`: `pg_amount` (default: all that is left) of captured money (as `revoke.php`);
-/// the reply names the refund `pg_refund_payment_id` as well as `pg_revoke_payment_id`.
+/// the reply names the refund `pg_refund_payment_id` as well as `pg_revoke_payment_id`, with
+/// its `pg_refund_amount`.
 pub(crate) fn refund(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
     let answer = as_merchant(
         ctx,
@@ -260,7 +261,18 @@ pub(crate) fn refund(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
     Ok(match answer {
         Answer::Xml(mut reply) => {
             if let Some(id) = reply.text("pg_revoke_payment_id").map(str::to_owned) {
+                let amount = id.parse::<i64>().ok().and_then(|refund_id| {
+                    state
+                        .payments
+                        .values()
+                        .flat_map(|p| &p.refunds)
+                        .find(|r| r.id == refund_id)
+                        .map(|r| r.amount)
+                });
                 reply.push("pg_refund_payment_id", id);
+                if let Some(amount) = amount {
+                    reply.push("pg_refund_amount", format_minor(amount));
+                }
             }
             Answer::Xml(reply)
         }
@@ -316,6 +328,7 @@ pub(crate) fn status_v2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, 
         .push("pg_card_pan", card.map_or("", |c| c.pan_masked.as_str()))
         .push("pg_card_exp", card.map_or("", |c| c.exp.as_str()))
         .push("pg_card_brand", card.map_or("", |c| c.brand))
+        .push("pg_reference", card.map_or("", |c| c.reference.as_str()))
         .push("pg_user_phone", p.user_phone.clone().unwrap_or_default())
         .push(
             "pg_payment_date",
