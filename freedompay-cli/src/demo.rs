@@ -1,6 +1,9 @@
 //! `freedompay demo`: a payment and a payout, end to end, against the embedded sandbox, with
-//! a small merchant endpoint of its own answering FreedomPay's callbacks. With a gateway
-//! configured (FREEDOMPAY_BASE_URL and credentials), read-only calls against it instead.
+//! a small merchant endpoint of its own answering FreedomPay's callbacks; then the Gateway API
+//! (a card payment through the sandbox's 3-D Secure page, the demo playing the payer and the
+//! shop's `TermUrl`; a stored card paying by token; Apple Pay; a P2P transfer; status_v2). With
+//! a gateway configured (FREEDOMPAY_BASE_URL and credentials), read-only calls against it
+//! instead.
 
 use std::fmt::Display;
 use std::time::Duration;
@@ -185,7 +188,9 @@ fn sandbox_flow(global: &Global) -> Result<(), Failure> {
     })?;
     let client = BlockingClient::new(config);
 
-    print_line("FreedomPay demo: a payment and a payout through the SDK's blocking client.");
+    print_line(
+        "FreedomPay demo: a payment, a payout and the Gateway API through the SDK's blocking client.",
+    );
     print_line(&format!(
         "  sandbox (the FreedomPay emulator)  {}  merchant {MERCHANT_ID}, fresh random test secrets",
         sandbox.base_url()
@@ -202,6 +207,11 @@ fn sandbox_flow(global: &Global) -> Result<(), Failure> {
     print_line("");
     print_line("Payout: 2500.00 KZT to a card");
     payout_flow(&client, &shop, &mut steps);
+    print_line("");
+    print_line(
+        "Gateway API: the shop's own card form (PCI DSS), 3-D Secure, a stored card, Apple Pay, a transfer",
+    );
+    gateway_flow(&client, &sandbox, &mut steps);
     drop(shop);
     sandbox.shutdown();
     steps.finish()?;
@@ -214,6 +224,9 @@ fn sandbox_flow(global: &Global) -> Result<(), Failure> {
     print_line("  freedompay balance");
     print_line(
         "  freedompay payout card --help    (the test cards: the sandbox's README, PROTOCOL.md §5)",
+    );
+    print_line(
+        "  freedompay gateway pay card --help    (card data from the environment or stdin, never a flag)",
     );
     Ok(())
 }
@@ -532,4 +545,545 @@ fn payout_flow(client: &BlockingClient, shop: &MerchantEndpoint, steps: &mut Ste
 
 fn expected_text(minor: i64) -> String {
     Amount::from_minor(minor).map_or_else(|_| minor.to_string(), money)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Gateway API: the shop's own card form (PCI DSS), 3-D Secure, stored cards, wallets,
+// transfers, status_v2.
+
+/// The card of the Gateway pages' examples: the sandbox's issuer asks for 3-D Secure.
+const GATEWAY_3DS_CARD: &str = "4405645000006150";
+/// The code that passes the sandbox's ACS page.
+const ACS_CODE: &str = "123456";
+/// The path of the demo shop's 3-D Secure return page (the `TermUrl`).
+const TERM_PATH: &str = "/shop/3ds-return";
+
+/// The shop's `TermUrl`: a page on loopback that receives what the issuer's ACS posts back
+/// through the payer's browser (`PaRes`, `MD`).
+struct TermUrl {
+    url: String,
+    addr: std::net::SocketAddr,
+    returns: std::sync::mpsc::Receiver<Result<(String, String), String>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TermUrl {
+    fn start() -> std::io::Result<Self> {
+        use std::io::Write;
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        let addr = listener.local_addr()?;
+        let (tx, returns) = std::sync::mpsc::channel();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = std::sync::Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("freedompay-demo-term-url".into())
+            .spawn(move || {
+                for stream in listener.incoming() {
+                    if stopping.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let Ok(mut stream) = stream else { continue };
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                    let request = match stream.try_clone() {
+                        Ok(clone) => {
+                            merchant::read_request(&mut std::io::BufReader::new(clone))
+                        }
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let outcome = request.and_then(|r| {
+                        if r.path != TERM_PATH {
+                            return Err(format!("{} {}: not the TermUrl", r.method, r.path));
+                        }
+                        let form = freedompay_core::form::decode(&r.body)
+                            .map_err(|e| format!("the form posted to the TermUrl: {e}"))?;
+                        let field = |name: &str| {
+                            form.text(name)
+                                .filter(|v| !v.is_empty())
+                                .map(str::to_owned)
+                                .ok_or_else(|| format!("no {name} posted to the TermUrl"))
+                        };
+                        Ok((field("MD")?, field("PaRes")?))
+                    });
+                    let (status, body) = match &outcome {
+                        Ok(_) => ("200 OK", "<html><body>Back at the shop.</body></html>"),
+                        Err(_) => ("400 Bad Request", "<html><body>Refused.</body></html>"),
+                    };
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = tx.send(outcome);
+                }
+            })?;
+        Ok(Self {
+            url: format!("http://{addr}{TERM_PATH}"),
+            addr,
+            returns,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// The `MD` and `PaRes` posted back (waiting for them).
+    fn wait(&self) -> Result<(String, String), String> {
+        self.returns.recv_timeout(CALLBACK_WAIT).map_err(|_| {
+            format!(
+                "nothing posted to the TermUrl within {} s",
+                CALLBACK_WAIT.as_secs()
+            )
+        })?
+    }
+}
+
+impl Drop for TermUrl {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect_timeout(&self.addr, Duration::from_millis(500));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The action and the named inputs of the first form of an HTML page.
+fn form_of(html: &str) -> Option<(String, Vec<(String, String)>)> {
+    fn attr(tag: &str, name: &str) -> Option<String> {
+        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        let end = tag[start..].find('"')? + start;
+        Some(
+            tag[start..end]
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        )
+    }
+    let at = html.find("<form")?;
+    let form_tag = &html[at..at + html[at..].find('>')?];
+    let action = attr(form_tag, "action")?;
+    let fields = html[at..]
+        .split("<input")
+        .skip(1)
+        .filter_map(|input| {
+            let tag = &input[..input.find('>').unwrap_or(input.len())];
+            Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default()))
+        })
+        .collect();
+    Some((action, fields))
+}
+
+fn browser() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+fn page_text(
+    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    what: &str,
+) -> Result<String, String> {
+    let mut response = response.map_err(|e| format!("{what}: {e}"))?;
+    let status = response.status().as_u16();
+    let text = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("{what}: {e}"))?;
+    if status != 200 {
+        return Err(format!("{what} answered HTTP {status}"));
+    }
+    Ok(text)
+}
+
+fn form_body(fields: &[(String, String)]) -> String {
+    let mut form = freedompay_core::sign::Fields::new();
+    for (name, value) in fields {
+        form.push(name.as_str(), value.as_str());
+    }
+    freedompay_core::form::encode(&form)
+}
+
+/// The payer's browser through 3-D Secure: opens the issuer's page (GET with `PaReq`, `MD`,
+/// `TermUrl`), types the code, and follows the page's auto-submitted form to the shop's
+/// `TermUrl`; returns the ACS page's URL.
+fn payer_passes_3ds(
+    sandbox: &SandboxThread,
+    acs_url: &str,
+    form: &[(&str, &str)],
+) -> Result<String, String> {
+    let agent = browser();
+    let owned: Vec<(String, String)> = form
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect();
+    let page = page_text(
+        agent
+            .get(&format!("{acs_url}?{}", form_body(&owned)))
+            .call(),
+        "the ACS page",
+    )?;
+    let (action, mut fields) =
+        form_of(&page).ok_or_else(|| "the ACS page has no form".to_owned())?;
+    fields.retain(|(name, _)| name != "code");
+    fields.push(("code".to_owned(), ACS_CODE.to_owned()));
+    let action = if action.starts_with('/') {
+        sandbox.url(&action)
+    } else {
+        action
+    };
+    let answer = page_text(
+        agent
+            .post(&action)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send(form_body(&fields).as_str()),
+        "the ACS page",
+    )?;
+    let (back, returned) =
+        form_of(&answer).ok_or_else(|| "the ACS answered no return form".to_owned())?;
+    page_text(
+        agent
+            .post(&back)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send(form_body(&returned).as_str()),
+        "the shop's TermUrl",
+    )?;
+    Ok(action)
+}
+
+/// A value of the demo's fixed test data.
+fn fixed<T>(value: Result<T, freedompay_core::InvalidInput>) -> Result<T, String> {
+    value.map_err(|e| e.to_string())
+}
+
+fn test_card(pan: &str) -> Result<freedompay_core::CardData, String> {
+    Ok(freedompay_core::CardData::new(
+        fixed(CardNumber::parse(pan))?,
+        fixed(freedompay_core::Cvc::parse("653"))?,
+        fixed(freedompay_core::Expiry::new(12, 2030))?,
+        fixed(freedompay_core::CardHolder::new("DEMO PAYER"))?,
+    ))
+}
+
+fn masked_card(pan: &str) -> String {
+    CardNumber::parse(pan).map_or_else(|_| "a test card".to_owned(), |c| c.masked())
+}
+
+/// The outcome of a money-moving call as a step's text.
+fn moved<T>(result: Result<T, freedompay_core::Error>, order: &str) -> Result<T, String> {
+    result.map_err(|e| {
+        if e.outcome_unknown() {
+            format!("OUTCOME UNKNOWN for order {order}: {e}")
+        } else {
+            e.to_string()
+        }
+    })
+}
+
+fn gateway_flow(client: &BlockingClient, sandbox: &SandboxThread, steps: &mut Steps) {
+    use freedompay_core::gateway::{
+        CardPayment, CardPaymentStatus, CardTransfer, CompleteCardPayment, StoreCard, TokenPayment,
+        TransferSender, Wallet, WalletPayment, WalletPaymentData,
+    };
+
+    // A card payment through 3-D Secure.
+    let term = match TermUrl::start() {
+        Ok(term) => term,
+        Err(e) => {
+            steps.fail(
+                "gateway_card_payment",
+                format!("cannot start the shop's TermUrl: {e}"),
+            );
+            return;
+        }
+    };
+    let order = "demo-gateway-1";
+    let started = (|| -> Result<_, String> {
+        let pay = CardPayment::new(
+            fixed(OrderId::new(order))?,
+            fixed(Amount::parse("3200.00"))?,
+            fixed(Description::new(
+                "Demo order: paid on the shop's own card form",
+            ))?,
+            test_card(GATEWAY_3DS_CARD)?,
+        )
+        .currency(Currency::Kzt)
+        .auto_clearing(true);
+        moved(client.gateway_card_payment(pay), order)
+    })();
+    let card = masked_card(GATEWAY_3DS_CARD);
+    let paid_id = match started {
+        Ok(result) => match &result.three_ds {
+            Some(acs) => {
+                steps.ok(
+                    "gateway_card_payment",
+                    format!(
+                        "order {order}: 3200.00 KZT by card {card} → payment {}, the issuer asks for 3-D Secure (MD {}, PaReq {}…)",
+                        result.payment_id.get(),
+                        acs.md(),
+                        acs.pa_req().chars().take(16).collect::<String>()
+                    ),
+                );
+                let term_url = match Url::new(term.url.as_str()) {
+                    Ok(url) => url,
+                    Err(e) => {
+                        steps.fail("payer passes 3-D Secure", e);
+                        return;
+                    }
+                };
+                let passed = payer_passes_3ds(sandbox, acs.acs_url(), &acs.form_fields(&term_url))
+                    .and_then(|page| term.wait().map(|returned| (page, returned)));
+                match passed {
+                    Ok((page, (md, pares))) if md == acs.md() => {
+                        steps.ok(
+                            "payer passes 3-D Secure",
+                            format!("ACS page {page}, code {ACS_CODE} typed → PaRes and MD posted to the shop's TermUrl {}", term.url),
+                        );
+                        match moved(
+                            client.gateway_complete_card_payment(CompleteCardPayment::new(
+                                result.payment_id,
+                                md,
+                                pares,
+                            )),
+                            order,
+                        ) {
+                            Ok(done) => {
+                                steps.ok(
+                                    "gateway_complete_card",
+                                    format!(
+                                        "payment {} → {} (auth code {})",
+                                        done.payment_id.get(),
+                                        done.status,
+                                        done.auth_code.as_deref().unwrap_or("?")
+                                    ),
+                                );
+                                Some(done.payment_id)
+                            }
+                            Err(e) => {
+                                steps.fail("gateway_complete_card", e);
+                                None
+                            }
+                        }
+                    }
+                    Ok(_) => {
+                        steps.fail("payer passes 3-D Secure", "the TermUrl received another MD");
+                        steps.skip("gateway_complete_card", "no 3-D Secure answer");
+                        None
+                    }
+                    Err(e) => {
+                        steps.fail("payer passes 3-D Secure", e);
+                        steps.skip("gateway_complete_card", "no 3-D Secure answer");
+                        None
+                    }
+                }
+            }
+            None => {
+                steps.fail(
+                    "gateway_card_payment",
+                    format!(
+                        "payment {}: {} without 3-D Secure (expected the issuer to ask)",
+                        result.payment_id.get(),
+                        result.status
+                    ),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            steps.fail("gateway_card_payment", e);
+            steps.skip("payer passes 3-D Secure", "no payment");
+            steps.skip("gateway_complete_card", "no payment");
+            None
+        }
+    };
+    drop(term);
+
+    // A stored card paying by its token.
+    let user = "demo-user-1";
+    let stored = (|| -> Result<_, String> {
+        let store = StoreCard::new(
+            fixed(freedompay_core::UserId::new(user))?,
+            test_card(PURCHASE_CARD)?,
+        );
+        moved(client.gateway_store_card(store), "(card storage)")
+    })();
+    let token = match stored {
+        Ok(result) => match result.card_token {
+            Some(token) => {
+                steps.ok(
+                    "gateway_store_card",
+                    format!(
+                        "card {} stored for user {user} → token {token}",
+                        masked_card(PURCHASE_CARD)
+                    ),
+                );
+                Some(token)
+            }
+            None => {
+                steps.fail(
+                    "gateway_store_card",
+                    format!("{}: no card token in the reply", result.status),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            steps.fail("gateway_store_card", e);
+            None
+        }
+    };
+    match token {
+        Some(token) => {
+            let order = "demo-gateway-token-1";
+            let paid = (|| -> Result<_, String> {
+                let pay = fixed(TokenPayment::new(
+                    fixed(OrderId::new(order))?,
+                    fixed(Amount::parse("990.00"))?,
+                    fixed(Description::new("Demo order: paid with a stored card"))?,
+                    fixed(freedompay_core::UserId::new(user))?,
+                    token.as_str(),
+                ))?;
+                moved(client.gateway_token_payment(pay), order)
+            })();
+            match paid {
+                Ok(r) => steps.ok(
+                    "gateway_token_payment",
+                    format!(
+                        "order {order}: 990.00 KZT by the stored card → payment {}, {}",
+                        r.payment_id.get(),
+                        r.status
+                    ),
+                ),
+                Err(e) => steps.fail("gateway_token_payment", e),
+            }
+        }
+        None => steps.skip("gateway_token_payment", "no stored card"),
+    }
+
+    // A wallet payment (Apple Pay's decrypted data passed through).
+    let order = "demo-gateway-wallet-1";
+    let wallet = (|| -> Result<_, String> {
+        let data = fixed(
+            fixed(WalletPaymentData::new(
+                Wallet::ApplePay,
+                fixed(CardNumber::parse(PURCHASE_CARD))?,
+                fixed(freedompay_core::Expiry::new(12, 2030))?,
+                "DEMO PAYER",
+                "AgAAAAAABk4DWZ4C28yUQAAAAAA=",
+            ))?
+            .eci("05"),
+        )?;
+        let pay = WalletPayment::new(
+            fixed(OrderId::new(order))?,
+            fixed(Amount::parse("450.00"))?,
+            Currency::Kzt,
+            fixed(Description::new("Demo order: Apple Pay"))?,
+            data,
+        );
+        moved(client.gateway_wallet_payment(pay), order)
+    })();
+    match wallet {
+        Ok(r) => steps.ok(
+            "gateway_wallet_payment",
+            format!(
+                "order {order}: 450.00 KZT by Apple Pay (device card {}, cryptogram not shown) → payment {}, {}",
+                masked_card(PURCHASE_CARD),
+                r.payment_id.get(),
+                r.status
+            ),
+        ),
+        Err(e) => steps.fail("gateway_wallet_payment", e),
+    }
+
+    // A P2P transfer, card to card.
+    let order = "demo-gateway-p2p-1";
+    let transfer = (|| -> Result<_, String> {
+        let sender = fixed(TransferSender::card(
+            fixed(CardNumber::parse(PURCHASE_CARD))?,
+            fixed(freedompay_core::Cvc::parse("653"))?,
+            fixed(freedompay_core::Expiry::new(12, 2030))?,
+            "DEMO PAYER",
+        ))?;
+        let op = CardTransfer::new(
+            fixed(OrderId::new(order))?,
+            fixed(Amount::parse("5000.00"))?,
+            Currency::Kzt,
+            Currency::Kzt,
+            fixed(Description::new("Demo transfer: a gift"))?,
+            sender,
+            fixed(CardNumber::parse(PAYOUT_CARD))?.into(),
+        );
+        moved(client.gateway_card_transfer(op), order)
+    })();
+    match transfer {
+        Ok(r) if r.challenge.is_none() => steps.ok(
+            "gateway_card_transfer",
+            format!(
+                "order {order}: 5000.00 KZT from card {} to card {} → transfer {}, {}",
+                masked_card(PURCHASE_CARD),
+                masked_card(PAYOUT_CARD),
+                r.payment_id.get(),
+                r.status
+            ),
+        ),
+        Ok(r) => steps.fail(
+            "gateway_card_transfer",
+            format!(
+                "transfer {}: unexpected 3-D Secure step",
+                r.payment_id.get()
+            ),
+        ),
+        Err(e) => steps.fail("gateway_card_transfer", e),
+    }
+
+    // status_v2 of the 3-D Secure payment.
+    match paid_id {
+        Some(id) => match client.gateway_payment_status(CardPaymentStatus::by_payment_id(id)) {
+            Ok(Lookup::Found(info))
+                if info
+                    .payment_status
+                    .as_ref()
+                    .is_some_and(payment::PaymentState::is_paid) =>
+            {
+                steps.ok(
+                    "gateway_payment_status",
+                    format!(
+                        "status_v2 of payment {}: {}, {} {}, card {}{}",
+                        id.get(),
+                        info.payment_status
+                            .as_ref()
+                            .map_or_else(|| "?".to_owned(), ToString::to_string),
+                        info.amount.map_or_else(|| "?".to_owned(), money),
+                        info.currency
+                            .as_ref()
+                            .map_or_else(String::new, |c| c.code().to_owned()),
+                        info.card_pan
+                            .as_ref()
+                            .map_or_else(|| "?".to_owned(), ToString::to_string),
+                        info.card_brand
+                            .as_deref()
+                            .map_or_else(String::new, |b| format!(" ({b})")),
+                    ),
+                )
+            }
+            Ok(Lookup::Found(info)) => steps.fail(
+                "gateway_payment_status",
+                format!(
+                    "payment {}: {:?} (expected paid)",
+                    id.get(),
+                    info.payment_status
+                ),
+            ),
+            Ok(Lookup::NotFound(answer)) => steps.fail(
+                "gateway_payment_status",
+                format!("payment {}: {answer}", id.get()),
+            ),
+            Err(e) => steps.fail("gateway_payment_status", e),
+        },
+        None => steps.skip("gateway_payment_status", "no Gateway payment"),
+    }
 }

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod demo;
+mod gateway_cmd;
 mod json;
 mod merchant;
 mod output;
@@ -190,9 +191,12 @@ enum Command {
     /// Take payments: create one (init), query, refund, clear (capture) or cancel it.
     #[command(subcommand)]
     Payment(payment_cmd::PaymentCommand),
+    /// The Gateway API (/g2g/..., PCI DSS): card payments with 3-D Secure, stored cards, transfers, token and wallet payments.
+    #[command(subcommand)]
+    Gateway(gateway_cmd::GatewayCommand),
     /// Run the local FreedomPay sandbox (the freedompay-sandbox emulator) until Ctrl-C; prints its base URL.
     Sandbox(sandbox_cmd::SandboxArgs),
-    /// A whole payment and payout flow against the embedded sandbox, step by step. With
+    /// A whole payment and payout flow, and the Gateway API (3-D Secure, a stored card, a wallet, a transfer), against the embedded sandbox, step by step. With
     /// FREEDOMPAY_BASE_URL (or --base-url/--region) and credentials set, only read-only calls
     /// against that gateway.
     Demo,
@@ -266,6 +270,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Balance => payout_cmd::balance(global),
         Command::Payout(command) => payout_cmd::run(global, command),
         Command::Payment(command) => payment_cmd::run(global, command),
+        Command::Gateway(command) => gateway_cmd::run(global, command),
         Command::Sandbox(args) => sandbox_cmd::run(global, args),
         Command::Demo => demo::run(global),
         Command::Sign {

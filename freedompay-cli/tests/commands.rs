@@ -1275,7 +1275,7 @@ fn demo_runs_to_the_end() {
     let output = run(&["demo"], &[]);
     success(&output);
     let text = stdout(&output);
-    assert!(text.contains("All 9 steps passed"), "{text}");
+    assert!(text.contains("All 17 steps passed"), "{text}");
     assert!(!text.contains('✗'), "{text}");
     for step in [
         "init_payment",
@@ -1287,6 +1287,14 @@ fn demo_runs_to_the_end() {
         "payout notification",
         "payout_status_by_order",
         "balance",
+        "gateway_card_payment",
+        "payer passes 3-D Secure",
+        "gateway_complete_card",
+        "gateway_store_card",
+        "gateway_token_payment",
+        "gateway_wallet_payment",
+        "gateway_card_transfer",
+        "gateway_payment_status",
     ] {
         assert!(text.contains(step), "{step} missing:\n{text}");
     }

@@ -10,6 +10,8 @@
 //!   payout test card;
 //! * `tests/payments.rs`: every payment operation, the payment flow with its check and result
 //!   callbacks;
+//! * `tests/gateway.rs`: every Gateway API operation, the 3-D Secure round trips through the
+//!   sandbox's ACS page and the merchant's `TermUrl`;
 //! * `tests/faults.rs`: every injected fault, a wrong merchant id, wrong secrets, a refused
 //!   connection;
 //! * `tests/support/mod.rs`: the flavours behind one client type, the sandbox, the merchant

@@ -527,6 +527,14 @@ pub(crate) enum Received {
     PayoutCardAdded(PayoutCardAdded),
     /// At `/shop/payout_notify`, answered with the signed `ok`.
     Payout(PayoutNotification),
+    /// At `/shop/3ds_return` (a 3-D Secure `TermUrl`): what the issuer's ACS posted back
+    /// through the payer's browser, answered with a page.
+    AcsReturn {
+        /// `MD`.
+        md: String,
+        /// `PaRes`.
+        pa_res: String,
+    },
     /// Anything that failed verification, answered HTTP 400.
     Refused {
         /// The request path.
@@ -719,6 +727,16 @@ impl Merchant {
         })
     }
 
+    /// The `PaRes` the ACS posted to the `TermUrl` for `md` (waiting for it).
+    pub(crate) fn acs_return(&self, md: &str) -> String {
+        self.wait_for("3-D Secure return", |received| {
+            received.iter().find_map(|r| match r {
+                Received::AcsReturn { md: m, pa_res } if m == md => Some(pa_res.clone()),
+                _ => None,
+            })
+        })
+    }
+
     /// Fails the test if any callback failed verification.
     pub(crate) fn assert_nothing_refused(&self) {
         let refused: Vec<Received> = self
@@ -869,6 +887,23 @@ fn answer(
                 Received::Payout(n),
                 reply.body().to_owned(),
                 reply.content_type(),
+            )
+        }
+        "3ds_return" => {
+            let form = freedompay_core::form::decode(&request.body).map_err(|e| fail(&e))?;
+            let field = |name: &str| {
+                form.text(name)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("no {name} in the 3-D Secure return"))
+            };
+            (
+                Received::AcsReturn {
+                    md: field("MD")?,
+                    pa_res: field("PaRes")?,
+                },
+                "<html><body>Thank you: back at the shop.</body></html>".to_owned(),
+                "text/html; charset=utf-8",
             )
         }
         other => return Err(format!("no merchant endpoint {other:?}")),
