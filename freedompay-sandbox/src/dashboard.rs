@@ -221,15 +221,21 @@ fn faults_html(out: &mut String, faults: &[FaultEntry]) {
             .as_object()
             .into_iter()
             .flatten()
-            .filter(|(_, v)| !matches!(v, Json::Null | Json::Bool(false)) && **v != json!(0))
+            .filter(|(k, v)| {
+                *k != "count" && !matches!(v, Json::Null | Json::Bool(false)) && **v != json!(0)
+            })
             .map(|(k, v)| match v {
                 Json::Bool(true) => k.clone(),
                 other => format!("{k} = {other}"),
             })
             .collect();
+        let count = match entry.fault.count {
+            Some(n) => format!(" (the next {n} requests)"),
+            None => String::new(),
+        };
         let _ = write!(
             out,
-            "<li class=\"fault\">{}: {}</li>",
+            "<li class=\"fault\">{}: {}{count}</li>",
             esc(entry.path.as_deref().unwrap_or("every endpoint")),
             esc(&effects.join(", "))
         );
