@@ -351,6 +351,26 @@ async fn text_of(browser: &Client, css: &str) -> String {
     wait_for(browser, css).await.text().await.unwrap()
 }
 
+/// The text of the first element matching `css` once it satisfies `done` (after a click, the
+/// old page may still be there for a moment: this waits for the new one).
+async fn text_when(browser: &Client, css: &str, done: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let text = match browser.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if done(&text) {
+            return text;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{css}: still {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Clicks the submit button of the form that `css` finds (the dashboard's live part is
 /// replaced every two seconds: a stale element is looked up again).
 async fn click(browser: &Client, css: &str) {
@@ -512,8 +532,8 @@ async fn dashboard(browser: &Client, sandbox: &Sandbox, shop: &str) {
 
     // Pay it with the test card button; the page comes back with a note.
     click(browser, &format!("{row} button.pay")).await;
-    let note = text_of(browser, ".notice").await;
-    assert_eq!(note, format!("Payment {id}: success."));
+    let paid = format!("Payment {id}: success.");
+    text_when(browser, ".notice", |note| note == paid).await;
     assert_eq!(text_of(browser, &format!("{row} td.status")).await, "success");
 
     // Replay the newest callback (the result callback of that payment): one attempt more.
@@ -523,13 +543,9 @@ async fn dashboard(browser: &Client, sandbox: &Sandbox, shop: &str) {
         .parse()
         .unwrap();
     click(browser, &format!("{callback} button.replay")).await;
-    let note = text_of(browser, ".notice").await;
-    assert!(note.contains("replayed: accepted"), "{note}");
-    let after: usize = text_of(browser, &format!("{callback} .attempts"))
-        .await
-        .parse()
-        .unwrap();
-    assert_eq!(after, before + 1);
+    text_when(browser, ".notice", |note| note.contains("replayed: accepted")).await;
+    let after = (before + 1).to_string();
+    text_when(browser, &format!("{callback} .attempts"), |n| n == after).await;
 
     // The live part follows the sandbox without a reload: a new payment appears by itself.
     let reply = call(
@@ -553,6 +569,7 @@ async fn dashboard(browser: &Client, sandbox: &Sandbox, shop: &str) {
         "Dashboard · FreedomPay sandbox",
         "no script from the data ran"
     );
+    browser.set_window_size(1280, 1800).await.unwrap();
     screenshot(browser, "dashboard-after-replay").await;
 }
 

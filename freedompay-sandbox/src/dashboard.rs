@@ -158,7 +158,7 @@ th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-al
 form{display:inline;margin:0}.tools form{display:block;margin:.4em 0}button{margin:.1em}\
 .note{color:#666;font-size:.9em}.notice{background:#eef6ee;border:1px solid #9c9;padding:.4em .8em}\
 .notice.error{background:#fbeeee;border-color:#c99}.ok{color:#070}.bad{color:#b00}.wait{color:#a60}\
-code,.mono{font-family:monospace;font-size:.95em;word-break:break-all}details{margin:.2em 0}\
+code,.mono{font-family:monospace;font-size:.95em;word-break:break-all}details{margin:.2em 0}pre{white-space:pre-wrap;word-break:break-all;margin:.3em 0}\
 .attempt{margin:.2em 0 .2em 1em;font-size:.95em}.empty{color:#888;font-style:italic}";
 
 /// Fetches the live part again every two seconds (not while the tab is hidden, nor while a
