@@ -78,10 +78,8 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let profile = std::env::temp_dir().join(format!(
-            "freedompay-browser-{}-{port}",
-            std::process::id()
-        ));
+        let profile =
+            std::env::temp_dir().join(format!("freedompay-browser-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile).unwrap();
         let started = Instant::now();
@@ -212,13 +210,14 @@ async fn shop_handle(request: Request, log: Log) -> Response {
                 .push("pg_description", "order paid")
                 .push("pg_salt", salt);
             let script = ScriptName::new("result").unwrap();
-            let sig =
-                freedompay_sign::sign(&script, &fields, &SecretKey::new(PAY_SECRET).unwrap())
-                    .unwrap();
+            let sig = freedompay_sign::sign(&script, &fields, &SecretKey::new(PAY_SECRET).unwrap())
+                .unwrap();
             fields.push("pg_sig", sig.as_str());
             freedompay_xml::write(&fields).unwrap().into_response()
         }
-        _ => "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<pg_status>ok</pg_status>".into_response(),
+        _ => {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<pg_status>ok</pg_status>".into_response()
+        }
     }
 }
 
@@ -401,7 +400,10 @@ async fn payment_page(browser: &Client, sandbox: &Sandbox, shop: &str, log: &Log
     .await;
     let page = reply.text("pg_redirect_url").unwrap();
     browser.goto(page).await.unwrap();
-    assert_eq!(browser.title().await.unwrap(), "Payment · FreedomPay sandbox");
+    assert_eq!(
+        browser.title().await.unwrap(),
+        "Payment · FreedomPay sandbox"
+    );
     let summary = text_of(browser, "body").await;
     assert!(summary.contains("1500.00 KZT"), "{summary}");
     assert!(
@@ -414,7 +416,10 @@ async fn payment_page(browser: &Client, sandbox: &Sandbox, shop: &str, log: &Log
     click(browser, "form button[type=submit]").await;
 
     // The browser follows the redirect to the shop's success URL, signed.
-    assert_eq!(text_of(browser, "#thanks").await, "Thank you for your order");
+    assert_eq!(
+        text_of(browser, "#thanks").await,
+        "Thank you for your order"
+    );
     let url = browser.current_url().await.unwrap();
     assert_eq!(url.path(), "/shop/ok");
     let query: Vec<(String, String)> = decode_form(url.query().unwrap_or(""));
@@ -465,7 +470,11 @@ async fn payout_page(browser: &Client, sandbox: &Sandbox, shop: &str) {
         &[("pg_order_id", "prize-1")],
     )
     .await;
-    assert_eq!(status.text("pg_payment_status"), Some("success"), "{status:?}");
+    assert_eq!(
+        status.text("pg_payment_status"),
+        Some("success"),
+        "{status:?}"
+    );
 }
 
 async fn card_add_page(browser: &Client, sandbox: &Sandbox, shop: &str) {
@@ -534,7 +543,10 @@ async fn dashboard(browser: &Client, sandbox: &Sandbox, shop: &str) {
     click(browser, &format!("{row} button.pay")).await;
     let paid = format!("Payment {id}: success.");
     text_when(browser, ".notice", |note| note == paid).await;
-    assert_eq!(text_of(browser, &format!("{row} td.status")).await, "success");
+    assert_eq!(
+        text_of(browser, &format!("{row} td.status")).await,
+        "success"
+    );
 
     // Replay the newest callback (the result callback of that payment): one attempt more.
     let callback = "#live tr[id^=callback-]";
@@ -543,7 +555,10 @@ async fn dashboard(browser: &Client, sandbox: &Sandbox, shop: &str) {
         .parse()
         .unwrap();
     click(browser, &format!("{callback} button.replay")).await;
-    text_when(browser, ".notice", |note| note.contains("replayed: accepted")).await;
+    text_when(browser, ".notice", |note| {
+        note.contains("replayed: accepted")
+    })
+    .await;
     let after = (before + 1).to_string();
     text_when(browser, &format!("{callback} .attempts"), |n| n == after).await;
 

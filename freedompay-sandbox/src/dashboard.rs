@@ -330,7 +330,9 @@ fn payouts_html(out: &mut String, app: &App, snap: &Snapshot) {
             PayoutStatus::Created => ("wait", "created, waiting for the recipient".to_owned()),
             PayoutStatus::Process { .. } => ("wait", "process".to_owned()),
             PayoutStatus::Success => ("ok", "success".to_owned()),
-            PayoutStatus::Error(code, description) => ("bad", format!("error {code}: {description}")),
+            PayoutStatus::Error(code, description) => {
+                ("bad", format!("error {code}: {description}"))
+            }
         };
         let actions = match &p.status {
             PayoutStatus::Process { .. } => format!(
@@ -390,7 +392,11 @@ fn cards_html(out: &mut String, app: &App, snap: &Snapshot) {
                 out,
                 "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&c.user_id),
-                if c.for_payouts { "payouts" } else { "purchases" },
+                if c.for_payouts {
+                    "payouts"
+                } else {
+                    "purchases"
+                },
                 esc(&c.card.pan_masked),
                 esc(&c.card.token),
                 esc(&app.clock.format(c.created_at)),
@@ -554,15 +560,20 @@ async fn action(
             )),
             Err(_) => Err("Advance: give a whole number of seconds.".to_owned()),
         },
-        "fault" => fault_request(&field("kind"), &field("value"), &field("path"), &field("count"))
-            .map(|body| {
-                (
-                    "POST",
-                    "/_sandbox/faults".to_owned(),
-                    body,
-                    "Fault set".to_owned(),
-                )
-            }),
+        "fault" => fault_request(
+            &field("kind"),
+            &field("value"),
+            &field("path"),
+            &field("count"),
+        )
+        .map(|body| {
+            (
+                "POST",
+                "/_sandbox/faults".to_owned(),
+                body,
+                "Fault set".to_owned(),
+            )
+        }),
         "faults-clear" => Ok((
             "DELETE",
             "/_sandbox/faults".to_owned(),
@@ -627,7 +638,9 @@ fn fault_request(kind: &str, value: &str, path: &str, count: &str) -> Result<Jso
             .map_err(|_| format!("Fault: {what} needs a number in \"value\"."))
     };
     let mut fault = match kind {
-        "status_5xx" => json!({ "status_5xx": if value.is_empty() { 502 } else { number("an HTTP status")? } }),
+        "status_5xx" => {
+            json!({ "status_5xx": if value.is_empty() { 502 } else { number("an HTTP status")? } })
+        }
         "latency_ms" => json!({ "latency_ms": number("a latency in milliseconds")? }),
         "unsigned_error" => match value {
             "" => json!({ "unsigned_error": true }),
@@ -672,10 +685,7 @@ async fn control_call(app: &Arc<App>, method: &str, path: &str, body: &Json) -> 
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
         .await
         .unwrap_or_default();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Json::Null),
-    )
+    (status, serde_json::from_slice(&bytes).unwrap_or(Json::Null))
 }
 
 /// Back to the dashboard with a note or an error (303, so a reload does not post again).

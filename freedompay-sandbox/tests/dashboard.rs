@@ -59,7 +59,10 @@ async fn the_dashboard_shows_untrusted_text_as_text() {
     let (status, content_type, page) = get(api, "/").await;
     assert_eq!(status, 200);
     assert_eq!(content_type, "text/html; charset=utf-8");
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
     assert!(!page.contains(evil));
     assert!(!page.contains("<b>bold"));
     assert!(!page.contains("<img/src=x>"));
@@ -67,7 +70,10 @@ async fn the_dashboard_shows_untrusted_text_as_text() {
     // The page's own polling script is the only script.
     assert_eq!(page.matches("<script").count(), 1);
     // The merchant's unsigned reply is shown as such, and as text.
-    assert!(page.contains("signature <span class=\"bad\">unsigned</span>"), "{page}");
+    assert!(
+        page.contains("signature <span class=\"bad\">unsigned</span>"),
+        "{page}"
+    );
     assert!(page.contains("&lt;response&gt;"));
 
     // The live part the page fetches again is escaped the same way.
@@ -101,7 +107,10 @@ async fn a_callback_is_replayed_with_the_same_signed_message() {
         .init_payment("25.00", &[("pg_result_url", &shop.url("/shop/result"))])
         .await;
     api.pay(&id, PAYING_CARD).await;
-    let callbacks = api.control("GET", "/_sandbox/callbacks", json!(null)).await.1;
+    let callbacks = api
+        .control("GET", "/_sandbox/callbacks", json!(null))
+        .await
+        .1;
     assert_eq!(callbacks[0]["state"], "pending", "{callbacks}");
     assert!(callbacks[0]["next_attempt_at"].is_string());
 
@@ -118,7 +127,10 @@ async fn a_callback_is_replayed_with_the_same_signed_message() {
 
     // Through the dashboard's button: one more attempt, and a note of what happened.
     let location = click(api, "replay", "id=1").await;
-    assert!(location.starts_with("/?note=Callback%201%20replayed"), "{location}");
+    assert!(
+        location.starts_with("/?note=Callback%201%20replayed"),
+        "{location}"
+    );
     assert!(location.contains("accepted"), "{location}");
 
     // A replay the merchant answers badly is recorded, and the callback stays delivered.
@@ -152,7 +164,10 @@ async fn a_callback_is_replayed_with_the_same_signed_message() {
     let (status, json) = api
         .control("POST", "/_sandbox/callbacks/99/replay", json!(null))
         .await;
-    assert_eq!((status, json["error"].as_str()), (404, Some("callback not found")));
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (404, Some("callback not found"))
+    );
     let location = click(api, "replay", "id=99").await;
     assert!(location.starts_with("/?error="), "{location}");
 }
@@ -192,8 +207,16 @@ async fn the_dashboard_buttons_pay_complete_advance_and_set_faults() {
         .await;
     let payout = text(&reply, "pg_payment_id").to_owned();
     let (_, _, page) = get(api, "/").await;
-    assert!(page.contains("class=\"payout-complete\">Complete</button>"), "{page}");
-    let location = click(api, "payout-complete", &format!("id={payout}&status=success")).await;
+    assert!(
+        page.contains("class=\"payout-complete\">Complete</button>"),
+        "{page}"
+    );
+    let location = click(
+        api,
+        "payout-complete",
+        &format!("id={payout}&status=success"),
+    )
+    .await;
     assert_eq!(location, format!("/?note=Payout%20{payout}%3A%20success."));
     shop.wait_for("/shop/payout", 1).await;
 
@@ -210,7 +233,10 @@ async fn the_dashboard_buttons_pay_complete_advance_and_set_faults() {
     assert_eq!(faults[0]["fault"]["status_5xx"], 503);
     assert_eq!(faults[0]["fault"]["count"], 2);
     let (_, _, page) = get(api, "/").await;
-    assert!(page.contains("/init_payment.php: status_5xx = 503 (the next 2 requests)"), "{page}");
+    assert!(
+        page.contains("/init_payment.php: status_5xx = 503 (the next 2 requests)"),
+        "{page}"
+    );
     let location = click(api, "fault", "kind=status_5xx&value=404").await;
     assert!(location.starts_with("/?error=Fault%20set%3A"), "{location}");
     click(api, "faults-clear", "").await;
