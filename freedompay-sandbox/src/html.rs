@@ -151,3 +151,23 @@ pub(crate) fn card_add_page(id: i64, session: &CardSession) -> String {
     );
     page("Add a card", &body)
 }
+
+/// The sandbox's 3-D Secure ACS page: the payer types the code that the issuer "sent"
+/// (`123456` passes, docs/protocol.md §11.7).
+pub(crate) fn acs_page(pareq: &str, md: &str, term_url: &str) -> String {
+    let body = format!(
+        "<p>Your bank asks you to confirm the payment with the code it sent you.</p>\
+<form method=\"post\" action=\"{path}\">\
+<input type=\"hidden\" name=\"PaReq\" value=\"{}\"><input type=\"hidden\" name=\"MD\" value=\"{}\">\
+<input type=\"hidden\" name=\"TermUrl\" value=\"{}\">\
+<label>Code <input name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required></label>\
+<button type=\"submit\">Confirm</button></form>\
+<p class=\"note\">Sandbox: the code {code} passes; any other code fails the authentication.</p>",
+        esc(pareq),
+        esc(md),
+        esc(term_url),
+        path = crate::flow::gateway::ACS_PATH,
+        code = crate::flow::gateway::ACS_CODE,
+    );
+    page("3-D Secure", &body)
+}

@@ -14,6 +14,8 @@
 //!   merchant gets the unsigned error 101, a bad signature error 9998; replies say
 //!   `text/xml; charset=UTF-8`, and a path that is no endpoint gets an XML error too;
 //! * the legacy `get_status.php` and `cardstorage/add` that older clients still call;
+//! * the Gateway Sync API (`/g2g/payment`, `paymentAcs`, `cancel`, `clearing`, `refund`,
+//!   `status_v2`, `cardstorage/*`, `p2p/*`) with 3-D Secure through an ACS page of its own;
 //! * payments and payouts with their statuses and transitions, a balance that moves, the
 //!   documented test cards, idempotency keys;
 //! * pages for the payer (card form), the payout recipient and saved cards;

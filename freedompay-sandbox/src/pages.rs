@@ -32,6 +32,7 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/payout/{id}", get(payout_page).post(payout_submit))
         .route("/card/add/{id}", get(card_add_page).post(card_add_submit))
         .route("/card/confirm/{id}", post(card_confirm))
+        .merge(crate::endpoints::gateway::acs::router())
 }
 
 fn form_fields(body: &[u8]) -> Fields {

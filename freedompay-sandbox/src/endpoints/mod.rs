@@ -5,6 +5,7 @@
 mod cardstorage;
 mod cbc;
 mod clearing;
+pub(crate) mod gateway;
 mod legacy;
 mod mfs;
 mod mobile_payout;
@@ -182,6 +183,48 @@ pub(crate) static ENDPOINTS: &[Endpoint] = &[
     ep("/api/cbc/check", Secret::Payout, cbc::check),
     ep("/api/cbc/exec", Secret::Payout, cbc::exec),
     ep("/api/cbc/status", Secret::Payout, cbc::status),
+    // The Gateway API (docs/protocol.md §11).
+    ep("/g2g/payment", Secret::Payment, gateway::pay::payment),
+    ep(
+        "/g2g/paymentAcs",
+        Secret::Payment,
+        gateway::pay::payment_acs,
+    ),
+    ep("/g2g/cancel", Secret::Payment, gateway::pay::cancel),
+    ep("/g2g/clearing", Secret::Payment, gateway::pay::clearing),
+    ep("/g2g/refund", Secret::Payment, gateway::pay::refund),
+    ep("/g2g/status_v2", Secret::Payment, gateway::pay::status_v2),
+    ep("/g2g/cardstorage/add", Secret::Payment, gateway::card::add),
+    ep(
+        "/g2g/cardstorage/payment_acs",
+        Secret::Payment,
+        gateway::card::payment_acs,
+    ),
+    ep(
+        "/g2g/cardstorage/list",
+        Secret::Payment,
+        gateway::card::list,
+    ),
+    ep(
+        "/g2g/cardstorage/remove",
+        Secret::Payment,
+        gateway::card::remove,
+    ),
+    ep(
+        "/g2g/p2p/transfer",
+        Secret::Payment,
+        gateway::transfer::transfer,
+    ),
+    ep(
+        "/g2g/p2p/transfer_acs",
+        Secret::Payment,
+        gateway::transfer::transfer_acs,
+    ),
+    ep(
+        "/g2g/p2p/status",
+        Secret::Payment,
+        gateway::transfer::status,
+    ),
 ];
 
 /// The routes of every endpoint.

@@ -5,5 +5,6 @@
 //! other.
 
 pub(crate) mod card;
+pub(crate) mod gateway;
 pub(crate) mod payment;
 pub(crate) mod payout;

@@ -4,6 +4,7 @@
 
 mod callback;
 mod card;
+mod gateway;
 mod payment;
 mod payout;
 
@@ -13,6 +14,7 @@ use freedompay_sign::Fields;
 
 pub(crate) use callback::{Attempt, CallbackKind, CallbackRecord, Delivery, Method};
 pub(crate) use card::{CardData, CardSession, RecurringProfile, SavedCard};
+pub(crate) use gateway::{AcsSession, AcsSubject, CardAdd, GatewayState, Transfer, TransferStatus};
 pub(crate) use payment::{MobilePayer, Payment, PaymentKind, PaymentStatus, Refund, Urls};
 pub(crate) use payout::{Payout, PayoutKind, PayoutStatus};
 
@@ -50,6 +52,8 @@ pub(crate) struct State {
     /// Time-based transitions by due instant (sandbox ms), so that the scheduler finds what is
     /// due without looking at every payment and payout.
     due: BTreeMap<i64, Vec<Due>>,
+    /// The Gateway API's sessions, stored cards in progress and transfers.
+    pub(crate) gateway: GatewayState,
 }
 
 impl State {
@@ -65,6 +69,7 @@ impl State {
             idempotent: HashMap::new(),
             callbacks: Vec::new(),
             due: BTreeMap::new(),
+            gateway: GatewayState::default(),
         }
     }
 
