@@ -1,6 +1,7 @@
 //! The sandbox's pages in a real headless Chromium, driven through chromedriver (WebDriver)
 //! with `fantoccini`: the payment page (card form, submit, the redirect to the shop's success
-//! URL), the payout page, the card-add page, and the dashboard (a payment paid and a callback
+//! URL), the payout page, the card-add page, the Gateway API's 3-D Secure ACS page, and the
+//! dashboard (a payment paid and a callback
 //! replayed by clicking their buttons). A screenshot of each page goes to
 //! `target/screenshots/`.
 //!
@@ -26,6 +27,8 @@ const PAY_SECRET: &str = "browser-pay-secret";
 const PAYOUT_SECRET: &str = "browser-payout-secret";
 const PAYING_CARD: &str = "4716047261941981";
 const PAYOUT_CARD: &str = "4671593866478252";
+/// The Gateway pages' example card: 3-D Secure is asked for.
+const THREE_DS_CARD: &str = "4405645000006150";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -215,6 +218,11 @@ async fn shop_handle(request: Request, log: Log) -> Response {
             fields.push("pg_sig", sig.as_str());
             freedompay_xml::write(&fields).unwrap().into_response()
         }
+        "/shop/3ds" => Html(
+            "<!DOCTYPE html><html><head><title>3-D Secure done · Shop</title></head>\
+             <body><h1 id=\"acs-done\">Authenticated, finishing the payment</h1></body></html>",
+        )
+        .into_response(),
         _ => {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<pg_status>ok</pg_status>".into_response()
         }
@@ -514,6 +522,85 @@ async fn card_add_page(browser: &Client, sandbox: &Sandbox, shop: &str) {
     assert!(!list.is_empty(), "{xml}");
 }
 
+/// The Gateway API's 3-D Secure: the ACS page of `pg_3d_acsurl` takes the code and posts
+/// `PaRes` and `MD` to the shop's `TermUrl`, whose continuation (`g2g/paymentAcs`) pays.
+async fn acs_page(browser: &Client, sandbox: &Sandbox, shop: &str, log: &Log) {
+    let reply = call(
+        sandbox.base_url(),
+        "/g2g/payment",
+        PAY_SECRET,
+        &[
+            ("pg_order_id", "gw-3ds"),
+            ("pg_amount", "300"),
+            ("pg_currency", "KZT"),
+            ("pg_description", "Gateway order"),
+            ("pg_card_pan", THREE_DS_CARD),
+            ("pg_card_cvc", "653"),
+            ("pg_card_year", "29"),
+            ("pg_card_month", "09"),
+            ("pg_card_name", "TEST TESTOV"),
+        ],
+    )
+    .await;
+    let id = reply.text("pg_payment_id").unwrap().to_owned();
+    let acs = reply.text("pg_3d_acsurl").expect("3-D Secure is asked for");
+    let page = format!(
+        "{acs}?PaReq={}&MD={}&TermUrl={}",
+        enc(reply.text("pg_3d_pareq").unwrap()),
+        enc(reply.text("pg_3d_md").unwrap()),
+        enc(&format!("{shop}/shop/3ds"))
+    );
+    browser.goto(&page).await.unwrap();
+    assert_eq!(
+        browser.title().await.unwrap(),
+        "3-D Secure · FreedomPay sandbox"
+    );
+    fill(browser, "code", "123456").await;
+    screenshot(browser, "acs-page").await;
+    click(browser, "form button[type=submit]").await;
+    // The auto-submitting form takes the browser to the TermUrl with PaRes and MD.
+    text_of(browser, "#acs-done").await;
+    let posted = log
+        .lock()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|(p, _)| p == "/shop/3ds")
+        .map(|(_, body)| decode_form(body))
+        .expect("the ACS posted to the TermUrl");
+    let field = |name: &str| {
+        posted
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {name} in {posted:?}"))
+    };
+    assert_eq!(field("MD"), reply.text("pg_3d_md").unwrap());
+    let done = call(
+        sandbox.base_url(),
+        "/g2g/paymentAcs",
+        PAY_SECRET,
+        &[
+            ("pg_payment_id", &id),
+            ("pg_md", &field("MD")),
+            ("pg_pares", &field("PaRes")),
+        ],
+    )
+    .await;
+    let status = call(
+        sandbox.base_url(),
+        "/g2g/status_v2",
+        PAY_SECRET,
+        &[("pg_payment_id", &id)],
+    )
+    .await;
+    assert_eq!(
+        status.text("pg_payment_status"),
+        Some("success"),
+        "{done:?} {status:?}"
+    );
+}
+
 async fn dashboard(browser: &Client, sandbox: &Sandbox, shop: &str) {
     // A payment waiting for its payer, with an order id that tries to be a script.
     let reply = call(
@@ -610,6 +697,8 @@ async fn the_pages_and_the_dashboard_in_headless_chromium() {
             payout_page(&browser, &sandbox, &shop).await;
             eprintln!("card-add page");
             card_add_page(&browser, &sandbox, &shop).await;
+            eprintln!("3-D Secure ACS page");
+            acs_page(&browser, &sandbox, &shop, &log).await;
             eprintln!("dashboard");
             dashboard(&browser, &sandbox, &shop).await;
         })
