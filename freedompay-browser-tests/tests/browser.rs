@@ -678,7 +678,9 @@ async fn dashboard(browser: &Client, sandbox: &Sandbox, shop: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pages_and_the_dashboard_in_headless_chromium() {
     if let Some(why) = skip_reason() {
-        eprintln!("browser tests skipped: {why}");
+        // Straight to stderr, past the test harness's capture, so that the skip shows.
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "browser tests skipped: {why}");
         return;
     }
     let driver = Driver::start();
