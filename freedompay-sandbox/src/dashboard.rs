@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, RawQuery, State as AxumState};
+use axum::extract::{Path, Request, State as AxumState};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hyper::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -27,6 +27,7 @@ use tower::Service;
 use crate::app::App;
 use crate::cards::PURCHASE_TEST_CARDS;
 use crate::control;
+use crate::endpoints;
 use crate::faults::FaultEntry;
 use crate::html::esc;
 use crate::money::format_minor;
@@ -43,7 +44,9 @@ const DECLINED_CARD: &str = "4111111111111111";
 /// The dashboard routes.
 pub(crate) fn router() -> Router<Arc<App>> {
     Router::new()
-        .route("/", get(index))
+        // Only a browser's GET is the dashboard: an API request to `/` (another method, or
+        // `pg_` fields in the query) gets the XML error of any unknown path.
+        .route("/", get(index).fallback(endpoints::unknown_path))
         .route("/_sandbox/dashboard/live", get(live))
         .route("/_sandbox/dashboard/{action}", post(action))
 }
@@ -101,8 +104,11 @@ fn html(body: String) -> Response {
         .into_response()
 }
 
-async fn index(AxumState(app): AxumState<Arc<App>>, RawQuery(query): RawQuery) -> Response {
-    let pairs = parse_urlencoded(query.unwrap_or_default().as_bytes());
+async fn index(AxumState(app): AxumState<Arc<App>>, request: Request) -> Response {
+    let pairs = parse_urlencoded(request.uri().query().unwrap_or_default().as_bytes());
+    if pairs.iter().any(|(name, _)| name.starts_with("pg_")) {
+        return endpoints::unknown_path(AxumState(app), request).await;
+    }
     let notice = pairs
         .iter()
         .find(|(n, _)| n == "note")

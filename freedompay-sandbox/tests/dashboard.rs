@@ -251,3 +251,24 @@ async fn the_dashboard_buttons_pay_complete_advance_and_set_faults() {
     let location = click(api, "explode", "").await;
     assert!(location.starts_with("/?error="));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_request_to_the_root_still_gets_an_xml_error() {
+    let env = start(config()).await;
+    let api = &env.api;
+    let (status, body) = api
+        .post_raw(
+            "/",
+            "application/x-www-form-urlencoded",
+            "pg_merchant_id=545000".into(),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<pg_error_code>"), "{body}");
+    let (status, body) = api.get_raw("/?pg_merchant_id=545000&pg_salt=x").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<pg_error_code>"), "{body}");
+    let (_, content_type, page) = get(api, "/").await;
+    assert!(content_type.starts_with("text/html"));
+    assert!(page.contains("<h1>FreedomPay sandbox</h1>"));
+}
