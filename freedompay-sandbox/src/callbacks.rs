@@ -342,6 +342,87 @@ fn judge(app: &App, record: &CallbackRecord, status: u16, body: &[u8]) -> Result
     }
 }
 
+/// Why a callback cannot be replayed now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReplayError {
+    /// No callback has this id.
+    NotFound,
+    /// An attempt (a retry or another replay) is on its way.
+    InFlight,
+}
+
+/// Sends a recorded callback again now, as the control API's and the dashboard's replay: the
+/// same signed message (its salt was fixed at creation), one more attempt in its history.
+/// It changes no payment or payout (a replayed check answered `rejected` declines nothing);
+/// an accepted reply ends a pending callback's retries, and a failed one leaves its state and
+/// schedule as they were (a delivered callback stays delivered). Returns the new attempt.
+pub(crate) async fn replay(app: &Arc<App>, id: usize) -> Result<Attempt, ReplayError> {
+    let (record, before) = {
+        let mut state = app.state();
+        let record = state.callback_mut(id).ok_or(ReplayError::NotFound)?;
+        if record.state == Delivery::InFlight {
+            return Err(ReplayError::InFlight);
+        }
+        let before = record.state;
+        // In flight while it is sent: a retry falling due meanwhile is skipped, not doubled.
+        record.state = Delivery::InFlight;
+        (record.clone(), before)
+    };
+    let outcome = send(app, &record).await;
+    let now = app.clock.now_ms();
+    let (accepted, attempt) = match outcome {
+        Ok((status, body)) => match judge(app, &record, status, &body) {
+            Ok(reply) => (
+                true,
+                Attempt {
+                    at: now,
+                    http_status: Some(status),
+                    reply_status: Some(reply.status),
+                    reply_description: reply.description,
+                    error: None,
+                    body_excerpt: excerpt(&body),
+                },
+            ),
+            Err(error) => (
+                false,
+                Attempt {
+                    at: now,
+                    http_status: Some(status),
+                    reply_status: None,
+                    reply_description: None,
+                    error: Some(error),
+                    body_excerpt: excerpt(&body),
+                },
+            ),
+        },
+        Err(error) => (
+            false,
+            Attempt {
+                at: now,
+                http_status: None,
+                reply_status: None,
+                reply_description: None,
+                error: Some(error),
+                body_excerpt: String::new(),
+            },
+        ),
+    };
+    let mut state = app.state();
+    let record = state.callback_mut(id).ok_or(ReplayError::NotFound)?;
+    record.attempts.push(attempt.clone());
+    if accepted {
+        record.state = Delivery::Delivered;
+        record.next_at = None;
+    } else {
+        record.state = before;
+        // The retry that fell due during the replay was skipped: schedule it again.
+        if let (Delivery::Pending, Some(at)) = (before, record.next_at) {
+            state.schedule(at, Due::CallbackRetry(id));
+        }
+    }
+    Ok(attempt)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

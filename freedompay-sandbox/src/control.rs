@@ -48,6 +48,7 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/_sandbox/cards/{id}/add", post(card_add))
         .route("/_sandbox/advance", post(advance))
         .route("/_sandbox/callbacks", get(callbacks_list))
+        .route("/_sandbox/callbacks/{id}/replay", post(callback_replay))
         .route(
             "/_sandbox/faults",
             get(faults_list).post(faults_set).delete(faults_clear),
@@ -546,4 +547,33 @@ async fn faults_set(AxumState(app): AxumState<Arc<App>>, body: Bytes) -> Respons
 async fn faults_clear(AxumState(app): AxumState<Arc<App>>) -> Response {
     app.clear_faults();
     ok(json!({ "ok": true }))
+}
+
+/// Sends a recorded callback again now (see `callbacks::replay`): `{"accepted": true|false,
+/// "attempt": {...}, "callback": {...}}`; 404 for an unknown id, 409 while an attempt is on
+/// its way.
+async fn callback_replay(AxumState(app): AxumState<Arc<App>>, Path(id): Path<usize>) -> Response {
+    match callbacks::replay(&app, id).await {
+        Ok(attempt) => {
+            let st = app.state();
+            let callback = st.callbacks.get(&id).map(|c| callback_json(&app, c));
+            ok(json!({
+                "accepted": attempt.error.is_none(),
+                "attempt": {
+                    "at": app.clock.format(attempt.at),
+                    "http_status": attempt.http_status,
+                    "reply_status": attempt.reply_status,
+                    "reply_description": attempt.reply_description,
+                    "error": attempt.error,
+                    "body": attempt.body_excerpt,
+                },
+                "callback": callback,
+            }))
+        }
+        Err(callbacks::ReplayError::NotFound) => bad(StatusCode::NOT_FOUND, "callback not found"),
+        Err(callbacks::ReplayError::InFlight) => bad(
+            StatusCode::CONFLICT,
+            "an attempt at this callback is on its way; try again when it has answered",
+        ),
+    }
 }

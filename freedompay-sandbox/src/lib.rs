@@ -21,6 +21,8 @@
 //! * pages for the payer (card form), the payout recipient and saved cards;
 //! * signed callbacks (check, result, refund, capture, payout notifications, card added) with
 //!   the merchant's signed reply verified and retries on failure;
+//! * a dashboard at `/` for people (payments, payouts, cards, callbacks with their replies;
+//!   buttons that pay, complete payouts, set faults, advance time and replay callbacks);
 //! * a control API under `/_sandbox/` and injected faults (latency, dropped connections, 5xx
 //!   pages, truncated bodies, wrong signatures, unsigned errors).
 //!
@@ -54,6 +56,7 @@ mod callbacks;
 mod cards;
 mod config;
 mod control;
+mod dashboard;
 mod endpoints;
 mod error;
 mod faults;
@@ -61,6 +64,7 @@ mod flow;
 mod html;
 mod money;
 mod pages;
+mod qr;
 mod reply;
 mod scheduler;
 mod server;

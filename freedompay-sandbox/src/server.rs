@@ -19,7 +19,7 @@ use tower::Service;
 use crate::app::App;
 use crate::config::SandboxConfig;
 use crate::faults::{DropConnection, Fault, FaultError};
-use crate::{control, endpoints, pages, scheduler};
+use crate::{control, dashboard, endpoints, pages, scheduler};
 
 /// A running sandbox, started on a tokio runtime (see [`SandboxThread`](crate::SandboxThread)
 /// for code without one).
@@ -104,6 +104,7 @@ impl Sandbox {
             .merge(endpoints::router())
             .merge(pages::router())
             .merge(control::router())
+            .merge(dashboard::router())
             .fallback(endpoints::unknown_path)
             .with_state(Arc::clone(&app));
         let (stop, stop_rx) = watch::channel(false);

@@ -148,37 +148,12 @@ fn created(ctx: &Ctx<'_>, id: i64, qr: bool) -> Answer {
         ("pg_redirect_url_type", "need data".into()),
     ]);
     if qr {
-        fields.push("pg_redirect_qr", qr_placeholder(&url));
-    }
-    Answer::Xml(fields)
-}
-
-/// The sandbox cannot draw QR codes: `pg_redirect_qr` is the base64 of a small SVG that
-/// shows the payment URL as text.
-fn qr_placeholder(url: &str) -> String {
-    let escaped = url.replace('&', "&amp;").replace('<', "&lt;");
-    let svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"400\" height=\"40\"><text x=\"4\" y=\"24\">{escaped}</text></svg>"
-    );
-    base64(svg.as_bytes())
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(TABLE[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
+        // A URL too long for a QR code cannot occur (the sandbox writes it): no field then.
+        if let Some(qr) = crate::qr::base64_png(&url) {
+            fields.push("pg_redirect_qr", qr);
         }
     }
-    out
+    Answer::Xml(fields)
 }
 
 /// `init_payment.php`.
