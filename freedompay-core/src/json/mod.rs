@@ -3,8 +3,8 @@
 //!
 //! Four APIs share this kind, each with its own key and JWS header ([`JsonApi`],
 //! docs/protocol.md §12.1): **Invoice** (`/v5/merchant/invoice/*`, the merchant id and the
-//! payment secret), the **Gateway Async API** (`/v5/g2g/*`, with `X-Action` and
-//! `X-Request-Id`), the **Card API** (`/v5/card-api/*`) and the **Partner API**
+//! payment secret, HS512), the **Gateway Async API** (`/v5/g2g/*`, HS256, with `X-Action`
+//! and `X-Request-Id`; the merchant id and the payment secret unless set), the **Card API** (`/v5/card-api/*`) and the **Partner API**
 //! (`/v5/partner/*`), the last two with an `auth_id` and a secret of their own
 //! ([`ConfigBuilder::json_api_key`](crate::ConfigBuilder::json_api_key)).
 //!
@@ -86,7 +86,11 @@
 //! SDK's models implement `serde::Serialize`/`Deserialize` as their wire form.
 
 mod exchange;
+pub mod gateway_async;
+pub mod invoice;
 mod settings;
+#[cfg(test)]
+mod testing;
 mod values;
 
 use std::borrow::Cow;
@@ -107,7 +111,8 @@ pub enum JsonApi {
     /// Invoices (QR, link): `/v5/merchant/invoice/*`; the merchant id and the payment secret,
     /// HS512.
     Invoice,
-    /// The Gateway Async API: `/v5/g2g/*`, with `X-Action` and `X-Request-Id`.
+    /// The Gateway Async API: `/v5/g2g/*`, with `X-Action` and `X-Request-Id`; an `auth_id`
+    /// and HS256 (the merchant id and the payment secret unless set).
     Async,
     /// The Card API (payment and gift cards): `/v5/card-api/*`; an `auth_id` and its secret,
     /// HS512.

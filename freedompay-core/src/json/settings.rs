@@ -151,14 +151,12 @@ pub(super) fn default_profile(api: JsonApi) -> JwsProfile {
             KeyIdEncoding::NumberIfDigits,
         )
         .request_id_header(false),
-        // The Async API names `X-JWS-Signature` but not its header nor algorithm (its example
-        // is a generic RS256 placeholder) [?]: the Invoice shape, the merchant's API.
-        JsonApi::Async => JwsProfile::new(
-            Algorithm::Hs512,
-            "path",
-            "merchant_id",
-            KeyIdEncoding::NumberIfDigits,
-        ),
+        // doc-650923 (the Async API's overview): `uri`, a string `auth_id`, HS256; every page
+        // requires `X-Request-Id`. Its example token does not reproduce with any key tried
+        // (docs/protocol.md §12.1).
+        JsonApi::Async => {
+            JwsProfile::new(Algorithm::Hs256, "uri", "auth_id", KeyIdEncoding::String)
+        }
         // doc-760202: `uri`, a string `auth_id`; no `X-Request-Id` header (the request id is a
         // body member).
         JsonApi::Card => JwsProfile::new(Algorithm::Hs512, "uri", "auth_id", KeyIdEncoding::String)
