@@ -376,6 +376,8 @@ pub struct Error {
     moves_money: bool,
     attempts: u32,
     secret: Option<SecretKind>,
+    /// How to find out after an unknown outcome, for calls that are not the form kind's.
+    reconcile_hint: Option<&'static str>,
 }
 
 impl Error {
@@ -387,7 +389,14 @@ impl Error {
             moves_money: false,
             attempts: 0,
             secret: None,
+            reconcile_hint: None,
         }
+    }
+
+    /// The advice of an unknown outcome, for a JSON operation.
+    pub(crate) fn with_reconcile_hint(mut self, hint: &'static str) -> Self {
+        self.reconcile_hint = Some(hint);
+        self
     }
 
     /// Which secret signed the call (for the advice of configuration errors).
@@ -500,6 +509,9 @@ impl Error {
 
     /// The status query that tells what became of an unknown outcome, for the message.
     fn reconcile_advice(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(hint) = self.reconcile_hint {
+            return write!(f, "; do NOT resend: {hint}");
+        }
         let payment = self.secret == Some(SecretKind::Payment);
         match (&self.order_id, payment) {
             (Some(order), false) => write!(
