@@ -85,9 +85,11 @@
 //! types of [`json_operation!`](crate::json_operation) are the user's own serde types. The
 //! SDK's models implement `serde::Serialize`/`Deserialize` as their wire form.
 
+pub mod card_api;
 mod exchange;
 pub mod gateway_async;
 pub mod invoice;
+pub mod partner_api;
 mod settings;
 #[cfg(test)]
 mod testing;
