@@ -3,10 +3,18 @@
 //! request (freedompay.kz/docs-en/partners/intro, docs.freedompay.kz info-32239722e0;
 //! docs/protocol.md §12.5).
 //!
-//! Only **rates** is published with its path and members. Products (client add:
-//! `/v5/partner/client/add` is named by the Russian page) and e-money are listed in the
-//! navigation without retrievable members (docs/protocol.md §12.5 [?]): send them with a
+//! Declared here: **rates** (add), **products** (add user), **e-money** (block, statement):
+//! the endpoints whose path and members are published. The others of the navigation (add
+//! product, add user with product, grant user, send auth data, request status; e-money add,
+//! owner identification, info, close, balance, request status) came back without a path or
+//! without members (docs/protocol.md §12.5 [?]): send them with a
 //! [`JsonCall`](super::JsonCall) on [`JsonApi::Partner`](super::JsonApi).
+
+mod emoney;
+mod products;
+
+pub use emoney::{BlockWallet, Correspondent, WalletOperation, WalletState, WalletStatement, WalletStatementReply};
+pub use products::{AddUser, UserAdded};
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
