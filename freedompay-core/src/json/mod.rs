@@ -516,6 +516,17 @@ macro_rules! json_operation {
 #[macro_export]
 macro_rules! for_each_json_operation {
     ($m:ident) => {
-        $m! {}
+        $m! {
+            // Invoice (QR or link): docs/protocol.md §12.2.
+            invoice_init => $crate::json::invoice::InitInvoice => $crate::json::invoice::InvoiceCreated,
+            // The Gateway Async API: docs/protocol.md §12.3.
+            async_create_payment => $crate::json::gateway_async::CreatePayment => $crate::json::JsonCallReply,
+            async_create_recurrent_payment => $crate::json::gateway_async::CreateRecurrentPayment => $crate::json::JsonCallReply,
+            async_read_payment => $crate::json::gateway_async::ReadPayment => $crate::json::JsonCallReply,
+            async_read_request => $crate::json::gateway_async::ReadRequest => $crate::json::JsonCallReply,
+            async_refund => $crate::json::gateway_async::RefundPayment => $crate::json::JsonCallReply,
+            async_reverse => $crate::json::gateway_async::ReversePayment => $crate::json::JsonCallReply,
+            async_clearing => $crate::json::gateway_async::ClearPayment => $crate::json::JsonCallReply,
+        }
     };
 }
