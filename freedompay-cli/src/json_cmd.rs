@@ -15,10 +15,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clap::{Args, Subcommand};
 use freedompay_core::json::invoice::{InitInvoice, InvoiceMethod, RequestMethod};
 use freedompay_core::json::{JsonApi, JsonCall, RequestId, prepare_json};
+use freedompay_core::transport::Method;
 use freedompay_core::{Amount, Config, Currency, Description, OrderId, Url};
 use freedompay_sign::SecretKey;
 use freedompay_sign::jws;
-use freedompay_core::transport::Method;
 
 use crate::output::{Reconcile, Report, arg, call_failure};
 use crate::{Failure, Global, secrets, settings};
@@ -144,11 +144,17 @@ fn config_for(global: &Global, api: JsonApi, keys: Option<&ApiKeyArgs>) -> Resul
 fn api_secret(file: Option<&std::path::Path>, env: &str) -> Result<Option<String>, Failure> {
     if let Some(path) = file {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Failure::input(format!("cannot read the secret file {}: {e}", path.display()))
+            Failure::input(format!(
+                "cannot read the secret file {}: {e}",
+                path.display()
+            ))
         })?;
         let text = text.trim_end_matches(['\n', '\r']);
         if text.is_empty() {
-            return Err(Failure::input(format!("the secret file {} is empty", path.display())));
+            return Err(Failure::input(format!(
+                "the secret file {} is empty",
+                path.display()
+            )));
         }
         return Ok(Some(text.to_owned()));
     }
@@ -163,7 +169,9 @@ fn read_body() -> Result<Vec<u8>, Failure> {
         .read_to_end(&mut input)
         .map_err(|e| Failure::input(format!("cannot read standard input: {e}")))?;
     if input.len() as u64 > limit {
-        return Err(Failure::input(format!("the input is larger than {limit} bytes")));
+        return Err(Failure::input(format!(
+            "the input is larger than {limit} bytes"
+        )));
     }
     // Sent as given, byte for byte (the JWS signs these bytes); only checked to be JSON.
     if !input.iter().all(u8::is_ascii_whitespace) {
@@ -203,20 +211,29 @@ fn invoice_init(global: &Global, args: &InitArgs) -> Result<(), Failure> {
     if let Some(method) = &args.request_method {
         op = op.request_method(RequestMethod::from_wire_str(&method.to_ascii_uppercase()));
     }
-    let client = freedompay_blocking::BlockingClient::new(config_for(global, JsonApi::Invoice, None)?);
+    let client =
+        freedompay_blocking::BlockingClient::new(config_for(global, JsonApi::Invoice, None)?);
     let reconcile = Reconcile {
         subject: format!("order {}", order_id.as_str()),
-        status_command: "ask FreedomPay about this order id (the invoice status call's path is not published)".to_owned(),
+        status_command:
+            "ask FreedomPay about this order id (the invoice status call's path is not published)"
+                .to_owned(),
     };
     let created = client
         .invoice_init(op)
         .map_err(|e| call_failure(&e, Some(&reconcile)))?;
-    Report::new("invoice_init", format!("invoice issued for order {}", order_id.as_str()))
-        .opt("invoice_id", created.invoice_id)
-        .opt("invoice_status", created.invoice_status.map(|s| s.to_string()))
-        .opt("qr", created.qr)
-        .opt("dt", created.dt)
-        .emit(global.json);
+    Report::new(
+        "invoice_init",
+        format!("invoice issued for order {}", order_id.as_str()),
+    )
+    .opt("invoice_id", created.invoice_id)
+    .opt(
+        "invoice_status",
+        created.invoice_status.map(|s| s.to_string()),
+    )
+    .opt("qr", created.qr)
+    .opt("dt", created.dt)
+    .emit(global.json);
     Ok(())
 }
 
@@ -228,21 +245,29 @@ pub(crate) fn call(global: &Global, args: &CallArgs) -> Result<(), Failure> {
     if let Some(action) = &args.action {
         op = op.action(action.clone());
     }
-    let client = freedompay_blocking::BlockingClient::new(config_for(global, api, Some(&args.keys))?);
+    let client =
+        freedompay_blocking::BlockingClient::new(config_for(global, api, Some(&args.keys))?);
     let reply = client.call_json(op).map_err(|e| call_failure(&e, None))?;
-    let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap_or(serde_json::Value::Null);
-    Report::new("call_json", format!("{} {} answered HTTP {}", api, args.path, reply.status))
-        .field("signed", reply.signed)
-        .opt("request_id", reply.request_id)
-        .field("reply", body)
-        .emit(global.json);
+    let body: serde_json::Value =
+        serde_json::from_slice(&reply.body).unwrap_or(serde_json::Value::Null);
+    Report::new(
+        "call_json",
+        format!("{} {} answered HTTP {}", api, args.path, reply.status),
+    )
+    .field("signed", reply.signed)
+    .opt("request_id", reply.request_id)
+    .field("reply", body)
+    .emit(global.json);
     Ok(())
 }
 
 /// `freedompay sign --jws`: makes the token of a body (read from standard input) for an API
 /// and path, or checks `--token`; shows the header, the payload and the key masked.
 pub(crate) fn sign_jws(global: &Global, args: &SignJwsArgs) -> Result<(), Failure> {
-    let api = api(args.api.as_deref().ok_or_else(|| Failure::input("--jws needs --api"))?)?;
+    let api = api(args
+        .api
+        .as_deref()
+        .ok_or_else(|| Failure::input("--jws needs --api"))?)?;
     let body = read_body()?;
     let config = config_for(global, api, None)?;
     let (key_id, secret) = config
@@ -251,11 +276,22 @@ pub(crate) fn sign_jws(global: &Global, args: &SignJwsArgs) -> Result<(), Failur
     let (token, made) = match &args.token {
         Some(token) => (token.trim().to_owned(), false),
         None => {
-            let path = args.path.as_deref().ok_or_else(|| Failure::input("--jws needs --path (or --token)"))?;
+            let path = args
+                .path
+                .as_deref()
+                .ok_or_else(|| Failure::input("--jws needs --path (or --token)"))?;
             let call = JsonCall::new(api, path, body.clone()).method(Method::Post);
-            let request = prepare_json(&config, &call, &RequestId::new("sign").map_err(|e| Failure::input(e.to_string()))?)
-                .map_err(|e| call_failure(&e, None))?;
-            let token = request.headers().get("X-JWS-Signature").unwrap_or_default().to_owned();
+            let request = prepare_json(
+                &config,
+                &call,
+                &RequestId::new("sign").map_err(|e| Failure::input(e.to_string()))?,
+            )
+            .map_err(|e| call_failure(&e, None))?;
+            let token = request
+                .headers()
+                .get("X-JWS-Signature")
+                .unwrap_or_default()
+                .to_owned();
             (token, true)
         }
     };
@@ -276,7 +312,9 @@ pub(crate) fn sign_jws(global: &Global, args: &SignJwsArgs) -> Result<(), Failur
             Ok(_) => out!("verified: yes"),
             Err(e) => {
                 out!("verified: NO ({e})");
-                return Err(Failure::rejected("the token does not verify with this key and body"));
+                return Err(Failure::rejected(
+                    "the token does not verify with this key and body",
+                ));
             }
         }
     }

@@ -284,7 +284,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Demo => demo::run(global),
         Command::Invoice(command) => json_cmd::invoice(global, command),
         Command::Call(args) => json_cmd::call(global, args),
-        Command::Sign { jws: true, jws_args, .. } => json_cmd::sign_jws(global, jws_args),
+        Command::Sign {
+            jws: true,
+            jws_args,
+            ..
+        } => json_cmd::sign_jws(global, jws_args),
         Command::Sign {
             script,
             secret_env,

@@ -369,10 +369,10 @@ impl JsonOperation for ReadPayment {
     }
 
     fn body(&self, context: &JsonContext<'_>) -> Result<Vec<u8>, InvalidInput> {
-        if let Some(id) = &self.id {
-            if id.is_empty() || id.len() > 64 || id.chars().any(char::is_control) {
-                return Err(InvalidInput::new("id", "must be 1 to 64 characters"));
-            }
+        if let Some(id) = &self.id
+            && (id.is_empty() || id.len() > 64 || id.chars().any(char::is_control))
+        {
+            return Err(InvalidInput::new("id", "must be 1 to 64 characters"));
         }
         super::values::to_body(self, None, context)
     }
