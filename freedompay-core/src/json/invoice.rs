@@ -3,7 +3,7 @@
 //!
 //! Only **init** is published field by field (freedompay.money/docs-en/merchant-api/bill,
 //! docs.freedompay.kg api-13677871). The navigation also lists *Info*, *Pay* and *Status*, but
-//! their paths, bodies and replies were not retrievable (docs/protocol.md §12.2 [?]): call
+//! their paths, bodies and replies were not retrievable (docs/protocol.md §12.2 \[?\]): call
 //! them with a [`JsonCall`](super::JsonCall) on [`JsonApi::Invoice`](super::JsonApi) and the
 //! path FreedomPay gives you; it is signed and checked like every invoice call.
 
@@ -207,7 +207,7 @@ impl JsonOperation for InitInvoice {
 }
 
 /// The reply members of invoice init, as the field table names them (the sample is shown as
-/// XML, docs/protocol.md §12.2 [?]).
+/// XML, docs/protocol.md §12.2 \[?\]).
 #[derive(Deserialize)]
 struct InitReply {
     #[serde(default)]

@@ -17,7 +17,7 @@
 //! call is never resent once it may have left; its error is then an unknown outcome
 //! ([`Error::outcome_unknown`](crate::Error::outcome_unknown)). A reply carrying an
 //! `X-JWS-Signature` is verified with the same key and algorithm (none of the four APIs
-//! publishes whether it signs its replies, docs/protocol.md §12.1 [?]); an error reply is an
+//! publishes whether it signs its replies, docs/protocol.md §12.1 \[?\]); an error reply is an
 //! [`ErrorKind::Gateway`](crate::ErrorKind::Gateway) when its signature verified and an
 //! [`ErrorKind::Unsigned`](crate::ErrorKind::Unsigned) otherwise. The JSON APIs publish no
 //! code table: their numeric codes are kept as [`ErrorCode::Unknown`](crate::ErrorCode), whose
