@@ -309,6 +309,26 @@ mod tests {
     }
 
     #[test]
+    fn init_reads_the_documented_xml_sample_verbatim() {
+        let reply = read_fixture(&documented(), "invoice_init_reply.xml").unwrap();
+        assert_eq!(
+            reply.invoice_status,
+            Some(InvoiceStatus::Unknown("string".into()))
+        );
+        assert_eq!(reply.invoice_id.as_deref(), Some("0"));
+        assert_eq!(reply.qr.as_deref(), Some("string"));
+        assert_eq!(reply.dt.as_deref(), Some("2019-08-24T14:15:22Z"));
+    }
+
+    #[test]
+    fn an_xml_error_reply_is_an_error() {
+        let body = b"<root><status>error</status><error_code>1012</error_code><error_description>Order exists</error_description></root>";
+        let error = crate::json::testing::call_error(&documented(), body);
+        assert!(error.outcome_unknown(), "{error}");
+        assert_eq!(error.error_code().map(|c| c.code()), Some(1012));
+    }
+
+    #[test]
     fn init_reads_a_created_invoice() {
         let reply = read_fixture(&documented(), "invoice_init_ok.json").unwrap();
         assert_eq!(reply.status, Some(ReplyStatus::Ok));

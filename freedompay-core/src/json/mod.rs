@@ -19,7 +19,9 @@
 //! `X-JWS-Signature` is verified with the same key and algorithm (none of the four APIs
 //! publishes whether it signs its replies, docs/protocol.md §12.1 \[?\]); an error reply is an
 //! [`ErrorKind::Gateway`](crate::ErrorKind::Gateway) when its signature verified and an
-//! [`ErrorKind::Unsigned`](crate::ErrorKind::Unsigned) otherwise. The JSON APIs publish no
+//! [`ErrorKind::Unsigned`](crate::ErrorKind::Unsigned) otherwise. A reply in XML (the Invoice
+//! page shows its sample so) is read as the JSON object of the same members, every value a
+//! string. The JSON APIs publish no
 //! code table: their numeric codes are kept as [`ErrorCode::Unknown`](crate::ErrorCode), whose
 //! class is "outcome unknown", so a refused money-moving call is never taken as proof that
 //! nothing moved.
