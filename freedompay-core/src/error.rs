@@ -372,7 +372,8 @@ pub enum ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     operation: &'static str,
-    order_id: Option<String>,
+    // Boxed text: keeps `Error` small enough to return by value (clippy's result_large_err).
+    order_id: Option<Box<str>>,
     moves_money: bool,
     attempts: u32,
     secret: Option<SecretKind>,
@@ -411,7 +412,7 @@ impl Error {
         moves_money: bool,
         attempts: u32,
     ) -> Self {
-        self.order_id = order_id.map(str::to_owned);
+        self.order_id = order_id.map(Box::from);
         self.moves_money = moves_money;
         self.attempts = attempts;
         self
@@ -509,7 +510,7 @@ impl Error {
 
     /// The status query that tells what became of an unknown outcome, for the message.
     fn reconcile_advice(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(hint) = self.reconcile_hint {
+        if let Some(hint) = &self.reconcile_hint {
             return write!(f, "; do NOT resend: {hint}");
         }
         let payment = self.secret == Some(SecretKind::Payment);

@@ -292,3 +292,19 @@ fn a_declared_operation_writes_its_request_id_and_reads_its_reply() {
     };
     assert_eq!(m.read_error().map(|e| e.field()), Some("status"));
 }
+
+/// Every client method of the JSON list is named as its operation (errors and traces name the
+/// same thing the user called).
+#[test]
+fn the_json_list_names_each_method_as_its_operation() {
+    macro_rules! names {
+        ($($method:ident => $op:path => $output:ty,)*) => {
+            vec![$((stringify!($method), <$op as freedompay_core::json::JsonOperation>::NAME)),*]
+        };
+    }
+    let listed = freedompay_core::for_each_json_operation!(names);
+    assert!(listed.len() >= 8, "{listed:?}");
+    for (method, name) in listed {
+        assert_eq!(method, name);
+    }
+}

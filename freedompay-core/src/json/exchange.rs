@@ -355,7 +355,17 @@ fn read_with<O: JsonOperation>(
         }
         None => false,
     };
-    let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let mut value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    // The Invoice page shows its reply as XML under a JSON API (docs/protocol.md §12.2 [?]): a
+    // flat XML reply is read as the JSON object of the same members (every value a string).
+    let mut converted = None;
+    if value.is_none()
+        && let Some(xml) = xml_reply(body)
+    {
+        converted = serde_json::to_vec(&xml).ok();
+        value = Some(xml);
+    }
+    let body = converted.as_deref().unwrap_or(body);
     let Some(value) = value else {
         return Err(if response.is_success() {
             let reason = if body.iter().all(u8::is_ascii_whitespace) {
@@ -379,6 +389,38 @@ fn read_with<O: JsonOperation>(
     let reply = JsonReply::new(status, response.headers(), body, signed);
     op.read(&reply)
         .map_err(|e| ErrorKind::Malformed(MalformedResponse::field(e, status)))
+}
+
+/// An XML reply (not an HTML page) as a JSON object: elements are members, texts strings,
+/// repeated elements arrays.
+fn xml_reply(body: &[u8]) -> Option<serde_json::Value> {
+    let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    if body[start] != b'<' {
+        return None;
+    }
+    let document = freedompay_xml::parse(body).ok()?;
+    if document.root_name().eq_ignore_ascii_case("html") {
+        return None;
+    }
+    Some(fields_to_json(document.fields()))
+}
+
+fn fields_to_json(fields: &freedompay_sign::Fields) -> serde_json::Value {
+    let mut object = serde_json::Map::new();
+    for field in fields {
+        object.insert(field.name().to_owned(), value_to_json(field.value()));
+    }
+    serde_json::Value::Object(object)
+}
+
+fn value_to_json(value: &freedompay_sign::Value) -> serde_json::Value {
+    match value {
+        freedompay_sign::Value::Text(text) => serde_json::Value::String(text.clone()),
+        freedompay_sign::Value::Map(fields) => fields_to_json(fields),
+        freedompay_sign::Value::List(items) => {
+            serde_json::Value::Array(items.iter().map(value_to_json).collect())
+        }
+    }
 }
 
 /// A 2xx reply that says it failed: `"status": "error"` (the Invoice reply's form), or a

@@ -6,7 +6,7 @@
 //! What is published, and so modelled: the three paths and the JWS header (`uri`, `auth_id`,
 //! HS256) of the overview (docs.freedompay.kz doc-650923), the create payment body of its
 //! example, read payment's `X-Action` and body (api-9587007), and reverse's `X-Action`
-//! (api-9587010). Not published [?]: every reply body (read payment's is shown as `{}`), the
+//! (api-9587010). Not published \[?\]: every reply body (read payment's is shown as `{}`), the
 //! bodies of the `edit` calls, the `X-Action` of create, create recurrent and read request,
 //! and anything of *delete* (no path): those operations take the missing part as an argument,
 //! and *delete* is a [`JsonCall`](super::JsonCall). Every reply is returned as received
@@ -29,7 +29,7 @@ use crate::{
 };
 
 /// A reply of the Async API, as received: its members are not published (docs/protocol.md
-/// §12.3 [?]).
+/// §12.3 \[?\]).
 pub type AsyncReply = JsonCallReply;
 
 const CREATE: &str = "/v5/g2g/create";
@@ -68,7 +68,7 @@ fn check_action(action: &str) -> Result<(), InvalidInput> {
 /// `POST /v5/g2g/create`: a card payment with the card's data (the overview's example body,
 /// docs.freedompay.kz doc-650923). **Moves money**: never resent once it may have left.
 ///
-/// The page of this call does not show its `X-Action` (docs/protocol.md §12.3 [?]): none is
+/// The page of this call does not show its `X-Action` (docs/protocol.md §12.3 \[?\]): none is
 /// sent unless you give the one FreedomPay tells you ([`CreatePayment::action`]). Which
 /// members are required is not published either; the optional ones are sent only when set.
 /// The card's number and security code never appear in `Debug`.
@@ -369,10 +369,10 @@ impl JsonOperation for ReadPayment {
     }
 
     fn body(&self, context: &JsonContext<'_>) -> Result<Vec<u8>, InvalidInput> {
-        if let Some(id) = &self.id {
-            if id.is_empty() || id.len() > 64 || id.chars().any(char::is_control) {
-                return Err(InvalidInput::new("id", "must be 1 to 64 characters"));
-            }
+        if let Some(id) = &self.id
+            && (id.is_empty() || id.len() > 64 || id.chars().any(char::is_control))
+        {
+            return Err(InvalidInput::new("id", "must be 1 to 64 characters"));
         }
         super::values::to_body(self, None, context)
     }
@@ -459,7 +459,7 @@ macro_rules! raw_async_operation {
     };
     (@new given) => {
         /// The call with its `X-Action` and JSON body (a JSON object): neither is published
-        /// (docs/protocol.md §12.3 [?]); use the ones FreedomPay gives you.
+        /// (docs/protocol.md §12.3 \[?\]); use the ones FreedomPay gives you.
         pub fn new(action: impl Into<String>, body: Vec<u8>) -> Self {
             Self { action: action.into(), body, order_id: None }
         }
@@ -469,7 +469,7 @@ macro_rules! raw_async_operation {
 raw_async_operation! {
     /// `POST /v5/g2g/create`, *create payment recurrent*: a charge of a saved recurring
     /// payment. **Moves money.** Its page's content is not published beyond its title: the
-    /// path is the `create` group's [I], the `X-Action` and body are yours to give [?].
+    /// path is the `create` group's \[I\], the `X-Action` and body are yours to give \[?\].
     CreateRecurrentPayment {
         name: "async_create_recurrent_payment",
         path: CREATE,
@@ -480,7 +480,7 @@ raw_async_operation! {
 
 raw_async_operation! {
     /// `POST /v5/g2g/read`, *read request*: the state of an earlier request. A query. The
-    /// path is the `read` group's [I]; the `X-Action` and body are not published [?].
+    /// path is the `read` group's \[I\]; the `X-Action` and body are not published \[?\].
     ReadRequest {
         name: "async_read_request",
         path: READ,
@@ -491,8 +491,8 @@ raw_async_operation! {
 
 raw_async_operation! {
     /// `POST /v5/g2g/edit`, *edit payment.refund*: refunds a charged payment. **Moves
-    /// money.** `X-Action: gateway.payment.refund` is inferred [I] from the page's title, as
-    /// *edit payment.reverse* sends `gateway.payment.reverse`; the body is not published [?].
+    /// money.** `X-Action: gateway.payment.refund` is inferred \[I\] from the page's title, as
+    /// *edit payment.reverse* sends `gateway.payment.reverse`; the body is not published \[?\].
     RefundPayment {
         name: "async_refund",
         path: EDIT,
@@ -504,7 +504,7 @@ raw_async_operation! {
 raw_async_operation! {
     /// `POST /v5/g2g/edit`, *edit payment.reverse*: cancels a held payment before it is
     /// charged (docs.freedompay.kz api-9587010). **Moves money** (it releases the hold). The
-    /// body is not published [?].
+    /// body is not published \[?\].
     ReversePayment {
         name: "async_reverse",
         path: EDIT,
@@ -515,8 +515,8 @@ raw_async_operation! {
 
 raw_async_operation! {
     /// `POST /v5/g2g/edit`, *edit payment.clearing*: charges a held payment. **Moves money.**
-    /// `X-Action: gateway.payment.clearing` is inferred [I] from the page's title; the body
-    /// is not published [?].
+    /// `X-Action: gateway.payment.clearing` is inferred \[I\] from the page's title; the body
+    /// is not published \[?\].
     ClearPayment {
         name: "async_clearing",
         path: EDIT,

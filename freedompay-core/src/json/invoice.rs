@@ -3,7 +3,7 @@
 //!
 //! Only **init** is published field by field (freedompay.money/docs-en/merchant-api/bill,
 //! docs.freedompay.kg api-13677871). The navigation also lists *Info*, *Pay* and *Status*, but
-//! their paths, bodies and replies were not retrievable (docs/protocol.md §12.2 [?]): call
+//! their paths, bodies and replies were not retrievable (docs/protocol.md §12.2 \[?\]): call
 //! them with a [`JsonCall`](super::JsonCall) on [`JsonApi::Invoice`](super::JsonApi) and the
 //! path FreedomPay gives you; it is signed and checked like every invoice call.
 
@@ -207,7 +207,7 @@ impl JsonOperation for InitInvoice {
 }
 
 /// The reply members of invoice init, as the field table names them (the sample is shown as
-/// XML, docs/protocol.md §12.2 [?]).
+/// XML, docs/protocol.md §12.2 \[?\]).
 #[derive(Deserialize)]
 struct InitReply {
     #[serde(default)]
@@ -306,6 +306,26 @@ mod tests {
         assert_eq!(reply.invoice_id.as_deref(), Some("0"));
         assert_eq!(reply.qr.as_deref(), Some("string"));
         assert_eq!(reply.dt.as_deref(), Some("2019-08-24T14:15:22Z"));
+    }
+
+    #[test]
+    fn init_reads_the_documented_xml_sample_verbatim() {
+        let reply = read_fixture(&documented(), "invoice_init_reply.xml").unwrap();
+        assert_eq!(
+            reply.invoice_status,
+            Some(InvoiceStatus::Unknown("string".into()))
+        );
+        assert_eq!(reply.invoice_id.as_deref(), Some("0"));
+        assert_eq!(reply.qr.as_deref(), Some("string"));
+        assert_eq!(reply.dt.as_deref(), Some("2019-08-24T14:15:22Z"));
+    }
+
+    #[test]
+    fn an_xml_error_reply_is_an_error() {
+        let body = b"<root><status>error</status><error_code>1012</error_code><error_description>Order exists</error_description></root>";
+        let error = crate::json::testing::call_error(&documented(), body);
+        assert!(error.outcome_unknown(), "{error}");
+        assert_eq!(error.error_code().map(|c| c.code()), Some(1012));
     }
 
     #[test]

@@ -17,9 +17,11 @@
 //! call is never resent once it may have left; its error is then an unknown outcome
 //! ([`Error::outcome_unknown`](crate::Error::outcome_unknown)). A reply carrying an
 //! `X-JWS-Signature` is verified with the same key and algorithm (none of the four APIs
-//! publishes whether it signs its replies, docs/protocol.md §12.1 [?]); an error reply is an
+//! publishes whether it signs its replies, docs/protocol.md §12.1 \[?\]); an error reply is an
 //! [`ErrorKind::Gateway`](crate::ErrorKind::Gateway) when its signature verified and an
-//! [`ErrorKind::Unsigned`](crate::ErrorKind::Unsigned) otherwise. The JSON APIs publish no
+//! [`ErrorKind::Unsigned`](crate::ErrorKind::Unsigned) otherwise. A reply in XML (the Invoice
+//! page shows its sample so) is read as the JSON object of the same members, every value a
+//! string. The JSON APIs publish no
 //! code table: their numeric codes are kept as [`ErrorCode::Unknown`](crate::ErrorCode), whose
 //! class is "outcome unknown", so a refused money-moving call is never taken as proof that
 //! nothing moved.
@@ -518,6 +520,17 @@ macro_rules! json_operation {
 #[macro_export]
 macro_rules! for_each_json_operation {
     ($m:ident) => {
-        $m! {}
+        $m! {
+            // Invoice (QR or link): docs/protocol.md §12.2.
+            invoice_init => $crate::json::invoice::InitInvoice => $crate::json::invoice::InvoiceCreated,
+            // The Gateway Async API: docs/protocol.md §12.3.
+            async_create_payment => $crate::json::gateway_async::CreatePayment => $crate::json::JsonCallReply,
+            async_create_recurrent_payment => $crate::json::gateway_async::CreateRecurrentPayment => $crate::json::JsonCallReply,
+            async_read_payment => $crate::json::gateway_async::ReadPayment => $crate::json::JsonCallReply,
+            async_read_request => $crate::json::gateway_async::ReadRequest => $crate::json::JsonCallReply,
+            async_refund => $crate::json::gateway_async::RefundPayment => $crate::json::JsonCallReply,
+            async_reverse => $crate::json::gateway_async::ReversePayment => $crate::json::JsonCallReply,
+            async_clearing => $crate::json::gateway_async::ClearPayment => $crate::json::JsonCallReply,
+        }
     };
 }

@@ -146,6 +146,17 @@ impl Client {
             Inner::Async { client, runtime } => runtime.block_on(client.call(op)),
         }
     }
+
+    /// Calls any JSON operation.
+    pub(crate) fn call_json<O: freedompay_core::json::JsonOperation>(
+        &self,
+        op: O,
+    ) -> Result<O::Output, Error> {
+        match &self.inner {
+            Inner::Blocking(client) => client.call_json(op),
+            Inner::Async { client, runtime } => runtime.block_on(client.call_json(op)),
+        }
+    }
 }
 
 impl Client {
