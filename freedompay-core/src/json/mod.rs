@@ -531,6 +531,16 @@ macro_rules! for_each_json_operation {
             async_refund => $crate::json::gateway_async::RefundPayment => $crate::json::JsonCallReply,
             async_reverse => $crate::json::gateway_async::ReversePayment => $crate::json::JsonCallReply,
             async_clearing => $crate::json::gateway_async::ClearPayment => $crate::json::JsonCallReply,
+            // The Card API: docs/protocol.md §12.4.
+            card_request_status => $crate::json::card_api::CardRequestStatus => $crate::json::card_api::CardRequestState,
+            card_unblock => $crate::json::card_api::UnblockCard => $crate::json::card_api::CardRequestState,
+            card_close => $crate::json::card_api::CloseCard => $crate::json::card_api::CardRequestState,
+            gift_card_confirm => $crate::json::card_api::gift::ConfirmGiftCard => $crate::json::card_api::gift::GiftCardConfirmed,
+            // The Partner API: docs/protocol.md §12.5.
+            partner_rates_add => $crate::json::partner_api::AddRates => $crate::json::partner_api::RatesAdded,
+            partner_user_add => $crate::json::partner_api::AddUser => $crate::json::partner_api::UserAdded,
+            partner_wallet_block => $crate::json::partner_api::BlockWallet => $crate::json::partner_api::WalletState,
+            partner_wallet_statement => $crate::json::partner_api::WalletStatement => $crate::json::partner_api::WalletStatementReply,
         }
     };
 }
