@@ -14,7 +14,9 @@ use freedompay_sign::SecretKey;
 use freedompay_sign::jws::{self, Algorithm};
 
 fn field(file: &str, name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/jws").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/jws")
+        .join(file);
     let text = std::fs::read_to_string(path).unwrap();
     text.lines()
         .filter(|l| !l.starts_with('#'))
@@ -24,8 +26,12 @@ fn field(file: &str, name: &str) -> String {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/json").join(name))
-        .unwrap()
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/json")
+            .join(name),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -41,13 +47,18 @@ fn card_request_status_sends_the_documented_token() {
     let file = "card_request_status_hs512.txt";
     assert_eq!(
         request.body(),
-        URL_SAFE_NO_PAD.decode(field(file, "payload_b64url")).unwrap()
+        URL_SAFE_NO_PAD
+            .decode(field(file, "payload_b64url"))
+            .unwrap()
     );
     assert_eq!(
         request.headers().get("X-JWS-Signature"),
         Some(field(file, "token").as_str())
     );
-    assert_eq!(request.url(), "https://api.freedompay.kz/v5/card-api/request/status");
+    assert_eq!(
+        request.url(),
+        "https://api.freedompay.kz/v5/card-api/request/status"
+    );
 }
 
 #[test]

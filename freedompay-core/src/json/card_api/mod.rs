@@ -199,10 +199,12 @@ mod tests {
 
     #[test]
     fn unblock_and_close_carry_the_call_request_id() {
-        let unblock = json_wire(&UnblockCard::new("828cf71d-a447-4a67-a149-c1df8bc197ca", "found").unwrap());
+        let unblock =
+            json_wire(&UnblockCard::new("828cf71d-a447-4a67-a149-c1df8bc197ca", "found").unwrap());
         assert!(unblock.contains(r#"{"request_id":"01978c2b-f191-7b56-92f8-20c7c401d1fc","card_id":"828cf71d-a447-4a67-a149-c1df8bc197ca","description":"found"}"#), "{unblock}");
         insta::assert_snapshot!("unblock", unblock);
-        let close = json_wire(&CloseCard::new("828cf71d-a447-4a67-a149-c1df8bc197ca", "reissue").unwrap());
+        let close =
+            json_wire(&CloseCard::new("828cf71d-a447-4a67-a149-c1df8bc197ca", "reissue").unwrap());
         insta::assert_snapshot!("close", close);
     }
 
@@ -222,6 +224,9 @@ mod tests {
         assert!(!CardRequestStatus::new("r").unwrap().moves_money());
         assert_eq!(UnblockCard::new("", "d").unwrap_err().field(), "card_id");
         assert_eq!(CloseCard::new("c", " ").unwrap_err().field(), "description");
-        assert_eq!(CardRequestStatus::new("a b").unwrap_err().field(), "request_id");
+        assert_eq!(
+            CardRequestStatus::new("a b").unwrap_err().field(),
+            "request_id"
+        );
     }
 }

@@ -49,7 +49,10 @@ pub struct WalletState {
     #[serde(default)]
     pub dt: Option<String>,
     /// `error_code`, as text (the page types it as a string).
-    #[serde(default, deserialize_with = "crate::json::values::text_or_number::deserialize")]
+    #[serde(
+        default,
+        deserialize_with = "crate::json::values::text_or_number::deserialize"
+    )]
     pub error_code: Option<String>,
     /// `error_description`.
     #[serde(default)]
@@ -201,7 +204,14 @@ mod tests {
         insta::assert_snapshot!(wire);
         let reply = read_fixture(&op, "partner_api/wallet_statement_reply.json").unwrap();
         assert_eq!(reply.operations.len(), 1);
-        assert_eq!(reply.operations[0].amount.as_ref().map(ToString::to_string).as_deref(), Some("0"));
+        assert_eq!(
+            reply.operations[0]
+                .amount
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("0")
+        );
         assert_eq!(reply.operations[0].rrn.as_deref(), Some("string"));
     }
 }

@@ -13,7 +13,9 @@
 mod emoney;
 mod products;
 
-pub use emoney::{BlockWallet, Correspondent, WalletOperation, WalletState, WalletStatement, WalletStatementReply};
+pub use emoney::{
+    BlockWallet, Correspondent, WalletOperation, WalletState, WalletStatement, WalletStatementReply,
+};
 pub use products::{AddUser, UserAdded};
 
 use serde::{Deserialize, Serialize};
@@ -156,13 +158,21 @@ mod tests {
         let page: serde_json::Value =
             serde_json::from_slice(&fixture("partner_api/rates_add_request.json")).unwrap();
         assert_eq!(crate::json::card_api::wire_body(&wire), page, "{wire}");
-        assert!(wire.contains("X-Request-Id: 01978c2b-f191-7b56-92f8-20c7c401d1fc"), "{wire}");
+        assert!(
+            wire.contains("X-Request-Id: 01978c2b-f191-7b56-92f8-20c7c401d1fc"),
+            "{wire}"
+        );
         insta::assert_snapshot!(wire);
     }
 
     #[test]
     fn rates_are_decimals() {
-        assert_eq!(Rate::new(Currency::Usd, Currency::Kzt, "4e2").unwrap_err().field(), "rate");
+        assert_eq!(
+            Rate::new(Currency::Usd, Currency::Kzt, "4e2")
+                .unwrap_err()
+                .field(),
+            "rate"
+        );
         assert!(Rate::new(Currency::Usd, Currency::Kzt, "0").is_err());
         assert!(Rate::new(Currency::Usd, Currency::Kzt, "1.").is_err());
         assert!(AddRates::new(vec![]).is_err());

@@ -80,7 +80,10 @@ pub struct UserAdded {
     #[serde(default)]
     pub user_id: Option<u64>,
     /// `error_code` (an integer on this page), as text.
-    #[serde(default, deserialize_with = "crate::json::values::text_or_number::deserialize")]
+    #[serde(
+        default,
+        deserialize_with = "crate::json::values::text_or_number::deserialize"
+    )]
     pub error_code: Option<String>,
     /// `error_description`.
     #[serde(default)]
@@ -115,8 +118,14 @@ mod tests {
         page["request_id"] = "01978c2b-f191-7b56-92f8-20c7c401d1fc".into();
         assert_eq!(wire_body(&wire), page, "{wire}");
         insta::assert_snapshot!(wire);
-        let debug = format!("{:?}", AddUser::new(7, "A", "B", "77011234567", "a@b.kz").unwrap());
-        assert!(!debug.contains("77011234567") && !debug.contains("a@b.kz"), "{debug}");
+        let debug = format!(
+            "{:?}",
+            AddUser::new(7, "A", "B", "77011234567", "a@b.kz").unwrap()
+        );
+        assert!(
+            !debug.contains("77011234567") && !debug.contains("a@b.kz"),
+            "{debug}"
+        );
     }
 
     #[test]
