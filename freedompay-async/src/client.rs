@@ -6,6 +6,7 @@ use std::sync::Arc;
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 use std::time::{Instant, SystemTime};
 
+use freedompay_core::json::JsonOperation;
 use freedompay_core::{Config, Error, Operation, driver};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 use freedompay_core::{
@@ -137,6 +138,43 @@ impl AsyncClient {
         )
         .await
     }
+}
+
+#[cfg(feature = "os-rng")]
+impl AsyncClient {
+    /// Calls any operation of the `/v5` JSON APIs (Invoice, Gateway Async, Card, Partner),
+    /// the SDK's or one you declared ([`json_operation!`](freedompay_core::json_operation)),
+    /// or a raw [`JsonCall`](freedompay_core::json::JsonCall): serialises and signs the body
+    /// once (its detached JWS in `X-JWS-Signature`), sends it with a fresh request id (a
+    /// UUID v7, the same on every attempt), verifies the reply where it is signed, and retries
+    /// where that is safe (queries; never a money-moving call that may have reached the
+    /// gateway).
+    pub async fn call_json<O: JsonOperation>(&self, op: O) -> Result<O::Output, Error> {
+        let request_id = new_request_id()?;
+        let transport = &*self.transport;
+        let sleep = &*self.sleep;
+        driver::call_json(
+            &self.config,
+            request_id,
+            op,
+            move |request| transport.send(request),
+            move |delay| sleep.sleep(delay),
+        )
+        .await
+    }
+}
+
+#[cfg(feature = "os-rng")]
+/// A fresh request id: a UUID v7 with 10 bytes of the operating system's randomness.
+fn new_request_id() -> Result<freedompay_core::json::RequestId, Error> {
+    let mut random = [0u8; 10];
+    getrandom::fill(&mut random).map_err(|_| {
+        Error::from(freedompay_core::InvalidInput::new(
+            "X-Request-Id",
+            "no request id could be drawn (the source of randomness failed)",
+        ))
+    })?;
+    Ok(driver::new_request_id(random))
 }
 
 /// Reconciliation reads the system clock, which `wasm32-unknown-unknown` does not have
@@ -287,9 +325,29 @@ macro_rules! operation_methods {
     };
 }
 
+/// One async method per JSON operation, from the core's list (`for_each_json_operation!`).
+macro_rules! json_operation_methods {
+    ($($method:ident => $op:path => $output:ty,)*) => {
+        impl AsyncClient {
+            $(
+                #[doc = concat!(
+                    "Calls the `", stringify!($method), "` JSON operation: signs and sends ",
+                    "the operation value, verifies the reply and returns its typed result.\n\n",
+                    "The same as [`AsyncClient::call_json`] with this operation; see the ",
+                    "argument's type for the endpoint, its fields and its retry rule.",
+                )]
+                pub async fn $method(&self, op: $op) -> Result<$output, Error> {
+                    self.call_json(op).await
+                }
+            )*
+        }
+    };
+}
+
 freedompay_core::for_each_payout_operation!(operation_methods);
 freedompay_core::for_each_payment_operation!(operation_methods);
 freedompay_core::for_each_gateway_operation!(operation_methods);
+freedompay_core::for_each_json_operation!(json_operation_methods);
 
 #[cfg(test)]
 mod tests {

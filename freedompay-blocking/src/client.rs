@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use std::time::{Instant, SystemTime};
 
+use freedompay_core::json::JsonOperation;
 use freedompay_core::payment::PaymentStatus;
 use freedompay_core::payout::{PayoutStatus, PayoutStatusByOrder};
 use freedompay_core::reconcile::{
@@ -93,6 +94,34 @@ impl BlockingClient {
         let call = driver::call(
             &self.config,
             &*self.salts,
+            op,
+            |request| ready(self.send(request)),
+            |delay| {
+                std::thread::sleep(delay);
+                ready(())
+            },
+        );
+        block_on(call, None).expect("without a limit, block_on runs the call to its end")
+    }
+
+    /// Calls any operation of the `/v5` JSON APIs (Invoice, Gateway Async, Card, Partner),
+    /// the SDK's or one you declared ([`json_operation!`](freedompay_core::json_operation)),
+    /// or a raw [`JsonCall`](freedompay_core::json::JsonCall): serialises and signs the body
+    /// once (its detached JWS in `X-JWS-Signature`), sends it with a fresh request id (a
+    /// UUID v7, the same on every attempt), verifies the reply where it is signed, and retries
+    /// where that is safe (queries; never a money-moving call that may have reached the
+    /// gateway). Backoff between retries sleeps this thread.
+    pub fn call_json<O: JsonOperation>(&self, op: O) -> Result<O::Output, Error> {
+        let mut random = [0u8; 10];
+        getrandom::fill(&mut random).map_err(|_| {
+            Error::from(freedompay_core::InvalidInput::new(
+                "X-Request-Id",
+                "no request id could be drawn (the source of randomness failed)",
+            ))
+        })?;
+        let call = driver::call_json(
+            &self.config,
+            driver::new_request_id(random),
             op,
             |request| ready(self.send(request)),
             |delay| {
@@ -252,9 +281,29 @@ macro_rules! operation_methods {
     };
 }
 
+/// One blocking method per JSON operation, from the core's list (`for_each_json_operation!`).
+macro_rules! json_operation_methods {
+    ($($method:ident => $op:path => $output:ty,)*) => {
+        impl BlockingClient {
+            $(
+                #[doc = concat!(
+                    "Calls the `", stringify!($method), "` JSON operation: signs and sends ",
+                    "the operation value, verifies the reply and returns its typed result.\n\n",
+                    "The same as [`BlockingClient::call_json`] with this operation; see the ",
+                    "argument's type for the endpoint, its fields and its retry rule.",
+                )]
+                pub fn $method(&self, op: $op) -> Result<$output, Error> {
+                    self.call_json(op)
+                }
+            )*
+        }
+    };
+}
+
 freedompay_core::for_each_payout_operation!(operation_methods);
 freedompay_core::for_each_payment_operation!(operation_methods);
 freedompay_core::for_each_gateway_operation!(operation_methods);
+freedompay_core::for_each_json_operation!(json_operation_methods);
 
 #[cfg(test)]
 mod tests {

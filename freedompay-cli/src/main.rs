@@ -7,6 +7,7 @@
 mod demo;
 mod gateway_cmd;
 mod json;
+mod json_cmd;
 mod merchant;
 mod output;
 mod payment_cmd;
@@ -194,17 +195,30 @@ enum Command {
     /// The Gateway API (/g2g/..., PCI DSS): card payments with 3-D Secure, stored cards, transfers, token and wallet payments.
     #[command(subcommand)]
     Gateway(gateway_cmd::GatewayCommand),
+    /// Invoices paid by QR code or link (the /v5 Invoice API, JWS-signed JSON).
+    #[command(subcommand)]
+    Invoice(json_cmd::InvoiceCommand),
+    /// Call any path of a /v5 JSON API (invoice, async, card, partner) with the JSON body on
+    /// stdin: signs it (X-JWS-Signature), sends it, verifies and prints the reply.
+    Call(json_cmd::CallArgs),
     /// Run the local FreedomPay sandbox (the freedompay-sandbox emulator) until Ctrl-C; prints its base URL.
     Sandbox(sandbox_cmd::SandboxArgs),
     /// A whole payment and payout flow, and the Gateway API (3-D Secure, a stored card, a wallet, a transfer), against the embedded sandbox, step by step. With
     /// FREEDOMPAY_BASE_URL (or --base-url/--region) and credentials set, only read-only calls
     /// against that gateway.
     Demo,
-    /// Sign a JSON object of parameters read from stdin; prints pg_sig as the last line.
+    /// Sign a JSON object of parameters read from stdin; prints pg_sig as the last line. With
+    /// --jws: the X-JWS-Signature of a /v5 JSON body (header and payload shown, key masked),
+    /// or --token checked against it.
     Sign {
         /// The script name: the last path segment of the URL (init_payment.php, reg2nonreg), or the URL.
-        #[arg(long)]
-        script: String,
+        #[arg(long, required_unless_present = "jws")]
+        script: Option<String>,
+        /// Make (or with --token, check) the detached JWS of a /v5 JSON API instead.
+        #[arg(long, conflicts_with_all = ["script", "explain"])]
+        jws: bool,
+        #[command(flatten)]
+        jws_args: json_cmd::SignJwsArgs,
         /// Take the secret from this environment variable instead of FREEDOMPAY_SECRET_KEY.
         #[arg(long, value_name = "NAME")]
         secret_env: Option<String>,
@@ -273,12 +287,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Gateway(command) => gateway_cmd::run(global, command),
         Command::Sandbox(args) => sandbox_cmd::run(global, args),
         Command::Demo => demo::run(global),
+        Command::Invoice(command) => json_cmd::invoice(global, command),
+        Command::Call(args) => json_cmd::call(global, args),
+        Command::Sign {
+            jws: true,
+            jws_args,
+            ..
+        } => json_cmd::sign_jws(global, jws_args),
         Command::Sign {
             script,
             secret_env,
             explain,
+            ..
         } => {
             let secret = secret_for(global, false, secret_env.as_deref())?;
+            let script = script.as_deref().unwrap_or_default();
             signing::sign_command(script, &secret, *explain)
         }
         Command::VerifyResponse {

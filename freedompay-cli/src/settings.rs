@@ -75,7 +75,7 @@ pub(crate) fn merchant_id(global: &Global) -> Result<String, Failure> {
         })
 }
 
-fn config_error(e: InvalidInput) -> Failure {
+pub(crate) fn config_error(e: InvalidInput) -> Failure {
     let hint = match e.field() {
         "merchant_id" => " (--merchant-id / FREEDOMPAY_MERCHANT_ID)",
         "base_url" => " (--base-url / FREEDOMPAY_BASE_URL)",
@@ -90,6 +90,11 @@ fn config_error(e: InvalidInput) -> Failure {
 
 /// The configuration of the operations.
 pub(crate) fn config(global: &Global) -> Result<Config, Failure> {
+    builder(global)?.build().map_err(config_error)
+}
+
+/// The configuration's builder, for commands that add settings (the JSON APIs' keys).
+pub(crate) fn builder(global: &Global) -> Result<freedompay_core::ConfigBuilder, Failure> {
     let merchant = merchant_id(global)?;
     let secret = secrets::require(global.secret_key_file.as_deref(), secrets::SECRET_ENV)?;
     let payout = secrets::read(
@@ -117,7 +122,7 @@ pub(crate) fn config(global: &Global) -> Result<Config, Failure> {
     if let Some(timeout) = timeout(global)? {
         builder = builder.timeout(timeout);
     }
-    builder.build().map_err(config_error)
+    Ok(builder)
 }
 
 /// The blocking client of the operations.

@@ -144,6 +144,8 @@ pub struct Config {
     retry: RetryPolicy,
     card_storage_payout_secret: SecretKind,
     payout_notification_secret: SecretKind,
+    /// The `/v5` JSON APIs' own credentials and JWS header shapes, by API.
+    json: crate::json::JsonSettings,
 }
 
 /// Where the payout secret comes from.
@@ -239,6 +241,25 @@ impl Config {
         self.payout_notification_secret
     }
 
+    /// The settings of the `/v5` JSON APIs (their key ids, secrets, hosts and JWS headers).
+    pub(crate) fn json(&self) -> &crate::json::JsonSettings {
+        &self.json
+    }
+
+    /// The key id and secret that sign calls of a `/v5` JSON API: those set with
+    /// [`ConfigBuilder::json_api_key`], else, for the Invoice and Async APIs, the merchant id
+    /// and the payment secret; `None` for the Card and Partner APIs without their own key.
+    pub fn json_key(&self, api: crate::json::JsonApi) -> Option<(&str, &SecretKey)> {
+        use crate::json::JsonApi;
+        match (self.json.key(api), api) {
+            (Some(key), _) => Some(key),
+            (None, JsonApi::Invoice | JsonApi::Async) => {
+                Some((self.merchant_id.as_str(), &self.payment_secret))
+            }
+            (None, _) => None,
+        }
+    }
+
     /// The absolute URL of a path (`/api/balance_status`); `{merchant_id}` in the path is
     /// replaced by the merchant id.
     pub fn url(&self, path: &str) -> String {
@@ -284,6 +305,7 @@ pub struct ConfigBuilder {
     retry: Option<RetryPolicy>,
     card_storage_payout_secret: Option<SecretKind>,
     payout_notification_secret: Option<SecretKind>,
+    json: crate::json::JsonSettings,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -391,6 +413,52 @@ impl ConfigBuilder {
         self
     }
 
+    /// The key id and secret of a `/v5` JSON API (docs/protocol.md §12.1): the Card and
+    /// Partner APIs' `auth_id` and their own secret, issued with their access. The Invoice and
+    /// Async APIs use the merchant id and the payment secret ([`ConfigBuilder::secret_key`])
+    /// unless set here.
+    ///
+    /// ```
+    /// use freedompay_core::{Config, json::JsonApi};
+    ///
+    /// let config = Config::builder()
+    ///     .merchant_id("123456")
+    ///     .secret_key("pay-secret")
+    ///     .json_api_key(JsonApi::Card, "654321", "card-api-secret")
+    ///     .build()?;
+    /// # let _ = config;
+    /// # Ok::<(), freedompay_core::InvalidInput>(())
+    /// ```
+    pub fn json_api_key(
+        mut self,
+        api: crate::json::JsonApi,
+        key_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        self.json.set_key(api, key_id.into(), secret.into());
+        self
+    }
+
+    /// The base URL of a `/v5` JSON API when it is not the config's
+    /// ([`ConfigBuilder::base_url`]): `https://...`, no trailing path.
+    pub fn json_api_base_url(mut self, api: crate::json::JsonApi, url: impl Into<String>) -> Self {
+        self.json.set_base_url(api, url.into());
+        self
+    }
+
+    /// The JWS header shape of a `/v5` JSON API, replacing the SDK's reading of the
+    /// documentation ([`JwsProfile`](crate::json::JwsProfile)): for when FreedomPay tells
+    /// you the gateway expects another one (the published examples disagree, docs/protocol.md
+    /// §12.1).
+    pub fn json_api_profile(
+        mut self,
+        api: crate::json::JsonApi,
+        profile: crate::json::JwsProfile,
+    ) -> Self {
+        self.json.set_profile(api, profile);
+        self
+    }
+
     /// Checks the settings and builds the config.
     pub fn build(self) -> Result<Config, InvalidInput> {
         let merchant_id = self
@@ -459,11 +527,12 @@ impl ConfigBuilder {
             payout_notification_secret: self
                 .payout_notification_secret
                 .unwrap_or(SecretKind::Payout),
+            json: self.json.checked()?,
         })
     }
 }
 
-fn check_base_url(url: String) -> Result<String, InvalidInput> {
+pub(crate) fn check_base_url(url: String) -> Result<String, InvalidInput> {
     let url = url.trim_end_matches('/').to_owned();
     let rest = url
         .strip_prefix("https://")

@@ -182,3 +182,78 @@ fn outcome_name(kind: &ErrorKind) -> &'static str {
         ErrorKind::AlreadyDone { .. } => "already_done",
     }
 }
+
+/// Calls a JSON operation ([`JsonOperation`](crate::json::JsonOperation)): runs its
+/// [`JsonExchange`](crate::json::JsonExchange) with `request_id`, sending each request with
+/// `send` and waiting each backoff with `wait`, inside the call's span, by the same rules as
+/// [`call`]. Every attempt carries the same request id.
+///
+/// ```
+/// use std::future::ready;
+/// use freedompay_core::{Config, driver, json::{JsonApi, JsonCall, RequestId}};
+/// use freedompay_transport::HttpResponse;
+///
+/// let config = Config::builder().merchant_id("123456").secret_key("secret_key").build()?;
+/// let call = JsonCall::new(JsonApi::Invoice, "/v5/merchant/invoice/status", b"{}".to_vec()).moves_money(false);
+/// let call = driver::call_json(
+///     &config,
+///     RequestId::new("req-1")?,
+///     call,
+///     |_request| ready(Ok(HttpResponse::new(200, br#"{"status":"ok"}"#.to_vec()))),
+///     |_delay| ready(()),
+/// );
+/// let mut call = std::pin::pin!(call);
+/// let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+/// let std::task::Poll::Ready(result) = call.as_mut().poll(&mut cx) else { unreachable!() };
+/// assert_eq!(result?.status, 200);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn call_json<O, SendFut, WaitFut>(
+    config: &Config,
+    request_id: crate::json::RequestId,
+    op: O,
+    mut send: impl FnMut(HttpRequest) -> SendFut,
+    mut wait: impl FnMut(Duration) -> WaitFut,
+) -> Result<O::Output, Error>
+where
+    O: crate::json::JsonOperation,
+    SendFut: Future<Output = Result<HttpResponse, TransportError>>,
+    WaitFut: Future<Output = ()>,
+{
+    let span = tracing::info_span!(
+        "freedompay.call",
+        operation = O::NAME,
+        order_id = op.order_id(),
+        moves_money = op.moves_money(),
+        request_id = request_id.as_str(),
+        attempts = Empty,
+        outcome = Empty,
+    );
+    let drive = async {
+        let mut exchange = crate::json::JsonExchange::new(config, op, request_id);
+        loop {
+            match exchange.next() {
+                Step::Send(request) => {
+                    let outcome = send(request).await;
+                    attempt(exchange.attempts(), &outcome);
+                    exchange.handle(outcome);
+                }
+                Step::Wait(delay) => wait(delay).await,
+                Step::Done(result) => return (exchange.attempts(), result),
+            }
+        }
+    };
+    let (attempts, result) = drive.instrument(span.clone()).await;
+    finish(&span, attempts, &result);
+    result
+}
+
+/// A fresh request id for a JSON call: a UUID v7 from the clock and `random` (10 bytes of the
+/// operating system's randomness, drawn by the client).
+pub fn new_request_id(random: [u8; 10]) -> crate::json::RequestId {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0);
+    crate::json::RequestId::uuid_v7(millis, random)
+}

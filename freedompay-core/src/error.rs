@@ -372,10 +372,13 @@ pub enum ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     operation: &'static str,
-    order_id: Option<String>,
+    // Boxed text: keeps `Error` small enough to return by value (clippy's result_large_err).
+    order_id: Option<Box<str>>,
     moves_money: bool,
     attempts: u32,
     secret: Option<SecretKind>,
+    /// How to find out after an unknown outcome, for calls that are not the form kind's.
+    reconcile_hint: Option<&'static str>,
 }
 
 impl Error {
@@ -387,7 +390,14 @@ impl Error {
             moves_money: false,
             attempts: 0,
             secret: None,
+            reconcile_hint: None,
         }
+    }
+
+    /// The advice of an unknown outcome, for a JSON operation.
+    pub(crate) fn with_reconcile_hint(mut self, hint: &'static str) -> Self {
+        self.reconcile_hint = Some(hint);
+        self
     }
 
     /// Which secret signed the call (for the advice of configuration errors).
@@ -402,7 +412,7 @@ impl Error {
         moves_money: bool,
         attempts: u32,
     ) -> Self {
-        self.order_id = order_id.map(str::to_owned);
+        self.order_id = order_id.map(Box::from);
         self.moves_money = moves_money;
         self.attempts = attempts;
         self
@@ -500,6 +510,9 @@ impl Error {
 
     /// The status query that tells what became of an unknown outcome, for the message.
     fn reconcile_advice(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(hint) = &self.reconcile_hint {
+            return write!(f, "; do NOT resend: {hint}");
+        }
         let payment = self.secret == Some(SecretKind::Payment);
         match (&self.order_id, payment) {
             (Some(order), false) => write!(

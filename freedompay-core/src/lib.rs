@@ -69,6 +69,7 @@ mod error;
 mod exchange;
 pub mod form;
 pub mod gateway;
+pub mod json;
 pub mod notifications;
 mod operation;
 pub mod payment;

@@ -319,6 +319,11 @@ impl CardData {
     pub fn check_not_expired_at(&self, year: u16, month: u8) -> Result<(), InvalidInput> {
         self.expiry.check_not_expired_at(year, month)
     }
+
+    /// The four parts, for the JSON APIs' card objects.
+    pub(crate) fn parts(&self) -> (&CardNumber, &Cvc, &Expiry, &CardHolder) {
+        (&self.pan, &self.cvc, &self.expiry, &self.holder)
+    }
 }
 
 /// `pg_card_pan`, `pg_card_cvc`, `pg_card_year`, `pg_card_month`, `pg_card_name`, in the

@@ -146,6 +146,17 @@ impl Client {
             Inner::Async { client, runtime } => runtime.block_on(client.call(op)),
         }
     }
+
+    /// Calls any JSON operation.
+    pub(crate) fn call_json<O: freedompay_core::json::JsonOperation>(
+        &self,
+        op: O,
+    ) -> Result<O::Output, Error> {
+        match &self.inner {
+            Inner::Blocking(client) => client.call_json(op),
+            Inner::Async { client, runtime } => runtime.block_on(client.call_json(op)),
+        }
+    }
 }
 
 impl Client {
@@ -206,6 +217,24 @@ macro_rules! flavour_methods {
 freedompay_core::for_each_payout_operation!(flavour_methods);
 freedompay_core::for_each_payment_operation!(flavour_methods);
 freedompay_core::for_each_gateway_operation!(flavour_methods);
+
+/// One method per JSON operation, calling the flavour's own generated method.
+macro_rules! flavour_json_methods {
+    ($($method:ident => $op:path => $output:ty,)*) => {
+        impl Client {
+            $(
+                #[allow(dead_code)]
+                pub(crate) fn $method(&self, op: $op) -> Result<$output, Error> {
+                    match &self.inner {
+                        Inner::Blocking(client) => client.$method(op),
+                        Inner::Async { client, runtime } => runtime.block_on(client.$method(op)),
+                    }
+                }
+            )*
+        }
+    };
+}
+freedompay_core::for_each_json_operation!(flavour_json_methods);
 
 /// The client configuration of the tests, pointed at `base_url`.
 pub(crate) fn client_config(base_url: &str) -> ConfigBuilder {
