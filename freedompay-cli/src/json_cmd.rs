@@ -4,8 +4,8 @@
 //!
 //! Keys: the Invoice and Async APIs use the merchant id and the payment secret (as every
 //! other command); the Card and Partner APIs (and the Async API, when it has its own) take an
-//! id and a secret from FREEDOMPAY_<API>_API_ID and FREEDOMPAY_<API>_API_SECRET (or
-//! --<api>-api-secret-file), never from a flag.
+//! id and a secret from `FREEDOMPAY_<API>_API_ID` and `FREEDOMPAY_<API>_API_SECRET` (or
+//! `--<api>-api-secret-file`), never from a flag.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -90,7 +90,7 @@ pub(crate) struct CallArgs {
 /// The files of the JSON APIs' own secrets.
 #[derive(Args, Debug)]
 pub(crate) struct ApiKeyArgs {
-    /// Read the API's own secret from this file instead of FREEDOMPAY_<API>_API_SECRET.
+    /// Read the API's own secret from this file instead of `FREEDOMPAY_<API>_API_SECRET`.
     #[arg(long, value_name = "PATH")]
     api_secret_file: Option<PathBuf>,
 }

@@ -18,7 +18,7 @@ operation! {
     /// reply is read as the Gateway card payment's).
     ///
     /// Moves money: never resent after a failure that may have reached the gateway; find out
-    /// with [`StatusV2`](crate::gateway::StatusV2).
+    /// with [`CardPaymentStatus`](crate::gateway::CardPaymentStatus).
     ///
     /// ```
     /// use freedompay_core::gateway::TokenPayment;

@@ -164,7 +164,7 @@ operation! {
     /// 3-D Secure ([`AcsChallenge`](crate::gateway::AcsChallenge)).
     ///
     /// Moves money: never resent after a failure that may have reached the gateway; find out
-    /// with [`StatusV2`](crate::gateway::StatusV2).
+    /// with [`CardPaymentStatus`](crate::gateway::CardPaymentStatus).
     ///
     /// ```
     /// use freedompay_core::gateway::{Wallet, WalletPayment, WalletPaymentData};

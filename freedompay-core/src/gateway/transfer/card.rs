@@ -137,7 +137,7 @@ fn commission(field: &'static str, amount: &Amount) -> Result<(), InvalidInput> 
 /// (`pg_3d_acsurl`) and the two values to post to it (`pg_3d_pareq`, `pg_3d_md`).
 ///
 /// Send the payer's browser there with an auto-submitting form of
-/// [`AcsChallenge::form_fields`] (`PaReq`, `MD`, `TermUrl`: the 3-D Secure 1 names [I]; the
+/// [`AcsChallenge::form_fields`] (`PaReq`, `MD`, `TermUrl`: the 3-D Secure 1 names \[I\]; the
 /// transfer page lists "request parameters to the ACS server" without them). The ACS posts
 /// `PaRes` and `MD` back to `TermUrl`; pass them on with the continuation call.
 ///
