@@ -57,6 +57,8 @@ mod operation;
 pub mod payment;
 pub mod payout;
 pub mod reconcile;
+#[cfg(feature = "driver")]
+mod salt;
 mod status;
 #[cfg(test)]
 mod testing;
@@ -71,6 +73,8 @@ pub use error::{
 pub use exchange::{Exchange, Step, read_reply};
 pub use operation::{Operation, operation_fields, prepare};
 pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
+#[cfg(feature = "driver")]
+pub use salt::ChaChaSaltSource;
 pub use status::Status;
 pub use values::{
     Amount, CardData, CardHolder, CardNumber, Currency, Cvc, DateTime, Description, Expiry,
