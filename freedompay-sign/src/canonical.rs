@@ -8,10 +8,11 @@
 //! Two implementations live here and are tested against each other:
 //!
 //! * the fast path sorts each level by name and walks the tree in that order, with no heap
-//!   allocation for levels of up to 32 fields. Once the ambiguous names of PROTOCOL.md §2.4 are
-//!   refused, this gives exactly the order of the sorted flattened keys: two siblings' keys are
-//!   decided inside their own `name + position` part, so all of one sibling's descendants come
-//!   before all of the next's;
+//!   allocation for levels of up to 32 fields, and hashes the values as it goes, each copied
+//!   once into the MD5 block; it reads any tree through [`Level`], [`Fields`] included. Once the
+//!   ambiguous names of PROTOCOL.md §2.4 are refused, this gives exactly the order of the
+//!   sorted flattened keys: two siblings' keys are decided inside their own `name + position`
+//!   part, so all of one sibling's descendants come before all of the next's;
 //! * [`canonical_entries`] builds the flattened keys literally, as the PHP does. It is used for
 //!   [`explain`], as the oracle in the property tests, and for levels of 1,000 or more items,
 //!   where 4-digit positions (`x1000` < `x999`) break the argument above.
@@ -19,9 +20,10 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use md5::{Digest, Md5};
 
-use crate::{Fields, SIG_FIELD, ScriptName, SecretKey, SignError, Signature, Value, VerifyError};
+use crate::{
+    Field, Fields, SIG_FIELD, ScriptName, SecretKey, SignError, Signature, Value, VerifyError,
+};
 
 /// Levels up to this size are sorted in a buffer on the stack.
 const INLINE: usize = 32;
@@ -48,79 +50,265 @@ pub fn sign(
     fields: &Fields,
     secret: &SecretKey,
 ) -> Result<Signature, SignError> {
-    let mut hasher = Hasher::new(script);
-    match walk_fields(fields, None, 0, &mut |value: &str| {
-        hasher.segment(value.as_bytes())
-    }) {
+    sign_tree(script, FieldsLevel::Map(fields.as_slice()), secret)
+}
+
+/// Signs a message held in another form than [`Fields`] (a tree borrowed from a received
+/// document, say): the same `pg_sig` as [`sign`] gives for the same tree, without copying it.
+///
+/// ```
+/// use freedompay_sign::{Level, Node, ScriptName, SecretKey, sign_tree};
+///
+/// /// A flat message as a slice of pairs.
+/// #[derive(Clone, Copy)]
+/// struct Pairs<'a>(&'a [(&'a str, &'a str)]);
+///
+/// impl<'a> Level<'a> for Pairs<'a> {
+///     fn len(self) -> usize { self.0.len() }
+///     fn name(self, index: usize) -> &'a str { self.0[index].0 }
+///     fn value(self, index: usize) -> Node<'a, Self> { Node::Text(self.0[index].1) }
+/// }
+///
+/// let message = Pairs(&[("pg_order_id", "23"), ("pg_merchant_id", "123456"), ("pg_amount", "25"),
+///                       ("pg_description", "test"), ("pg_salt", "molbulak")]);
+/// let script = ScriptName::new("init_payment.php")?;
+/// let sig = sign_tree(&script, message, &SecretKey::new("TESTSECRET")?)?;
+/// assert_eq!(sig.as_str(), "fe9aa0d66e010d645bafe82364540b1a");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sign_tree<'a, L: Level<'a>>(
+    script: &ScriptName,
+    root: L,
+    secret: &SecretKey,
+) -> Result<Signature, SignError> {
+    let mut hasher = Hasher::new();
+    hasher.write(script.as_str().as_bytes());
+    match walk_map(root, None, 0, &mut hasher) {
         Ok(()) => {}
         Err(Walk::Refused(e)) => return Err(e),
         Err(Walk::Fallback) => {
-            hasher = Hasher::new(script);
-            for entry in canonical_entries(fields)? {
+            hasher = Hasher::new();
+            hasher.write(script.as_str().as_bytes());
+            for entry in reference_entries(root)? {
                 hasher.segment(entry.value.as_bytes());
             }
         }
     }
     hasher.segment(secret.expose());
-    Ok(hasher.finish())
+    Ok(hasher.finish(secret.expose().len()))
 }
 
-/// MD5 fed through a buffer on the stack: the canonical string arrives in many small pieces,
-/// and one `update` per 256 bytes is cheaper than two per value.
+/// Checks the top-level `pg_sig` of a message held in another form than [`Fields`], as
+/// [`verify`] does for a [`Fields`] tree.
+pub fn verify_tree<'a, L: Level<'a>>(
+    script: &ScriptName,
+    root: L,
+    secret: &SecretKey,
+) -> Result<(), VerifyError> {
+    let Some(index) = (0..root.len()).find(|&i| root.name(i) == SIG_FIELD) else {
+        return Err(VerifyError::Missing);
+    };
+    let Node::Text(received) = root.value(index) else {
+        return Err(VerifyError::NotText);
+    };
+    if sign_tree(script, root, secret)?.matches(received) {
+        Ok(())
+    } else {
+        Err(VerifyError::Mismatch)
+    }
+}
+
+/// One level of a message tree, for [`sign_tree`] and [`verify_tree`]: a map of named values
+/// or a list of values, seen through a cheap handle (a reference, an index into an arena).
+///
+/// Implement it to sign a tree without building a [`Fields`] first. Names and values are
+/// signed exactly as returned; `pg_sig` is skipped at every level, as [`sign`] does.
+pub trait Level<'a>: Copy {
+    /// How many entries the level holds (`pg_sig` included).
+    fn len(self) -> usize;
+
+    /// Whether the level is empty.
+    fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// The name of entry `index` of a map level (`0 <= index < len`). Never called on a level
+    /// handed out as [`Node::List`].
+    fn name(self, index: usize) -> &'a str;
+
+    /// The value of entry `index` (`0 <= index < len`).
+    fn value(self, index: usize) -> Node<'a, Self>;
+}
+
+/// A value in a [`Level`]: a text leaf, or a nested level.
+///
+/// Like [`Value`], its `Debug` output shows a text's length, not the text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Node<'a, L> {
+    /// A text leaf, exactly as signed.
+    Text(&'a str),
+    /// A nested level with named entries.
+    Map(L),
+    /// A nested list: its entries are named by their index, and [`Level::name`] is not used.
+    List(L),
+}
+
+impl<L> core::fmt::Debug for Node<'_, L> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Node::Text(text) => write!(f, "Text(<{} bytes>)", text.len()),
+            Node::Map(_) => f.write_str("Map(..)"),
+            Node::List(_) => f.write_str("List(..)"),
+        }
+    }
+}
+
+/// A [`Fields`] level or a list in it, as a [`Level`].
+#[derive(Clone, Copy)]
+enum FieldsLevel<'a> {
+    Map(&'a [Field]),
+    List(&'a [Value]),
+}
+
+impl<'a> Level<'a> for FieldsLevel<'a> {
+    fn len(self) -> usize {
+        match self {
+            FieldsLevel::Map(fields) => fields.len(),
+            FieldsLevel::List(items) => items.len(),
+        }
+    }
+
+    fn name(self, index: usize) -> &'a str {
+        match self {
+            FieldsLevel::Map(fields) => fields[index].name(),
+            FieldsLevel::List(_) => "",
+        }
+    }
+
+    fn value(self, index: usize) -> Node<'a, Self> {
+        let value = match self {
+            FieldsLevel::Map(fields) => fields[index].value(),
+            FieldsLevel::List(items) => &items[index],
+        };
+        match value {
+            Value::Text(text) => Node::Text(text),
+            Value::Map(map) => Node::Map(FieldsLevel::Map(map.as_slice())),
+            Value::List(items) => Node::List(FieldsLevel::List(items)),
+        }
+    }
+}
+
+/// MD5 written straight into its 64-byte block: the canonical string arrives in many small
+/// pieces, each copied once into the block, which is compressed in place when full.
 struct Hasher {
-    md5: Md5,
-    buf: [u8; 256],
+    state: [u32; 4],
+    block: [u8; 64],
     len: usize,
+    blocks: u64,
 }
 
 impl Hasher {
-    fn new(script: &ScriptName) -> Self {
-        let mut hasher = Self {
-            md5: Md5::new(),
-            buf: [0; 256],
+    fn new() -> Self {
+        Self {
+            // RFC 1321, 3.3.
+            state: [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476],
+            block: [0; 64],
             len: 0,
-        };
-        hasher.write(script.as_str().as_bytes());
-        hasher
+            blocks: 0,
+        }
     }
 
     /// `;` then the bytes.
+    #[inline(always)]
     fn segment(&mut self, bytes: &[u8]) {
-        if self.len == self.buf.len() {
-            self.md5.update(self.buf);
-            self.len = 0;
+        let at = self.len;
+        let n = bytes.len();
+        // Most values are short: with 18 bytes of room (the block never ends full), two overlapping 8-byte moves (or
+        // 4-byte ones) copy them, without a call to `memcpy`.
+        if n <= 16
+            && let Some(room) = self.block.get_mut(at..at + 18)
+        {
+            room[0] = b';';
+            let room = &mut room[1..];
+            if let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+                room[..8].copy_from_slice(first);
+                room[n - 8..n].copy_from_slice(last);
+            } else if let (Some(first), Some(last)) =
+                (bytes.first_chunk::<4>(), bytes.last_chunk::<4>())
+            {
+                room[..4].copy_from_slice(first);
+                room[n - 4..n].copy_from_slice(last);
+            } else {
+                for (dst, &src) in room.iter_mut().zip(bytes) {
+                    *dst = src;
+                }
+            }
+            self.len = at + 1 + n;
+        } else if at + 1 + n < self.block.len() {
+            self.block[at] = b';';
+            self.block[at + 1..at + 1 + n].copy_from_slice(bytes);
+            self.len = at + 1 + n;
+        } else {
+            self.write(b";");
+            self.write(bytes);
         }
-        self.buf[self.len] = b';';
-        self.len += 1;
-        self.write(bytes);
     }
 
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        if bytes.len() <= 16 && self.len + bytes.len() <= self.buf.len() {
-            // Most values are short: a loop beats a call to memcpy.
-            for (dst, &src) in self.buf[self.len..].iter_mut().zip(bytes) {
-                *dst = src;
-            }
-            self.len += bytes.len();
-            return;
+        let at = self.len;
+        if at + bytes.len() < self.block.len() {
+            self.block[at..at + bytes.len()].copy_from_slice(bytes);
+            self.len = at + bytes.len();
+        } else {
+            self.write_across(bytes);
         }
-        if self.len + bytes.len() > self.buf.len() {
-            self.md5.update(&self.buf[..self.len]);
-            self.len = 0;
-            if bytes.len() > self.buf.len() {
-                self.md5.update(bytes);
-                return;
-            }
-        }
-        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
     }
 
-    fn finish(mut self) -> Signature {
-        self.md5.update(&self.buf[..self.len]);
-        // The buffer holds the secret (the last thing written): wipe what was used.
-        zeroize::Zeroize::zeroize(&mut self.buf[..self.len]);
-        Signature::from_digest(self.md5.finalize().as_slice())
+    /// Fills the block, compresses it, then the whole blocks of `bytes` straight from there.
+    #[inline(never)]
+    fn write_across(&mut self, bytes: &[u8]) {
+        let (head, rest) = bytes.split_at(self.block.len() - self.len);
+        self.block[self.len..].copy_from_slice(head);
+        self.compress_block();
+        let (blocks, tail) = rest.as_chunks::<64>();
+        md5::block_api::compress(&mut self.state, blocks);
+        self.blocks += blocks.len() as u64;
+        self.block[..tail.len()].copy_from_slice(tail);
+        self.len = tail.len();
+    }
+
+    fn compress_block(&mut self) {
+        md5::block_api::compress(&mut self.state, core::slice::from_ref(&self.block));
+        self.blocks += 1;
+    }
+
+    /// The digest; `secret_len` is the length of the secret, the last thing written, whose
+    /// bytes still in the block are wiped.
+    fn finish(mut self, secret_len: usize) -> Signature {
+        let end = self.len;
+        let bits = (self.blocks * 64 + end as u64).wrapping_mul(8);
+        // RFC 1321, 3.1 and 3.2: `0x80`, zeros, then the length in bits, little-endian.
+        self.block[end] = 0x80;
+        if end + 1 > 56 {
+            self.block[end + 1..].fill(0);
+            self.compress_block();
+            self.block[..56].fill(0);
+        } else {
+            self.block[end + 1..56].fill(0);
+        }
+        self.block[56..].copy_from_slice(&bits.to_le_bytes());
+        md5::block_api::compress(&mut self.state, core::slice::from_ref(&self.block));
+        // Anything of the secret still in the block sits just before `end` (the padding has
+        // overwritten the rest).
+        if end < 56 {
+            zeroize::Zeroize::zeroize(&mut self.block[end.saturating_sub(secret_len)..end]);
+        }
+        let mut digest = [0u8; 16];
+        for (bytes, word) in digest.chunks_exact_mut(4).zip(self.state) {
+            bytes.copy_from_slice(&word.to_le_bytes());
+        }
+        Signature::from_digest(&digest)
     }
 }
 
@@ -208,8 +396,13 @@ impl core::fmt::Debug for CanonicalEntry<'_> {
 /// # Ok::<(), freedompay_sign::SignError>(())
 /// ```
 pub fn canonical_entries(fields: &Fields) -> Result<Vec<CanonicalEntry<'_>>, SignError> {
+    reference_entries(FieldsLevel::Map(fields.as_slice()))
+}
+
+/// [`canonical_entries`] of any tree.
+fn reference_entries<'a, L: Level<'a>>(root: L) -> Result<Vec<CanonicalEntry<'a>>, SignError> {
     let mut out = Vec::new();
-    reference_fields(fields, "", None, 0, &mut out)?;
+    reference_map(root, "", None, 0, &mut out)?;
     out.sort_unstable_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
     if let Some(pair) = out.windows(2).find(|pair| pair[0].key == pair[1].key) {
         return Err(SignError::DuplicateKey {
@@ -299,6 +492,24 @@ fn check_sorted_names<'a>(
 // ---------------------------------------------------------------------------------------------
 // The fast path
 
+/// Where the fast path puts the values, in signing order.
+trait Sink<'a> {
+    fn take(&mut self, value: &'a str);
+}
+
+impl<'a> Sink<'a> for Hasher {
+    #[inline(always)]
+    fn take(&mut self, value: &'a str) {
+        self.segment(value.as_bytes());
+    }
+}
+
+impl<'a> Sink<'a> for Vec<&'a str> {
+    fn take(&mut self, value: &'a str) {
+        self.push(value);
+    }
+}
+
 enum Walk {
     Refused(SignError),
     /// A level too large for the fast path: start again with the literal algorithm.
@@ -311,18 +522,52 @@ impl From<SignError> for Walk {
     }
 }
 
-/// A field's place in the sort as one integer: the first 14 bytes of its name, big-endian,
-/// then its index in the low 16 bits. Sorting these is a plain integer sort (every gateway
-/// name starts with `pg_`, so comparing names byte by byte would be slow); fields whose names
-/// share their first 14 bytes are then put in order by [`order_ties`].
-fn slot(name: &str, index: u16) -> u128 {
-    let bytes = name.as_bytes();
-    let head = (u128::from(load_be(bytes, 0)) << 64) | u128::from(load_be(bytes, 8));
-    (head & !0xffff) | u128::from(index)
+/// The low bits of a slot that hold the entry's index.
+const INDEX_BITS: u128 = 0xffff;
+
+/// A field's place in the sort as one integer: the first 14 bytes of its name, big-endian and
+/// zero-padded, then its index in the low 16 bits. Sorting these is a plain integer sort
+/// (every gateway name starts with `pg_`, so comparing names byte by byte would be slow);
+/// fields whose names share their first 14 bytes are then put in order by [`order_ties`].
+#[inline(always)]
+fn slot(name: &str, index: usize) -> u128 {
+    // FAST_LIMIT < u16::MAX, so the index fits.
+    (head(name.as_bytes()) & !INDEX_BITS) | index as u128
 }
 
 fn slot_index(slot: u128) -> usize {
-    (slot & 0xffff) as usize
+    (slot & INDEX_BITS) as usize
+}
+
+/// The first 16 bytes of `bytes` as a big-endian number, zero-padded past the end: a few
+/// overlapping loads rather than a loop or a call to `memcpy`.
+#[inline(always)]
+fn head(bytes: &[u8]) -> u128 {
+    let n = bytes.len();
+    if let Some(first) = bytes.first_chunk::<8>() {
+        // Bytes 8..16 (or 8..n) are the last ones of the eight that end at 16 (or n): shifted
+        // to the top, without a branch on the length.
+        let high = u64::from_be_bytes(*first);
+        let end = n.min(16);
+        let last = bytes[..end]
+            .last_chunk::<8>()
+            .map_or(0, |b| u64::from_be_bytes(*b));
+        let low = last.checked_shl(8 * (16 - end) as u32).unwrap_or(0);
+        return (u128::from(high) << 64) | u128::from(low);
+    }
+    let high =
+        if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+            // 4..8 bytes: the first four and the last four, overlapping.
+            (u64::from(u32::from_be_bytes(*first)) << 32)
+                | (u64::from(u32::from_be_bytes(*last)) << (8 * (8 - n as u32)))
+        } else {
+            let mut word = 0u64;
+            for (i, &b) in bytes.iter().enumerate() {
+                word |= u64::from(b) << (56 - 8 * i);
+            }
+            word
+        };
+    u128::from(high) << 64
 }
 
 /// Sorts, by whole name and then index, each run of slots whose 14-byte heads are equal.
@@ -344,108 +589,127 @@ fn order_ties<'a>(order: &mut [u128], name: impl Fn(u128) -> &'a str) {
     }
 }
 
-/// Eight bytes from `start` as a big-endian number, zero-padded past the end.
-fn load_be(bytes: &[u8], start: usize) -> u64 {
-    match bytes.get(start..start + 8) {
-        Some(chunk) => {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            u64::from_be_bytes(word)
-        }
-        None => {
-            let mut word = 0u64;
-            for (i, &b) in bytes.get(start..).unwrap_or_default().iter().enumerate() {
-                word |= u64::from(b) << (56 - 8 * i);
-            }
-            word
-        }
-    }
-}
-
-/// Up to [`INLINE`] items on the stack, more on the heap.
-enum Order<T> {
-    Inline([T; INLINE], usize),
-    Heap(Vec<T>),
-}
-
-impl<T: Copy + Default> Order<T> {
-    fn new(len: usize) -> Self {
-        if len <= INLINE {
-            Order::Inline([T::default(); INLINE], 0)
-        } else {
-            Order::Heap(Vec::with_capacity(len))
-        }
-    }
-
-    fn push(&mut self, item: T) {
-        match self {
-            Order::Inline(buf, len) => {
-                buf[*len] = item;
-                *len += 1;
-            }
-            Order::Heap(v) => v.push(item),
-        }
-    }
-
-    fn as_mut_slice(&mut self) -> &mut [T] {
-        match self {
-            Order::Inline(buf, len) => &mut buf[..*len],
-            Order::Heap(v) => v,
-        }
-    }
-}
-
-fn walk_fields<'a>(
-    fields: &'a Fields,
+/// Puts a map level's entries in signing order and checks its names: the sort skipped when
+/// they already are in order, the checks done on the slots' heads, and the exact (slower)
+/// [`order_ties`] and [`check_sorted_names`] only for a level where two heads are equal.
+fn order_map<'a, L: Level<'a>>(
+    level: L,
+    order: &mut [u128],
+    sorted: bool,
+    top: bool,
     path: Option<&Path<'_>>,
-    depth: usize,
-    out: &mut impl FnMut(&'a str),
-) -> Result<(), Walk> {
-    if depth > SignError::MAX_DEPTH {
-        return Err(SignError::TooDeep.into());
+) -> Result<(), SignError> {
+    if !sorted {
+        order.sort_unstable();
     }
-    let entries = fields.as_slice();
-    if entries.len() >= FAST_LIMIT {
-        return Err(Walk::Fallback);
+    let name = |slot: u128| level.name(slot_index(slot));
+    let Some(&first) = order.first() else {
+        return Ok(());
+    };
+    if name(first).is_empty() {
+        return Err(SignError::EmptyName { path: render(path) });
     }
-    let mut order = Order::new(entries.len());
-    for (index, field) in entries.iter().enumerate() {
-        if field.name() != SIG_FIELD {
-            // FAST_LIMIT < u16::MAX, so the index fits.
-            order.push(slot(field.name(), index as u16));
+    if top {
+        // Only first bytes below `:` start like a number, and they sort first.
+        for &slot in order.iter() {
+            if (slot >> 120) as u8 >= b':' {
+                break;
+            }
+            if starts_like_number(name(slot)) {
+                return Err(SignError::NumericName {
+                    name: name(slot).into(),
+                });
+            }
         }
     }
-    let order = order.as_mut_slice();
-    let name = |slot: u128| entries[slot_index(slot)].name();
-    // Same names keep their positions' order: below 1,000, `%03d` sorts like the number.
-    order.sort_unstable();
-    order_ties(order, name);
-    check_sorted_names(order.iter().map(|&s| name(s)), depth == 0, path)?;
-    for &slot in order.iter() {
-        let field = &entries[slot_index(slot)];
-        let here = Path {
-            parent: path,
-            segment: Segment::Name(field.name()),
-        };
-        walk_value(field.value(), &here, depth, out)?;
+    for pair in order.windows(2) {
+        let differ = (pair[0] ^ pair[1]) & !INDEX_BITS;
+        if differ == 0 {
+            // Two names share their first 14 bytes: sort and check by the whole names.
+            order_ties(order, name);
+            return check_sorted_names(order.iter().map(|&s| name(s)), top, path);
+        }
+        // The first byte where the heads differ: the shorter name is a prefix of the longer
+        // one exactly when it ends at or before that byte.
+        let at = (differ.leading_zeros() / 8) as usize;
+        let shorter = name(pair[0]);
+        if shorter.len() <= at {
+            let longer = name(pair[1]);
+            if longer
+                .as_bytes()
+                .get(shorter.len())
+                .is_some_and(|&b| b <= b'9')
+            {
+                return Err(SignError::AmbiguousNames {
+                    path: render(path),
+                    shorter: shorter.into(),
+                    longer: longer.into(),
+                });
+            }
+        }
     }
     Ok(())
 }
 
-fn walk_value<'a>(
-    value: &'a Value,
-    path: &Path<'_>,
+fn walk_map<'a, L: Level<'a>>(
+    level: L,
+    path: Option<&Path<'_>>,
     depth: usize,
-    out: &mut impl FnMut(&'a str),
+    out: &mut impl Sink<'a>,
 ) -> Result<(), Walk> {
-    match value {
-        Value::Text(text) => {
-            out(text);
-            Ok(())
-        }
-        Value::Map(map) => walk_fields(map, Some(path), depth + 1, out),
-        Value::List(items) => walk_list(items, path, depth + 1, out),
+    if depth > SignError::MAX_DEPTH {
+        return Err(SignError::TooDeep.into());
     }
+    let len = level.len();
+    if len >= FAST_LIMIT {
+        return Err(Walk::Fallback);
+    }
+    // Up to INLINE slots on the stack, more on the heap.
+    let mut inline = [0u128; INLINE];
+    let mut heap = Vec::new();
+    let buffer = if len <= INLINE {
+        &mut inline[..]
+    } else {
+        heap.resize(len, 0);
+        &mut heap[..]
+    };
+    let mut count = 0;
+    let mut sorted = true;
+    let mut previous = 0;
+    for index in 0..len {
+        let name = level.name(index);
+        if name != SIG_FIELD {
+            let slot = slot(name, index);
+            sorted &= slot > previous;
+            previous = slot;
+            buffer[count] = slot;
+            count += 1;
+        }
+    }
+    let order = &mut buffer[..count];
+    // Same names keep their positions' order: below 1,000, `%03d` sorts like the number.
+    order_map(level, order, sorted, depth == 0, path)?;
+    for &slot in order.iter() {
+        let index = slot_index(slot);
+        match level.value(index) {
+            Node::Text(text) => out.take(text),
+            Node::Map(map) => {
+                let here = Path {
+                    parent: path,
+                    segment: Segment::Name(level.name(index)),
+                };
+                walk_map(map, Some(&here), depth + 1, out)?;
+            }
+            Node::List(list) => {
+                let here = Path {
+                    parent: path,
+                    segment: Segment::Name(level.name(index)),
+                };
+                walk_list(list, &here, depth + 1, out)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A list item's part of the flattened key: its index, then its 1-based position as `%03d`.
@@ -471,37 +735,45 @@ fn list_key(index: usize) -> ([u8; 8], usize) {
     (key, len)
 }
 
-fn walk_list<'a>(
-    items: &'a [Value],
+fn walk_list<'a, L: Level<'a>>(
+    list: L,
     path: &Path<'_>,
     depth: usize,
-    out: &mut impl FnMut(&'a str),
+    out: &mut impl Sink<'a>,
 ) -> Result<(), Walk> {
     if depth > SignError::MAX_DEPTH {
         return Err(SignError::TooDeep.into());
     }
-    if items.len() >= FAST_LIMIT {
+    let len = list.len();
+    if len >= FAST_LIMIT {
         return Err(Walk::Fallback);
     }
-    let mut order = Order::<u16>::new(items.len());
-    for index in 0..items.len() {
-        order.push(index as u16);
-    }
-    let order = order.as_mut_slice();
-    // Item keys never prefix one another below 1,000 items, so comparing them decides the
+    // Item keys never prefix one another below 1,000 items, so sorting them decides the
     // order of everything beneath: 0, 10, 1, 11, 2, 3, ... for 12 items (PROTOCOL.md §2.3).
-    order.sort_unstable_by(|&a, &b| {
-        let (ka, la) = list_key(usize::from(a));
-        let (kb, lb) = list_key(usize::from(b));
-        ka[..la].cmp(&kb[..lb])
-    });
-    for &i in order.iter() {
-        let index = usize::from(i);
+    let mut inline = [0u128; INLINE];
+    let mut heap = Vec::new();
+    let order = if len <= INLINE {
+        &mut inline[..len]
+    } else {
+        heap.resize(len, 0);
+        &mut heap[..]
+    };
+    for (index, slot) in order.iter_mut().enumerate() {
+        let (key, _) = list_key(index);
+        *slot = (u128::from(u64::from_be_bytes(key)) << 64) | index as u128;
+    }
+    order.sort_unstable();
+    for &slot in order.iter() {
+        let index = slot_index(slot);
         let here = Path {
             parent: Some(path),
             segment: Segment::Index(index),
         };
-        walk_value(&items[index], &here, depth, out)?;
+        match list.value(index) {
+            Node::Text(text) => out.take(text),
+            Node::Map(map) => walk_map(map, Some(&here), depth + 1, out)?,
+            Node::List(items) => walk_list(items, &here, depth + 1, out)?,
+        }
     }
     Ok(())
 }
@@ -509,8 +781,8 @@ fn walk_list<'a>(
 // ---------------------------------------------------------------------------------------------
 // The literal algorithm
 
-fn reference_fields<'a>(
-    fields: &'a Fields,
+fn reference_map<'a, L: Level<'a>>(
+    level: L,
     parent_key: &str,
     path: Option<&Path<'_>>,
     depth: usize,
@@ -519,53 +791,53 @@ fn reference_fields<'a>(
     if depth > SignError::MAX_DEPTH {
         return Err(SignError::TooDeep);
     }
-    let mut names: Vec<&str> = fields
-        .iter()
-        .map(|f| f.name())
+    let mut names: Vec<&str> = (0..level.len())
+        .map(|i| level.name(i))
         .filter(|&n| n != SIG_FIELD)
         .collect();
     names.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     check_sorted_names(names.into_iter(), depth == 0, path)?;
-    for (i, field) in fields.iter().enumerate() {
+    for i in 0..level.len() {
+        let name = level.name(i);
         // The position counts `pg_sig` too: the reference increments before skipping it.
         let position = i + 1;
-        if field.name() == SIG_FIELD {
+        if name == SIG_FIELD {
             continue;
         }
-        let key = format!("{parent_key}{}{position:03}", field.name());
+        let key = format!("{parent_key}{name}{position:03}");
         let here = Path {
             parent: path,
-            segment: Segment::Name(field.name()),
+            segment: Segment::Name(name),
         };
-        reference_value(field.value(), key, &here, depth, out)?;
+        reference_value(level.value(i), key, &here, depth, out)?;
     }
     Ok(())
 }
 
-fn reference_value<'a>(
-    value: &'a Value,
+fn reference_value<'a, L: Level<'a>>(
+    value: Node<'a, L>,
     key: String,
     path: &Path<'_>,
     depth: usize,
     out: &mut Vec<CanonicalEntry<'a>>,
 ) -> Result<(), SignError> {
     match value {
-        Value::Text(text) => {
+        Node::Text(text) => {
             out.push(CanonicalEntry { key, value: text });
             Ok(())
         }
-        Value::Map(map) => reference_fields(map, &key, Some(path), depth + 1, out),
-        Value::List(items) => {
+        Node::Map(map) => reference_map(map, &key, Some(path), depth + 1, out),
+        Node::List(items) => {
             if depth + 1 > SignError::MAX_DEPTH {
                 return Err(SignError::TooDeep);
             }
-            for (index, item) in items.iter().enumerate() {
+            for index in 0..items.len() {
                 let item_key = format!("{key}{index}{:03}", index + 1);
                 let here = Path {
                     parent: Some(path),
                     segment: Segment::Index(index),
                 };
-                reference_value(item, item_key, &here, depth + 1, out)?;
+                reference_value(items.value(index), item_key, &here, depth + 1, out)?;
             }
             Ok(())
         }
@@ -576,11 +848,12 @@ fn reference_value<'a>(
 /// [`canonical_entries`]).
 #[doc(hidden)]
 pub fn fast_order(fields: &Fields) -> Result<Vec<&str>, SignError> {
+    let root = FieldsLevel::Map(fields.as_slice());
     let mut out = Vec::new();
-    match walk_fields(fields, None, 0, &mut |v| out.push(v)) {
+    match walk_map(root, None, 0, &mut out) {
         Ok(()) => Ok(out),
         Err(Walk::Refused(e)) => Err(e),
-        Err(Walk::Fallback) => Ok(canonical_entries(fields)?
+        Err(Walk::Fallback) => Ok(reference_entries(root)?
             .into_iter()
             .map(|e| e.value)
             .collect()),

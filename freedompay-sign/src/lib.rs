@@ -7,6 +7,8 @@
 //! * [`sign`] / [`verify`]: the MD5 `pg_sig` of the reference algorithm (`PG_Signature` of the
 //!   official plugins): flattened keys with 3-digit position suffixes, byte-wise sort, `pg_sig`
 //!   dropped, script name first, secret last, `;` joined, lowercase hex.
+//! * [`sign_tree`] / [`verify_tree`]: the same for a tree held in another form, seen through
+//!   the [`Level`] trait (`freedompay-xml` verifies responses it borrows from the body this way).
 //! * [`explain`]: the canonical string with the secret masked, for debugging a mismatch.
 //! * [`ScriptName`]: the script name from a URL (its last path segment).
 //! * [`SecretKey`], [`Salt`] and [`SaltSource`].
@@ -55,7 +57,10 @@ mod secret;
 mod signature;
 mod tree;
 
-pub use canonical::{CanonicalEntry, canonical_entries, explain, fast_order, sign, verify};
+pub use canonical::{
+    CanonicalEntry, Level, Node, canonical_entries, explain, fast_order, sign, sign_tree, verify,
+    verify_tree,
+};
 pub use error::{SignError, VerifyError};
 #[cfg(feature = "os-rng")]
 pub use salt::OsSaltSource;

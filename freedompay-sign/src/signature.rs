@@ -67,7 +67,17 @@ impl Signature {
     /// Compares with a received `pg_sig` text in constant time (its length is not secret).
     pub fn matches(&self, received: &str) -> bool {
         use subtle::ConstantTimeEq;
-        received.len() == self.hex.len() && bool::from(received.as_bytes().ct_eq(&self.hex))
+        if received.len() != self.hex.len() {
+            return false;
+        }
+        // Eight bytes at a time, the differences ORed without a branch, then one
+        // constant-time comparison.
+        let (received, _) = received.as_bytes().as_chunks::<8>();
+        let (ours, _) = self.hex.as_chunks::<8>();
+        let difference = received.iter().zip(ours).fold(0u64, |difference, (a, b)| {
+            difference | (u64::from_ne_bytes(*a) ^ u64::from_ne_bytes(*b))
+        });
+        bool::from(difference.ct_eq(&0))
     }
 }
 

@@ -88,6 +88,15 @@ proptest! {
         }
     }
 
+    /// The signature is MD5 (the `md-5` crate, all at once) of the literal canonical string,
+    /// whatever its length: the signer's own block handling and padding agree with it.
+    #[test]
+    fn sign_is_md5_of_the_literal_canonical_string(fields in tree(), key in "[A-Za-z0-9]{1,90}") {
+        let secret = SecretKey::new(key.as_str()).unwrap();
+        let sig = sign(&script(), &fields, &secret).unwrap();
+        prop_assert_eq!(sig.as_str(), literal_md5(&fields, &key));
+    }
+
     /// No tree, whatever its names, makes signing panic.
     #[test]
     fn signing_never_panics(fields in any_tree()) {
@@ -205,4 +214,43 @@ fn renaming_in_place() {
         .push("pg_salt", "s")
         .push("pg_sig", sig.as_str());
     assert_eq!(verify(&script(), &renamed, &secret()), Ok(()));
+}
+
+/// MD5 in lowercase hex of `script;values...;secret`, the values from `canonical_entries`.
+fn literal_md5(fields: &Fields, secret: &str) -> String {
+    use md5::{Digest, Md5};
+    let mut text = String::from("init_payment.php");
+    for entry in canonical_entries(fields).unwrap() {
+        text.push(';');
+        text.push_str(entry.value);
+    }
+    text.push(';');
+    text.push_str(secret);
+    Md5::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Every length of canonical string around the 64-byte blocks, with short and long values.
+#[test]
+fn every_length_hashes_like_md5() {
+    for len in 0..300 {
+        for piece in [1, 7, 16, 17, 63, 64, 65, 200] {
+            let mut fields = Fields::new();
+            let value = "x".repeat(len);
+            for (i, chunk) in value.as_bytes().chunks(piece).enumerate() {
+                fields.push(format!("f{i:03}"), std::str::from_utf8(chunk).unwrap());
+            }
+            for secret in ["K", "SECRET_0123456789", &"s".repeat(70)] {
+                let key = SecretKey::new(secret).unwrap();
+                assert_eq!(
+                    sign(&script(), &fields, &key).unwrap().as_str(),
+                    literal_md5(&fields, secret),
+                    "{len} bytes in pieces of {piece}, secret of {}",
+                    secret.len()
+                );
+            }
+        }
+    }
 }

@@ -47,6 +47,71 @@ pub(crate) fn first_invalid_char(text: &str) -> Option<usize> {
     None
 }
 
+/// What [`survey`] learns of a whole document in one pass.
+pub(crate) struct Survey {
+    /// The offset of the first character XML 1.0 forbids, as [`first_invalid_char`] finds.
+    pub(crate) invalid: Option<usize>,
+    /// How many `<` it holds: at least one per element, so a bound on their number.
+    pub(crate) markup: usize,
+    /// Whether it holds a carriage return.
+    pub(crate) has_cr: bool,
+}
+
+/// [`first_invalid_char`], the count of `<` and the search for `\r` in one pass over the
+/// document, by blocks whose tests have no early exit (so they vectorise).
+pub(crate) fn survey(text: &str) -> Survey {
+    let bytes = text.as_bytes();
+    let mut markup = 0;
+    let mut has_cr = false;
+    let (blocks, _) = bytes.as_chunks::<32>();
+    let mut start = 0;
+    for block in blocks {
+        let (mut lt, mut cr, mut suspicious) = (0u8, false, false);
+        for &b in block {
+            lt += u8::from(b == b'<');
+            cr |= b == b'\r';
+            suspicious |= ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xef);
+        }
+        if suspicious {
+            break;
+        }
+        markup += usize::from(lt);
+        has_cr |= cr;
+        start += block.len();
+    }
+    // The rest byte by byte: the tail, or everything from a suspicious block on (no `EF`
+    // before `start`, so no three-byte sequence to check straddles it).
+    for (i, &b) in bytes.iter().enumerate().skip(start) {
+        match b {
+            b'<' => markup += 1,
+            b'\r' => has_cr = true,
+            b'\t' | b'\n' => {}
+            0x00..=0x1f => {
+                return Survey {
+                    invalid: Some(i),
+                    markup,
+                    has_cr,
+                };
+            }
+            0xef if bytes.get(i + 1) == Some(&0xbf)
+                && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)) =>
+            {
+                return Survey {
+                    invalid: Some(i),
+                    markup,
+                    has_cr,
+                };
+            }
+            _ => {}
+        }
+    }
+    Survey {
+        invalid: None,
+        markup,
+        has_cr,
+    }
+}
+
 /// Whether `c` may start an XML name (`NameStartChar`, XML 1.0 fifth edition).
 fn is_name_start_char(c: char) -> bool {
     matches!(c,
@@ -72,15 +137,15 @@ fn is_name_char(c: char) -> bool {
             '-' | '.' | '0'..='9' | '\u{b7}' | '\u{300}'..='\u{36f}' | '\u{203f}'..='\u{2040}')
 }
 
-/// For each byte: 2 if it is an ASCII `NameStartChar`, 1 if it is only an ASCII `NameChar`,
-/// 0 otherwise (including every non-ASCII byte).
+/// For each byte: bit 0 set if it is an ASCII `NameChar`, bit 1 too if it is an ASCII
+/// `NameStartChar`; 0 otherwise (including every non-ASCII byte).
 const ASCII_NAME: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
         table[b] = if c.is_ascii_alphabetic() || c == b'_' || c == b':' {
-            2
+            3
         } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
             1
         } else {
@@ -93,10 +158,14 @@ const ASCII_NAME: [u8; 256] = {
 
 /// Whether `name` is an XML 1.0 `Name`: what can stand in `<name>` and `</name>`.
 pub(crate) fn is_xml_name(name: &str) -> bool {
-    // The common case, `pg_payment_id`, is decided by a table lookup per byte.
+    // The common case, `pg_payment_id`, is decided by a table lookup per byte, folded
+    // without a branch per byte.
     if let Some((&first, rest)) = name.as_bytes().split_first()
-        && ASCII_NAME[usize::from(first)] == 2
-        && rest.iter().all(|&b| ASCII_NAME[usize::from(b)] != 0)
+        && ASCII_NAME[usize::from(first)] & 2 != 0
+        && rest
+            .iter()
+            .fold(1, |all, &b| all & ASCII_NAME[usize::from(b)])
+            != 0
     {
         return true;
     }
@@ -105,12 +174,6 @@ pub(crate) fn is_xml_name(name: &str) -> bool {
         Some(first) if is_name_start_char(first) => chars.all(is_name_char),
         _ => false,
     }
-}
-
-/// XML whitespace (`S`): space, tab, line feed, carriage return.
-pub(crate) fn is_xml_whitespace(text: &str) -> bool {
-    text.bytes()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 #[cfg(test)]
@@ -141,6 +204,22 @@ mod tests {
     #[test]
     fn chars() {
         assert_eq!(first_invalid_char("ok\t\n\r текст ]]> \u{10ffff}"), None);
+        let long = "<a>\r".repeat(20);
+        for text in [
+            "ok\t\n\r текст ]]> \u{10ffff}",
+            "ab\u{1}",
+            "a\u{ffff}",
+            &format!("{long}\u{2}"),
+            &format!("{long}\u{ef}\u{fffd}\n\t<"),
+            &long,
+        ] {
+            let survey = survey(text);
+            assert_eq!(survey.invalid, first_invalid_char(text), "{text:?}");
+            if survey.invalid.is_none() {
+                assert_eq!(survey.markup, text.matches('<').count(), "{text:?}");
+                assert_eq!(survey.has_cr, text.contains('\r'), "{text:?}");
+            }
+        }
         assert_eq!(first_invalid_char("ab\u{1}"), Some(2));
         assert_eq!(first_invalid_char("a\u{ffff}"), Some(1));
         assert_eq!(first_invalid_char("a\u{fffe}"), Some(1));

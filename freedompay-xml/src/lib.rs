@@ -12,6 +12,10 @@
 //! * [`verify_response`] / [`parse_and_verify`] check `pg_sig` by the reference algorithm and
 //!   keep the outcomes apart: [`Verified`], [`ResponseError::Unsigned`] (an unsigned error
 //!   reply, its code kept), [`ResponseError::Mismatch`], [`ResponseError::Sign`].
+//! * [`parse_ref`] / [`parse_and_verify_ref`] / [`verify_ref`] do the same into a
+//!   [`DocumentRef`] that borrows its names and texts from the body (a few allocations for the
+//!   whole document, plus one per text that needed decoding), for reading a reply without
+//!   copying it.
 //! * [`write()`] / [`write_with_root`] write a tree as a document that [`parse`] reads back
 //!   unchanged.
 //!
@@ -48,6 +52,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod borrowed;
 mod chars;
 mod error;
 mod limits;
@@ -55,8 +60,12 @@ mod parse;
 mod verify;
 mod write;
 
+pub use borrowed::{DocumentRef, FieldsRef, ValueRef};
 pub use error::{ParseError, ParseErrorKind, WriteError, WriteErrorKind};
 pub use limits::Limits;
-pub use parse::{Document, parse, parse_pg_xml, parse_with};
-pub use verify::{ResponseError, UnsignedReply, Verified, parse_and_verify, verify_response};
+pub use parse::{Document, parse, parse_pg_xml, parse_ref, parse_ref_with, parse_with};
+pub use verify::{
+    ResponseError, UnsignedReply, Verified, VerifiedRef, parse_and_verify, parse_and_verify_ref,
+    verify_ref, verify_response,
+};
 pub use write::{REQUEST_ROOT, RESPONSE_ROOT, write, write_with_root};

@@ -6,12 +6,13 @@
 
 use std::borrow::Cow;
 
-use freedompay_sign::{Field, Fields, Value};
+use freedompay_sign::Fields;
 use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
-use quick_xml::events::Event;
+use quick_xml::events::{BytesText, Event};
 
-use crate::chars::{first_invalid_char, is_xml_char, is_xml_name, is_xml_whitespace};
+use crate::borrowed::{DocumentRef, Entry, EntryValue};
+use crate::chars::{is_xml_char, is_xml_name, survey};
 use crate::{Limits, ParseError, ParseErrorKind};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -20,8 +21,8 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 ///
 /// * Child elements become fields in document order; same-name siblings stay separate fields
 ///   (`<pg_refund_payment>` twice is two fields named `pg_refund_payment`).
-/// * An element with child elements becomes a [`Value::Map`]; an element without becomes a
-///   [`Value::Text`] holding its text exactly as sent: leading and trailing spaces kept,
+/// * An element with child elements becomes a [`Value::Map`](freedompay_sign::Value::Map); an element without becomes a
+///   [`Value::Text`](freedompay_sign::Value::Text) holding its text exactly as sent: leading and trailing spaces kept,
 ///   entities, character references and CDATA decoded, line ends normalised to `\n` as XML
 ///   requires. An empty element (`<a/>`, `<a></a>`) is an empty text.
 /// * An element with both child elements and text (mixed content) keeps only its children: the
@@ -38,9 +39,9 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Like [`Fields`], its `Debug` output shows names and shapes but no text.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Document {
-    root_name: String,
-    fields: Fields,
-    root_text: Option<String>,
+    pub(crate) root_name: String,
+    pub(crate) fields: Fields,
+    pub(crate) root_text: Option<String>,
 }
 
 impl Document {
@@ -171,6 +172,24 @@ pub fn parse_pg_xml(value: &str) -> Result<Document, ParseError> {
 
 /// Parses an XML document with explicit [`Limits`]; see [`parse`].
 pub fn parse_with(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
+    parse_ref_with(bytes, limits).map(DocumentRef::into_document)
+}
+
+/// Parses an XML document into a [`DocumentRef`] that borrows its names and texts from
+/// `bytes`, with the default [`Limits`]: the same checks and the same tree as [`parse`],
+/// without a string per name and per text.
+///
+/// ```
+/// let doc = freedompay_xml::parse_ref(b"<response><pg_status>ok</pg_status></response>")?;
+/// assert_eq!(doc.text("pg_status"), Some("ok"));
+/// # Ok::<(), freedompay_xml::ParseError>(())
+/// ```
+pub fn parse_ref(bytes: &[u8]) -> Result<DocumentRef<'_>, ParseError> {
+    parse_ref_with(bytes, &Limits::DEFAULT)
+}
+
+/// [`parse_ref`] with explicit [`Limits`].
+pub fn parse_ref_with<'a>(bytes: &'a [u8], limits: &Limits) -> Result<DocumentRef<'a>, ParseError> {
     if bytes.len() > limits.max_bytes {
         return Err(ParseError::new(ParseErrorKind::TooLarge, limits.max_bytes)
             .with_limit(limits.max_bytes));
@@ -194,16 +213,17 @@ pub fn parse_with(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError>
         ParseError::new(kind, offset + e.valid_up_to())
     })?;
     // XML 1.0 forbids these characters anywhere in a document, markup and comments included.
-    if let Some(i) = first_invalid_char(text) {
+    let survey = survey(text);
+    if let Some(i) = survey.invalid {
         return Err(ParseError::new(ParseErrorKind::InvalidChar, offset + i));
     }
-    Builder::new(limits, offset, body.contains(&b'\r')).run(text)
+    Builder::new(limits, offset, survey.has_cr, survey.markup).run(text)
 }
 
 /// An element whose end tag has not been read yet.
 struct Open<'a> {
-    name: String,
-    /// Where its children start in `Builder::children`.
+    name: &'a str,
+    /// Where its children start in `Builder::pending`.
     first_child: usize,
     /// The text so far; borrowed from the input in the usual case of one text event.
     text: Cow<'a, str>,
@@ -219,22 +239,32 @@ struct Builder<'a, 'l> {
     has_cr: bool,
     stack: Vec<Open<'a>>,
     /// The closed children of every open element, one run per element in stack order: a
-    /// map's fields are moved out in one exact-size piece when it closes.
-    children: Vec<Field>,
+    /// map's run moves to `entries` in one piece when it closes.
+    pending: Vec<Entry<'a>>,
+    /// The arena: every closed map's children, contiguous.
+    entries: Vec<Entry<'a>>,
     elements: usize,
-    root: Option<Document>,
+    root: Option<DocumentRef<'a>>,
+    /// Where the text not yet given to the innermost open element starts in the input:
+    /// the end of the last event.
+    gap: usize,
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
-    fn new(limits: &'l Limits, offset: usize, has_cr: bool) -> Self {
+    /// `markup`: how many `<` the document holds, at least one per element: room for all
+    /// of them up front, so that the arena is allocated once.
+    fn new(limits: &'l Limits, offset: usize, has_cr: bool, markup: usize) -> Self {
+        let most = markup.min(limits.max_elements);
         Self {
             limits,
             offset,
             has_cr,
-            stack: Vec::with_capacity(4),
-            children: Vec::with_capacity(16),
+            stack: Vec::with_capacity(8),
+            pending: Vec::with_capacity(most),
+            entries: Vec::with_capacity(most),
             elements: 0,
             root: None,
+            gap: 0,
         }
     }
 
@@ -243,19 +273,21 @@ impl<'a, 'l> Builder<'a, 'l> {
             .saturating_add(usize::try_from(position).unwrap_or(usize::MAX))
     }
 
-    fn run(mut self, text: &'a str) -> Result<Document, ParseError> {
+    fn run(mut self, text: &'a str) -> Result<DocumentRef<'a>, ParseError> {
         let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
-        config.trim_text(false);
+        // Whitespace between elements makes no event: texts are read from the input itself,
+        // from the end of one event to the start of the next (see `flush`).
+        config.trim_text_start = true;
+        config.trim_text_end = false;
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.allow_dangling_amp = false;
         config.allow_unmatched_ends = false;
 
         let end = self.at(text.len() as u64);
-        let mut first = true;
         loop {
-            let at = self.at(reader.buffer_position());
+            let before = reader.buffer_position();
             let event = match reader.read_event() {
                 Ok(event) => event,
                 Err(e) => {
@@ -270,38 +302,52 @@ impl<'a, 'l> Builder<'a, 'l> {
                     ));
                 }
             };
-            match event {
-                Event::Decl(decl) => {
-                    if !first {
-                        return Err(ParseError::new(ParseErrorKind::Malformed, at)
-                            .with_detail("XML declaration not at the start of the document"));
-                    }
-                    match decl.encoding() {
-                        None => {}
-                        Some(Ok(encoding))
-                            if encoding.eq_ignore_ascii_case("utf-8")
-                                || encoding.eq_ignore_ascii_case("utf8") => {}
-                        Some(Ok(_)) => {
-                            return Err(ParseError::new(ParseErrorKind::UnsupportedEncoding, at));
-                        }
-                        Some(Err(_)) => {
-                            return Err(ParseError::new(ParseErrorKind::Malformed, at)
-                                .with_detail("broken XML declaration"));
-                        }
-                    }
+            if let Event::Text(_) = event {
+                if self.stack.is_empty() {
+                    // Whitespace makes no event, so this text is not whitespace.
+                    return Err(ParseError::new(
+                        ParseErrorKind::TextOutsideRoot,
+                        self.at(before),
+                    ));
                 }
+                // The text runs up to the next markup, where the reader now stands.
+                let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+                self.flush(text, after)?;
+                self.gap = after;
+                continue;
+            }
+            // Where this event's markup starts: a start or end tag is found from its name, a
+            // slice of the input; the others after the whitespace the reader skipped.
+            let from = usize::try_from(before).unwrap_or(usize::MAX);
+            let tag = match &event {
+                Event::Start(start) => offset_in(text, start.name().as_ref(), 1),
+                Event::End(end) => offset_in(text, end.name().as_ref(), 2),
+                _ => None,
+            };
+            let markup = tag.filter(|&at| at >= from).unwrap_or_else(|| {
+                from + text
+                    .as_bytes()
+                    .get(from..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                    .count()
+            });
+            let at = self.offset + markup;
+            if !self.stack.is_empty() {
+                self.flush(text, markup)?;
+            }
+            // The frequent events here, the others in `other_event`: three arms and a default
+            // branch predictably, where one jump table over every kind would not.
+            match event {
                 Event::Start(start) => {
-                    let name = self.element(start.name().as_ref(), at)?;
+                    let name = self.element(text, start.name().as_ref(), at)?;
                     self.stack.push(Open {
                         name,
-                        first_child: self.children.len(),
+                        first_child: self.pending.len(),
                         text: Cow::Borrowed(""),
                         has_children: false,
                     });
-                }
-                Event::Empty(start) => {
-                    let name = self.element(start.name().as_ref(), at)?;
-                    self.add(name, Value::Text(String::new()));
                 }
                 Event::End(_) => {
                     // quick-xml has checked that the end tag matches the open element.
@@ -309,81 +355,164 @@ impl<'a, 'l> Builder<'a, 'l> {
                         return Err(ParseError::new(ParseErrorKind::Malformed, at)
                             .with_detail("end tag without a start tag"));
                     };
-                    let value = if !open.has_children {
-                        Value::Text(open.text.into_owned())
-                    } else if open.first_child == 0 {
-                        // Everything collected is this element's: take it whole, no copy.
-                        Value::Map(Fields::from(std::mem::take(&mut self.children)))
+                    let value = if open.has_children {
+                        let start = self.entries.len();
+                        self.entries.extend(self.pending.drain(open.first_child..));
+                        EntryValue::Map {
+                            start,
+                            end: self.entries.len(),
+                        }
                     } else {
-                        Value::Map(Fields::from(self.children.split_off(open.first_child)))
+                        EntryValue::Text(open.text)
                     };
                     self.add(open.name, value);
                 }
-                Event::Text(content) => {
-                    if self.stack.is_empty() {
-                        if !is_xml_whitespace(&content) {
-                            return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
-                        }
-                    } else {
-                        let content = if self.has_cr {
-                            content.xml10_content()
-                        } else {
-                            content.into_inner()
-                        };
-                        self.append(content, at)?;
+                other => {
+                    if let Some(document) = self.other_event(other, text, at, end, markup == 0)? {
+                        return Ok(document);
                     }
-                }
-                Event::CData(content) => {
-                    if self.stack.is_empty() {
-                        return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
-                    }
-                    let content = if self.has_cr {
-                        content.xml10_content()
-                    } else {
-                        content.into_inner()
-                    };
-                    self.append(content, at)?;
-                }
-                Event::GeneralRef(reference) => {
-                    if self.stack.is_empty() {
-                        return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
-                    }
-                    let c = match reference.resolve_char_ref() {
-                        Ok(Some(c)) if is_xml_char(c) => c,
-                        Ok(Some(_)) | Err(_) => {
-                            return Err(ParseError::new(ParseErrorKind::InvalidCharRef, at));
-                        }
-                        Ok(None) => match &*reference {
-                            "lt" => '<',
-                            "gt" => '>',
-                            "amp" => '&',
-                            "apos" => '\'',
-                            "quot" => '"',
-                            _ => return Err(ParseError::new(ParseErrorKind::UnknownEntity, at)),
-                        },
-                    };
-                    self.append(Cow::Owned(c.to_string()), at)?;
-                }
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::DocType(_) => return Err(ParseError::new(ParseErrorKind::Doctype, at)),
-                Event::Eof => {
-                    if !self.stack.is_empty() {
-                        return Err(ParseError::new(ParseErrorKind::UnexpectedEof, end));
-                    }
-                    return self
-                        .root
-                        .ok_or(ParseError::new(ParseErrorKind::NoRoot, end));
                 }
             }
-            first = false;
+            self.gap = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         }
     }
 
-    /// Checks a new element against the limits and returns its name.
-    fn element(&mut self, name: &str, at: usize) -> Result<String, ParseError> {
+    /// Every event but a start tag, an end tag and text: what a document holds once or rarely.
+    /// Returns the document at its end.
+    #[inline(never)]
+    fn other_event(
+        &mut self,
+        event: Event<'a>,
+        text: &'a str,
+        at: usize,
+        end: usize,
+        first: bool,
+    ) -> Result<Option<DocumentRef<'a>>, ParseError> {
+        match event {
+            Event::Decl(decl) => {
+                if !first {
+                    return Err(ParseError::new(ParseErrorKind::Malformed, at)
+                        .with_detail("XML declaration not at the start of the document"));
+                }
+                // The usual declaration, byte for byte, needs no parsing of its attributes.
+                const USUAL: [&str; 2] = [
+                    r#"<?xml version="1.0" encoding="utf-8"?>"#,
+                    r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+                ];
+                let at_raw = at - self.offset;
+                if USUAL
+                    .iter()
+                    .any(|usual| text.get(at_raw..at_raw + usual.len()) == Some(usual))
+                {
+                    return Ok(None);
+                }
+                match decl.encoding() {
+                    None => {}
+                    Some(Ok(encoding))
+                        if encoding.eq_ignore_ascii_case("utf-8")
+                            || encoding.eq_ignore_ascii_case("utf8") => {}
+                    Some(Ok(_)) => {
+                        return Err(ParseError::new(ParseErrorKind::UnsupportedEncoding, at));
+                    }
+                    Some(Err(_)) => {
+                        return Err(ParseError::new(ParseErrorKind::Malformed, at)
+                            .with_detail("broken XML declaration"));
+                    }
+                }
+            }
+            Event::Empty(start) => {
+                let name = self.element(text, start.name().as_ref(), at)?;
+                self.add(name, EntryValue::Text(Cow::Borrowed("")));
+            }
+            Event::CData(content) => {
+                if self.stack.is_empty() {
+                    return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
+                }
+                let content = if self.has_cr {
+                    content.xml10_content()
+                } else {
+                    content.into_inner()
+                };
+                self.append(content, at)?;
+            }
+            Event::GeneralRef(reference) => {
+                if self.stack.is_empty() {
+                    return Err(ParseError::new(ParseErrorKind::TextOutsideRoot, at));
+                }
+                let decoded: Cow<'a, str> = match reference.resolve_char_ref() {
+                    Ok(Some(c)) if is_xml_char(c) => Cow::Owned(c.to_string()),
+                    Ok(Some(_)) | Err(_) => {
+                        return Err(ParseError::new(ParseErrorKind::InvalidCharRef, at));
+                    }
+                    Ok(None) => Cow::Borrowed(match &*reference {
+                        "lt" => "<",
+                        "gt" => ">",
+                        "amp" => "&",
+                        "apos" => "'",
+                        "quot" => "\"",
+                        _ => return Err(ParseError::new(ParseErrorKind::UnknownEntity, at)),
+                    }),
+                };
+                self.append(decoded, at)?;
+            }
+            Event::Comment(_) | Event::PI(_) => {}
+            Event::DocType(_) => return Err(ParseError::new(ParseErrorKind::Doctype, at)),
+            Event::Eof => {
+                if !self.stack.is_empty() {
+                    return Err(ParseError::new(ParseErrorKind::UnexpectedEof, end));
+                }
+                return self
+                    .root
+                    .take()
+                    .map(Some)
+                    .ok_or(ParseError::new(ParseErrorKind::NoRoot, end));
+            }
+            // Handled by the caller.
+            Event::Start(_) | Event::End(_) | Event::Text(_) => {}
+        }
+        Ok(None)
+    }
+
+    /// Gives the input from `self.gap` to `to` to the innermost open element as text (line
+    /// ends normalised), unless it already has children.
+    fn flush(&mut self, text: &'a str, to: usize) -> Result<(), ParseError> {
+        let from = self.gap;
+        if to <= from || self.has_children() {
+            return Ok(());
+        }
+        let Some(raw) = text.get(from..to) else {
+            return Err(ParseError::new(
+                ParseErrorKind::Malformed,
+                self.offset + from,
+            ));
+        };
+        let content = if self.has_cr {
+            BytesText::from_escaped(raw).xml10_content()
+        } else {
+            Cow::Borrowed(raw)
+        };
+        self.append(content, self.offset + from)
+    }
+
+    /// Whether the innermost open element already has children (its text is then dropped).
+    fn has_children(&self) -> bool {
+        self.stack.last().is_some_and(|open| open.has_children)
+    }
+
+    /// Checks a new element against the limits and returns its name, borrowed from `text`.
+    fn element(&mut self, text: &'a str, name: &str, at: usize) -> Result<&'a str, ParseError> {
         if self.root.is_some() {
             return Err(ParseError::new(ParseErrorKind::MultipleRoots, at));
         }
+        // The reader reads from `text`, so the name is a slice of it: find where.
+        let from = (name.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let name = match text.get(from..from.wrapping_add(name.len())) {
+            Some(slice) if slice.as_ptr() == name.as_ptr() => slice,
+            _ => {
+                return Err(ParseError::new(ParseErrorKind::Malformed, at)
+                    .with_detail("element name not found in the input"));
+            }
+        };
         if !is_xml_name(name) {
             return Err(ParseError::new(ParseErrorKind::InvalidName, at + 1));
         }
@@ -396,11 +525,11 @@ impl<'a, 'l> Builder<'a, 'l> {
             return Err(ParseError::new(ParseErrorKind::TooManyElements, at)
                 .with_limit(self.limits.max_elements));
         }
-        Ok(name.to_owned())
+        Ok(name)
     }
 
     /// Adds a closed element to its parent, or makes it the root.
-    fn add(&mut self, name: String, value: Value) {
+    fn add(&mut self, name: &'a str, value: EntryValue<'a>) {
         match self.stack.last_mut() {
             Some(parent) => {
                 if !parent.has_children {
@@ -408,17 +537,17 @@ impl<'a, 'l> Builder<'a, 'l> {
                     // Children win over text (see `Document`).
                     parent.text = Cow::Borrowed("");
                 }
-                self.children.push(Field::new(name, value));
+                self.pending.push(Entry { name, value });
             }
             None => {
-                let (fields, root_text) = match value {
-                    Value::Map(fields) => (fields, None),
-                    Value::Text(text) => (Fields::new(), Some(text)),
-                    Value::List(_) => (Fields::new(), None),
+                let (root, root_text) = match value {
+                    EntryValue::Map { start, end } => ((start, end), None),
+                    EntryValue::Text(text) => ((0, 0), Some(text)),
                 };
-                self.root = Some(Document {
+                self.root = Some(DocumentRef {
                     root_name: name,
-                    fields,
+                    entries: std::mem::take(&mut self.entries),
+                    root,
                     root_text,
                 });
             }
@@ -444,6 +573,13 @@ impl<'a, 'l> Builder<'a, 'l> {
         }
         Ok(())
     }
+}
+
+/// Where `slice`, a slice of `text`, starts in it, less `before` (the bytes of markup before
+/// a name: `<` or `</`); `None` if it is not a slice of `text`.
+fn offset_in(text: &str, slice: &str, before: usize) -> Option<usize> {
+    let at = (slice.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    (at <= text.len()).then(|| at.checked_sub(before)).flatten()
 }
 
 /// Maps a quick-xml error to ours, keeping nothing of the document. `rest` is the input from

@@ -6,7 +6,7 @@ use core::fmt;
 
 use freedompay_sign::{Fields, ScriptName, SecretKey, SignError, VerifyError};
 
-use crate::{Document, ParseError, parse};
+use crate::{Document, DocumentRef, FieldsRef, ParseError, parse_ref};
 
 /// A response whose signature was checked and matched: the only way to get at its fields
 /// as trusted data.
@@ -209,11 +209,90 @@ pub fn verify_response(
     }
 }
 
-/// Parses a response body and verifies it: [`parse`] then [`verify_response`].
+/// Parses a response body and verifies it: [`parse`](crate::parse) then [`verify_response`].
+///
+/// The signature is checked on the borrowed tree ([`parse_and_verify_ref`]) and the owned
+/// [`Verified`] built after; use [`parse_and_verify_ref`] to skip building it.
 pub fn parse_and_verify(
     bytes: &[u8],
     script: &ScriptName,
     secret: &SecretKey,
 ) -> Result<Verified, ResponseError> {
-    verify_response(parse(bytes)?, script, secret)
+    parse_and_verify_ref(bytes, script, secret).map(VerifiedRef::into_verified)
+}
+
+/// A response whose signature was checked and matched, borrowing its names and texts from
+/// the body: what [`parse_and_verify_ref`] and [`verify_ref`] return.
+///
+/// ```
+/// use freedompay_sign::{ScriptName, SecretKey};
+/// use freedompay_xml::parse_and_verify_ref;
+///
+/// let body = b"<response><pg_status>ok</pg_status><pg_description>Order paid</pg_description>\
+///              <pg_salt>xyz</pg_salt><pg_sig>bc9ba7f85644b9079d7ddaa2e65e88f4</pg_sig></response>";
+/// let verified = parse_and_verify_ref(body, &ScriptName::new("result")?, &SecretKey::new("TESTSECRET")?)?;
+/// assert_eq!(verified.text("pg_status"), Some("ok"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedRef<'a> {
+    document: DocumentRef<'a>,
+}
+
+impl<'a> VerifiedRef<'a> {
+    /// The verified document.
+    pub fn document(&self) -> &DocumentRef<'a> {
+        &self.document
+    }
+
+    /// The verified message tree (`pg_sig` included, as received).
+    pub fn fields(&self) -> FieldsRef<'_> {
+        self.document.fields()
+    }
+
+    /// The text of the first top-level field with this name, when it is a leaf.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.document.text(name)
+    }
+
+    /// The verified document, by value.
+    pub fn into_document(self) -> DocumentRef<'a> {
+        self.document
+    }
+
+    /// The same verified response, owned.
+    pub fn into_verified(self) -> Verified {
+        Verified {
+            document: self.document.into_document(),
+        }
+    }
+}
+
+/// [`verify_response`] for a borrowed [`DocumentRef`]: the same outcomes, the signature
+/// checked without copying the tree (an unsigned reply is copied into its
+/// [`UnsignedReply`]).
+pub fn verify_ref<'a>(
+    document: DocumentRef<'a>,
+    script: &ScriptName,
+    secret: &SecretKey,
+) -> Result<VerifiedRef<'a>, ResponseError> {
+    match freedompay_sign::verify_tree(script, document.fields(), secret) {
+        Ok(()) => Ok(VerifiedRef { document }),
+        Err(VerifyError::Missing) => Err(ResponseError::Unsigned(UnsignedReply {
+            document: document.into_document(),
+        })),
+        Err(VerifyError::Sign(e)) => Err(ResponseError::Sign(e)),
+        // `Mismatch`, `NotText`, and any case added later: not valid.
+        Err(_) => Err(ResponseError::Mismatch),
+    }
+}
+
+/// Parses a response body and verifies it, borrowing from the body: [`parse_ref`] then
+/// [`verify_ref`]. A typical response is read and checked with a handful of allocations.
+pub fn parse_and_verify_ref<'a>(
+    bytes: &'a [u8],
+    script: &ScriptName,
+    secret: &SecretKey,
+) -> Result<VerifiedRef<'a>, ResponseError> {
+    verify_ref(parse_ref(bytes)?, script, secret)
 }

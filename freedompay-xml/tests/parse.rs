@@ -31,12 +31,18 @@ fn values_are_kept_exactly() {
         "<&>&"
     );
     assert_eq!(leaf("<r><v>Оплата заказа №1</v></r>"), "Оплата заказа №1");
+    // Whitespace next to markup inside a value is part of it.
+    assert_eq!(leaf("<r><v> a <!-- c --> b </v></r>"), " a  b ");
+    assert_eq!(leaf("<r><v>  <![CDATA[x]]>  </v></r>"), "  x  ");
+    assert_eq!(leaf("<r><v>  &amp;  </v></r>"), "  &  ");
+    assert_eq!(leaf("<r><v> <?pi?> </v></r>"), "  ");
 }
 
 #[test]
 fn line_ends_are_normalised_as_xml_requires() {
     assert_eq!(leaf("<r><v>a\r\nb\rc\nd</v></r>"), "a\nb\nc\nd");
     assert_eq!(leaf("<r><v><![CDATA[a\r\nb]]></v></r>"), "a\nb");
+    assert_eq!(leaf("<r><v>\r\n <!-- c -->\r</v></r>"), "\n \n");
     // A carriage return written as a reference is data, not a line end.
     assert_eq!(leaf("<r><v>a&#13;&#10;b&#xD;</v></r>"), "a\r\nb\r");
 }
@@ -155,6 +161,12 @@ fn typed_errors_with_positions() {
         (b"<r><></></r>", InvalidName, 4),
         (b"<!DOCTYPE r><r/>", Doctype, 0),
         (b"<r/><?xml version=\"1.0\"?>", Malformed, 4),
+        (b" <?xml version=\"1.0\"?><r/>", Malformed, 1),
+        (b"<r>\n  <1a/></r>", InvalidName, 7),
+        (b"<r/>\n  <r/>", MultipleRoots, 7),
+        (b"<r/>\n  x", TextOutsideRoot, 4),
+        (b"<r>\n  <v>1</w></r>", Malformed, 10),
+        (b"<r>\n  </w></r>", Malformed, 6),
     ];
     for &(input, kind, position) in cases {
         let e = err(input);

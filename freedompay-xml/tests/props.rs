@@ -3,9 +3,10 @@
 
 mod common;
 
-use freedompay_sign::{Fields, ScriptName, SecretKey, Value, sign};
+use freedompay_sign::{Fields, ScriptName, SecretKey, Value, sign, sign_tree};
 use freedompay_xml::{
-    ResponseError, WriteErrorKind, parse, parse_and_verify, verify_response, write, write_with_root,
+    ResponseError, VerifiedRef, WriteErrorKind, parse, parse_and_verify, parse_ref, verify_ref,
+    verify_response, write, write_with_root,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -131,6 +132,33 @@ proptest! {
         unsigned.remove("pg_sig");
         let doc = parse(write(&unsigned).unwrap().as_bytes()).unwrap();
         prop_assert!(matches!(verify_response(doc, &script, &secret()), Err(ResponseError::Unsigned(_))));
+    }
+
+    #[test]
+    fn the_borrowed_tree_reads_signs_and_verifies_as_the_owned_one(
+        fields in tree(xml_name()),
+        signature in prop_oneof![Just(None), Just(Some(false)), Just(Some(true))],
+    ) {
+        let script = ScriptName::new("get_status3.php").unwrap();
+        let mut fields = fields;
+        match (signature, sign(&script, &fields, &secret())) {
+            (Some(true), Ok(sig)) => { fields.push("pg_sig", sig.as_str()); }
+            (Some(_), _) => { fields.push("pg_sig", "0123456789abcdef0123456789abcdef"); }
+            (None, _) => {}
+        }
+        let xml = write(&fields).unwrap();
+        let borrowed = parse_ref(xml.as_bytes()).unwrap();
+        let owned = parse(xml.as_bytes()).unwrap();
+        prop_assert_eq!(&borrowed.to_document(), &owned);
+        prop_assert_eq!(borrowed.fields().to_fields(), owned.fields().clone());
+        prop_assert_eq!(
+            sign_tree(&script, borrowed.fields(), &secret()),
+            sign(&script, owned.fields(), &secret())
+        );
+        prop_assert_eq!(
+            verify_ref(borrowed, &script, &secret()).map(VerifiedRef::into_verified),
+            verify_response(owned, &script, &secret())
+        );
     }
 
     #[test]

@@ -1,0 +1,56 @@
+//! Reading and verifying a typical response allocates a handful of buffers, not a string per
+//! name and per text: the borrowed tree's arena, quick-xml's own buffer and the like (the
+//! issue's target was at most 10 for a `get_status3.php` reply; a bare quick-xml scan of the
+//! same document takes about 5). Counted, never timed.
+
+mod common;
+
+use freedompay_sign::{ScriptName, SecretKey};
+use freedompay_xml::{parse_and_verify_ref, parse_ref};
+
+#[test]
+fn parsing_and_verifying_a_status_reply_takes_a_few_allocations() {
+    let body = common::fixture("get_status3_full.xml");
+    let script = ScriptName::new("get_status3.php").unwrap();
+    let secret = SecretKey::new("TESTSECRET").unwrap();
+    // Warm-up.
+    assert!(parse_and_verify_ref(&body, &script, &secret).is_ok());
+
+    let info = allocation_counter::measure(|| {
+        let verified = parse_and_verify_ref(&body, &script, &secret).unwrap();
+        assert_eq!(verified.text("pg_status"), Some("ok"));
+    });
+    let owned = allocation_counter::measure(|| {
+        freedompay_xml::parse_and_verify(&body, &script, &secret).unwrap();
+    });
+    let scan = allocation_counter::measure(|| {
+        let mut reader = quick_xml::Reader::from_reader(&body[..]);
+        while !matches!(
+            reader.read_event(),
+            Ok(quick_xml::events::Event::Eof) | Err(_)
+        ) {}
+    });
+    eprintln!(
+        "allocations: parse_and_verify_ref {}, parse_and_verify {}, bare quick-xml scan {}",
+        info.count_total, owned.count_total, scan.count_total
+    );
+    assert!(
+        info.count_total <= 10,
+        "{} allocations to parse and verify one reply",
+        info.count_total
+    );
+}
+
+#[test]
+fn only_texts_that_need_decoding_are_allocated() {
+    let plain = b"<response><a>1</a><b>2</b><c>3</c><d>4</d><e>5</e></response>";
+    let decoded = b"<response><a>&amp;</a><b>&#50;</b><c>3</c><d>4</d><e>5</e></response>";
+    let count = |body: &[u8]| {
+        allocation_counter::measure(|| {
+            parse_ref(body).unwrap();
+        })
+        .count_total
+    };
+    // `&amp;` alone borrows a static string; a character reference is one string.
+    assert_eq!(count(decoded), count(plain) + 1);
+}
