@@ -108,7 +108,8 @@ impl BlockingClient {
         let limit = request
             .timeout()
             .map(|timeout| timeout.saturating_add(TRANSPORT_GRACE));
-        block_on(self.transport.send(request), limit).unwrap_or_else(|| {
+        // The `dyn Transport` itself: through the `Arc` impl its future would be boxed twice.
+        block_on((*self.transport).send(request), limit).unwrap_or_else(|| {
             Err(
                 TransportError::new(TransportErrorKind::Timeout, SendState::MaybeSent)
                     .with_source("the transport did not finish within the request's timeout"),

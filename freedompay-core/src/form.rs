@@ -103,20 +103,31 @@ fn encode_value(out: &mut String, name: &mut String, value: &Value) {
     }
 }
 
+/// The bytes kept as they are: `A-Z a-z 0-9 - . _ ~`.
+const KEPT: [bool; 256] = {
+    let mut kept = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        kept[b] =
+            matches!(b as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    kept
+};
+
 /// Keeps `A-Z a-z 0-9 - . _ ~`, writes a space as `+` and percent-encodes every other byte;
 /// runs of kept characters are copied at once.
 fn escape_into(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
     let mut kept = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~') {
-            continue;
-        }
-        if kept < i {
+    while let Some(run) = bytes[kept..].iter().position(|&b| !KEPT[usize::from(b)]) {
+        let i = kept + run;
+        if run > 0 {
             // `kept..i` is ASCII that was kept, so both ends are character boundaries.
             out.push_str(&text[kept..i]);
         }
-        kept = i + 1;
+        let b = bytes[i];
         if b == b' ' {
             out.push('+');
         } else {
@@ -124,6 +135,7 @@ fn escape_into(out: &mut String, text: &str) {
             out.push(HEX[usize::from(b >> 4)] as char);
             out.push(HEX[usize::from(b & 15)] as char);
         }
+        kept = i + 1;
     }
     // Kept ASCII from `kept` on (or nothing): a character boundary.
     out.push_str(&text[kept..]);
