@@ -18,7 +18,6 @@
 //! quote. The target is 95%. Filters and `--list` work as usual (`-- interleaved` runs the
 //! ratio alone; `--list` runs nothing).
 
-use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
@@ -217,10 +216,9 @@ fn throughput(c: &mut Criterion) {
     // Raw and SDK alternated call by call, the order flipped every pair (raw, SDK, SDK, raw,
     // ...): whatever else the machine does falls on both alike. Criterion times the pairs;
     // each call's own time is kept for the ratio.
-    let pairs = RefCell::new(Pairs::default());
+    let mut pairs = Pairs::default();
     group.bench_function("interleaved", |b| {
         b.iter_custom(|iterations| {
-            let mut pairs = pairs.borrow_mut();
             let mut total = Duration::ZERO;
             for i in 0..iterations {
                 let raw_first = i % 2 == 0;
@@ -243,7 +241,6 @@ fn throughput(c: &mut Criterion) {
         });
     });
     group.finish();
-    let pairs = pairs.into_inner();
     if !pairs.raw.is_empty() {
         pairs.report("blocking_balance", "raw ureq");
     }
