@@ -15,14 +15,14 @@ use rand_core::{Rng, SeedableRng};
 /// A `pg_salt` is a nonce, not a secret: it only makes each signed request unique (the
 /// gateway and the signature rules never need it to be unpredictable, and it is sent in
 /// the clear beside the signature). ChaCha12 is a cryptographic generator all the same, so
-/// the salts are as unpredictable as [`OsSaltSource`](freedompay_sign::OsSaltSource)'s.
+/// the salts are as unpredictable as `freedompay_sign::OsSaltSource`'s.
 /// Characters are drawn uniformly from `0-9A-Za-z` (as [`Salt::generate_with`] draws them),
 /// [`Salt::DEFAULT_LEN`] of them unless told otherwise.
 ///
 /// One generator serves every call of the client that owns it, behind a lock held for the
 /// few hundred nanoseconds a salt takes. A process that forks after the first salt gives
 /// both processes the same stream: harmless for nonces, but use
-/// [`OsSaltSource`](freedompay_sign::OsSaltSource) (`with_salt_source`) where two processes
+/// `freedompay_sign::OsSaltSource` (`with_salt_source`) where two processes
 /// might send the same salt with the same order and that would confuse your logs.
 ///
 /// ```
