@@ -68,7 +68,7 @@ impl AsyncClient {
     /// [`AsyncClient::with_salts`]).
     #[cfg(feature = "os-rng")]
     pub fn with_transport(config: Config, transport: impl Transport + 'static) -> Self {
-        Self::with_salts(config, transport, freedompay_sign::OsSaltSource::default())
+        Self::with_salts(config, transport, freedompay_core::ChaChaSaltSource::new())
     }
 
     /// A client over your own transport with salts from `salts`: for builds without the
@@ -109,8 +109,9 @@ impl AsyncClient {
     }
 
     /// Replaces where `pg_salt` values come from (the default is
-    /// [`OsSaltSource`](crate::OsSaltSource), 16 random characters): a fixed
-    /// [`Salt`](crate::Salt) makes requests reproducible in tests.
+    /// [`ChaChaSaltSource`](crate::ChaChaSaltSource), 16 random characters from a stream
+    /// seeded once from the OS; [`OsSaltSource`](crate::OsSaltSource) asks the OS for each
+    /// salt): a fixed [`Salt`](crate::Salt) makes requests reproducible in tests.
     pub fn with_salt_source(mut self, salts: impl SaltSource + Send + Sync + 'static) -> Self {
         self.salts = Arc::new(salts);
         self

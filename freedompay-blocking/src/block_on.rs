@@ -24,15 +24,32 @@ impl Wake for Unpark {
     }
 }
 
+thread_local! {
+    /// The waker that unparks this thread, made at its first call: later calls on the
+    /// thread (two per client call) allocate nothing for it.
+    static WAKER: Waker = Waker::from(Arc::new(Unpark(thread::current())));
+}
+
 /// Polls `future` on this thread until it completes, parking between polls.
 ///
 /// With a `limit`, gives up (dropping the future) and returns `None` once it has passed with
 /// the future still pending: a transport that never wakes its task must not hang the caller
 /// forever.
 pub(crate) fn block_on<F: Future>(future: F, limit: Option<Duration>) -> Option<F::Output> {
+    match WAKER.try_with(Waker::clone) {
+        Ok(waker) => run(future, limit, &waker),
+        // This thread's locals are being destroyed (a call from another local's `Drop`).
+        Err(_) => run(
+            future,
+            limit,
+            &Waker::from(Arc::new(Unpark(thread::current()))),
+        ),
+    }
+}
+
+fn run<F: Future>(future: F, limit: Option<Duration>, waker: &Waker) -> Option<F::Output> {
     let mut future = core::pin::pin!(future);
-    let waker = Waker::from(Arc::new(Unpark(thread::current())));
-    let mut cx = Context::from_waker(&waker);
+    let mut cx = Context::from_waker(waker);
     let deadline = limit.and_then(|limit| Instant::now().checked_add(limit));
     loop {
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {

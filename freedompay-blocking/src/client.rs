@@ -13,8 +13,8 @@ use freedompay_core::payout::{PayoutStatus, PayoutStatusByOrder};
 use freedompay_core::reconcile::{
     Observation, ReconcilePolicy, ReconcileStep, Reconciler, Reconciliation,
 };
-use freedompay_core::{Config, Error, Lookup, Operation, OrderId, driver};
-use freedompay_sign::{OsSaltSource, SaltSource};
+use freedompay_core::{ChaChaSaltSource, Config, Error, Lookup, Operation, OrderId, driver};
+use freedompay_sign::SaltSource;
 use freedompay_transport::{
     HttpRequest, HttpResponse, SendState, Transport, TransportError, TransportErrorKind,
 };
@@ -67,13 +67,14 @@ impl BlockingClient {
         Self {
             config: Arc::new(config),
             transport: Arc::new(transport),
-            salts: Arc::new(OsSaltSource::default()),
+            salts: Arc::new(ChaChaSaltSource::new()),
         }
     }
 
     /// Replaces where `pg_salt` values come from (the default is
-    /// [`OsSaltSource`](crate::OsSaltSource), 16 random characters): a fixed
-    /// [`Salt`](crate::Salt) makes requests reproducible in tests.
+    /// [`ChaChaSaltSource`](crate::ChaChaSaltSource), 16 random characters from a stream
+    /// seeded once from the OS; [`OsSaltSource`](crate::OsSaltSource) asks the OS for each
+    /// salt): a fixed [`Salt`](crate::Salt) makes requests reproducible in tests.
     pub fn with_salt_source(mut self, salts: impl SaltSource + Send + Sync + 'static) -> Self {
         self.salts = Arc::new(salts);
         self
@@ -136,7 +137,8 @@ impl BlockingClient {
         let limit = request
             .timeout()
             .map(|timeout| timeout.saturating_add(TRANSPORT_GRACE));
-        block_on(self.transport.send(request), limit).unwrap_or_else(|| {
+        // The `dyn Transport` itself: through the `Arc` impl its future would be boxed twice.
+        block_on((*self.transport).send(request), limit).unwrap_or_else(|| {
             Err(
                 TransportError::new(TransportErrorKind::Timeout, SendState::MaybeSent)
                     .with_source("the transport did not finish within the request's timeout"),

@@ -86,7 +86,7 @@ pub struct Exchange<'c, O: Operation> {
 
 impl<'c, O: Operation> Exchange<'c, O> {
     /// Prepares the call with this salt (a fresh random one per call, from
-    /// `freedompay_sign::OsSaltSource` in the clients). Invalid input ends
+    /// `ChaChaSaltSource` in the clients). Invalid input ends
     /// the exchange at once: the first [`Exchange::next`] is `Done(Err(..))`.
     pub fn new(config: &'c Config, op: O, salt: Salt) -> Self {
         let refused = |op: O, error: Error| Self {

@@ -6,6 +6,7 @@
 //! space, brackets nest, a repeated name replaces the earlier value in place.
 
 use core::fmt;
+use core::fmt::Write as _;
 
 use freedompay_sign::{Fields, Value};
 
@@ -28,14 +29,46 @@ use freedompay_sign::{Fields, Value};
 /// );
 /// ```
 pub fn encode(fields: &Fields) -> String {
-    let mut out = String::new();
+    // Sized for the text as it is: one allocation unless some of it needs escaping.
+    let mut out = String::with_capacity(
+        fields
+            .iter()
+            .map(|f| len_hint(f.name().len(), f.value()))
+            .sum(),
+    );
     let mut name = String::new();
     for field in fields {
-        name.clear();
-        escape_into(&mut name, field.name());
-        encode_value(&mut out, &mut name, field.value());
+        match field.value() {
+            // A top-level text (most fields): written straight, without the name buffer.
+            Value::Text(text) => {
+                if !out.is_empty() {
+                    out.push('&');
+                }
+                escape_into(&mut out, field.name());
+                out.push('=');
+                escape_into(&mut out, text);
+            }
+            value => {
+                name.clear();
+                escape_into(&mut name, field.name());
+                encode_value(&mut out, &mut name, value);
+            }
+        }
     }
     out
+}
+
+/// The length of a value's `name=value&` pairs if nothing needs escaping (`name` is the
+/// length of its name so far).
+fn len_hint(name: usize, value: &Value) -> usize {
+    match value {
+        Value::Text(text) => name + text.len() + 2,
+        Value::Map(map) => map
+            .iter()
+            .map(|f| len_hint(name + f.name().len() + 2, f.value()))
+            .sum(),
+        Value::List(items) => items.iter().map(|item| len_hint(name + 4, item)).sum(),
+    }
 }
 
 fn encode_value(out: &mut String, name: &mut String, value: &Value) {
@@ -61,9 +94,8 @@ fn encode_value(out: &mut String, name: &mut String, value: &Value) {
         Value::List(items) => {
             for (i, item) in items.iter().enumerate() {
                 let len = name.len();
-                name.push('[');
-                name.push_str(&i.to_string());
-                name.push(']');
+                // Writing to a `String` cannot fail.
+                let _ = write!(name, "[{i}]");
                 encode_value(out, name, item);
                 name.truncate(len);
             }
@@ -71,21 +103,42 @@ fn encode_value(out: &mut String, name: &mut String, value: &Value) {
     }
 }
 
+/// The bytes kept as they are: `A-Z a-z 0-9 - . _ ~`.
+const KEPT: [bool; 256] = {
+    let mut kept = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        kept[b] =
+            matches!(b as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    kept
+};
+
+/// Keeps `A-Z a-z 0-9 - . _ ~`, writes a space as `+` and percent-encodes every other byte;
+/// runs of kept characters are copied at once.
 fn escape_into(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in text.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 15)] as char);
-            }
+    let bytes = text.as_bytes();
+    let mut kept = 0;
+    while let Some(run) = bytes[kept..].iter().position(|&b| !KEPT[usize::from(b)]) {
+        let i = kept + run;
+        if run > 0 {
+            // `kept..i` is ASCII that was kept, so both ends are character boundaries.
+            out.push_str(&text[kept..i]);
         }
+        let b = bytes[i];
+        if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+        kept = i + 1;
     }
+    // Kept ASCII from `kept` on (or nothing): a character boundary.
+    out.push_str(&text[kept..]);
 }
 
 /// Why a form body could not be decoded.
@@ -315,5 +368,69 @@ fn hex(b: u8) -> Option<u8> {
         b'a'..=b'f' => Some(b - b'a' + 10),
         b'A'..=b'F' => Some(b - b'A' + 10),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The byte-at-a-time escaping that `escape_into` copies runs of.
+    fn reference_escape(text: &str) -> String {
+        let mut out = String::new();
+        for &b in text.as_bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    out.push(b as char)
+                }
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn escaping_keeps_runs_and_escapes_multibyte_characters_whole() {
+        for text in [
+            "",
+            "abc",
+            "é",
+            "éé",
+            "a é b",
+            "Заказ №7",
+            "x~y.z-_",
+            "100%",
+            "a+b&c=d",
+        ] {
+            let mut out = String::new();
+            escape_into(&mut out, text);
+            assert_eq!(out, reference_escape(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn list_indexes_and_nested_names() {
+        let mut position = Fields::new();
+        position.push("na me", "Коврик");
+        let mut fields = Fields::new();
+        fields
+            .push("pg_amount", "10")
+            .push_list("items", [position.clone(), position]);
+        assert_eq!(
+            encode(&fields),
+            "pg_amount=10&items[0][na+me]=%D0%9A%D0%BE%D0%B2%D1%80%D0%B8%D0%BA\
+             &items[1][na+me]=%D0%9A%D0%BE%D0%B2%D1%80%D0%B8%D0%BA"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn escaping_is_the_byte_at_a_time_escaping(text in "\\PC{0,40}") {
+            let mut out = String::from("x");
+            escape_into(&mut out, &text);
+            prop_assert_eq!(&out[1..], reference_escape(&text));
+        }
     }
 }

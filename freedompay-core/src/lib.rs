@@ -75,6 +75,8 @@ mod operation;
 pub mod payment;
 pub mod payout;
 pub mod reconcile;
+#[cfg(feature = "chacha")]
+mod salt;
 mod salts;
 mod status;
 #[cfg(test)]
@@ -90,6 +92,8 @@ pub use error::{
 pub use exchange::{Exchange, Step, read_reply};
 pub use operation::{Operation, operation_fields, prepare};
 pub use reconcile::{Lookup, NotFound, NotFoundEvidence};
+#[cfg(feature = "chacha")]
+pub use salt::ChaChaSaltSource;
 pub use salts::FixedSalt;
 pub use status::Status;
 pub use values::{

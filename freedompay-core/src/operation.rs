@@ -1,5 +1,7 @@
 //! What an operation is: its endpoint, its secret, its fields, and how to read its reply.
 
+use core::marker::PhantomData;
+
 use freedompay_sign::{Fields, SALT_FIELD, SIG_FIELD, Salt, ScriptName, sign};
 use freedompay_transport::{HttpRequest, Method};
 
@@ -92,7 +94,9 @@ pub(crate) struct Endpoint<'c> {
 
 impl<'c> Endpoint<'c> {
     pub(crate) fn of<O: Operation>(config: &'c Config, op: &O) -> Result<Self, InvalidInput> {
-        let script = script_of(O::PATH)?;
+        // The segment was found when the operation's type was compiled; only the name's
+        // check and copy are left for the call.
+        let script = ScriptName::new(Script::<O>::SEGMENT).map_err(|_| bad_path())?;
         let secret_kind = op.secret(config);
         let secret = config.try_secret(secret_kind)?;
         Ok(Self {
@@ -104,9 +108,54 @@ impl<'c> Endpoint<'c> {
 }
 
 /// The script name of a path: its last segment.
+#[cfg(test)]
 pub(crate) fn script_of(path: &str) -> Result<ScriptName, InvalidInput> {
-    ScriptName::from_url(path)
-        .map_err(|_| InvalidInput::new("path", "the operation's path must end in a script name"))
+    ScriptName::from_url(path).map_err(|_| bad_path())
+}
+
+fn bad_path() -> InvalidInput {
+    InvalidInput::new("path", "the operation's path must end in a script name")
+}
+
+/// An operation's script name, found once per operation type at compile time.
+struct Script<O>(PhantomData<O>);
+
+impl<O: Operation> Script<O> {
+    /// The last segment of [`Operation::PATH`], as [`ScriptName::from_url`] finds it.
+    const SEGMENT: &'static str = script_segment(O::PATH);
+}
+
+/// The segment [`ScriptName::from_url`] signs with, found by a `const fn`: the query and
+/// fragment dropped, the scheme and authority too if there are any, then what follows the
+/// last `/`. Empty when there is none (which [`ScriptName::new`] refuses, as `from_url` does).
+const fn script_segment(url: &str) -> &str {
+    let bytes = url.as_bytes();
+    let mut end = 0;
+    while end < bytes.len() && bytes[end] != b'?' && bytes[end] != b'#' {
+        end += 1;
+    }
+    let mut start = 0;
+    let mut i = 0;
+    while i + 3 <= end {
+        if bytes[i] == b':' && bytes[i + 1] == b'/' && bytes[i + 2] == b'/' {
+            // The path begins at the first `/` after the authority; without one, it is empty.
+            start = i + 3;
+            while start < end && bytes[start] != b'/' {
+                start += 1;
+            }
+            break;
+        }
+        i += 1;
+    }
+    let mut segment = end;
+    while segment > start && bytes[segment - 1] != b'/' {
+        segment -= 1;
+    }
+    // Every cut is next to an ASCII byte or at an end, so the slice is UTF-8.
+    match core::str::from_utf8(bytes.split_at(end).0.split_at(segment).1) {
+        Ok(segment) => segment,
+        Err(_) => "",
+    }
 }
 
 /// Builds the signed fields of an operation: `pg_merchant_id`, the operation's fields,
@@ -171,13 +220,116 @@ pub(crate) fn prepare_for<O: Operation>(
     endpoint: &Endpoint<'_>,
 ) -> Result<HttpRequest, Error> {
     let fields = fields_for(config, op, salt, endpoint)?;
-    Ok(HttpRequest::new(Method::Post, config.url(O::PATH))
-        .with_header("Content-Type", "application/x-www-form-urlencoded")
-        .with_header("Accept", "application/xml, text/xml")
-        .with_header(
-            "User-Agent",
-            concat!("freedompay-rs/", env!("CARGO_PKG_VERSION")),
-        )
+    // The headers are the same for every call: `'static` texts, never copied.
+    Ok(HttpRequest::new(Method::Post, url_of::<O>(config))
+        .with_static_header("Content-Type", "application/x-www-form-urlencoded")
+        .with_static_header("Accept", "application/xml, text/xml")
+        .with_static_header("User-Agent", USER_AGENT)
         .with_body(form::encode(&fields).into_bytes())
         .with_timeout(config.timeout()))
+}
+
+/// The `User-Agent` of every request.
+const USER_AGENT: &str = concat!("freedompay-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The request URL of an operation: [`Config::url`] of its path, built in one allocation
+/// (the path is copied as it is unless it has a `{merchant_id}` to fill in).
+fn url_of<O: Operation>(config: &Config) -> String {
+    const MERCHANT_ID: &str = "{merchant_id}";
+    let (base, id) = (config.base_url(), config.merchant_id());
+    if !O::PATH.as_bytes().contains(&b'{') {
+        let mut url = String::with_capacity(base.len() + O::PATH.len());
+        url.push_str(base);
+        url.push_str(O::PATH);
+        return url;
+    }
+    let marks = O::PATH.matches(MERCHANT_ID).count();
+    let mut url = String::with_capacity(base.len() + O::PATH.len() + marks * id.len());
+    url.push_str(base);
+    for (i, part) in O::PATH.split(MERCHANT_ID).enumerate() {
+        if i > 0 {
+            url.push_str(id);
+        }
+        url.push_str(part);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct At<const CARDS: bool>;
+
+    impl<const CARDS: bool> Operation for At<CARDS> {
+        type Output = ();
+        const NAME: &'static str = "at";
+        const PATH: &'static str = if CARDS {
+            "/v1/merchant/{merchant_id}/cardstorage/list"
+        } else {
+            "/g2g/p2p2nonreg"
+        };
+        const MOVES_MONEY: bool = false;
+        fn secret(&self, _config: &Config) -> SecretKind {
+            SecretKind::Payment
+        }
+        fn write_fields(&self, _fields: &mut Fields) -> Result<(), InvalidInput> {
+            Ok(())
+        }
+        fn read(&self, _reply: &Response<'_>) -> Result<(), ReadError> {
+            Ok(())
+        }
+    }
+
+    /// The segment found at compile time is the one `ScriptName::from_url` finds.
+    #[test]
+    fn the_compile_time_segment_is_the_script_name_of_the_path() {
+        for url in [
+            "/g2g/p2p2nonreg",
+            "/init_payment.php",
+            "/v1/merchant/{merchant_id}/cardstorage/list",
+            "init_payment.php",
+            "/a/b.php?x=1/y#z/w",
+            "/a/b#frag",
+            "/a/",
+            "/",
+            "",
+            "?q",
+            "https://host",
+            "https://host/",
+            "https://host/a/b.php?q=c://d/e",
+            "https://host?x=/y",
+            "s://h/é/мой.php",
+            "/a/b://c",
+        ] {
+            assert_eq!(
+                ScriptName::new(script_segment(url)).ok(),
+                ScriptName::from_url(url).ok(),
+                "{url}"
+            );
+        }
+        assert_eq!(Script::<At<true>>::SEGMENT, "list");
+        assert_eq!(Script::<At<false>>::SEGMENT, "p2p2nonreg");
+    }
+
+    /// The URL built in one allocation is the config's URL of the path, merchant id filled in.
+    #[test]
+    fn the_request_url_is_the_configs_url_of_the_path() {
+        let config = Config::builder()
+            .merchant_id("123456")
+            .secret_key("secret")
+            .base_url("https://api.example.kz")
+            .build()
+            .unwrap();
+        for (url, path) in [
+            (url_of::<At<true>>(&config), At::<true>::PATH),
+            (url_of::<At<false>>(&config), At::<false>::PATH),
+        ] {
+            assert_eq!(url, config.url(path));
+        }
+        assert_eq!(
+            url_of::<At<true>>(&config),
+            "https://api.example.kz/v1/merchant/123456/cardstorage/list"
+        );
+    }
 }

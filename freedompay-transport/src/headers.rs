@@ -1,11 +1,17 @@
 //! An ordered list of header fields with case-insensitive lookup.
 
 use core::fmt;
+use core::ops::Range;
 
 /// HTTP header fields in the order they were added or received.
 ///
 /// Names compare case-insensitively; repeated names are kept. Values are text: the FreedomPay
 /// protocol never needs binary header values.
+///
+/// Cheap to fill: the text of the fields added with [`Headers::append`] is copied into one
+/// shared buffer (a response's headers cost two allocations, however many there are), and
+/// fields added with [`Headers::append_static`] are not copied at all (the SDK's own request
+/// headers cost nothing but the list).
 ///
 /// ```
 /// use freedompay_transport::Headers;
@@ -14,9 +20,18 @@ use core::fmt;
 /// headers.insert("Content-Type", "text/xml; charset=utf-8");
 /// assert_eq!(headers.get("content-type"), Some("text/xml; charset=utf-8"));
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Headers {
-    entries: Vec<(String, String)>,
+    /// The text of the copied fields, one after the other.
+    text: String,
+    entries: Vec<(Text, Text)>,
+}
+
+/// Where the text of a name or value is: a `'static` string, or a range of the buffer.
+#[derive(Clone)]
+enum Text {
+    Static(&'static str),
+    Copied(Range<usize>),
 }
 
 impl Headers {
@@ -25,39 +40,66 @@ impl Headers {
         Self::default()
     }
 
+    /// No headers, with room for `fields` fields whose names and values add up to `text`
+    /// bytes (what a transport knows before copying a response's headers).
+    pub fn with_capacity(fields: usize, text: usize) -> Self {
+        Self {
+            text: String::with_capacity(text),
+            entries: Vec::with_capacity(fields),
+        }
+    }
+
     /// Adds a header field, keeping any earlier field of the same name.
-    pub fn append(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
-        self.entries.push((name.into(), value.into()));
+    pub fn append(&mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> &mut Self {
+        let name = self.copy(name.as_ref());
+        let value = self.copy(value.as_ref());
+        self.entries.push((name, value));
+        self
+    }
+
+    /// Adds a header field whose name and value are `'static` (the SDK's own headers),
+    /// keeping any earlier field of the same name; nothing is copied.
+    ///
+    /// ```
+    /// use freedompay_transport::Headers;
+    ///
+    /// let mut headers = Headers::new();
+    /// headers.append_static("Accept", "application/xml, text/xml");
+    /// assert_eq!(headers.get("accept"), Some("application/xml, text/xml"));
+    /// ```
+    pub fn append_static(&mut self, name: &'static str, value: &'static str) -> &mut Self {
+        self.entries.push((Text::Static(name), Text::Static(value)));
         self
     }
 
     /// Sets a header field, replacing every earlier field of the same name.
-    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
-        let name = name.into();
-        self.entries.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-        self.entries.push((name, value.into()));
-        self
+    pub fn insert(&mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> &mut Self {
+        let name = name.as_ref();
+        let text = &self.text;
+        self.entries
+            .retain(|(n, _)| !resolve(text, n).eq_ignore_ascii_case(name));
+        self.append(name, value)
     }
 
     /// The value of the first field with this name (case-insensitive).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.entries
-            .iter()
+        self.iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 
     /// Every value of fields with this name, in order.
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.entries
-            .iter()
+        self.iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 
     /// The fields as `(name, value)` pairs, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.entries
+            .iter()
+            .map(|(n, v)| (resolve(&self.text, n), resolve(&self.text, v)))
     }
 
     /// How many fields there are.
@@ -69,24 +111,78 @@ impl Headers {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    fn copy(&mut self, text: &str) -> Text {
+        let start = self.text.len();
+        self.text.push_str(text);
+        Text::Copied(start..self.text.len())
+    }
 }
+
+fn resolve<'a>(buffer: &'a str, text: &'a Text) -> &'a str {
+    match text {
+        Text::Static(text) => text,
+        // The ranges are the buffer's own, at char boundaries: never out of bounds.
+        Text::Copied(range) => buffer.get(range.clone()).unwrap_or_default(),
+    }
+}
+
+impl PartialEq for Headers {
+    /// The same fields in the same order (names compared as written).
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Headers {}
 
 impl fmt::Debug for Headers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Header values could carry credentials of a custom stack (Authorization, cookies):
         // names only.
-        f.debug_list()
-            .entries(self.entries.iter().map(|(n, _)| n))
-            .finish()
+        f.debug_list().entries(self.iter().map(|(n, _)| n)).finish()
     }
 }
 
-impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
+impl<N: AsRef<str>, V: AsRef<str>> FromIterator<(N, V)> for Headers {
     fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
         let mut headers = Headers::new();
         for (n, v) in iter {
             headers.append(n, v);
         }
         headers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copied_and_static_fields_keep_their_order_and_compare_by_text() {
+        let mut mixed = Headers::with_capacity(3, 16);
+        mixed
+            .append_static("Accept", "text/xml")
+            .append(String::from("X-Id"), "7")
+            .append_static("X-Id", "8");
+        let copied: Headers = [("Accept", "text/xml"), ("X-Id", "7"), ("X-Id", "8")]
+            .into_iter()
+            .collect();
+        assert_eq!(mixed, copied);
+        assert_eq!(mixed.get_all("x-id").collect::<Vec<_>>(), ["7", "8"]);
+        mixed.insert("x-id", "9");
+        assert_eq!(
+            mixed.iter().collect::<Vec<_>>(),
+            [("Accept", "text/xml"), ("x-id", "9")]
+        );
+        assert_ne!(mixed, copied);
+    }
+
+    #[test]
+    fn non_ascii_values_are_kept_whole() {
+        let mut headers = Headers::new();
+        headers.append("X-Name", "Алматы").append("X-Next", "ok");
+        assert_eq!(headers.get("x-name"), Some("Алматы"));
+        assert_eq!(headers.get("x-next"), Some("ok"));
     }
 }

@@ -28,20 +28,27 @@ impl TryFrom<HttpRequest> for http::Request<Vec<u8>> {
     }
 }
 
+impl From<&http::HeaderMap> for Headers {
+    /// Copies every field, in the map's order, with two allocations whatever their number
+    /// (what the SDK's transports do with a response's headers). Values that are not UTF-8
+    /// are decoded lossily.
+    fn from(map: &http::HeaderMap) -> Self {
+        let text = map
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len())
+            .sum();
+        let mut headers = Headers::with_capacity(map.len(), text);
+        for (name, value) in map {
+            headers.append(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
+        }
+        headers
+    }
+}
+
 impl From<http::Response<Vec<u8>>> for HttpResponse {
     /// Header values that are not visible ASCII/UTF-8 are decoded lossily.
     fn from(response: http::Response<Vec<u8>>) -> Self {
         let (parts, body) = response.into_parts();
-        let headers: Headers = parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        HttpResponse::new(parts.status.as_u16(), body).with_headers(headers)
+        HttpResponse::new(parts.status.as_u16(), body).with_headers(Headers::from(&parts.headers))
     }
 }

@@ -124,8 +124,15 @@ impl HttpRequest {
     }
 
     /// Adds a header field.
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.headers.append(name, value);
+        self
+    }
+
+    /// Adds a header field whose name and value are `'static`, without copying them
+    /// ([`Headers::append_static`]).
+    pub fn with_static_header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.append_static(name, value);
         self
     }
 

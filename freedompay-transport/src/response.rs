@@ -34,7 +34,7 @@ impl HttpResponse {
     }
 
     /// Adds a header field.
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.headers.append(name, value);
         self
     }
