@@ -22,9 +22,9 @@ use crate::{Failure, Global, secrets};
 
 /// The merchant id of the demo's sandbox.
 const MERCHANT_ID: &str = "545000";
-/// A purchase test card that pays (PROTOCOL.md §5).
+/// A purchase test card that pays (docs/protocol.md §5).
 const PURCHASE_CARD: &str = "4716047261941981";
-/// The payout test card that succeeds (PROTOCOL.md §5).
+/// The payout test card that succeeds (docs/protocol.md §5).
 const PAYOUT_CARD: &str = "4671593866478252";
 /// The sandbox's balance at start, in minor units.
 const STARTING_BALANCE: i64 = 100_000_000;
@@ -223,7 +223,7 @@ fn sandbox_flow(global: &Global) -> Result<(), Failure> {
     );
     print_line("  freedompay balance");
     print_line(
-        "  freedompay payout card --help    (the test cards: the sandbox's README, PROTOCOL.md §5)",
+        "  freedompay payout card --help    (the test cards: the sandbox's README, docs/protocol.md §5)",
     );
     print_line(
         "  freedompay gateway pay card --help    (card data from the environment or stdin, never a flag)",

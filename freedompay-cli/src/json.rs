@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value as Json};
 
-/// Parses a JSON object into fields. Leaves become texts the way PHP casts them (PROTOCOL.md
+/// Parses a JSON object into fields. Leaves become texts the way PHP casts them (docs/protocol.md
 /// §2.5): strings as they are, numbers as written, `true` as `1`, `false` and `null` as
 /// empty strings. A key that appears twice in one object is refused: the tree would not say
 /// which of the two was meant.

@@ -8,7 +8,7 @@ use freedompay_sign::SecretKey;
 use crate::InvalidInput;
 use crate::error::PAYOUT_SECRET_SETTING;
 
-/// A FreedomPay region (brand host). PROTOCOL.md §0.1.
+/// A FreedomPay region (brand host). docs/protocol.md §0.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Region {
@@ -59,7 +59,7 @@ impl Region {
     }
 }
 
-/// Which of the merchant's two secrets signs a call (PROTOCOL.md §2.6). With the `serde`
+/// Which of the merchant's two secrets signs a call (docs/protocol.md §2.6). With the `serde`
 /// feature it is `"payment"` or `"payout"` (the kind, never the secret).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(
@@ -398,7 +398,7 @@ impl ConfigBuilder {
     }
 
     /// Which secret signs `cardstoragepayout/add` and verifies its callback. The default is
-    /// [`SecretKind::Payment`], what an integration reports the gateway accepts (PROTOCOL.md
+    /// [`SecretKind::Payment`], what an integration reports the gateway accepts (docs/protocol.md
     /// §2.6 marks it uncertain); switch it if your shop's gateway wants the payout secret.
     pub fn card_storage_payout_secret(mut self, kind: SecretKind) -> Self {
         self.card_storage_payout_secret = Some(kind);

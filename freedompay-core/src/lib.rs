@@ -1,7 +1,7 @@
 //! `freedompay-core`: the FreedomPay protocol without I/O.
 //!
 //! Every operation of the Merchant API is a value implementing [`Operation`]: its path, the
-//! secret that signs it (payment or payout, PROTOCOL.md §2.6), whether it moves money, its
+//! secret that signs it (payment or payout, docs/protocol.md §2.6), whether it moves money, its
 //! typed fields and how to read its verified reply. An [`Exchange`] drives one call: it yields
 //! the signed [`HttpRequest`](freedompay_transport::HttpRequest) to send, takes the response
 //! back, verifies it, maps error codes and decides whether a retry is safe. The async and

@@ -59,7 +59,7 @@ pub trait Operation {
     /// failed withdrawal that way). Default: no.
     const ERROR_STATUS_IS_OUTPUT: bool = false;
 
-    /// The secret that signs the request and verifies the reply (PROTOCOL.md §2.6).
+    /// The secret that signs the request and verifies the reply (docs/protocol.md §2.6).
     fn secret(&self, config: &Config) -> SecretKind;
 
     /// The order id, for errors and traces (and for reconciling an unknown outcome).

@@ -2,7 +2,7 @@
 
 wire_enum! {
     /// `pg_status` of a reply: the outcome of the request, or of a payout or cash-by-code
-    /// operation (PROTOCOL.md §3). Unknown values are kept.
+    /// operation (docs/protocol.md §3). Unknown values are kept.
     Status {
         /// `ok`
         Ok = "ok",

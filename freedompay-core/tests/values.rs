@@ -1,4 +1,4 @@
-//! Every documented limit of the values, on both sides (PROTOCOL.md §1.1, §5).
+//! Every documented limit of the values, on both sides (docs/protocol.md §1.1, §5).
 
 use freedompay_core::{
     Amount, CardNumber, Config, Currency, DateTime, Description, IdempotencyKey, OrderId,

@@ -148,7 +148,7 @@ pub(crate) async fn attempt(app: &Arc<App>, id: usize) -> Option<Reply> {
         state.schedule(at, Due::CallbackRetry(id));
     }
     drop(state);
-    // Only the first call may reject (PROTOCOL.md §2.8): later ones count as accepted.
+    // Only the first call may reject (docs/protocol.md §2.8): later ones count as accepted.
     match accepted {
         Some(reply) if !first && reply.status == "rejected" => Some(Reply {
             status: "ok".into(),

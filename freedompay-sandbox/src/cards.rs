@@ -1,4 +1,4 @@
-//! The documented test cards (PROTOCOL.md §5) and what the sandbox does with any card number:
+//! The documented test cards (docs/protocol.md §5) and what the sandbox does with any card number:
 //! Luhn check, masking, brand, and the outcome of a purchase or a payout.
 
 /// Purchase test cards: these pay successfully.

@@ -133,7 +133,7 @@ impl SandboxConfig {
         self
     }
 
-    /// The secret of `cardstoragepayout/add` and of its card-added callback (PROTOCOL.md §2.6
+    /// The secret of `cardstoragepayout/add` and of its card-added callback (docs/protocol.md §2.6
     /// marks it uncertain; the payment secret by default).
     pub fn cardstoragepayout_secret(mut self, which: SecretChoice) -> Self {
         self.cardstoragepayout_secret = which;

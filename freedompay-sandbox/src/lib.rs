@@ -2,7 +2,7 @@
 //! a real HTTP server on loopback that any FreedomPay client, in any language, can be pointed
 //! at.
 //!
-//! It behaves like the gateway as PROTOCOL.md describes it:
+//! It behaves like the gateway as docs/protocol.md describes it:
 //!
 //! * every endpoint of the classic merchant API (payments, status, clearing, refunds,
 //!   recurring, saved cards, mobile commerce, payouts, balance, cash by code), taking

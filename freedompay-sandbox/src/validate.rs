@@ -1,4 +1,4 @@
-//! Field checks with the documented limits (PROTOCOL.md §1.1, §5). Every failure is a signed
+//! Field checks with the documented limits (docs/protocol.md §1.1, §5). Every failure is a signed
 //! error reply with code 9403 and a description naming the field.
 
 use freedompay_sign::{Fields, Value};

@@ -10,7 +10,7 @@
 //! * the fast path sorts each level by name and walks the tree in that order, with no heap
 //!   allocation for levels of up to 32 fields, and hashes the values as it goes, each copied
 //!   once into the MD5 block; it reads any tree through [`Level`], [`Fields`] included. Once the
-//!   ambiguous names of PROTOCOL.md §2.4 are refused, this gives exactly the order of the
+//!   ambiguous names of docs/protocol.md §2.4 are refused, this gives exactly the order of the
 //!   sorted flattened keys: two siblings' keys are decided inside their own `name + position`
 //!   part, so all of one sibling's descendants come before all of the next's;
 //! * [`canonical_entries`] builds the flattened keys literally, as the PHP does. It is used for
@@ -749,7 +749,7 @@ fn walk_list<'a, L: Level<'a>>(
         return Err(Walk::Fallback);
     }
     // Item keys never prefix one another below 1,000 items, so sorting them decides the
-    // order of everything beneath: 0, 10, 1, 11, 2, 3, ... for 12 items (PROTOCOL.md §2.3).
+    // order of everything beneath: 0, 10, 1, 11, 2, 3, ... for 12 items (docs/protocol.md §2.3).
     let mut inline = [0u128; INLINE];
     let mut heap = Vec::new();
     let order = if len <= INLINE {

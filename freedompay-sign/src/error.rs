@@ -16,14 +16,14 @@ pub enum SignError {
     },
     /// A top-level name that starts like a number (a digit, a sign, a dot or whitespace): PHP
     /// turns such flattened keys into numbers and sorts them numerically, so the order the
-    /// gateway uses cannot be told from the bytes (PROTOCOL.md §2.4).
+    /// gateway uses cannot be told from the bytes (docs/protocol.md §2.4).
     NumericName {
         /// The offending name.
         name: String,
     },
     /// Two names at one level where one is the other followed by a digit or by a byte
     /// below `'0'` (`pg_param` and `pg_param1`, `key` and `key-x`): sorting by name and
-    /// sorting the reference algorithm's flattened keys disagree (PROTOCOL.md §2.4).
+    /// sorting the reference algorithm's flattened keys disagree (docs/protocol.md §2.4).
     AmbiguousNames {
         /// The level holding both.
         path: String,

@@ -1,4 +1,4 @@
-//! Names that make the reference ordering ambiguous (PROTOCOL.md §2.4) are refused with a
+//! Names that make the reference ordering ambiguous (docs/protocol.md §2.4) are refused with a
 //! clear error; names that are merely unusual are not.
 
 mod support;

@@ -172,7 +172,7 @@ impl From<ParseError> for ResponseError {
     }
 }
 
-/// Verifies a parsed response by the reference algorithm (PROTOCOL.md §2.7): every element is
+/// Verifies a parsed response by the reference algorithm (docs/protocol.md §2.7): every element is
 /// signed, unknown ones included, nested ones flattened, `pg_sig` left out at every level;
 /// `script` is the last path segment of the request URL (`get_status3.php`, `reg2nonreg`) or,
 /// for a `pg_xml` callback, of your callback URL.

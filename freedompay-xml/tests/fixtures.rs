@@ -2,7 +2,7 @@
 //! round trip through `write`, and the refusal of every truncation of it.
 //!
 //! `seed*.xml` are the example responses of the original documentation pages
-//! (`shared/seeds/`), copied verbatim; their signatures were made with secrets we do not know.
+//! (FreedomPay's public pages; docs/protocol.md §9.1 names each seed's page), copied verbatim; their signatures were made with secrets we do not know.
 //! The others were written for these tests and signed with `TESTSECRET` by
 //! `fixtures/sign_fixture.py`, an independent Python port of the reference algorithm.
 
@@ -185,7 +185,7 @@ fn valid_fixtures_fail_with_another_secret_or_script() {
     }
 }
 
-/// PROTOCOL.md §2.7: the canonical string and the signature of the get_status3 vector.
+/// docs/protocol.md §2.7: the canonical string and the signature of the get_status3 vector.
 #[test]
 fn protocol_vector() {
     let doc = parse(&fixture("protocol_2_7_get_status3.xml")).unwrap();

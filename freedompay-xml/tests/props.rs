@@ -50,7 +50,7 @@ fn tree(name: impl Strategy<Value = String> + Clone + 'static) -> impl Strategy<
 }
 
 /// Names the signer accepts together: letters and `_` only, so no name is another plus a
-/// digit or punctuation (PROTOCOL.md §2.4), and never `pg_sig`.
+/// digit or punctuation (docs/protocol.md §2.4), and never `pg_sig`.
 fn sign_name() -> impl Strategy<Value = String> + Clone {
     "[a-z_]{1,10}".prop_filter("pg_sig is the signature", |n| n != "pg_sig")
 }

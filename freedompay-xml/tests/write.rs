@@ -114,7 +114,7 @@ fn deep_trees_are_written_without_recursion() {
     assert_eq!(parse_with(xml.as_bytes(), &limits).unwrap().fields(), &tree);
 }
 
-/// PROTOCOL.md §2.9: a merchant's reply to a result callback, signed with the callback's
+/// docs/protocol.md §2.9: a merchant's reply to a result callback, signed with the callback's
 /// script name; written twice, it is the same bytes (replayed callbacks get the same answer).
 #[test]
 fn merchant_reply() {

@@ -116,7 +116,7 @@ impl VerifiedCallback {
     ///
     /// A callback with a non-empty body is read from the body (an urlencoded form, a `pg_xml`
     /// field, an XML body, or `multipart/form-data`); otherwise from the query (GET).
-    /// PROTOCOL.md §2.8: a POST callback is signed over the body's fields only, a GET callback
+    /// docs/protocol.md §2.8: a POST callback is signed over the body's fields only, a GET callback
     /// over all query parameters. Then `pg_salt` is checked ([`CallbackError::Salt`]).
     pub fn verify(request: CallbackRequest<'_>, secret: &SecretKey) -> Result<Self, CallbackError> {
         let script = ScriptName::from_url(request.url).map_err(|_| CallbackError::Url)?;
@@ -258,7 +258,7 @@ impl<'a> CallbackRequest<'a> {
     }
 }
 
-/// The merchant's answer to a check, result, refund or capture callback (PROTOCOL.md §2.9).
+/// The merchant's answer to a check, result, refund or capture callback (docs/protocol.md §2.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyStatus {
     /// `ok`: accepted.

@@ -8,7 +8,7 @@ use super::reply::{DescriptionField, notification_common, sign};
 
 /// FreedomPay tells the merchant that a held payment was cleared (`pg_capture_url`).
 ///
-/// PROTOCOL.md names the URL (§1.1) but not the notification's fields; the payment id is
+/// docs/protocol.md names the URL (§1.1) but not the notification's fields; the payment id is
 /// required and the other fields read here (amounts, currency, order id, `pg_captured`) are
 /// optional, taken from the payment family's names. Every field is in
 /// [`callback`](Self::callback) too. Answer [`reply_ok`](Self::reply_ok) or

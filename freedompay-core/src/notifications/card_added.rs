@@ -8,7 +8,7 @@ use super::NotificationError;
 use super::reply::{DescriptionField, notification_common, sign};
 
 /// FreedomPay tells the merchant that a payer saved a card (or failed to), at the
-/// `post_link` of [`AddCard`](crate::payment::AddCard) (PROTOCOL.md §1.5; fields from the
+/// `post_link` of [`AddCard`](crate::payment::AddCard) (docs/protocol.md §1.5; fields from the
 /// PayBox card storage example). Signed with the payment secret.
 ///
 /// Answer [`reply_ok`](Self::reply_ok) or [`reply_error`](Self::reply_error).

@@ -7,7 +7,7 @@ use super::NotificationError;
 use super::reply::{DescriptionField, notification_common, sign};
 
 /// FreedomPay asks the merchant, before the payer pays, whether the payment may go ahead
-/// (`pg_check_url`; PROTOCOL.md §2.9, D-check). Answer [`reply_ok`](Self::reply_ok),
+/// (`pg_check_url`; docs/protocol.md §2.9, D-check). Answer [`reply_ok`](Self::reply_ok),
 /// [`reply_rejected`](Self::reply_rejected) (always allowed here: the payer is sent to the
 /// failure URL) or [`reply_error`](Self::reply_error); the text goes in
 /// `pg_error_description`.

@@ -84,7 +84,7 @@ impl From<ReadError> for NotificationError {
 }
 
 /// A `rejected` reply to a result notification that does not allow it (`pg_can_reject` is
-/// not `1`): the payment counts as completed whatever the reply says (PROTOCOL.md §2.9).
+/// not `1`): the payment counts as completed whatever the reply says (docs/protocol.md §2.9).
 /// Refund it with [`RefundPayment`](crate::payment::RefundPayment) instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RejectNotAllowed;

@@ -1,5 +1,5 @@
 //! Every callback FreedomPay sends to the merchant, verified, typed, and answered
-//! (PROTOCOL.md §2.8–2.9).
+//! (docs/protocol.md §2.8–2.9).
 //!
 //! | Callback | Where FreedomPay sends it | Type | Secret |
 //! |---|---|---|---|

@@ -10,7 +10,7 @@ use super::{CallbackReply, NotificationError, ReplyBody, ReplyError, VerifiedCal
 /// FreedomPay's notification that a card was saved for payouts, sent to the `pg_post_link`
 /// of [`AddPayoutCard`](crate::payout::AddPayoutCard).
 ///
-/// Its fields are those of the card-storage callback (PROTOCOL.md §1.5, from the PayBox SDK's
+/// Its fields are those of the card-storage callback (docs/protocol.md §1.5, from the PayBox SDK's
 /// example): `pg_type` (`approve`), `pg_status` (`success`), the card's token, legacy id,
 /// masked number and expiry. Verified with [`Config::card_storage_payout_secret`] (the
 /// payment secret by default) and your post link's script name. Answer HTTP 200 with

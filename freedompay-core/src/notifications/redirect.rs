@@ -7,7 +7,7 @@ use super::NotificationError;
 use super::reply::notification_common;
 
 /// The payer's browser arriving at the success or failure URL with signed fields
-/// (`pg_order_id`, `pg_payment_id`, `pg_salt`, `pg_sig`; PROTOCOL.md §1.1), by GET or POST
+/// (`pg_order_id`, `pg_payment_id`, `pg_salt`, `pg_sig`; docs/protocol.md §1.1), by GET or POST
 /// as set with `success_url_method` / `failure_url_method`. No reply is expected: show your
 /// page.
 ///

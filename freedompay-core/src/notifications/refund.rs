@@ -8,7 +8,7 @@ use super::reply::{DescriptionField, notification_common, sign};
 
 /// FreedomPay tells the merchant that a payment was refunded (`pg_refund_url`).
 ///
-/// PROTOCOL.md names the URL (§1.1) but not the notification's fields; the fields read here
+/// docs/protocol.md names the URL (§1.1) but not the notification's fields; the fields read here
 /// are those of the legacy PayBox SDK's refund example (`pg_refund_date`, `pg_refund_type`,
 /// `pg_refund_system`, `pg_refund_id`, amounts), all optional but the payment id. Every
 /// field is in [`callback`](Self::callback) too. Answer [`reply_ok`](Self::reply_ok) or

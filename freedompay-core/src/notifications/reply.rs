@@ -8,7 +8,7 @@ use crate::{Config, SecretKind};
 use super::{CallbackReply, ReplyBody, ReplyStatus, VerifiedCallback};
 
 /// Which field carries the reply's text: `pg_error_description` for check replies,
-/// `pg_description` for the others (PROTOCOL.md §2.9).
+/// `pg_description` for the others (docs/protocol.md §2.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DescriptionField {
     Description,

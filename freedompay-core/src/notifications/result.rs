@@ -52,7 +52,7 @@ impl fmt::Display for PaymentResult {
     }
 }
 
-/// FreedomPay tells the merchant the outcome of a payment (`pg_result_url`; PROTOCOL.md
+/// FreedomPay tells the merchant the outcome of a payment (`pg_result_url`; docs/protocol.md
 /// §2.8–2.9, D-result).
 ///
 /// Answer [`reply_ok`](Self::reply_ok) (also for a failed payment, once recorded),

@@ -4,13 +4,13 @@ use crate::{IdempotencyKey, PaymentId, SecretKind, Status};
 
 operation! {
     /// Cancels a payment whose money is held and not yet cleared (`cancel.php`, payment secret;
-    /// PROTOCOL.md §1.3). A hold that is neither cleared nor cancelled within 5 days is cleared
+    /// docs/protocol.md §1.3). A hold that is neither cleared nor cancelled within 5 days is cleared
     /// by the gateway. A cleared payment is refunded instead, with
     /// [`RefundPayment`](super::RefundPayment).
     ///
     /// Counted as moving money: never resent after a failure that may have reached the gateway;
     /// check the outcome with [`PaymentStatus`](super::PaymentStatus). The idempotency key is
-    /// accepted here according to an integration, not the documentation (PROTOCOL.md §1.3).
+    /// accepted here according to an integration, not the documentation (docs/protocol.md §1.3).
     ///
     /// ```
     /// use freedompay_core::payment::CancelPayment;

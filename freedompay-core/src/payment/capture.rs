@@ -4,12 +4,12 @@ use crate::declare::amount_to_send;
 use crate::{Amount, IdempotencyKey, PaymentId, SecretKind, Status};
 
 operation! {
-    /// Clears a two-step payment (`do_capture.php`, payment secret; PROTOCOL.md §1.3): the held
+    /// Clears a two-step payment (`do_capture.php`, payment secret; docs/protocol.md §1.3): the held
     /// money is debited, the whole amount by default or `pg_clearing_amount` of it.
     ///
     /// Moves money: never resent after a failure that may have reached the gateway; check the
     /// outcome with [`PaymentStatus`](super::PaymentStatus). The idempotency key is accepted
-    /// here according to an integration, not the documentation (PROTOCOL.md §1.3).
+    /// here according to an integration, not the documentation (docs/protocol.md §1.3).
     ///
     /// ```
     /// use freedompay_core::payment::CapturePayment;

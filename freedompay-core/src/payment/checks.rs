@@ -1,4 +1,4 @@
-//! The documented limits of payment fields (PROTOCOL.md §1.1, §5), checked before signing.
+//! The documented limits of payment fields (docs/protocol.md §1.1, §5), checked before signing.
 
 use crate::InvalidInput;
 

@@ -1,5 +1,5 @@
 //! The merchant's own fields: names without the `pg_` prefix, echoed to the check and result
-//! URLs and signed like every other field (PROTOCOL.md §0, §2.4).
+//! URLs and signed like every other field (docs/protocol.md §0, §2.4).
 
 use freedompay_sign::Fields;
 
@@ -52,7 +52,7 @@ fn extends_with_digit(longer: &str, shorter: &str) -> bool {
 }
 
 /// A custom field name: `[a-z][a-z0-9_]*`, at most 64 bytes, not starting with `pg_`
-/// (PROTOCOL.md §2.4: names the gateway's PHP would treat as numbers, or rewrite, cannot be
+/// (docs/protocol.md §2.4: names the gateway's PHP would treat as numbers, or rewrite, cannot be
 /// signed predictably).
 pub(crate) fn check_name(name: &str) -> Result<(), InvalidInput> {
     let field = || {

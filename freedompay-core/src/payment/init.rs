@@ -7,7 +7,7 @@ use super::options::PaymentMethod;
 use super::page::{PageFields, page_setters};
 
 operation! {
-    /// Creates a payment (`init_payment.php`, payment secret; PROTOCOL.md §1.1) and returns the
+    /// Creates a payment (`init_payment.php`, payment secret; docs/protocol.md §1.1) and returns the
     /// URL of the page where the payer pays.
     ///
     /// Every documented field of the request is a builder method; limits are checked when the
@@ -55,7 +55,7 @@ operation! {
 }
 
 impl InitPayment {
-    /// A payment from the payer's mobile phone balance (PROTOCOL.md §1.7): the same request
+    /// A payment from the payer's mobile phone balance (docs/protocol.md §1.7): the same request
     /// with `pg_payment_method=mobile_commerce` and `pg_user_phone`. Continue with
     /// [`MobilePayment`](super::MobilePayment) and, when asked, [`ApproveMobilePayment`](super::ApproveMobilePayment).
     pub fn mobile_commerce(
@@ -218,7 +218,7 @@ mod tests {
         assert_signed_with(&every_field(), SecretKind::Payment);
     }
 
-    /// PROTOCOL.md §2.2, flat vector: `init_payment.php;25;test;123456;23;molbulak;TESTSECRET`.
+    /// docs/protocol.md §2.2, flat vector: `init_payment.php;25;test;123456;23;molbulak;TESTSECRET`.
     #[test]
     fn reproduces_the_flat_reference_vector() {
         let config = Config::builder()
@@ -239,7 +239,7 @@ mod tests {
         );
     }
 
-    /// Twelve receipt positions sort 0, 10, 1, 11, 2, ... in the signature (PROTOCOL.md
+    /// Twelve receipt positions sort 0, 10, 1, 11, 2, ... in the signature (docs/protocol.md
     /// §2.3); the expected signature was computed by `tools/php-reference/check-vectors.php`.
     #[test]
     fn twelve_receipt_positions_sign_as_php_does() {

@@ -1,4 +1,4 @@
-//! Payments from the payer's mobile phone balance (PROTOCOL.md §1.7): after
+//! Payments from the payer's mobile phone balance (docs/protocol.md §1.7): after
 //! [`InitPayment::mobile_commerce`](super::InitPayment::mobile_commerce), `POST /mfs/pay`
 //! and, when the operator asks for a code, `POST /mfs/approve`.
 

@@ -1,4 +1,4 @@
-//! Pay-ins (PROTOCOL.md §1.1–1.5, 1.7): taking money from payers, managing payments, and
+//! Pay-ins (docs/protocol.md §1.1–1.5, 1.7): taking money from payers, managing payments, and
 //! the callbacks FreedomPay sends about them.
 //!
 //! Signed with the **payment secret**. The table of contents:

@@ -1,5 +1,5 @@
 //! The closed vocabularies of the payment requests: page language, callback and redirect
-//! methods, payment methods (PROTOCOL.md §1.1).
+//! methods, payment methods (docs/protocol.md §1.1).
 
 use crate::InvalidInput;
 use crate::declare::ToWire;
@@ -24,7 +24,7 @@ wire_enum! {
     /// The language of the payment page (`pg_language`); the gateway's default is Russian.
     ///
     /// The documentation disagrees on Kazakh: the KZ page lists `kk` (the ISO 639-1 code), the
-    /// UZ page and the "page with amount control" page list `kz` (PROTOCOL.md §1.1 and §5 mark
+    /// UZ page and the "page with amount control" page list `kz` (docs/protocol.md §1.1 and §5 mark
     /// it uncertain). Both are offered as they are written; [`Language::Kk`] follows the KZ
     /// documentation, the one for the gateway that serves Kazakh payers.
     ///
@@ -60,7 +60,7 @@ impl Language {
 
 wire_enum! {
     /// How FreedomPay calls the merchant's check and result URLs (`pg_request_method`,
-    /// PROTOCOL.md §0): a query string, a form body, or one `pg_xml` form field.
+    /// docs/protocol.md §0): a query string, a form body, or one `pg_xml` form field.
     /// Every form is verified by the notifications in [`notifications`](super::notifications).
     RequestMethod {
         /// `GET`: the fields in the URL's query.
@@ -99,7 +99,7 @@ wire_enum! {
     PaymentMethod {
         /// `bankcard`: a bank card.
         BankCard = "bankcard",
-        /// `mobile_commerce`: the payer's mobile phone balance (PROTOCOL.md §1.7).
+        /// `mobile_commerce`: the payer's mobile phone balance (docs/protocol.md §1.7).
         MobileCommerce = "mobile_commerce",
     }
 }

@@ -18,14 +18,14 @@ pub(crate) use crate::{Amount, Currency, IdempotencyKey, Phone, Url, UserId};
 pub(crate) use std::net::IpAddr;
 
 field_group! {
-    /// Every optional field of the payment-page family (PROTOCOL.md §1.1 table), in the order
+    /// Every optional field of the payment-page family (docs/protocol.md §1.1 table), in the order
     /// of the documentation's table; unset ones are not sent.
     #[derive(Debug, Clone, Default, PartialEq, Eq)]
     pub(crate) struct PageFields, setters page_setter in crate::payment::page {
         /// `pg_currency`: the currency of the amount (the merchant's default otherwise).
         "pg_currency" => currency: Option<Currency>,
         /// `pg_testing_mode`: create a test payment (cards and mobile commerce only,
-        /// PROTOCOL.md §5).
+        /// docs/protocol.md §5).
         "pg_testing_mode" => testing_mode: Option<bool>,
         /// `pg_lifetime`: how long the payer has to pay, 300 to 604 800 seconds (the
         /// gateway's default is 86 400). Checked when the request is prepared.
@@ -43,7 +43,7 @@ field_group! {
         /// [`RecurringPayment`](crate::payment::RecurringPayment).
         "pg_recurring_start" => recurring_start: Option<bool>,
         /// `pg_recurring_lifetime`: how long the recurring profile lives, 1 to 156 months
-        /// (PROTOCOL.md §1.1; a 2026 integration reports a cap of 12 in current
+        /// (docs/protocol.md §1.1; a 2026 integration reports a cap of 12 in current
         /// documentation, unconfirmed, so the documented 156 is enforced). Checked when the
         /// request is prepared.
         "pg_recurring_lifetime" => recurring_lifetime_months: Option<u16>
@@ -101,7 +101,7 @@ field_group! {
         /// at most 255 characters (a bare host is fine: nothing is signed with it). Checked
         /// when the request is prepared.
         "pg_site_url" => site_url: Option<String> [check checks::page_url],
-        /// `pg_postpone_payment`: postpone the payment (PROTOCOL.md §1.1, UZ page).
+        /// `pg_postpone_payment`: postpone the payment (docs/protocol.md §1.1, UZ page).
         "pg_postpone_payment" => postpone_payment: Option<bool>,
         /// `pg_param1`: a value of the merchant's, at most 255 characters, echoed back.
         /// Checked when the request is prepared.
@@ -142,7 +142,7 @@ field_group! {
         };
         (custom_field) => {
             /// Adds a field of the merchant's own, echoed to the check and result URLs and signed
-            /// with the rest (PROTOCOL.md §0). The name must match `[a-z][a-z0-9_]*` (at most 64),
+            /// with the rest (docs/protocol.md §0). The name must match `[a-z][a-z0-9_]*` (at most 64),
             /// must not start with `pg_`, must be unique, and must not be another custom name
             /// followed by a digit (`item` and `item2`), which would make the signature's order
             /// ambiguous (§2.4). Checked when the request is prepared.

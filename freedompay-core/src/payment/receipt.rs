@@ -1,5 +1,5 @@
 //! Fiscal receipt positions (`pg_receipt_positions[i][count,name,tax_type,price]`,
-//! PROTOCOL.md §1.1, §5).
+//! docs/protocol.md §1.1, §5).
 
 use freedompay_sign::Fields;
 
@@ -9,7 +9,7 @@ use super::checks;
 
 /// The tax of a receipt position (`tax_type`).
 ///
-/// FreedomPay's official table of codes was not found (PROTOCOL.md §5 marks it uncertain);
+/// FreedomPay's official table of codes was not found (docs/protocol.md §5 marks it uncertain);
 /// the named variants are the codes a Bitrix module for Kazakhstan uses. Any other code can be
 /// sent as [`TaxType::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

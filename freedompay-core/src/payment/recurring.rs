@@ -49,7 +49,7 @@ from_text!(RecurringProfileId, new);
 serde_text!(RecurringProfileId);
 
 operation! {
-    /// Charges a recurring profile (`make_recurring_payment.php`, payment secret; PROTOCOL.md
+    /// Charges a recurring profile (`make_recurring_payment.php`, payment secret; docs/protocol.md
     /// §1.4). The profile is created by a payment with
     /// [`InitPayment::recurring_start`](super::InitPayment::recurring_start).
     ///

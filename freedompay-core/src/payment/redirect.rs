@@ -10,7 +10,7 @@ use crate::{
 use super::init::InitPayment;
 
 /// A payment opened by sending the payer's browser to `payment.php` with the signed fields
-/// of an [`InitPayment`] (PROTOCOL.md §1.1: the same parameters, signed with the script
+/// of an [`InitPayment`] (docs/protocol.md §1.1: the same parameters, signed with the script
 /// `payment.php`). Nothing is sent by the SDK: the gateway creates the payment when the
 /// browser arrives, so no payment id is known until the callbacks come.
 ///

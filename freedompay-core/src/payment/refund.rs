@@ -4,13 +4,13 @@ use crate::declare::amount_to_send;
 use crate::{Amount, IdempotencyKey, PaymentId, SecretKind, Status};
 
 operation! {
-    /// Refunds a payment whose money was debited (`revoke.php`, payment secret; PROTOCOL.md
+    /// Refunds a payment whose money was debited (`revoke.php`, payment secret; docs/protocol.md
     /// §1.3): the whole amount by default, or `pg_refund_amount` of it. A held, uncleared
     /// payment is cancelled instead, with [`CancelPayment`](super::CancelPayment).
     ///
     /// Moves money: never resent after a failure that may have reached the gateway; check the
     /// outcome with [`PaymentStatus`](super::PaymentStatus) (its `refunds`). The idempotency key
-    /// is accepted here according to an integration, not the documentation (PROTOCOL.md §1.3).
+    /// is accepted here according to an integration, not the documentation (docs/protocol.md §1.3).
     ///
     /// ```
     /// use freedompay_core::payment::RefundPayment;

@@ -14,7 +14,7 @@ use crate::{
 use super::card_pan::MaskedPan;
 use super::options::PaymentMethod;
 
-/// Asks for the state of a payment (`get_status3.php`, payment secret; PROTOCOL.md §1.2), by
+/// Asks for the state of a payment (`get_status3.php`, payment secret; docs/protocol.md §1.2), by
 /// the gateway's payment id or by the merchant's order id.
 ///
 /// By order id the gateway answers with the *last* payment made with that order id. The
@@ -90,7 +90,7 @@ impl PaymentStatus {
 /// `pg_payment_status`: where the payment stands.
 ///
 /// The documentation names `success`; integrations also handle the others listed here
-/// (PROTOCOL.md §3). Whether the money was cleared or only held is
+/// (docs/protocol.md §3). Whether the money was cleared or only held is
 /// [`PaymentStatusInfo::captured`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -223,7 +223,7 @@ pub struct PaymentStatusInfo {
     /// `pg_clearing_amount`: the amount cleared.
     pub clearing_amount: Option<Amount>,
     /// `pg_revoked_amount`, or `pg_revoke_amount` (the documentation and the official
-    /// Android SDK disagree on the name, PROTOCOL.md §1.2; both are read, `pg_revoked_amount`
+    /// Android SDK disagree on the name, docs/protocol.md §1.2; both are read, `pg_revoked_amount`
     /// first).
     pub revoked_amount: Option<Amount>,
     /// `pg_refund_amount`: the amount refunded, negative (`-10`).
@@ -397,7 +397,7 @@ mod tests {
         assert_signed_with(&by_id(), SecretKind::Payment);
     }
 
-    /// PROTOCOL.md §2.7: the reply verifies as written, with `get_status3.php` and
+    /// docs/protocol.md §2.7: the reply verifies as written, with `get_status3.php` and
     /// TESTSECRET, and reads with its negative refund amounts.
     #[test]
     fn reads_the_reference_vector_as_signed() {

@@ -5,14 +5,14 @@ use crate::{Config, OrderId, PaymentId, Status, Url, UserId};
 
 operation! {
     /// Starts saving a card for payouts (`/v1/merchant/{merchant_id}/cardstoragepayout/add`,
-    /// script `add`; PROTOCOL.md §1.6): FreedomPay answers a page where the user enters their
+    /// script `add`; docs/protocol.md §1.6): FreedomPay answers a page where the user enters their
     /// card; when it is saved, FreedomPay notifies `post_link` (read it with
     /// [`PayoutCardAdded`](crate::notifications::PayoutCardAdded)) and sends the user back to `back_link`. Then pay out to it with
     /// [`PayoutToSavedCard`](super::PayoutToSavedCard).
     ///
     /// **Secret.** [`Config::card_storage_payout_secret`]: the **payment** secret by default,
     /// which is what an integration reports the gateway accepts here (anything else got error
-    /// 1100); PROTOCOL.md §2.6 marks it uncertain, so the config can switch it
+    /// 1100); docs/protocol.md §2.6 marks it uncertain, so the config can switch it
     /// (`Config::builder().card_storage_payout_secret(SecretKind::Payout)`). The same secret
     /// verifies [`PayoutCardAdded`](crate::notifications::PayoutCardAdded). It moves no money.
     ///

@@ -24,7 +24,7 @@ use crate::{
 /// not rely on it. Never resent after a failure that may have reached the gateway.
 ///
 /// (Seed 002's sample signature leaves `pg_post_link` out; it is sent, so it is signed:
-/// PROTOCOL.md §6.)
+/// docs/protocol.md §6.)
 ///
 /// **The phone goes without the country code**: seed 002 sends `pg_phone=7073175200`, the
 /// 10 digits of a Kazakh number after `+7`. A [`Phone`] of any other length (`+7 707 317 52

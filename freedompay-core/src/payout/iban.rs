@@ -5,7 +5,7 @@ use crate::declare::amount_to_send;
 use crate::{Amount, Description, OrderId, PaymentId, SecretKind, Status, Url};
 
 operation! {
-    /// Pays out to a bank account in tenge (`/api/to_iban`, payout secret; PROTOCOL.md §1.6,
+    /// Pays out to a bank account in tenge (`/api/to_iban`, payout secret; docs/protocol.md §1.6,
     /// D-toiban).
     ///
     /// The recipient is identified by IBAN, IIN, name, beneficiary code and bank

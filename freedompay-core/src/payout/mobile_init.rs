@@ -9,7 +9,7 @@ operation! {
     /// [`MobilePayout`](super::MobilePayout) and the phone number.
     ///
     /// Seed 002 names Tele2 and Altel as the operators that accept such payouts. The payout
-    /// secret follows PROTOCOL.md §2.6 (inferred: it is a payout). Never resent after a failure
+    /// secret follows docs/protocol.md §2.6 (inferred: it is a payout). Never resent after a failure
     /// that may have reached the gateway.
     ///
     /// ```

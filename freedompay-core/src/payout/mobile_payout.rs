@@ -11,7 +11,7 @@ operation! {
     ///
     /// **Assumption.** FreedomPay does not publish this call's fields (seed 002 stops at its
     /// URL). They are taken by analogy with the documented `POST /mfs/pay` of mobile commerce
-    /// (PROTOCOL.md §1.7): `pg_payment_id`, `pg_abonent_phone`, `pg_payment_system_code`; so is
+    /// (docs/protocol.md §1.7): `pg_payment_id`, `pg_abonent_phone`, `pg_payment_system_code`; so is
     /// the reply (`pg_status`, `pg_payment_id`). The secret is assumed to be the payout secret,
     /// like the [`MobilePayoutInit`](super::MobilePayoutInit) it continues; switch with
     /// [`MobilePayout::signed_with`] if your gateway wants the payment secret (mobile commerce

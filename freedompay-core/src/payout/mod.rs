@@ -1,4 +1,4 @@
-//! Payouts (PROTOCOL.md §1.6): money from the merchant's balance to a card, an IBAN, a
+//! Payouts (docs/protocol.md §1.6): money from the merchant's balance to a card, an IBAN, a
 //! phone or cash at an ATM, with their statuses, the balance and the notification.
 //!
 //! Payouts are signed with the **payout secret** (`Config::builder().payout_secret_key(..)`),

@@ -129,7 +129,7 @@ impl WriteFields for PayoutCard {
 }
 
 operation! {
-    /// Pays out to a card saved for payouts (`/api/reg2reg`, payout secret; PROTOCOL.md §1.6,
+    /// Pays out to a card saved for payouts (`/api/reg2reg`, payout secret; docs/protocol.md §1.6,
     /// seed 002).
     ///
     /// The card belongs to `user_id` (the id it was saved under with

@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// Asks for the state of a payout by its payment id (`/api/payment_status`, payout secret;
-/// seed 002, PROTOCOL.md §1.6).
+/// seed 002, docs/protocol.md §1.6).
 ///
 /// FreedomPay publishes no reply fields for this call. The old PayBox SDK reads the payout's
 /// state from `pg_status` (`new`, `ok`, `revoked`, `failed`, `incomplete`): that is

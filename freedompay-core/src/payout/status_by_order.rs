@@ -10,7 +10,7 @@ use crate::{
 };
 
 wire_enum! {
-    /// `pg_payment_status` of a payout (`/api/payment_status2`, PROTOCOL.md §1.6).
+    /// `pg_payment_status` of a payout (`/api/payment_status2`, docs/protocol.md §1.6).
     PayoutState {
         /// `success`: paid out.
         Success = "success",
@@ -33,7 +33,7 @@ impl PayoutState {
 }
 
 /// Asks for the state of a payout by its order id (`/api/payment_status2`, payout secret;
-/// PROTOCOL.md §1.6, D-ps2): the query to reconcile a payout whose outcome is unknown
+/// docs/protocol.md §1.6, D-ps2): the query to reconcile a payout whose outcome is unknown
 /// ([`Error::outcome_unknown`](crate::Error::outcome_unknown)).
 ///
 /// The answer is a [`Lookup`]. FreedomPay answers an order it does not know with

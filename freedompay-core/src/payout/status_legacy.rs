@@ -10,7 +10,7 @@ use crate::{
 };
 
 wire_enum! {
-    /// `pg_transaction_status` of `get_status2.php` (PROTOCOL.md §3), and the state the old
+    /// `pg_transaction_status` of `get_status2.php` (docs/protocol.md §3), and the state the old
     /// PayBox SDK reads from `/api/payment_status` ([`PayoutStatus`](super::PayoutStatus)).
     TransactionStatus {
         /// `partial`: created, not yet processed.
@@ -45,12 +45,12 @@ impl TransactionStatus {
 }
 
 /// Asks for the state of a payout by its order id through the deprecated
-/// `POST /get_status2.php` (seed 002; PROTOCOL.md §1.2 marks it **deprecated**). Prefer
+/// `POST /get_status2.php` (seed 002; docs/protocol.md §1.2 marks it **deprecated**). Prefer
 /// [`PayoutStatusByOrder`](super::PayoutStatusByOrder).
 ///
 /// **Secret.** `get_status2.php` belongs to the payment API's family of `*.php` status
 /// scripts (`get_status.php`, `get_status3.php`), which every official SDK signs with the
-/// payment secret (PROTOCOL.md §2.6, confirmed); §2.6's list of payout-secret endpoints, an
+/// payment secret (docs/protocol.md §2.6, confirmed); §2.6's list of payout-secret endpoints, an
 /// inference itself, does not name it, and seed 002 shows it under payouts with a generic
 /// `{{secret_key}}` placeholder that settles nothing. So it is signed with the **payment**
 /// secret by default; if your shop's gateway answers with an unsigned 101/9998 error, switch

@@ -2,7 +2,7 @@
 
 use crate::InvalidInput;
 
-/// The longest free parameter the gateway documents (URLs, `pg_param*`: PROTOCOL.md §5). Used
+/// The longest free parameter the gateway documents (URLs, `pg_param*`: docs/protocol.md §5). Used
 /// for texts whose own limit is not published.
 pub(super) const MAX_PARAM_LEN: usize = 255;
 

@@ -7,7 +7,7 @@ use crate::InvalidInput;
 /// An amount of money in the payment's currency, held as an integer number of hundredths.
 ///
 /// Amounts you send are positive, with at most two fraction digits, between 0.01 and
-/// 99 999 999 (PROTOCOL.md §1.1); [`Amount::parse`] and [`Amount::from_minor`] check that.
+/// 99 999 999 (docs/protocol.md §1.1); [`Amount::parse`] and [`Amount::from_minor`] check that.
 /// Amounts the gateway sends are read leniently by [`Amount::from_gateway`]: refunds come
 /// negative (`-10`), balances may be zero.
 ///

@@ -6,7 +6,7 @@ wire_enum! {
     /// A currency, by its ISO 4217 alphabetic code.
     ///
     /// The known variants are the currencies of FreedomPay's official Android SDK
-    /// (PROTOCOL.md §5). A code the gateway sends that is not among them is kept as
+    /// (docs/protocol.md §5). A code the gateway sends that is not among them is kept as
     /// [`Currency::Unknown`]: a new currency is data, not a failure. Codes are matched without
     /// regard to case.
     ///

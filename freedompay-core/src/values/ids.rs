@@ -59,7 +59,7 @@ impl OrderId {
 text_value!(OrderId => new);
 
 /// The merchant's id of a customer (`pg_user_id`): 1 to 50 characters of
-/// `[A-Za-z0-9_-]` (PROTOCOL.md §1.1; the official Android SDK checks the same).
+/// `[A-Za-z0-9_-]` (docs/protocol.md §1.1; the official Android SDK checks the same).
 ///
 /// ```
 /// use freedompay_core::UserId;

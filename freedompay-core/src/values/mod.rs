@@ -1,6 +1,6 @@
 //! Validated values: what the gateway accepts, checked before anything is signed or sent.
 //!
-//! Every constructor refuses input outside the documented limits (PROTOCOL.md §1.1, §5) with
+//! Every constructor refuses input outside the documented limits (docs/protocol.md §1.1, §5) with
 //! an [`InvalidInput`](crate::InvalidInput) naming the field and the rule, never the value.
 
 mod amount;

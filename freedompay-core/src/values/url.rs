@@ -4,7 +4,7 @@ use freedompay_sign::ScriptName;
 
 use crate::InvalidInput;
 
-/// An absolute `http`/`https` URL of at most 255 characters (PROTOCOL.md §1.1), as the
+/// An absolute `http`/`https` URL of at most 255 characters (docs/protocol.md §1.1), as the
 /// gateway takes for `pg_result_url`, `pg_post_link`, `pg_success_url` and the like.
 ///
 /// A URL whose path ends in `/` is refused: FreedomPay signs callbacks with the URL's last

@@ -54,7 +54,7 @@ pub(crate) const RETRY: RetryPolicy = RetryPolicy {
 /// How long a test waits for a callback that the sandbox sends in the background.
 const WAIT: Duration = Duration::from_secs(10);
 
-/// The documented test cards (PROTOCOL.md §5).
+/// The documented test cards (docs/protocol.md §5).
 pub(crate) mod cards {
     /// A purchase test card: pays.
     pub(crate) const PURCHASE: &str = "4716047261941981";

@@ -1,4 +1,4 @@
-//! The gateway's endpoints (PROTOCOL.md §1): the table of paths, script names and secrets,
+//! The gateway's endpoints (docs/protocol.md §1): the table of paths, script names and secrets,
 //! and the pipeline every request goes through: faults, decoding, merchant, signature,
 //! idempotency, the operation under the state lock, the signed reply.
 
@@ -41,7 +41,7 @@ use crate::wire::request_fields;
 /// The largest request body read (bigger ones are refused).
 const MAX_BODY: usize = 2 * 1024 * 1024;
 
-/// Which secret an endpoint's signature uses (PROTOCOL.md §2.6).
+/// Which secret an endpoint's signature uses (docs/protocol.md §2.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Secret {
     Payment,

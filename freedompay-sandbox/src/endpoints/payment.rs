@@ -11,7 +11,7 @@ use crate::money::{MAX_AMOUNT, MIN_AMOUNT, format_minor};
 use crate::state::{Due, Payment, PaymentKind, PaymentStatus, State, Urls};
 use crate::validate;
 
-/// Reads the fields of a new payment (PROTOCOL.md §1.1) and records it.
+/// Reads the fields of a new payment (docs/protocol.md §1.1) and records it.
 pub(crate) fn create(
     ctx: &Ctx<'_>,
     state: &mut State,

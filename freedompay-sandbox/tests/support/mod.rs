@@ -22,7 +22,7 @@ pub const PAYOUT_SECRET: &str = "payout-secret";
 /// 2026-01-01 00:00:00 UTC.
 pub const START: i64 = 1_767_225_600;
 
-/// The payout endpoints of PROTOCOL.md §2.6 (their requests use the payout secret).
+/// The payout endpoints of docs/protocol.md §2.6 (their requests use the payout secret).
 const PAYOUT_PATHS: &[&str] = &[
     "/api/reg2nonreg",
     "/api/reg2reg",

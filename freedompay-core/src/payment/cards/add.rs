@@ -4,7 +4,7 @@ use crate::{OrderId, PaymentId, SecretKind, Status, Url, UserId};
 
 operation! {
     /// Starts saving a payer's card (`cardstorage/add2`, script `add2`, payment secret;
-    /// PROTOCOL.md §1.5): the reply's URL is a page where the payer enters the card. FreedomPay
+    /// docs/protocol.md §1.5): the reply's URL is a page where the payer enters the card. FreedomPay
     /// then notifies `post_link`
     /// ([`CardAddedNotification`](super::super::notifications::CardAddedNotification)) and
     /// sends the payer to `back_link`.

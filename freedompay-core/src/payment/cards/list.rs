@@ -6,7 +6,7 @@ use crate::{ReadError, Response, SecretKind, Status, UserId};
 
 operation! {
     /// Lists a payer's saved cards (`cardstorage/list`, script `list`, payment secret;
-    /// PROTOCOL.md §1.5). The reply repeats a `<card>` element per card; no card is an empty
+    /// docs/protocol.md §1.5). The reply repeats a `<card>` element per card; no card is an empty
     /// list. A query: retried on transport failures.
     ///
     /// ```

@@ -1,4 +1,4 @@
-//! Saved cards for payments (PROTOCOL.md §1.5): save a card, list and remove saved cards.
+//! Saved cards for payments (docs/protocol.md §1.5): save a card, list and remove saved cards.
 //! Paying with a saved card is in [`token`](super::token).
 
 mod add;

@@ -7,7 +7,7 @@ use super::CardRef;
 
 operation! {
     /// Deletes a payer's saved card (`cardstorage/remove`, script `remove`, payment secret;
-    /// PROTOCOL.md §1.5). Deleting twice is harmless, so it is retried like a query.
+    /// docs/protocol.md §1.5). Deleting twice is harmless, so it is retried like a query.
     ///
     /// ```
     /// use freedompay_core::payment::{CardRef, RemoveCard};

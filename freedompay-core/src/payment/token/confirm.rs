@@ -8,7 +8,7 @@ use crate::{Config, Error, PaymentId, SecretKind};
 
 /// The signed URL where the payer confirms a payment created by
 /// [`InitCardPayment`](super::InitCardPayment) (`card/pay`, script `pay`, payment secret;
-/// PROTOCOL.md §1.5): open it in a browser or WebView; the page asks for the CVC and runs
+/// docs/protocol.md §1.5): open it in a browser or WebView; the page asks for the CVC and runs
 /// 3-D Secure. Nothing is sent by the SDK; the outcome comes to the result URL.
 ///
 /// ```

@@ -5,7 +5,7 @@ use crate::{PaymentId, SecretKind, Status};
 operation! {
     /// Charges a payment created by [`InitCardPayment`](super::InitCardPayment) without the
     /// payer ("non-acceptance" payment, no CVC; `card/direct`, script `direct`, payment secret;
-    /// PROTOCOL.md §1.5). The merchant must be allowed such payments.
+    /// docs/protocol.md §1.5). The merchant must be allowed such payments.
     ///
     /// Moves money: never resent after a failure that may have reached the gateway; check the
     /// outcome with [`PaymentStatus`](crate::payment::PaymentStatus).

@@ -7,7 +7,7 @@ use crate::{Amount, Description, OrderId, PaymentId, SecretKind, Status, UserId}
 
 operation! {
     /// Creates a payment with a saved card (`card/init`, script `init`, payment secret;
-    /// PROTOCOL.md §1.5). Then either send the payer to [`CardPayLink`](super::CardPayLink)
+    /// docs/protocol.md §1.5). Then either send the payer to [`CardPayLink`](super::CardPayLink)
     /// (CVC and 3-D Secure in the browser) or charge without the payer with
     /// [`DirectCardPayment`](super::DirectCardPayment) (when the merchant is allowed
     /// "non-acceptance" payments).
