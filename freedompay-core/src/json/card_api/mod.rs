@@ -218,6 +218,16 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_close_is_an_unknown_outcome_and_a_refused_query_is_not() {
+        use crate::json::testing::call_error;
+        let refused = br#"{"status":"error","request_status":"error","dt":"2019-08-24T14:15:22Z"}"#;
+        let close = call_error(&CloseCard::new("c1", "reissue").unwrap(), refused);
+        assert!(close.outcome_unknown(), "{close}");
+        let query = call_error(&CardRequestStatus::new("r1").unwrap(), refused);
+        assert!(!query.outcome_unknown(), "{query}");
+    }
+
+    #[test]
     fn money_and_bad_input() {
         use crate::json::JsonOperation;
         assert!(CloseCard::new("c", "d").unwrap().moves_money());
