@@ -287,6 +287,8 @@ impl fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            // The JSON APIs' key ids only, never their secrets.
+            .field("json_api_keys", &self.json)
             .finish()
     }
 }

@@ -308,3 +308,13 @@ fn the_json_list_names_each_method_as_its_operation() {
         assert_eq!(method, name);
     }
 }
+
+#[test]
+fn a_config_shows_the_json_key_ids_never_their_secrets() {
+    let debug = format!("{:?}", config());
+    assert!(debug.contains("card"), "{debug}");
+    assert!(
+        !debug.contains("\"secret\"") && !debug.contains("secret_key"),
+        "{debug}"
+    );
+}
