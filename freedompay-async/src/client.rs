@@ -142,7 +142,6 @@ impl AsyncClient {
     }
 }
 
-#[cfg(feature = "os-rng")]
 impl AsyncClient {
     /// Calls any operation of the `/v5` JSON APIs (Invoice, Gateway Async, Card, Partner),
     /// the SDK's or one you declared ([`json_operation!`](freedompay_core::json_operation)),
@@ -152,7 +151,7 @@ impl AsyncClient {
     /// where that is safe (queries; never a money-moving call that may have reached the
     /// gateway).
     pub async fn call_json<O: JsonOperation>(&self, op: O) -> Result<O::Output, Error> {
-        let request_id = new_request_id()?;
+        let request_id = self.new_request_id()?;
         let transport = &*self.transport;
         let sleep = &*self.sleep;
         driver::call_json(
@@ -166,17 +165,29 @@ impl AsyncClient {
     }
 }
 
-#[cfg(feature = "os-rng")]
-/// A fresh request id: a UUID v7 with 10 bytes of the operating system's randomness.
-fn new_request_id() -> Result<freedompay_core::json::RequestId, Error> {
-    let mut random = [0u8; 10];
-    getrandom::fill(&mut random).map_err(|_| {
-        Error::from(freedompay_core::InvalidInput::new(
-            "X-Request-Id",
-            "no request id could be drawn (the source of randomness failed)",
-        ))
-    })?;
-    Ok(driver::new_request_id(random))
+impl AsyncClient {
+    /// A fresh request id: a UUID v7 with 10 random bytes, from the operating system's
+    /// randomness (feature `os-rng`) or, without it, from the client's salt source (the
+    /// randomness the user gave [`AsyncClient::with_salts`]).
+    fn new_request_id(&self) -> Result<freedompay_core::json::RequestId, Error> {
+        let failed = || {
+            Error::from(freedompay_core::InvalidInput::new(
+                "X-Request-Id",
+                "no request id could be drawn (the source of randomness failed)",
+            ))
+        };
+        let mut random = [0u8; 10];
+        #[cfg(feature = "os-rng")]
+        getrandom::fill(&mut random).map_err(|_| failed())?;
+        #[cfg(not(feature = "os-rng"))]
+        {
+            let salt = self.salts.next_salt().map_err(|_| failed())?;
+            for (slot, byte) in random.iter_mut().zip(salt.as_str().bytes().cycle()) {
+                *slot = byte;
+            }
+        }
+        Ok(driver::new_request_id(random))
+    }
 }
 
 /// Reconciliation reads the system clock, which `wasm32-unknown-unknown` does not have

@@ -79,9 +79,10 @@ crate::json_operation! {
 
 /// `POST /v5/card-api/card/unblock`: gives back a blocked payment card's use
 /// (docs.freedompay.kz api-12074991). The body is `request_id` (the call's request id, the
-/// same on every attempt), `card_id` and `description` (the reason), all required. Not a
-/// money movement; it changes the card's state, so it is not resent once it may have left
-/// either (it is declared as moving no money, but the Card API rejects a reused request id).
+/// same on every attempt), `card_id` and `description` (the reason), all required. Moves no
+/// money, so it is retried after a failure, with the same request id; the Card API answers a
+/// request id it has already seen with an error (docs.freedompay.kz doc-760202), so a retry
+/// that fails that way may follow a first attempt that worked: ask [`CardRequestStatus`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnblockCard {
     card_id: String,
@@ -215,6 +216,16 @@ mod tests {
         assert_eq!(state.status.as_deref(), Some("string"));
         assert_eq!(state.request_status.as_deref(), Some("string"));
         assert_eq!(state.dt.as_deref(), Some("2019-08-24T14:15:22Z"));
+    }
+
+    #[test]
+    fn a_refused_close_is_an_unknown_outcome_and_a_refused_query_is_not() {
+        use crate::json::testing::call_error;
+        let refused = br#"{"status":"error","request_status":"error","dt":"2019-08-24T14:15:22Z"}"#;
+        let close = call_error(&CloseCard::new("c1", "reissue").unwrap(), refused);
+        assert!(close.outcome_unknown(), "{close}");
+        let query = call_error(&CardRequestStatus::new("r1").unwrap(), refused);
+        assert!(!query.outcome_unknown(), "{query}");
     }
 
     #[test]

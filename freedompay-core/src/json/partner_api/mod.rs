@@ -50,7 +50,7 @@ impl Rate {
                 && int.len() <= 12
                 && int.bytes().all(|b| b.is_ascii_digit())
                 && !(int.len() > 1 && int.starts_with('0'))
-                && (rate.contains('.') == !frac.is_empty())
+                && rate.contains('.') != frac.is_empty()
                 && frac.len() <= 8
                 && frac.bytes().all(|b| b.is_ascii_digit())
                 && rate.bytes().any(|b| (b'1'..=b'9').contains(&b))
