@@ -6,7 +6,6 @@ use std::sync::Arc;
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 use std::time::{Instant, SystemTime};
 
-#[cfg(feature = "os-rng")]
 use freedompay_core::json::JsonOperation;
 use freedompay_core::{Config, Error, Operation, driver};
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
@@ -338,7 +337,6 @@ macro_rules! operation_methods {
     };
 }
 
-#[cfg(feature = "os-rng")]
 /// One async method per JSON operation, from the core's list (`for_each_json_operation!`).
 macro_rules! json_operation_methods {
     ($($method:ident => $op:path => $output:ty,)*) => {
@@ -361,7 +359,6 @@ macro_rules! json_operation_methods {
 freedompay_core::for_each_payout_operation!(operation_methods);
 freedompay_core::for_each_payment_operation!(operation_methods);
 freedompay_core::for_each_gateway_operation!(operation_methods);
-#[cfg(feature = "os-rng")]
 freedompay_core::for_each_json_operation!(json_operation_methods);
 
 #[cfg(test)]

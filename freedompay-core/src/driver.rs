@@ -250,10 +250,18 @@ where
 
 /// A fresh request id for a JSON call: a UUID v7 from the clock and `random` (10 bytes of the
 /// operating system's randomness, drawn by the client).
+///
+/// On `wasm32-unknown-unknown`, which has no system clock (`SystemTime::now` panics there), the
+/// time part is 0 and the id rests on its random bits alone: build the id with
+/// [`RequestId::uuid_v7`](crate::json::RequestId::uuid_v7) and your runtime's clock for a
+/// time-ordered one.
 pub fn new_request_id(random: [u8; 10]) -> crate::json::RequestId {
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     let millis = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or(0);
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    let millis = 0;
     crate::json::RequestId::uuid_v7(millis, random)
 }

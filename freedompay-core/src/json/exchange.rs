@@ -94,7 +94,7 @@ fn prepare_for<O: JsonOperation>(
         request = request.with_header("X-Request-Id", request_id.as_str());
     }
     if let Some(action) = op.action() {
-        request = request.with_header("X-Action", action.into_owned());
+        request = request.with_header("X-Action", &*action);
     }
     Ok(request
         .with_header(JWS_HEADER, token)
