@@ -63,10 +63,17 @@ pub(super) async fn create(
             ("name", "pg_card_name"),
             ("pan", "pg_card_pan"),
             ("cvc", "pg_card_cvc"),
-            ("year", "pg_card_year"),
-            ("month", "pg_card_month"),
         ] {
             copy(&mut fields, card, from, to);
+        }
+        // The documented example writes `year` and `month` as numbers (`5` for May).
+        for (from, to) in [("year", "pg_card_year"), ("month", "pg_card_month")] {
+            match card.get(from) {
+                Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n < 10) => {
+                    fields.push(to, format!("0{n}"));
+                }
+                _ => copy(&mut fields, card, from, to),
+            }
         }
         if let Some(Value::Object(device)) = request.get("device") {
             copy(&mut fields, device, "user_ip", "pg_user_ip");
