@@ -27,7 +27,10 @@ fn an_invoice_is_created_and_paid(flavour: Flavour) {
         vec![InvoiceMethod::Qr],
         Currency::Kzt,
     );
-    let created = env.client.call_json(invoice).expect("the invoice is created");
+    let created = env
+        .client
+        .call_json(invoice)
+        .expect("the invoice is created");
     assert_eq!(created.invoice_status, Some(InvoiceStatus::Process));
     assert!(created.qr.as_deref().is_some_and(|qr| !qr.is_empty()));
     let id = PaymentId::parse(created.invoice_id.as_deref().unwrap()).unwrap();

@@ -23,6 +23,8 @@ pub(crate) struct AsyncRequests(Mutex<HashMap<String, StoredRequest>>);
 impl AsyncRequests {
     /// The requests, locked (a panic elsewhere never makes them unusable).
     pub(crate) fn lock(&self) -> MutexGuard<'_, HashMap<String, StoredRequest>> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

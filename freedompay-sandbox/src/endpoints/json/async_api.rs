@@ -149,7 +149,10 @@ fn unknown_action(action: Option<&str>, known: &[&str]) -> ApiError {
 }
 
 /// A required nested object.
-fn member<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a Map<String, Value>, ApiError> {
+fn member<'a>(
+    object: &'a Map<String, Value>,
+    name: &str,
+) -> Result<&'a Map<String, Value>, ApiError> {
     match object.get(name) {
         Some(Value::Object(inner)) => Ok(inner),
         _ => Err(ApiError::validation(format!("{name}: required, an object"))),

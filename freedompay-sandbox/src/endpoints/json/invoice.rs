@@ -32,8 +32,14 @@ pub(super) async fn init(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = check_jws(&app, &headers, &body, Algorithm::Hs512, INIT, KeyId::MerchantId)
-    {
+    if let Err(refused) = check_jws(
+        &app,
+        &headers,
+        &body,
+        Algorithm::Hs512,
+        INIT,
+        KeyId::MerchantId,
+    ) {
         return *refused;
     }
     let request = match object(&body) {
@@ -48,7 +54,10 @@ pub(super) async fn init(
             members
         }
     };
-    reply(StatusCode::OK, Value::Object(members).to_string().into_bytes())
+    reply(
+        StatusCode::OK,
+        Value::Object(members).to_string().into_bytes(),
+    )
 }
 
 /// Validates the documented members and creates the payment; the reply's members.
@@ -63,7 +72,10 @@ fn create(app: &Arc<App>, request: &Map<String, Value>) -> Result<Map<String, Va
             "merchant_id: must be the merchant of the signature",
         ));
     }
-    if !matches!(request.get("amount"), Some(Value::Number(_) | Value::String(_))) {
+    if !matches!(
+        request.get("amount"),
+        Some(Value::Number(_) | Value::String(_))
+    ) {
         return Err(ApiError::validation("amount: required, a number"));
     }
     let methods = match request.get("invoice_method") {
@@ -88,10 +100,14 @@ fn create(app: &Arc<App>, request: &Map<String, Value>) -> Result<Map<String, Va
     copy(&mut fields, request, "result_url", "pg_result_url");
     copy(&mut fields, request, "request_method", "pg_request_method");
     let id = run(app, &fields, |ctx, state| {
-        let amount = validate::amount(ctx.fields, "pg_amount")
-            .map_err(|_| ApiError::validation("amount: a number from 0.01 to 99999999 with at most 2 decimals"))?;
+        let amount = validate::amount(ctx.fields, "pg_amount").map_err(|_| {
+            ApiError::validation("amount: a number from 0.01 to 99999999 with at most 2 decimals")
+        })?;
         let id = payment::create(ctx, state, PaymentKind::Page, amount)?;
-        Ok(super::Answer::Xml(super::super::ok(&[("pg_payment_id", id.to_string())])))
+        Ok(super::Answer::Xml(super::super::ok(&[(
+            "pg_payment_id",
+            id.to_string(),
+        )])))
     })?
     .text("pg_payment_id")
     .and_then(|id| id.parse::<i64>().ok())

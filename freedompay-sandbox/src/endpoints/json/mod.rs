@@ -114,7 +114,9 @@ pub(super) fn check_jws(
         .or_else(|| header.get("uri"))
         .and_then(Value::as_str);
     if named_path != Some(path) {
-        return Err(unauthorized(&format!("its header must name the path {path}")));
+        return Err(unauthorized(&format!(
+            "its header must name the path {path}"
+        )));
     }
     let member = match key {
         KeyId::MerchantId => "merchant_id",
