@@ -181,7 +181,44 @@ async fn an_invoice_with_a_wrong_or_missing_jws_is_refused() {
         assert_eq!(reply["error_code"], 9998, "{case}");
     }
     let (_, payments) = api.control("GET", "/_sandbox/payments", Value::Null).await;
-    assert_eq!(payments.as_array().map_or(0, Vec::len), 0, "{payments}");
+    assert_eq!(payments, json!([]), "nothing created");
+
+    // Signed, but an invalid invoice: the documented reply with `"status":"error"`.
+    for (case, body) in [
+        (
+            "no description",
+            json!({"order_id": "x", "merchant_id": 545000, "amount": 10}),
+        ),
+        (
+            "another merchant",
+            json!({"order_id": "x", "merchant_id": 1, "amount": 10, "description": "d"}),
+        ),
+        (
+            "three decimals",
+            json!({"order_id": "x", "merchant_id": 545000, "amount": 1.005, "description": "d"}),
+        ),
+        (
+            "an unknown method",
+            json!({"order_id": "x", "merchant_id": 545000, "amount": 10, "description": "d",
+                   "invoice_method": "qr,telepathy"}),
+        ),
+    ] {
+        let body = body.to_string().into_bytes();
+        let (status, reply) = post(
+            api,
+            path,
+            &[("x-jws-signature", invoice_token(path, &body))],
+            &body,
+        )
+        .await;
+        assert_eq!(status, 200, "{case}");
+        let reply = parse(&reply);
+        assert_eq!(reply["status"], "error", "{case}: {reply}");
+        assert_eq!(reply["invoice_status"], "failed", "{case}");
+        assert_eq!(reply["error_code"], 9403, "{case}");
+    }
+    let (_, payments) = api.control("GET", "/_sandbox/payments", Value::Null).await;
+    assert_eq!(payments, json!([]), "nothing created");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
