@@ -39,6 +39,8 @@ pub(crate) struct App {
     /// any before), shared with the state.
     pub(crate) wake: Arc<Notify>,
     random: Random,
+    /// The Gateway Async API's requests by `X-Request-Id` (docs/protocol.md §12.3).
+    pub(crate) async_requests: crate::state::json::AsyncRequests,
 }
 
 impl App {
@@ -63,6 +65,7 @@ impl App {
             replies: AtomicU64::new(0),
             wake,
             random: Random::from_os(),
+            async_requests: Default::default(),
         }
     }
 

@@ -102,6 +102,7 @@ impl Sandbox {
         let app = Arc::new(App::new(config, base_url));
         let router = Router::new()
             .merge(endpoints::router())
+            .merge(endpoints::json::router())
             .merge(pages::router())
             .merge(control::router())
             .merge(dashboard::router())

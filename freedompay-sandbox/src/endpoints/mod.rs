@@ -6,6 +6,7 @@ mod cardstorage;
 mod cbc;
 mod clearing;
 pub(crate) mod gateway;
+pub(crate) mod json;
 mod legacy;
 mod mfs;
 mod mobile_payout;
