@@ -15,6 +15,7 @@ mod sandbox_cmd;
 mod secrets;
 mod settings;
 mod signing;
+mod trigger_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -220,6 +221,10 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         secret_env: Option<String>,
     },
+    /// Send a signed callback of any kind (check, result, refund, capture, card-added,
+    /// payout-notification, payout-card-added) to your handler, as FreedomPay would, and check
+    /// its reply: HTTP 200, XML, an allowed pg_status, the salt echoed, the signature.
+    Trigger(trigger_cmd::TriggerArgs),
     /// Verify a callback body read from stdin (form-urlencoded by default; a pg_xml field or
     /// an XML body is understood; multipart/form-data with --content-type).
     VerifyCallback {
@@ -268,6 +273,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Payment(command) => payment_cmd::run(global, command),
         Command::Sandbox(args) => sandbox_cmd::run(global, args),
         Command::Demo => demo::run(global),
+        Command::Trigger(args) => trigger_cmd::run(global, args),
         Command::Sign {
             script,
             secret_env,
@@ -299,6 +305,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.global.json;
+    output::init_look(json);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
