@@ -1,15 +1,14 @@
 //! What every handler shares: the configuration, the clock, the state, the faults, the HTTP
 //! client for callbacks.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use freedompay_sign::{OsSaltSource, SaltSource};
 use tokio::sync::Notify;
 
 use crate::config::SandboxConfig;
-use crate::faults::Faults;
-use crate::state::State;
+use crate::faults::{Fault, Faults};
+use crate::state::{Balance, State};
 use crate::time::Clock;
 
 /// The sequence number of a signed reply.
@@ -27,13 +26,19 @@ pub(crate) struct App {
     pub(crate) config: SandboxConfig,
     pub(crate) clock: Clock,
     state: Mutex<State>,
+    /// The merchant balance, readable without the state lock.
+    pub(crate) balance: Balance,
     faults: Mutex<Faults>,
+    /// Whether any fault may be set: without one, a request does not touch the faults' lock.
+    any_fault: AtomicBool,
     pub(crate) http: reqwest::Client,
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub(crate) base_url: String,
     replies: AtomicU64,
-    /// Wakes the scheduler (after an advance of the clock, or new due work).
-    pub(crate) wake: Notify,
+    /// Wakes the scheduler (after an advance of the clock, or new due work earlier than
+    /// any before), shared with the state.
+    pub(crate) wake: Arc<Notify>,
+    random: Random,
 }
 
 impl App {
@@ -44,15 +49,20 @@ impl App {
             .timeout(config.callback_timeout)
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
+        let wake = Arc::new(Notify::new());
+        let state = State::new(config.starting_balance, Arc::clone(&wake));
         Self {
+            balance: state.balance.clone(),
             clock: Clock::new(config.clock, config.utc_offset_secs),
-            state: Mutex::new(State::new(config.starting_balance)),
+            state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
+            any_fault: AtomicBool::new(false),
             config,
             http,
             base_url,
             replies: AtomicU64::new(0),
-            wake: Notify::new(),
+            wake,
+            random: Random::from_os(),
         }
     }
 
@@ -63,20 +73,49 @@ impl App {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The faults, locked.
+    /// The faults, locked (to list them; [`App::set_fault`], [`App::clear_faults`] and
+    /// [`App::take_fault`] change them).
     pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
         self.faults
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A fresh `pg_salt`.
-    pub(crate) fn salt(&self) -> String {
-        match OsSaltSource::default().next_salt() {
-            Ok(salt) => salt.into_string(),
-            // The OS refused randomness: a counter-based salt still signs correctly.
-            Err(_) => format!("s{}", self.replies.load(Ordering::Relaxed)),
+    /// Sets a fault for a path, or for every endpoint.
+    pub(crate) fn set_fault(&self, path: Option<String>, fault: Fault) {
+        let mut faults = self.faults();
+        faults.set(path, fault);
+        self.any_fault.store(true, Ordering::SeqCst);
+    }
+
+    /// Removes every fault.
+    pub(crate) fn clear_faults(&self) {
+        let mut faults = self.faults();
+        faults.clear();
+        self.any_fault.store(false, Ordering::SeqCst);
+    }
+
+    /// The fault for one request to `path`, counted down; `None` at once when none is set.
+    pub(crate) fn take_fault(&self, path: &str) -> Option<Fault> {
+        if !self.any_fault.load(Ordering::SeqCst) {
+            return None;
         }
+        let mut faults = self.faults();
+        let fault = faults.take(path);
+        self.any_fault.store(!faults.is_empty(), Ordering::SeqCst);
+        fault
+    }
+
+    /// A fresh `pg_salt`: 16 characters of `[0-9A-Za-z]` from the sandbox's generator.
+    pub(crate) fn salt(&self) -> String {
+        let mut x = u128::from(self.random.next()) << 64 | u128::from(self.random.next());
+        let mut salt = String::with_capacity(SALT_LEN);
+        for _ in 0..SALT_LEN {
+            // 62^16 < 2^96: every character comes from fresh bits.
+            salt.push(char::from(SALT_ALPHABET[(x % 62) as usize]));
+            x /= 62;
+        }
+        salt
     }
 
     /// The number of this signed reply, and whether it carries the unknown element.
@@ -96,15 +135,16 @@ impl App {
 
     /// A random lowercase hex string of `len` characters (tokens, references).
     pub(crate) fn random_hex(&self, len: usize) -> String {
-        let mut bytes = vec![0u8; len.div_ceil(2)];
-        if getrandom::fill(&mut bytes).is_err() {
-            let seed = self.replies.fetch_add(1, Ordering::SeqCst);
-            for (i, b) in bytes.iter_mut().enumerate() {
-                *b = (seed.wrapping_mul(31).wrapping_add(i as u64) & 0xff) as u8;
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(len);
+        let mut bits = 0u64;
+        for i in 0..len {
+            if i % 16 == 0 {
+                bits = self.random.next();
             }
+            out.push(char::from(HEX[(bits & 0xf) as usize]));
+            bits >>= 4;
         }
-        let mut out: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        out.truncate(len);
         out
     }
 
@@ -123,14 +163,84 @@ impl App {
 
     /// Random decimal digits (references, authorisation codes).
     pub(crate) fn digits(&self, len: usize) -> String {
-        self.random_hex(len * 2)
-            .as_bytes()
-            .chunks(2)
-            .map(|pair| {
-                let v =
-                    u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("0"), 16).unwrap_or(0);
-                char::from(b'0' + v % 10)
-            })
-            .collect()
+        let mut out = String::with_capacity(len);
+        let mut bits = 0u64;
+        for i in 0..len {
+            // 19 digits from each draw of 64 bits (10^19 < 2^64).
+            if i % 19 == 0 {
+                bits = self.random.next();
+            }
+            out.push(char::from(b'0' + (bits % 10) as u8));
+            bits /= 10;
+        }
+        out
+    }
+}
+
+/// The length of a reply's `pg_salt`.
+const SALT_LEN: usize = 16;
+
+const SALT_ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// The sandbox's random numbers (salts, tokens, references): SplitMix64, seeded once from the
+/// operating system. Fast and good enough for a sandbox, where nothing random is a secret;
+/// lock-free, so that no reply waits for another's.
+#[derive(Debug)]
+pub(crate) struct Random {
+    state: AtomicU64,
+}
+
+impl Random {
+    /// Seeded from the operating system (from the wall clock if it refuses).
+    pub(crate) fn from_os() -> Self {
+        let mut seed = [0u8; 8];
+        let seed = match getrandom::fill(&mut seed) {
+            Ok(()) => u64::from_le_bytes(seed),
+            Err(_) => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0x5EED, |d| d.as_nanos() as u64),
+        };
+        Self {
+            state: AtomicU64::new(seed),
+        }
+    }
+
+    /// The next 64 random bits.
+    pub(crate) fn next(&self) -> u64 {
+        let mut z = self
+            .state
+            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+            .wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn salts_digits_and_hex_have_their_shapes_and_differ() {
+        let app = App::new(
+            SandboxConfig::new("1", freedompay_sign::SecretKey::new("k").unwrap()),
+            "http://127.0.0.1:1".into(),
+        );
+        let (a, b) = (app.salt(), app.salt());
+        assert_ne!(a, b);
+        for salt in [&a, &b] {
+            assert_eq!(salt.len(), 16);
+            assert!(freedompay_sign::Salt::new(salt.as_str()).is_ok());
+        }
+        let digits = app.digits(40);
+        assert_eq!(digits.len(), 40);
+        assert!(digits.bytes().all(|c| c.is_ascii_digit()));
+        let hex = app.random_hex(33);
+        assert_eq!(hex.len(), 33);
+        assert!(hex.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')));
+        let uuid = app.uuid();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(&uuid[14..15], "4");
     }
 }

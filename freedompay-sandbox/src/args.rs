@@ -76,6 +76,10 @@ pub struct SandboxArgs {
     /// documented form).
     #[arg(long)]
     payout_notify_urlencoded: bool,
+    /// Finished records of each kind (payments, payouts, callbacks, idempotent replies) kept
+    /// in memory; past it the oldest finished ones are forgotten.
+    #[arg(long, value_name = "N", default_value_t = crate::config::DEFAULT_RETENTION)]
+    retention: usize,
     /// Do not log requests.
     #[arg(long)]
     quiet: bool,
@@ -201,6 +205,7 @@ impl SandboxArgs {
             .cardstoragepayout_secret(storage_secret)
             .signed_signature_errors(!self.unsigned_signature_errors)
             .payout_notify_multipart(!self.payout_notify_urlencoded)
+            .retention(self.retention)
             .log_requests(!self.quiet);
         if let Some(payout) = payout_secret {
             config = config.payout_secret_key(payout);

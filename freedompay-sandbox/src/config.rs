@@ -6,6 +6,10 @@ use freedompay_sign::SecretKey;
 
 use crate::time::ClockMode;
 
+/// How many finished records of each kind a sandbox keeps unless told otherwise
+/// ([`SandboxConfig::retention`]).
+pub const DEFAULT_RETENTION: usize = 10_000;
+
 /// Which of the merchant's two secrets signs something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretChoice {
@@ -73,6 +77,7 @@ pub struct SandboxConfig {
     pub(crate) log_requests: bool,
     pub(crate) tick: Duration,
     pub(crate) payout_notify_multipart: bool,
+    pub(crate) retention: usize,
 }
 
 impl SandboxConfig {
@@ -99,6 +104,7 @@ impl SandboxConfig {
             log_requests: false,
             tick: Duration::from_millis(50),
             payout_notify_multipart: true,
+            retention: DEFAULT_RETENTION,
         }
     }
 
@@ -172,8 +178,9 @@ impl SandboxConfig {
         self
     }
 
-    /// How often time-based transitions and due callback retries are looked for (50 ms by
-    /// default).
+    /// The granularity of time-based transitions and due callback retries (50 ms by
+    /// default): the scheduler sleeps until the next due instant, rounded up to a multiple of
+    /// this, and does not wake at all while nothing is due.
     pub fn tick(mut self, tick: Duration) -> Self {
         self.tick = tick.max(Duration::from_millis(1));
         self
@@ -184,6 +191,16 @@ impl SandboxConfig {
     /// form (`false`).
     pub fn payout_notify_multipart(mut self, multipart: bool) -> Self {
         self.payout_notify_multipart = multipart;
+        self
+    }
+
+    /// How many finished records of each kind (payments, payouts, callbacks, idempotent
+    /// replies) are kept ([`DEFAULT_RETENTION`] by default, at least 1): past it the oldest
+    /// finished ones are forgotten, so that a long-running sandbox stays within bounded
+    /// memory. A record still in progress is never forgotten. A forgotten payment or payout is
+    /// answered as one that never existed.
+    pub fn retention(mut self, records: usize) -> Self {
+        self.retention = records.max(1);
         self
     }
 

@@ -1,6 +1,12 @@
 //! The control API for tests, under `/_sandbox/`: JSON in, JSON out. Pay a payment as a card,
 //! give a card to a payout or card-add page, finish a payout, advance sandbox time, read the
 //! state and the delivered callbacks, set and clear faults.
+//!
+//! The lists (payments, payouts, callbacks, and those in the state) come a page at a time, in
+//! id order: `?limit=N` records (1000 by default, at most 10000) with ids after `?after=ID`.
+//! A page shorter than the limit is the last. The records of a page are copied under the
+//! state lock and written out after it is released, so that a listing never holds up the
+//! gateway's endpoints for longer than the copy.
 
 use std::sync::Arc;
 
@@ -46,6 +52,64 @@ pub(crate) fn router() -> Router<Arc<App>> {
             "/_sandbox/faults",
             get(faults_list).post(faults_set).delete(faults_clear),
         )
+}
+
+/// The default number of records in a page of a list.
+const PAGE_DEFAULT: usize = 1000;
+/// The most records in a page of a list.
+const PAGE_MAX: usize = 10_000;
+
+/// `?limit=&after=`: which page of a list.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    limit: usize,
+    /// Records with ids after this one.
+    after: i64,
+}
+
+impl Page {
+    fn from_query(query: Option<&str>) -> Result<Page, Box<Response>> {
+        let mut page = Page {
+            limit: PAGE_DEFAULT,
+            after: i64::MIN,
+        };
+        for (name, value) in parse_urlencoded(query.unwrap_or_default().as_bytes()) {
+            match name.as_str() {
+                "limit" => match value.parse::<usize>() {
+                    Ok(n) if (1..=PAGE_MAX).contains(&n) => page.limit = n,
+                    _ => {
+                        return Err(Box::new(bad(
+                            StatusCode::BAD_REQUEST,
+                            "limit: a number from 1 to 10000",
+                        )));
+                    }
+                },
+                "after" => match value.parse::<i64>() {
+                    Ok(id) => page.after = id,
+                    Err(_) => {
+                        return Err(Box::new(bad(
+                            StatusCode::BAD_REQUEST,
+                            "after: the id of the last record of the previous page",
+                        )));
+                    }
+                },
+                _ => {}
+            }
+        }
+        Ok(page)
+    }
+
+    /// The records of this page, copied.
+    fn of<T: Clone>(self, map: &std::collections::BTreeMap<i64, T>) -> Vec<T> {
+        let from = self.after.saturating_add(1);
+        if self.after == i64::MAX {
+            return Vec::new();
+        }
+        map.range(from..)
+            .take(self.limit)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
 }
 
 fn ok(value: Json) -> Response {
@@ -180,10 +244,23 @@ fn callback_json(app: &App, c: &CallbackRecord) -> Json {
     })
 }
 
-async fn state(AxumState(app): AxumState<Arc<App>>) -> Response {
-    let st = app.state();
-    let cards: Vec<Json> = st
-        .cards
+async fn state(AxumState(app): AxumState<Arc<App>>, RawQuery(query): RawQuery) -> Response {
+    let page = match Page::from_query(query.as_deref()) {
+        Ok(page) => page,
+        Err(response) => return *response,
+    };
+    let (balance, payments, payouts, cards, payments_total, payouts_total) = {
+        let st = app.state();
+        (
+            st.balance.get(),
+            page.of(&st.payments),
+            page.of(&st.payouts),
+            st.cards.clone(),
+            st.payments.len(),
+            st.payouts.len(),
+        )
+    };
+    let cards: Vec<Json> = cards
         .iter()
         .map(|c| {
             json!({
@@ -198,25 +275,28 @@ async fn state(AxumState(app): AxumState<Arc<App>>) -> Response {
         .collect();
     ok(json!({
         "now": app.clock.now_text(),
-        "balance": format_minor(st.balance),
-        "payments": st.payments.values().map(|p| payment_json(&app, p)).collect::<Vec<_>>(),
-        "payouts": st.payouts.values().map(|p| payout_json(&app, p)).collect::<Vec<_>>(),
+        "balance": format_minor(balance),
+        "payments": payments.iter().map(|p| payment_json(&app, p)).collect::<Vec<_>>(),
+        "payouts": payouts.iter().map(|p| payout_json(&app, p)).collect::<Vec<_>>(),
+        "payments_total": payments_total,
+        "payouts_total": payouts_total,
         "cards": cards,
     }))
 }
 
 async fn balance(AxumState(app): AxumState<Arc<App>>) -> Response {
-    let balance = app.state().balance;
+    let balance = app.state().balance.get();
     ok(json!({ "balance": format_minor(balance), "balance_minor": balance }))
 }
 
-async fn payments(AxumState(app): AxumState<Arc<App>>) -> Response {
-    let st = app.state();
+async fn payments(AxumState(app): AxumState<Arc<App>>, RawQuery(query): RawQuery) -> Response {
+    let page = match Page::from_query(query.as_deref()) {
+        Ok(page) => page,
+        Err(response) => return *response,
+    };
+    let records = page.of(&app.state().payments);
     ok(Json::Array(
-        st.payments
-            .values()
-            .map(|p| payment_json(&app, p))
-            .collect(),
+        records.iter().map(|p| payment_json(&app, p)).collect(),
     ))
 }
 
@@ -228,10 +308,14 @@ async fn payment(AxumState(app): AxumState<Arc<App>>, Path(id): Path<i64>) -> Re
     }
 }
 
-async fn payouts(AxumState(app): AxumState<Arc<App>>) -> Response {
-    let st = app.state();
+async fn payouts(AxumState(app): AxumState<Arc<App>>, RawQuery(query): RawQuery) -> Response {
+    let page = match Page::from_query(query.as_deref()) {
+        Ok(page) => page,
+        Err(response) => return *response,
+    };
+    let records = page.of(&app.state().payouts);
     ok(Json::Array(
-        st.payouts.values().map(|p| payout_json(&app, p)).collect(),
+        records.iter().map(|p| payout_json(&app, p)).collect(),
     ))
 }
 
@@ -410,13 +494,25 @@ async fn advance(
     ok(json!({ "now": app.clock.now_text(), "callbacks_attempted": attempted }))
 }
 
-async fn callbacks_list(AxumState(app): AxumState<Arc<App>>) -> Response {
-    let st = app.state();
-    ok(Json::Array(
+async fn callbacks_list(
+    AxumState(app): AxumState<Arc<App>>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let page = match Page::from_query(query.as_deref()) {
+        Ok(page) => page,
+        Err(response) => return *response,
+    };
+    let records: Vec<CallbackRecord> = {
+        let st = app.state();
+        let from = usize::try_from(page.after.saturating_add(1)).unwrap_or(0);
         st.callbacks
-            .iter()
-            .map(|c| callback_json(&app, c))
-            .collect(),
+            .range(from..)
+            .take(page.limit)
+            .map(|(_, c)| c.clone())
+            .collect()
+    };
+    ok(Json::Array(
+        records.iter().map(|c| callback_json(&app, c)).collect(),
     ))
 }
 
@@ -443,11 +539,11 @@ async fn faults_set(AxumState(app): AxumState<Arc<App>>, body: Bytes) -> Respons
     if let Err(e) = fault.check(path.as_deref()) {
         return bad(StatusCode::BAD_REQUEST, &e.to_string());
     }
-    app.faults().set(path, fault);
+    app.set_fault(path, fault);
     ok(json!({ "ok": true }))
 }
 
 async fn faults_clear(AxumState(app): AxumState<Arc<App>>) -> Response {
-    app.faults().clear();
+    app.clear_faults();
     ok(json!({ "ok": true }))
 }

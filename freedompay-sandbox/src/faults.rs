@@ -136,6 +136,11 @@ impl Faults {
         self.by_path.clear();
     }
 
+    /// Whether no fault is set.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.global.is_none() && self.by_path.is_empty()
+    }
+
     /// The faults in force, for the control API: the global one first, then by path.
     pub(crate) fn list(&self) -> Vec<FaultEntry> {
         let mut out: Vec<_> = self

@@ -68,7 +68,7 @@ mod wire;
 
 #[cfg(feature = "cli")]
 pub use args::{ArgsError, PAYOUT_SECRET_ENV, SECRET_ENV, SandboxArgs};
-pub use config::{RetrySchedule, SandboxConfig, SecretChoice};
+pub use config::{DEFAULT_RETENTION, RetrySchedule, SandboxConfig, SecretChoice};
 pub use faults::{Fault, FaultError};
 /// The secret key type of the configuration, from `freedompay-sign`.
 pub use freedompay_sign::SecretKey;

@@ -1,9 +1,11 @@
-//! Time-based transitions and callback retries, on sandbox time: a background loop that
-//! looks every tick (and at once when woken), and the control API's `advance`. What is due is
-//! found through the state's index of due instants (`State::schedule`), not by looking at
-//! every payment and payout under the lock.
+//! Time-based transitions and callback retries, on sandbox time: a background loop that sleeps
+//! until the next due instant (and wakes at once when something earlier is scheduled or the
+//! clock is advanced), and the control API's `advance`. What is due is found through the
+//! state's index of due instants (`State::schedule`), not by looking at every payment and
+//! payout under the lock; an idle sandbox with nothing due does not wake at all.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::watch;
 
@@ -12,12 +14,14 @@ use crate::callbacks;
 use crate::cards::PayoutOutcome;
 use crate::flow;
 use crate::state::{Delivery, Due, PaymentStatus, PayoutStatus};
+use crate::time::ClockMode;
 
 /// Runs until `stop` changes.
 pub(crate) async fn run(app: Arc<App>, mut stop: watch::Receiver<bool>) {
     loop {
+        let sleep = until_next_due(&app);
         tokio::select! {
-            _ = tokio::time::sleep(app.config.tick) => {}
+            _ = tokio::time::sleep(sleep.unwrap_or_default()), if sleep.is_some() => {}
             _ = app.wake.notified() => {}
             _ = stop.changed() => return,
         }
@@ -25,11 +29,31 @@ pub(crate) async fn run(app: Arc<App>, mut stop: watch::Receiver<bool>) {
     }
 }
 
+/// How long to sleep before the next due instant: `None` when nothing is due, or when sandbox
+/// time stands still (a fixed clock moves only by `advance`, which does its own work). The
+/// wake-up is rounded up to the tick, so that work due close together is done in one pass.
+fn until_next_due(app: &App) -> Option<Duration> {
+    if matches!(app.config.clock, ClockMode::Fixed(_)) {
+        // Only work scheduled for now or earlier (a retry with no interval) can be due.
+        let next = app.state().next_due()?;
+        return (next <= app.clock.now_ms()).then_some(Duration::ZERO);
+    }
+    let next = app.state().next_due()?;
+    let wait = u64::try_from(next.saturating_sub(app.clock.now_ms())).unwrap_or(0);
+    let tick = u64::try_from(app.config.tick.as_millis())
+        .unwrap_or(1)
+        .max(1);
+    Some(Duration::from_millis(wait.div_ceil(tick) * tick))
+}
+
 /// Moves sandbox time forward, applies what became due, and waits for the first attempts of
 /// the callbacks that this sent. Returns how many callbacks were attempted.
 pub(crate) async fn advance(app: &Arc<App>, ms: i64) -> usize {
     app.clock.advance_ms(ms);
     let due = due_work(app);
+    // The scheduler's sleep was measured on the old time (told after this advance's own work,
+    // which is then done and counted here).
+    app.wake.notify_one();
     let count = due.len();
     let mut tasks = tokio::task::JoinSet::new();
     for id in due {
@@ -76,7 +100,7 @@ pub(crate) fn due_work(app: &App) -> Vec<usize> {
             Due::CallbackRetry(id) => retries.push(id),
         }
     }
-    state.balance += credit;
+    state.balance.add(credit);
     // Payouts in id order, after the payments, as a full pass would meet them.
     payouts.sort_unstable();
     payouts.dedup();
@@ -108,4 +132,39 @@ pub(crate) fn due_work(app: &App) -> Vec<usize> {
         }
     }
     due
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SandboxConfig;
+
+    fn app(clock: ClockMode) -> App {
+        let config = SandboxConfig::new("1", freedompay_sign::SecretKey::new("k").unwrap())
+            .clock(clock)
+            .tick(Duration::from_millis(50));
+        App::new(config, "http://127.0.0.1:1".into())
+    }
+
+    #[test]
+    fn an_idle_sandbox_sleeps_until_the_next_due_instant_and_not_at_all_without_one() {
+        let real = app(ClockMode::Real);
+        assert_eq!(until_next_due(&real), None, "nothing due: no wake-up");
+        let now = real.clock.now_ms();
+        real.state().schedule(now + 10_000, Due::PayoutFinish(1));
+        let sleep = until_next_due(&real).unwrap();
+        assert!(
+            sleep > Duration::from_secs(9) && sleep <= Duration::from_millis(10_050),
+            "{sleep:?}"
+        );
+        assert_eq!(sleep.as_millis() % 50, 0, "rounded up to the tick");
+
+        // A fixed clock moves only by advance, which does its own work.
+        let fixed = app(ClockMode::Fixed(1_767_225_600));
+        let now = fixed.clock.now_ms();
+        fixed.state().schedule(now + 10_000, Due::PayoutFinish(1));
+        assert_eq!(until_next_due(&fixed), None);
+        fixed.state().schedule(now, Due::PayoutFinish(2));
+        assert_eq!(until_next_due(&fixed), Some(Duration::ZERO));
+    }
 }

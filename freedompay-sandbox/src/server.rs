@@ -158,18 +158,18 @@ impl Sandbox {
     /// Sets a fault like [`Sandbox::set_fault`], or says why it was refused.
     pub fn try_set_fault(&self, path: Option<&str>, fault: Fault) -> Result<(), FaultError> {
         fault.check(path)?;
-        self.app.faults().set(path.map(str::to_owned), fault);
+        self.app.set_fault(path.map(str::to_owned), fault);
         Ok(())
     }
 
     /// Removes every fault.
     pub fn clear_faults(&self) {
-        self.app.faults().clear();
+        self.app.clear_faults();
     }
 
     /// The merchant balance, in minor units.
     pub fn balance_minor(&self) -> i64 {
-        self.app.state().balance
+        self.app.state().balance.get()
     }
 
     /// Stops accepting connections, lets open ones finish for up to a second, and stops the
@@ -199,6 +199,8 @@ async fn serve(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    // Each reply goes out in one write: nothing to gain from Nagle's delay.
+                    let _ = stream.set_nodelay(true);
                     connections.spawn(connection(stream, router.clone(), Arc::clone(&app), stop.clone()));
                 }
                 // Out of file descriptors and the like: wait a little rather than spin.
@@ -226,15 +228,25 @@ async fn connection(
         let mut router = router.clone();
         let app = Arc::clone(&app);
         async move {
-            let started = Instant::now();
-            let method = request.method().clone();
-            let path = request.uri().path().to_owned();
-            let response = match router.call(request.map(Body::new)).await {
-                Ok(response) => response,
-                Err(never) => match never {},
+            // What the log line needs, taken only when requests are logged.
+            let logged = app.config.log_requests.then(|| {
+                (
+                    Instant::now(),
+                    request.method().clone(),
+                    request.uri().path().to_owned(),
+                )
+            });
+            let response = match endpoints::exact(request.uri().path()) {
+                Some(endpoint) => {
+                    endpoints::serve(Arc::clone(&app), endpoint, request.map(Body::new)).await
+                }
+                None => match router.call(request.map(Body::new)).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                },
             };
             let dropped = response.extensions().get::<DropConnection>().is_some();
-            if app.config.log_requests {
+            if let Some((started, method, path)) = logged {
                 let status = if dropped {
                     "dropped".to_owned()
                 } else {

@@ -5,6 +5,7 @@
 //! it by; every time-based transition (payouts in `process`, holds, lifetimes, callback
 //! retries, cash-by-code expiry) reads this clock, so tests can jump hours in a call.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use jiff::civil::DateTime;
@@ -38,6 +39,9 @@ pub(crate) struct Clock {
     offset_ms: AtomicI64,
     /// The gateway's local time: a fixed offset from UTC.
     zone: TimeZone,
+    /// The last second written by [`Clock::format`] and [`Clock::format_iso`]: replies made in
+    /// the same second share the calendar work.
+    last: Mutex<[(i64, String); 2]>,
 }
 
 impl Clock {
@@ -52,6 +56,7 @@ impl Clock {
             mode,
             offset_ms: AtomicI64::new(0),
             zone: TimeZone::fixed(offset),
+            last: Mutex::new([(i64::MIN, String::new()), (i64::MIN, String::new())]),
         }
     }
 
@@ -85,7 +90,22 @@ impl Clock {
 
     /// A sandbox instant in the gateway's local format.
     pub(crate) fn format(&self, unix_ms: i64) -> String {
-        self.local(unix_ms).strftime(FORMAT).to_string()
+        self.cached(0, unix_ms, |zoned| zoned.strftime(FORMAT).to_string())
+    }
+
+    /// `write(instant)`, remembered for the last second asked for (in slot `slot`).
+    fn cached(&self, slot: usize, unix_ms: i64, write: impl Fn(&Zoned) -> String) -> String {
+        let second = unix_ms.div_euclid(1000);
+        if let Ok(last) = self.last.try_lock()
+            && last[slot].0 == second
+        {
+            return last[slot].1.clone();
+        }
+        let text = write(&self.local(unix_ms));
+        if let Ok(mut last) = self.last.try_lock() {
+            last[slot] = (second, text.clone());
+        }
+        text
     }
 
     /// Now, formatted.
@@ -102,9 +122,9 @@ impl Clock {
 
     /// An instant as ISO 8601 with the local offset (`2024-09-02T12:19:01+05:00`).
     pub(crate) fn format_iso(&self, unix_ms: i64) -> String {
-        self.local(unix_ms)
-            .strftime("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string()
+        self.cached(1, unix_ms, |zoned| {
+            zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        })
     }
 }
 

@@ -26,28 +26,25 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiE
     flow::payout::ensure_balance(state, amount)?;
     let id = state.next_id();
     let reference = ctx.app.digits(12);
-    state.payouts.insert(
+    state.insert_payout(Payout {
         id,
-        Payout {
-            id,
-            kind: PayoutKind::Cash,
-            order_id: Some(order_id.clone()),
-            amount,
-            currency: "KZT".into(),
-            description: String::new(),
-            post_link,
-            back_link: None,
-            order_time_limit: None,
-            user_id: None,
-            status: PayoutStatus::Created,
-            created_at: ctx.now,
-            paid_at: None,
-            card: None,
-            reference,
-            recipient: Some(phone),
-            reserved: false,
-        },
-    );
+        kind: PayoutKind::Cash,
+        order_id: Some(order_id.clone()),
+        amount,
+        currency: "KZT".into(),
+        description: String::new(),
+        post_link,
+        back_link: None,
+        order_time_limit: None,
+        user_id: None,
+        status: PayoutStatus::Created,
+        created_at: ctx.now,
+        paid_at: None,
+        card: None,
+        reference,
+        recipient: Some(phone),
+        reserved: false,
+    });
     let mut r = Fields::new();
     r.push("pg_payment_id", id.to_string())
         .push("pg_merchant_id", ctx.merchant())
@@ -84,7 +81,7 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiEr
         };
         state.schedule(due, Due::PayoutFinish(id));
     }
-    state.balance -= amount;
+    state.balance.add(-(amount));
     let mut r = Fields::new();
     r.push("pg_payment_id", id.to_string())
         .push("pg_merchant_id", ctx.merchant())

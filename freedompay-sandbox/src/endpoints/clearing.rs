@@ -68,7 +68,7 @@ pub(crate) fn capture(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
             .push("pg_capture_date", ctx.app.clock.format(now));
         (url, f, p.urls.request_method.clone())
     });
-    state.balance += clearing;
+    state.balance.add(clearing);
     if let Some((url, fields, method)) = callback {
         send(ctx, state, CallbackKind::Capture, id, url, fields, &method);
     }
@@ -84,7 +84,7 @@ pub(crate) fn revoke(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
     let requested = validate::optional_amount(ctx.fields, "pg_refund_amount")?;
     let refund_id = state.next_id();
     let reference = ctx.app.digits(12);
-    let balance = state.balance;
+    let balance = state.balance.get();
     let now = ctx.now;
     let p = payment(ctx, state)?;
     if p.status != PaymentStatus::Success || !p.captured {
@@ -121,7 +121,7 @@ pub(crate) fn revoke(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
             .push("pg_refund_date", ctx.app.clock.format(now));
         (url, f, p.urls.request_method.clone())
     });
-    state.balance -= amount;
+    state.balance.add(-(amount));
     if let Some((url, fields, method)) = callback {
         send(ctx, state, CallbackKind::Refund, id, url, fields, &method);
     }

@@ -26,28 +26,25 @@ pub(crate) fn init_payout(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
     flow::payout::ensure_balance(state, amount)?;
     let id = state.next_id();
     let reference = ctx.app.digits(12);
-    state.payouts.insert(
+    state.insert_payout(Payout {
         id,
-        Payout {
-            id,
-            kind: PayoutKind::Mobile,
-            order_id: Some(order_id.clone()),
-            amount,
-            currency: validate::currency(f)?,
-            description,
-            post_link,
-            back_link: None,
-            order_time_limit: limit,
-            user_id: None,
-            status: PayoutStatus::Created,
-            created_at: ctx.now,
-            paid_at: None,
-            card: None,
-            reference,
-            recipient: None,
-            reserved: false,
-        },
-    );
+        kind: PayoutKind::Mobile,
+        order_id: Some(order_id.clone()),
+        amount,
+        currency: validate::currency(f)?,
+        description,
+        post_link,
+        back_link: None,
+        order_time_limit: limit,
+        user_id: None,
+        status: PayoutStatus::Created,
+        created_at: ctx.now,
+        paid_at: None,
+        card: None,
+        reference,
+        recipient: None,
+        reserved: false,
+    });
     Ok(Answer::Xml(ok(&[
         ("pg_payment_id", id.to_string()),
         ("pg_merchant", ctx.merchant().to_owned()),
@@ -90,6 +87,6 @@ pub(crate) fn payout(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
         ("pg_payment_id", id.to_string()),
         ("pg_order_id", p.order_id.clone().unwrap_or_default()),
         ("pg_payment_amount", format_minor(p.amount)),
-        ("pg_balance", format_minor(state.balance)),
+        ("pg_balance", format_minor(state.balance.get())),
     ])))
 }

@@ -14,7 +14,8 @@ mod payout_status;
 mod status;
 mod token;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -28,7 +29,7 @@ use hyper::header::CONTENT_TYPE;
 use crate::app::App;
 use crate::callbacks;
 use crate::error::{ApiError, BAD_SIGNATURE, NO_MERCHANT, UNKNOWN_METHOD, VALIDATION};
-use crate::faults::{self, DropConnection};
+use crate::faults::{self, DropConnection, Fault};
 use crate::reply::{html_response, json_response, signed_xml, unsigned_error, xml_response};
 use crate::state::State;
 use crate::validate;
@@ -82,7 +83,15 @@ impl Ctx<'_> {
     }
 }
 
-type Op = fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>;
+/// An operation.
+#[derive(Clone, Copy)]
+pub(crate) enum Op {
+    /// Runs with the state locked (most operations).
+    Locked(fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>),
+    /// Locks the state itself, for no longer than it must, or not at all; it then runs
+    /// [`State::retain`] before it unlocks, as [`Op::Locked`] operations have done for them.
+    Own(fn(&mut Ctx<'_>) -> Result<Answer, ApiError>),
+}
 
 /// One endpoint.
 pub(crate) struct Endpoint {
@@ -92,8 +101,29 @@ pub(crate) struct Endpoint {
     op: Op,
 }
 
-const fn ep(route: &'static str, secret: Secret, op: Op) -> Endpoint {
-    Endpoint { route, secret, op }
+const fn ep(
+    route: &'static str,
+    secret: Secret,
+    op: fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>,
+) -> Endpoint {
+    Endpoint {
+        route,
+        secret,
+        op: Op::Locked(op),
+    }
+}
+
+/// An endpoint whose operation locks the state itself ([`Op::Own`]).
+const fn own(
+    route: &'static str,
+    secret: Secret,
+    op: fn(&mut Ctx<'_>) -> Result<Answer, ApiError>,
+) -> Endpoint {
+    Endpoint {
+        route,
+        secret,
+        op: Op::Own(op),
+    }
 }
 
 /// Every endpoint the sandbox serves.
@@ -156,9 +186,9 @@ pub(crate) static ENDPOINTS: &[Endpoint] = &[
     ep("/mfs/approve", Secret::Payment, mfs::approve),
     ep("/api/reg2nonreg", Secret::Payout, payout::reg2nonreg),
     ep("/api/reg2reg", Secret::Payout, payout::reg2reg),
-    ep("/g2g/p2p2nonreg", Secret::Payout, payout::p2p2nonreg),
+    own("/g2g/p2p2nonreg", Secret::Payout, payout::p2p2nonreg),
     ep("/api/to_iban", Secret::Payout, payout::to_iban),
-    ep(
+    own(
         "/api/balance_status",
         Secret::Payout,
         payout_status::balance,
@@ -191,18 +221,36 @@ pub(crate) fn router() -> Router<Arc<App>> {
         router = router.route(
             endpoint.route,
             any(
-                move |AxumState(app): AxumState<Arc<App>>, request: Request| async move {
-                    // A task of its own: the gateway finishes what it received even when the
-                    // client hangs up while waiting (a timeout), so the request is carried out
-                    // whatever the client does, as the latency fault documents.
-                    tokio::spawn(handle(app, endpoint, request))
-                        .await
-                        .unwrap_or_else(|_| faults::error_page(500))
+                move |AxumState(app): AxumState<Arc<App>>, request: Request| {
+                    handle(app, endpoint, request)
                 },
             ),
         );
     }
     router
+}
+
+/// The endpoint at exactly this path, for the paths without parameters: the server calls these
+/// straight away, without the router (the busiest paths of a load test are all such paths).
+/// Answers as the router would: every method, the same handler.
+pub(crate) fn exact(path: &str) -> Option<&'static Endpoint> {
+    static EXACT: LazyLock<HashMap<&'static str, &'static Endpoint>> = LazyLock::new(|| {
+        ENDPOINTS
+            .iter()
+            .filter(|e| !e.route.contains('{'))
+            .map(|e| (e.route, e))
+            .collect()
+    });
+    EXACT.get(path).copied()
+}
+
+/// Serves one request to `endpoint` (what its route does).
+pub(crate) async fn serve(
+    app: Arc<App>,
+    endpoint: &'static Endpoint,
+    request: Request,
+) -> Response {
+    handle(app, endpoint, request).await
 }
 
 fn secret_for(app: &App, secret: Secret) -> &SecretKey {
@@ -305,6 +353,13 @@ impl Message {
 }
 
 /// The whole life of one API request.
+///
+/// The gateway finishes what it received even when the client hangs up while waiting (a
+/// timeout), so once the body is read the request is carried out whatever the client does, as
+/// the latency fault documents. After the body, nothing here waits on the network or a timer,
+/// except the latency fault, which therefore runs the rest in a task of its own; everything
+/// else runs to its end in the poll that read the last of the body, so that a hang-up cannot
+/// cut it short, without the cost of a task per request.
 async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     // Read the whole request first, once: what arrived is processed even if the client goes
@@ -316,11 +371,29 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
             "The request body is too large or was cut off",
         ));
     };
-    let fault = app.faults().take(&path);
-    if let Some(fault) = &fault {
-        if fault.latency_ms > 0 {
+    let fault = app.take_fault(&path);
+    match fault {
+        Some(fault) if fault.latency_ms > 0 => tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_millis(fault.latency_ms)).await;
-        }
+            respond(&app, endpoint, &path, &parts, &body, Some(fault)).await
+        })
+        .await
+        .unwrap_or_else(|_| faults::error_page(500)),
+        fault => respond(&app, endpoint, &path, &parts, &body, fault).await,
+    }
+}
+
+/// The reply to a request whose body has been read, with the fault set for it (its latency
+/// already waited).
+async fn respond(
+    app: &Arc<App>,
+    endpoint: &'static Endpoint,
+    path: &str,
+    parts: &Parts,
+    body: &Bytes,
+    fault: Option<Fault>,
+) -> Response {
+    if let Some(fault) = &fault {
         if let Some(status) = fault.status_5xx {
             return faults::error_page(status);
         }
@@ -332,7 +405,7 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
             ));
         }
     }
-    let mut response = process(&app, endpoint, &path, &parts, &body).await;
+    let mut response = process(app, endpoint, path, parts, body).await;
     if let Some(fault) = fault {
         if fault.wrong_signature {
             let (parts, body) = response.into_parts();
@@ -387,7 +460,7 @@ async fn process(
         Err(e) => return xml_response(signed_xml(app, &script, secret, e.into_fields())),
     };
     if let Some(key) = &key {
-        let stored = app.state().idempotent.get(key).cloned();
+        let stored = app.state().idempotent_reply(key).cloned();
         if let Some(reply) = stored {
             return xml_response(signed_xml(app, &script, secret, reply));
         }
@@ -400,13 +473,25 @@ async fn process(
         callbacks: Vec::new(),
         results: Vec::new(),
     };
-    let answer = {
-        let mut state = app.state();
-        let answer = (endpoint.op)(&mut ctx, &mut state);
-        if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
-            state.idempotent.insert(key, reply.clone());
+    let answer = match endpoint.op {
+        Op::Locked(op) => {
+            let mut state = app.state();
+            let answer = op(&mut ctx, &mut state);
+            if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
+                state.remember_reply(key, reply.clone());
+            }
+            state.retain(app.config.retention);
+            answer
         }
-        answer
+        Op::Own(op) => {
+            let answer = op(&mut ctx);
+            if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
+                let mut state = app.state();
+                state.remember_reply(key, reply.clone());
+                state.retain(app.config.retention);
+            }
+            answer
+        }
     };
     callbacks::spawn_all(app, std::mem::take(&mut ctx.callbacks));
     for ResultCallback { callback, payment } in std::mem::take(&mut ctx.results) {

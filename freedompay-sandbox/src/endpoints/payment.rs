@@ -101,44 +101,41 @@ pub(crate) fn create(
     let id = state.next_id();
     let expires_at = ctx.now + lifetime * 1000;
     state.schedule(expires_at, Due::PaymentExpiry(id));
-    state.payments.insert(
+    state.insert_payment(Payment {
         id,
-        Payment {
-            id,
-            kind,
-            order_id,
-            amount,
-            currency,
-            description,
-            status: PaymentStatus::New,
-            created_at: ctx.now,
-            expires_at,
-            paid_at: None,
-            testing_mode,
-            auto_clearing,
-            captured: false,
-            clearing_amount: 0,
-            auto_clear_at: None,
-            refunds: Vec::new(),
-            cancel_id: None,
-            card: None,
-            failure: None,
-            urls,
-            user_id,
-            user_phone,
-            user_email: validate::text(f, "pg_user_contact_email")?
-                .or(validate::text(f, "pg_user_email")?)
-                .map(str::to_owned),
-            payment_method,
-            payment_system,
-            recurring_start,
-            recurring_lifetime_months,
-            recurring_profile: None,
-            can_reject: false,
-            extras,
-            mfs: None,
-        },
-    );
+        kind,
+        order_id,
+        amount,
+        currency,
+        description,
+        status: PaymentStatus::New,
+        created_at: ctx.now,
+        expires_at,
+        paid_at: None,
+        testing_mode,
+        auto_clearing,
+        captured: false,
+        clearing_amount: 0,
+        auto_clear_at: None,
+        refunds: Vec::new(),
+        cancel_id: None,
+        card: None,
+        failure: None,
+        urls,
+        user_id,
+        user_phone,
+        user_email: validate::text(f, "pg_user_contact_email")?
+            .or(validate::text(f, "pg_user_email")?)
+            .map(str::to_owned),
+        payment_method,
+        payment_system,
+        recurring_start,
+        recurring_lifetime_months,
+        recurring_profile: None,
+        can_reject: false,
+        extras,
+        mfs: None,
+    });
     Ok(id)
 }
 

@@ -11,6 +11,79 @@ use crate::money::format_minor;
 use crate::state::{CardData, Payout, PayoutKind, PayoutStatus, State};
 use crate::validate;
 
+/// What every payout request gives, read and checked before the state is locked.
+struct Draft {
+    kind: PayoutKind,
+    amount: i64,
+    order_id: Option<String>,
+    description: String,
+    currency: String,
+    post_link: Option<String>,
+    back_link: Option<String>,
+    order_time_limit: Option<i64>,
+    user_id: Option<String>,
+    reference: String,
+}
+
+impl Draft {
+    /// Reads and checks the fields every payout shares (nothing here needs the state).
+    fn read(ctx: &Ctx<'_>, kind: PayoutKind, order_required: bool) -> Result<Draft, ApiError> {
+        let f = ctx.fields;
+        let amount = validate::amount(f, "pg_amount")?;
+        let order_id = validate::order_id(f)?;
+        if order_required && order_id.is_none() {
+            return Err(ApiError::validation("pg_order_id: required"));
+        }
+        let description = validate::description(f, kind != PayoutKind::Cash)?;
+        let currency = validate::currency(f)?;
+        let post_link = validate::url(f, "pg_post_link")?;
+        let back_link = validate::url(f, "pg_back_link")?;
+        let order_time_limit =
+            validate::datetime(f, "pg_order_time_limit")?.and_then(|t| ctx.app.clock.parse(t));
+        let user_id = validate::user_id(f, false)?;
+        validate::max_len(f, "pg_user_email", 255)?;
+        validate::max_len(f, "pg_card_name", 255)?;
+        Ok(Draft {
+            kind,
+            amount,
+            order_id,
+            description,
+            currency,
+            post_link,
+            back_link,
+            order_time_limit,
+            user_id,
+            reference: ctx.app.digits(12),
+        })
+    }
+
+    /// Records the payout as `Created` when the balance covers it; its id.
+    fn insert(self, ctx: &Ctx<'_>, state: &mut State) -> Result<i64, ApiError> {
+        flow::payout::ensure_balance(state, self.amount)?;
+        let id = state.next_id();
+        state.insert_payout(Payout {
+            id,
+            kind: self.kind,
+            order_id: self.order_id,
+            amount: self.amount,
+            currency: self.currency,
+            description: self.description,
+            post_link: self.post_link,
+            back_link: self.back_link,
+            order_time_limit: self.order_time_limit,
+            user_id: self.user_id,
+            status: PayoutStatus::Created,
+            created_at: ctx.now,
+            paid_at: None,
+            card: None,
+            reference: self.reference,
+            recipient: None,
+            reserved: false,
+        });
+        Ok(id)
+    }
+}
+
 /// The fields every payout shares; records it as `Created`.
 fn create(
     ctx: &Ctx<'_>,
@@ -18,47 +91,7 @@ fn create(
     kind: PayoutKind,
     order_required: bool,
 ) -> Result<i64, ApiError> {
-    let f = ctx.fields;
-    let amount = validate::amount(f, "pg_amount")?;
-    let order_id = validate::order_id(f)?;
-    if order_required && order_id.is_none() {
-        return Err(ApiError::validation("pg_order_id: required"));
-    }
-    let description = validate::description(f, kind != PayoutKind::Cash)?;
-    let currency = validate::currency(f)?;
-    let post_link = validate::url(f, "pg_post_link")?;
-    let back_link = validate::url(f, "pg_back_link")?;
-    let order_time_limit =
-        validate::datetime(f, "pg_order_time_limit")?.and_then(|t| ctx.app.clock.parse(t));
-    let user_id = validate::user_id(f, false)?;
-    validate::max_len(f, "pg_user_email", 255)?;
-    validate::max_len(f, "pg_card_name", 255)?;
-    flow::payout::ensure_balance(state, amount)?;
-    let id = state.next_id();
-    let reference = ctx.app.digits(12);
-    state.payouts.insert(
-        id,
-        Payout {
-            id,
-            kind,
-            order_id,
-            amount,
-            currency,
-            description,
-            post_link,
-            back_link,
-            order_time_limit,
-            user_id,
-            status: PayoutStatus::Created,
-            created_at: ctx.now,
-            paid_at: None,
-            card: None,
-            reference,
-            recipient: None,
-            reserved: false,
-        },
-    );
-    Ok(id)
+    Draft::read(ctx, kind, order_required)?.insert(ctx, state)
 }
 
 /// `api/reg2nonreg`: a payout page where the recipient enters a card number.
@@ -71,50 +104,84 @@ pub(crate) fn reg2nonreg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer,
     ])))
 }
 
-/// The reply of a card payout that was decided at once (or is in `process`).
-fn card_reply(ctx: &Ctx<'_>, state: &State, id: i64, with_token: bool, p2p: bool) -> Fields {
-    let p = &state.payouts[&id];
-    let clock = &ctx.app.clock;
-    let mut r = Fields::new();
-    let status = match &p.status {
-        PayoutStatus::Success => "ok",
-        PayoutStatus::Error(..) => "error",
-        PayoutStatus::Created | PayoutStatus::Process { .. } => "process",
-    };
-    r.push("pg_payment_id", id.to_string())
-        .push("pg_merchant_id", ctx.merchant())
-        .push("pg_status", status);
-    if let Some(order) = &p.order_id {
-        r.push("pg_order_id", order.as_str());
-    }
-    r.push("pg_balance", format_minor(state.balance));
-    if let Some(card) = &p.card
-        && !p2p
-    {
-        r.push("pg_card_hash", card.pan_masked.as_str());
-        if with_token {
-            r.push("pg_card_token", card.token.as_str());
+/// What the reply of a card payout says, copied from the state (so that the reply can be
+/// written after the state is unlocked).
+struct CardReply {
+    id: i64,
+    status: PayoutStatus,
+    order_id: Option<String>,
+    balance: i64,
+    /// The masked number and the token, when the reply shows the card.
+    card: Option<(String, Option<String>)>,
+    amount: i64,
+    reference: Option<String>,
+    paid_at: Option<i64>,
+}
+
+impl CardReply {
+    /// The reply data of payout `id`, which must exist.
+    fn of(state: &State, id: i64, with_token: bool, p2p: bool) -> CardReply {
+        let p = &state.payouts[&id];
+        CardReply {
+            id,
+            status: p.status.clone(),
+            order_id: p.order_id.clone(),
+            balance: state.balance.get(),
+            card: p.card.as_ref().filter(|_| !p2p).map(|card| {
+                (
+                    card.pan_masked.clone(),
+                    with_token.then(|| card.token.clone()),
+                )
+            }),
+            amount: p.amount,
+            reference: p2p.then(|| p.reference.clone()),
+            paid_at: p.paid_at,
         }
     }
-    r.push("pg_payment_amount", format_minor(p.amount));
-    if p2p {
-        r.push("pg_reference", p.reference.as_str());
+
+    /// The reply of a card payout that was decided at once (or is in `process`).
+    fn fields(self, ctx: &Ctx<'_>) -> Fields {
+        let clock = &ctx.app.clock;
+        let p2p = self.reference.is_some();
+        let mut r = Fields::new();
+        let status = match &self.status {
+            PayoutStatus::Success => "ok",
+            PayoutStatus::Error(..) => "error",
+            PayoutStatus::Created | PayoutStatus::Process { .. } => "process",
+        };
+        r.push("pg_payment_id", self.id.to_string())
+            .push("pg_merchant_id", ctx.merchant())
+            .push("pg_status", status);
+        if let Some(order) = self.order_id {
+            r.push("pg_order_id", order);
+        }
+        r.push("pg_balance", format_minor(self.balance));
+        if let Some((pan_masked, token)) = self.card {
+            r.push("pg_card_hash", pan_masked);
+            if let Some(token) = token {
+                r.push("pg_card_token", token);
+            }
+        }
+        r.push("pg_payment_amount", format_minor(self.amount));
+        if let Some(reference) = self.reference {
+            r.push("pg_reference", reference);
+        }
+        let at = self.paid_at.unwrap_or(ctx.now);
+        r.push("pg_payment_date", clock.format(at));
+        if p2p {
+            r.push("pg_datetime", clock.format_iso(at));
+        }
+        if let PayoutStatus::Error(code, description) = self.status {
+            r.push("pg_error_code", code.to_string())
+                .push("pg_error_description", description);
+        }
+        r
     }
-    r.push(
-        "pg_payment_date",
-        clock.format(p.paid_at.unwrap_or(ctx.now)),
-    );
-    if p2p {
-        r.push(
-            "pg_datetime",
-            clock.format_iso(p.paid_at.unwrap_or(ctx.now)),
-        );
-    }
-    if let PayoutStatus::Error(code, description) = &p.status {
-        r.push("pg_error_code", code.to_string())
-            .push("pg_error_description", description.as_str());
-    }
-    r
+}
+
+/// The reply of a card payout that was decided at once (or is in `process`).
+fn card_reply(ctx: &Ctx<'_>, state: &State, id: i64, with_token: bool, p2p: bool) -> Fields {
+    CardReply::of(state, id, with_token, p2p).fields(ctx)
 }
 
 /// Starts a card payout and collects its notification.
@@ -131,7 +198,7 @@ fn start_card(
             Ok(())
         }
         Err(e) => {
-            state.payouts.remove(&id);
+            state.remove_payout(id);
             Err(e)
         }
     }
@@ -166,16 +233,24 @@ pub(crate) fn reg2reg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
     Ok(Answer::Xml(card_reply(ctx, state, id, true, false)))
 }
 
-/// `g2g/p2p2nonreg`: the card number is `pg_payment_to`.
-pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+/// `g2g/p2p2nonreg`: the card number is `pg_payment_to`. Everything that needs no state (the
+/// fields, the card's random data) is done before the state is locked, and the reply after.
+pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>) -> Result<Answer, ApiError> {
     let pan = validate::pan(ctx.fields, "pg_payment_to")?;
-    let holder = validate::text(ctx.fields, "pg_card_name")?
-        .unwrap_or("")
-        .to_owned();
-    let id = create(ctx, state, PayoutKind::P2p, true)?;
-    let card = crate::flow::payment::card_data(ctx.app, state, &pan, "", &holder);
-    start_card(ctx, state, id, card)?;
-    Ok(Answer::Xml(card_reply(ctx, state, id, false, true)))
+    let holder = validate::text(ctx.fields, "pg_card_name")?.unwrap_or("");
+    let draft = Draft::read(ctx, PayoutKind::P2p, true)?;
+    let mut card = crate::flow::payment::new_card(ctx.app, &pan, "", holder);
+    let app = ctx.app;
+    let reply = {
+        let mut state = app.state();
+        let id = draft.insert(ctx, &mut state)?;
+        card.card_id = state.next_id();
+        start_card(ctx, &mut state, id, card)?;
+        let reply = CardReply::of(&state, id, false, true);
+        state.retain(app.config.retention);
+        reply
+    };
+    Ok(Answer::Xml(reply.fields(ctx)))
 }
 
 /// `api/to_iban`: a bank transfer, in `process` until the process delay has passed, then paid.
@@ -222,7 +297,7 @@ pub(crate) fn to_iban(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
     match flow::payout::start(ctx.app, state, id, PayoutOutcome::ProcessThenSuccess, None) {
         Ok(notify) => ctx.callbacks.extend(notify),
         Err(e) => {
-            state.payouts.remove(&id);
+            state.remove_payout(id);
             return Err(e);
         }
     }

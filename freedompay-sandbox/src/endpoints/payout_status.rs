@@ -9,10 +9,10 @@ use crate::money::format_minor;
 use crate::state::{PayoutStatus, State};
 use crate::validate;
 
-/// `api/balance_status`.
-pub(crate) fn balance(_ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
+/// `api/balance_status`: read without the state lock.
+pub(crate) fn balance(ctx: &mut Ctx<'_>) -> Result<Answer, ApiError> {
     let mut r = Fields::new();
-    r.push("pg_balance", format_minor(state.balance))
+    r.push("pg_balance", format_minor(ctx.app.balance.get()))
         .push("pg_status", "ok");
     Ok(Answer::Xml(r))
 }

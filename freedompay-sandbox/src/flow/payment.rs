@@ -71,6 +71,16 @@ pub(crate) fn card_data(
     exp: &str,
     holder: &str,
 ) -> CardData {
+    let card_id = state.next_id();
+    CardData {
+        card_id,
+        ..new_card(app, pan, exp, holder)
+    }
+}
+
+/// A card's data like [`card_data`], without its id (0, to be given from the state's
+/// sequence): made without the state locked.
+pub(crate) fn new_card(app: &App, pan: &str, exp: &str, holder: &str) -> CardData {
     CardData {
         pan_masked: cards::mask(pan),
         brand: cards::brand(pan),
@@ -85,7 +95,7 @@ pub(crate) fn card_data(
             holder.to_owned()
         },
         token: app.uuid(),
-        card_id: state.next_id(),
+        card_id: 0,
         reference: app.digits(12),
         auth_code: app.digits(6),
         purchase_ok: cards::purchase_approved(pan),
@@ -259,7 +269,7 @@ pub(crate) fn settle(
         fields: result_fields(app, payment),
         can_reject: payment.can_reject,
     });
-    state.balance += credit;
+    state.balance.add(credit);
     if let Some(at) = hold_until {
         state.schedule(at, Due::HoldClear(id));
     }

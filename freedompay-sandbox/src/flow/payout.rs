@@ -14,7 +14,7 @@ use crate::state::{CallbackKind, CardData, Due, Method, Payout, PayoutKind, Payo
 
 /// Refuses a payout the balance cannot cover.
 pub(crate) fn ensure_balance(state: &State, amount: i64) -> Result<(), ApiError> {
-    if state.balance < amount {
+    if state.balance.get() < amount {
         Err(ApiError::new(
             INSUFFICIENT_BALANCE,
             "Insufficient funds on the merchant balance",
@@ -49,7 +49,7 @@ pub(crate) fn start(
     match outcome {
         PayoutOutcome::Success => {
             payout.reserved = true;
-            state.balance -= amount;
+            state.balance.add(-(amount));
             Ok(finish(app, state, id, None))
         }
         PayoutOutcome::Error(code) => Ok(finish(app, state, id, Some(code))),
@@ -57,7 +57,7 @@ pub(crate) fn start(
             payout.reserved = true;
             let due = now.saturating_add(delay);
             payout.status = PayoutStatus::Process { due, then: outcome };
-            state.balance -= amount;
+            state.balance.add(-(amount));
             state.schedule(due, Due::PayoutFinish(id));
             Ok(None)
         }
@@ -84,7 +84,7 @@ pub(crate) fn finish(app: &App, state: &mut State, id: i64, error: Option<u32>) 
             }
         }
     }
-    state.balance += refund;
+    state.balance.add(refund);
     let payout = state.payouts.get(&id)?;
     let url = payout.post_link.clone()?;
     let fields = notify_fields(app, state, id);
@@ -122,7 +122,7 @@ fn notify_fields(app: &App, state: &State, id: i64) -> Fields {
     }
     let ok = p.status == PayoutStatus::Success;
     f.push("pg_status", if ok { "ok" } else { "error" })
-        .push("pg_balance", format_minor(state.balance))
+        .push("pg_balance", format_minor(state.balance.get()))
         .push("pg_payment_amount", format_minor(p.amount))
         .push("pg_to_pay", format_minor(p.amount))
         .push("pg_merchant_id", app.config.merchant_id.as_str())

@@ -1,15 +1,20 @@
 //! Everything the sandbox remembers: payments, payouts, saved cards, recurring profiles,
 //! idempotent replies, callbacks, and the merchant balance. One lock guards it all; it is
-//! never held across an `await`.
+//! never held across an `await`, and every operation under it costs what it touches (indexes
+//! by due instant and by order id, never a walk over history). Finished records past the
+//! retention limit are forgotten, oldest first ([`State::retain`]).
 
 mod callback;
 mod card;
 mod payment;
 mod payout;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use freedompay_sign::Fields;
+use tokio::sync::Notify;
 
 pub(crate) use callback::{Attempt, CallbackKind, CallbackRecord, Delivery, Method};
 pub(crate) use card::{CardData, CardSession, RecurringProfile, SavedCard};
@@ -33,38 +38,84 @@ pub(crate) enum Due {
     CallbackRetry(usize),
 }
 
+/// The merchant balance: an atomic, so that reading it (`api/balance_status`, the control
+/// API) never waits for the state lock. Only code holding the state lock changes it, so a
+/// check and the change that follows it stay one step.
+#[derive(Debug, Clone)]
+pub(crate) struct Balance(Arc<AtomicI64>);
+
+impl Balance {
+    fn new(minor: i64) -> Self {
+        Self(Arc::new(AtomicI64::new(minor)))
+    }
+
+    /// The balance, minor units.
+    pub(crate) fn get(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Adds `minor` (negative: takes it). Call with the state locked.
+    pub(crate) fn add(&self, minor: i64) {
+        self.0.fetch_add(minor, Ordering::SeqCst);
+    }
+}
+
 /// The sandbox's memory.
 #[derive(Debug)]
 pub(crate) struct State {
     next_id: i64,
-    /// The merchant balance in minor units.
-    pub(crate) balance: i64,
+    /// The merchant balance in minor units, changed only under the state lock and read
+    /// without it ([`Balance`]).
+    pub(crate) balance: Balance,
     pub(crate) payments: BTreeMap<i64, Payment>,
     pub(crate) payouts: BTreeMap<i64, Payout>,
     pub(crate) cards: Vec<SavedCard>,
     pub(crate) card_sessions: BTreeMap<i64, CardSession>,
     pub(crate) profiles: BTreeMap<i64, RecurringProfile>,
     /// First replies by `(request path, pg_idempotency_key)`.
-    pub(crate) idempotent: HashMap<(String, String), Fields>,
-    pub(crate) callbacks: Vec<CallbackRecord>,
+    idempotent: HashMap<(String, String), Fields>,
+    /// The keys of `idempotent`, oldest first (for retention).
+    idempotent_order: VecDeque<(String, String)>,
+    /// Callbacks by id (1, 2, …).
+    pub(crate) callbacks: BTreeMap<usize, CallbackRecord>,
+    next_callback: usize,
     /// Time-based transitions by due instant (sandbox ms), so that the scheduler finds what is
     /// due without looking at every payment and payout.
     due: BTreeMap<i64, Vec<Due>>,
+    /// Wakes the scheduler when something becomes due earlier than anything before.
+    wake: Arc<Notify>,
+    /// Payment ids by order id, oldest first.
+    payment_orders: HashMap<String, Vec<i64>>,
+    /// Payout ids by order id, oldest first.
+    payout_orders: HashMap<String, Vec<i64>>,
+    /// Where the retention pass goes on looking for finished records, by kind.
+    retain_from: [i64; 3],
 }
 
+/// The most records one retention pass looks at, per kind: the pass costs a bounded amount
+/// per request whatever the history.
+const RETAIN_STEPS: usize = 16;
+
 impl State {
-    pub(crate) fn new(balance: i64) -> Self {
+    /// A fresh state; `wake` is notified when due work comes earlier than any before.
+    pub(crate) fn new(balance: i64, wake: Arc<Notify>) -> Self {
         Self {
             next_id: 1_000_001,
-            balance,
+            balance: Balance::new(balance),
             payments: BTreeMap::new(),
             payouts: BTreeMap::new(),
             cards: Vec::new(),
             card_sessions: BTreeMap::new(),
             profiles: BTreeMap::new(),
             idempotent: HashMap::new(),
-            callbacks: Vec::new(),
+            idempotent_order: VecDeque::new(),
+            callbacks: BTreeMap::new(),
+            next_callback: 1,
             due: BTreeMap::new(),
+            wake,
+            payment_orders: HashMap::new(),
+            payout_orders: HashMap::new(),
+            retain_from: [0; 3],
         }
     }
 
@@ -78,24 +129,139 @@ impl State {
 
     /// The most recent payment with this order id.
     pub(crate) fn last_payment_with_order(&self, order_id: &str) -> Option<i64> {
-        self.payments
-            .values()
-            .filter(|p| p.order_id.as_deref() == Some(order_id))
+        let ids = self.payment_orders.get(order_id)?;
+        ids.iter()
+            .filter_map(|id| self.payments.get(id))
             .max_by_key(|p| (p.created_at, p.id))
             .map(|p| p.id)
     }
 
     /// The most recent payout with this order id.
     pub(crate) fn last_payout_with_order(&self, order_id: &str) -> Option<i64> {
-        self.payouts
-            .values()
-            .filter(|p| p.order_id.as_deref() == Some(order_id))
+        let ids = self.payout_orders.get(order_id)?;
+        ids.iter()
+            .filter_map(|id| self.payouts.get(id))
             .max_by_key(|p| (p.created_at, p.id))
             .map(|p| p.id)
     }
 
+    /// Records a new payment.
+    pub(crate) fn insert_payment(&mut self, payment: Payment) {
+        if let Some(order) = &payment.order_id {
+            index_add(&mut self.payment_orders, order, payment.id);
+        }
+        self.payments.insert(payment.id, payment);
+    }
+
+    /// Records a new payout.
+    pub(crate) fn insert_payout(&mut self, payout: Payout) {
+        if let Some(order) = &payout.order_id {
+            index_add(&mut self.payout_orders, order, payout.id);
+        }
+        self.payouts.insert(payout.id, payout);
+    }
+
+    /// Forgets a payout (one that could not start, or past retention).
+    pub(crate) fn remove_payout(&mut self, id: i64) -> Option<Payout> {
+        let payout = self.payouts.remove(&id)?;
+        if let Some(order) = &payout.order_id {
+            index_remove(&mut self.payout_orders, order, id);
+        }
+        Some(payout)
+    }
+
+    /// Forgets a payment (past retention).
+    fn remove_payment(&mut self, id: i64) -> Option<Payment> {
+        let payment = self.payments.remove(&id)?;
+        if let Some(order) = &payment.order_id {
+            index_remove(&mut self.payment_orders, order, id);
+        }
+        Some(payment)
+    }
+
+    /// The first reply stored for an idempotency key.
+    pub(crate) fn idempotent_reply(&self, key: &(String, String)) -> Option<&Fields> {
+        self.idempotent.get(key)
+    }
+
+    /// Stores the first reply for an idempotency key.
+    pub(crate) fn remember_reply(&mut self, key: (String, String), reply: Fields) {
+        if self.idempotent.insert(key.clone(), reply).is_none() {
+            self.idempotent_order.push_back(key);
+        }
+    }
+
+    /// Forgets the oldest finished records past `limit` of each kind (payments, payouts,
+    /// callbacks, idempotent replies). A record still in progress (a payment waiting for its
+    /// payer or an uncaptured hold, a payout in `process`, a callback not yet delivered or
+    /// given up) is never forgotten. Each call looks at a bounded number of records, so it
+    /// runs after every request at a constant cost, and the state stays within `limit` of
+    /// each kind plus what is in progress.
+    pub(crate) fn retain(&mut self, limit: usize) {
+        let limit = limit.max(1);
+        while self.idempotent.len() > limit {
+            let Some(key) = self.idempotent_order.pop_front() else {
+                break;
+            };
+            self.idempotent.remove(&key);
+        }
+        let mut steps = RETAIN_STEPS;
+        while self.payments.len() > limit && steps > 0 {
+            steps -= 1;
+            let Some((&id, payment)) = next_from(&self.payments, &mut self.retain_from[0]) else {
+                break;
+            };
+            if payment_finished(payment) {
+                self.remove_payment(id);
+            }
+        }
+        let mut steps = RETAIN_STEPS;
+        while self.payouts.len() > limit && steps > 0 {
+            steps -= 1;
+            let Some((&id, payout)) = next_from(&self.payouts, &mut self.retain_from[1]) else {
+                break;
+            };
+            if payout.is_final() {
+                self.remove_payout(id);
+            }
+        }
+        let mut steps = RETAIN_STEPS;
+        while self.callbacks.len() > limit && steps > 0 {
+            steps -= 1;
+            let mut from = self.retain_from[2] as usize;
+            let found = self
+                .callbacks
+                .range(from..)
+                .next()
+                .or_else(|| self.callbacks.iter().next())
+                .map(|(&id, c)| {
+                    (
+                        id,
+                        matches!(c.state, Delivery::Delivered | Delivery::Failed),
+                    )
+                });
+            let Some((id, finished)) = found else {
+                break;
+            };
+            from = id + 1;
+            self.retain_from[2] = from as i64;
+            if finished {
+                self.callbacks.remove(&id);
+            }
+        }
+    }
+
+    /// The earliest instant something is due, if anything is.
+    pub(crate) fn next_due(&self) -> Option<i64> {
+        self.due.keys().next().copied()
+    }
+
     /// Schedules `what` for sandbox instant `at`.
     pub(crate) fn schedule(&mut self, at: i64, what: Due) {
+        if self.next_due().is_none_or(|first| at < first) {
+            // The scheduler sleeps until the earliest instant it knew of: this one is earlier.
+            self.wake.notify_one();
+        }
         self.due.entry(at).or_default().push(what);
     }
 
@@ -113,14 +279,47 @@ impl State {
 
     /// A new callback record; its id.
     pub(crate) fn add_callback(&mut self, mut record: CallbackRecord) -> usize {
-        record.id = self.callbacks.len() + 1;
-        self.callbacks.push(record);
-        self.callbacks.len()
+        let id = self.next_callback;
+        self.next_callback += 1;
+        record.id = id;
+        self.callbacks.insert(id, record);
+        id
     }
 
     /// The callback with this id.
     pub(crate) fn callback_mut(&mut self, id: usize) -> Option<&mut CallbackRecord> {
-        id.checked_sub(1).and_then(|i| self.callbacks.get_mut(i))
+        self.callbacks.get_mut(&id)
+    }
+}
+
+/// The first record at or after `*from` (wrapping to the first of all), moving `*from` past it.
+fn next_from<'a, T>(map: &'a BTreeMap<i64, T>, from: &mut i64) -> Option<(&'a i64, &'a T)> {
+    let found = map.range(*from..).next().or_else(|| map.iter().next())?;
+    *from = found.0.saturating_add(1);
+    Some(found)
+}
+
+/// Whether a payment is over: not waiting for its payer, not an uncaptured hold.
+fn payment_finished(payment: &Payment) -> bool {
+    !matches!(payment.status, PaymentStatus::New | PaymentStatus::Pending)
+        && payment.auto_clear_at.is_none()
+}
+
+fn index_add(index: &mut HashMap<String, Vec<i64>>, order: &str, id: i64) {
+    match index.get_mut(order) {
+        Some(ids) => ids.push(id),
+        None => {
+            index.insert(order.to_owned(), vec![id]);
+        }
+    }
+}
+
+fn index_remove(index: &mut HashMap<String, Vec<i64>>, order: &str, id: i64) {
+    if let Some(ids) = index.get_mut(order) {
+        ids.retain(|i| *i != id);
+        if ids.is_empty() {
+            index.remove(order);
+        }
     }
 }
 
@@ -130,7 +329,7 @@ mod tests {
 
     #[test]
     fn due_work_comes_out_by_instant_and_only_once() {
-        let mut state = State::new(0);
+        let mut state = State::new(0, Arc::new(Notify::new()));
         state.schedule(300, Due::PayoutFinish(3));
         state.schedule(100, Due::PaymentExpiry(1));
         state.schedule(200, Due::HoldClear(2));

@@ -74,13 +74,46 @@ pub(crate) async fn request_fields(
     if pairs.len() > MAX_PAIRS {
         return Err(WireError::TooManyFields);
     }
-    let fields = PhpArray::from_pairs(pairs).into_fields();
+    let fields = match flat_fields(pairs) {
+        Ok(fields) => fields,
+        Err(pairs) => PhpArray::from_pairs(pairs).into_fields(),
+    };
     match fields.get("pg_xml") {
         Some(Value::Text(xml)) => freedompay_xml::parse_pg_xml(xml)
             .map(freedompay_xml::Document::into_fields)
             .map_err(|_| WireError::Xml),
         _ => Ok(fields),
     }
+}
+
+/// The message of a form whose names are all plain and distinct (`pg_amount`: a letter or `_`,
+/// then letters, digits and `_`), as PHP reads it, without building PHP arrays: what nearly
+/// every request is. The pairs back for anything else (brackets, dots, spaces, a repeated
+/// name), which [`PhpArray`] decodes.
+fn flat_fields(pairs: Vec<(String, String)>) -> Result<Fields, Vec<(String, String)>> {
+    const MOST: usize = 64;
+    if pairs.len() > MOST {
+        return Err(pairs);
+    }
+    let plain = |name: &str| {
+        let bytes = name.as_bytes();
+        bytes
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    for (i, (name, _)) in pairs.iter().enumerate() {
+        if !plain(name) || pairs[..i].iter().any(|(earlier, _)| earlier == name) {
+            return Err(pairs);
+        }
+    }
+    let mut fields = Fields::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        fields.push(name, value);
+    }
+    Ok(fields)
 }
 
 #[cfg(test)]
@@ -102,6 +135,25 @@ mod tests {
                 content_type,
                 &Bytes::from_static(body),
             ))
+    }
+
+    #[test]
+    fn plain_forms_read_as_php_reads_them() {
+        for body in [
+            &b"pg_merchant_id=1&pg_amount=5&pg_salt=x"[..],
+            b"a=1&a=2&b=3",
+            b"a[b]=1&c=2",
+            b"a.b=1&c d=2&1=x",
+            b"_x=1&x1=2",
+        ] {
+            let pairs = parse_urlencoded(body);
+            let php = PhpArray::from_pairs(pairs.clone()).into_fields();
+            if let Ok(flat) = flat_fields(pairs) {
+                assert_eq!(flat, php, "{}", String::from_utf8_lossy(body));
+            }
+        }
+        assert!(flat_fields(parse_urlencoded(b"pg_a=1&pg_b=2")).is_ok());
+        assert!(flat_fields(parse_urlencoded(b"a=1&a=2")).is_err());
     }
 
     #[test]
