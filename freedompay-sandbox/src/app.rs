@@ -9,6 +9,7 @@ use tokio::sync::Notify;
 use crate::config::SandboxConfig;
 use crate::faults::{Fault, Faults};
 use crate::state::{Balance, State};
+use crate::store::{StateGuard, Store};
 use crate::time::Clock;
 
 /// The sequence number of a signed reply.
@@ -39,6 +40,8 @@ pub(crate) struct App {
     /// any before), shared with the state.
     pub(crate) wake: Arc<Notify>,
     random: Random,
+    /// `--data`: where the state is written through, if anywhere.
+    pub(crate) store: Option<Mutex<Store>>,
 }
 
 impl App {
@@ -63,14 +66,36 @@ impl App {
             replies: AtomicU64::new(0),
             wake,
             random: Random::from_os(),
+            store: None,
         }
     }
 
-    /// The state, locked. A panic elsewhere never makes the state unusable.
-    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The state, locked. A panic elsewhere never makes the state unusable. With `--data`,
+    /// what changed under the lock is written to the store as the lock is released.
+    pub(crate) fn state(&self) -> StateGuard<'_> {
+        StateGuard {
+            state: self
+                .state
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            store: self.store.as_ref(),
+            clock: &self.clock,
+        }
+    }
+
+    /// Opens the store of `--data`, reads the state kept there and writes through to it
+    /// from now on.
+    pub(crate) fn open_store(&mut self, path: &std::path::Path) -> std::io::Result<()> {
+        let mut store = Store::open(path)?;
+        {
+            let mut state = self
+                .state
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            store.load(&mut state, &self.clock)?;
+        }
+        self.store = Some(Mutex::new(store));
+        Ok(())
     }
 
     /// The faults, locked (to list them; [`App::set_fault`], [`App::clear_faults`] and

@@ -61,6 +61,7 @@ mod reply;
 mod scheduler;
 mod server;
 mod state;
+mod store;
 mod thread;
 mod time;
 mod validate;
