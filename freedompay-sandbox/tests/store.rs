@@ -373,7 +373,9 @@ async fn a_file_that_is_not_a_sandbox_store_is_refused() {
         "127.0.0.1:0".parse().unwrap(),
     )
     .await;
-    let error = result.err().expect("refused");
+    let Err(error) = result else {
+        panic!("a file that is not a database is refused");
+    };
     assert!(error.to_string().contains("not-a-database.db"), "{error}");
 }
 
