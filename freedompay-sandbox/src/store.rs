@@ -230,11 +230,14 @@ impl Store {
     /// Opens (or creates) the database at `path`.
     pub(crate) fn open(path: &Path) -> std::io::Result<Store> {
         let conn = Connection::open(path).map_err(|e| io_error(path, "cannot open it", e))?;
-        let setup = || -> rusqlite::Result<Option<i64>> {
-            // WAL: a commit is a sequential append, readers never block the writer.
+        let setup = || -> rusqlite::Result<Option<String>> {
+            // One sandbox per file: the lock is taken by the first write below and held
+            // while the sandbox runs (another one waits for it a while, then is refused).
+            conn.busy_timeout(std::time::Duration::from_secs(3))?;
+            conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+            // WAL: a commit is a sequential append.
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
-            conn.busy_timeout(std::time::Duration::from_secs(5))?;
             conn.execute_batch(
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
             )?;
@@ -248,16 +251,21 @@ impl Store {
                     r.get(0)
                 })
                 .optional()?;
-            if schema.is_none() {
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema', ?1)",
-                    params![SCHEMA.to_string()],
-                )?;
-            }
-            Ok(schema.and_then(|s| s.parse().ok()).or(Some(SCHEMA)))
+            // Written even when it is there: this takes the file's lock now.
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema', ?1) \
+                 ON CONFLICT(key) DO UPDATE SET value = value",
+                params![SCHEMA.to_string()],
+            )?;
+            Ok(schema)
         };
-        let schema = setup().map_err(|e| io_error(path, "cannot set it up", e))?;
-        if schema != Some(SCHEMA) {
+        let schema = setup().map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                io_error(path, "refused", "another sandbox is using it")
+            }
+            _ => io_error(path, "cannot set it up", e),
+        })?;
+        if let Some(schema) = schema.filter(|s| *s != SCHEMA.to_string()) {
             return Err(io_error(
                 path,
                 "refused",

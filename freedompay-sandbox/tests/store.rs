@@ -434,3 +434,23 @@ async fn the_binary_keeps_its_state_in_the_data_file_even_when_killed() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_file_serves_one_sandbox_at_a_time() {
+    let dir = TempDir::new("shared");
+    let data = dir.file("sandbox.db");
+    let first = start_with(&data).await;
+    let second = freedompay_sandbox::Sandbox::start(
+        config().data_file(&data),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await;
+    let Err(error) = second else {
+        panic!("a second sandbox on the same file is refused");
+    };
+    assert!(
+        error.to_string().contains("another sandbox is using it"),
+        "{error}"
+    );
+    first.sandbox.shutdown().await;
+}
