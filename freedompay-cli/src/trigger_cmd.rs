@@ -544,6 +544,28 @@ fn multipart(fields: &Fields) -> (String, Vec<u8>) {
 fn deliver(global: &Global, agent: &ureq::Agent, out: &Outgoing) -> Result<(), Failure> {
     let look = look();
     let base = out.url.split('#').next().unwrap_or(&out.url);
+    let salt = out.fields.text("pg_salt").unwrap_or("").to_owned();
+    let headline = format!(
+        "{} callback → {} {} ({} fields, signed with {}, script {})",
+        out.kind.name(),
+        out.method.name(),
+        out.url,
+        out.fields.len(),
+        out.secret_name,
+        out.script.as_str()
+    );
+    let mut report = json!({
+        "kind": out.kind.name(),
+        "url": out.url,
+        "method": out.method.name(),
+        "script": out.script.as_str(),
+        "secret": out.secret_name,
+        "sent": fields_json(&out.fields),
+    });
+    if !global.json {
+        print_line(&headline);
+    }
+    let spinner = look.spinner(format!("waiting for {}", out.url));
     let sent = match out.method {
         SendMethod::Get => {
             let path = base.split('?').next().unwrap_or(base);
@@ -577,28 +599,6 @@ fn deliver(global: &Global, agent: &ureq::Agent, out: &Outgoing) -> Result<(), F
                 .send(form::encode(&wrapper).as_bytes())
         }
     };
-    let salt = out.fields.text("pg_salt").unwrap_or("").to_owned();
-    let headline = format!(
-        "{} callback → {} {} ({} fields, signed with {}, script {})",
-        out.kind.name(),
-        out.method.name(),
-        out.url,
-        out.fields.len(),
-        out.secret_name,
-        out.script.as_str()
-    );
-    let mut report = json!({
-        "kind": out.kind.name(),
-        "url": out.url,
-        "method": out.method.name(),
-        "script": out.script.as_str(),
-        "secret": out.secret_name,
-        "sent": fields_json(&out.fields),
-    });
-    if !global.json {
-        print_line(&headline);
-    }
-    let spinner = look.spinner(format!("waiting for {}", out.url));
     let answered = sent.and_then(|mut response| {
         let status = response.status().as_u16();
         let content_type = response
