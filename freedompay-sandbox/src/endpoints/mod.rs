@@ -15,6 +15,7 @@ mod status;
 mod token;
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, LazyLock};
 
 use axum::Router;
@@ -24,6 +25,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::any;
 use freedompay_sign::{Fields, ScriptName, SecretKey};
+use futures_util::FutureExt;
 use hyper::header::CONTENT_TYPE;
 
 use crate::app::App;
@@ -379,7 +381,11 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
         })
         .await
         .unwrap_or_else(|_| faults::error_page(500)),
-        fault => respond(&app, endpoint, &path, &parts, &body, fault).await,
+        // A bug that panics answers a 500 page, as a task of its own would.
+        fault => AssertUnwindSafe(respond(&app, endpoint, &path, &parts, &body, fault))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|_| faults::error_page(500)),
     }
 }
 

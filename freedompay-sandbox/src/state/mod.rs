@@ -241,7 +241,7 @@ impl State {
         let mut steps = RETAIN_STEPS;
         while self.callbacks.len() > limit && steps > 0 {
             steps -= 1;
-            let mut from = self.retain_from[2] as usize;
+            let from = usize::try_from(self.retain_from[2]).unwrap_or(0);
             let found = self
                 .callbacks
                 .range(from..)
@@ -256,8 +256,7 @@ impl State {
             let Some((id, finished)) = found else {
                 break;
             };
-            from = id + 1;
-            self.retain_from[2] = from as i64;
+            self.retain_from[2] = i64::try_from(id).map_or(i64::MAX, |id| id.saturating_add(1));
             if finished {
                 self.callbacks.remove(&id);
             }
