@@ -12,8 +12,7 @@
 //! retries) is scheduled again from the records, and a callback that was on its way when the
 //! sandbox stopped is sent again at once.
 //!
-//! Not kept: the first replies of idempotency keys, the faults, and card-page sessions'
-//! in-flight browser state (the sessions themselves are kept).
+//! Not kept: the first replies of idempotency keys, and the faults.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::{Deref, DerefMut};
