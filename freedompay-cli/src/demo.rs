@@ -15,7 +15,7 @@ use freedompay_core::{Amount, CardNumber, Config, Currency, Description, Lookup,
 use freedompay_sandbox::{RetrySchedule, SandboxConfig, SandboxThread, SecretKey};
 
 use crate::merchant::{self, Event, Kind, MerchantEndpoint};
-use crate::output::print_line;
+use crate::output::{Tone, look, print_line};
 use crate::payout_cmd::money;
 use crate::settings::{self, Target};
 use crate::{Failure, Global, secrets};
@@ -41,7 +41,7 @@ struct Steps {
 
 impl Steps {
     fn line(mark: &str, name: &str, detail: &dyn Display) {
-        print_line(&format!("  {mark} {name:<24} {detail}"));
+        print_line(&format!("  {} {name:<24} {detail}", look().mark(mark)));
     }
 
     fn ok(&mut self, name: &str, detail: impl Display) {
@@ -62,14 +62,14 @@ impl Steps {
     fn finish(self) -> Result<(), Failure> {
         print_line("");
         if self.failed == 0 && self.skipped == 0 {
-            print_line(&format!("All {} steps passed.", self.passed));
+            print_line(&look().paint(Tone::Good, &format!("All {} steps passed.", self.passed)));
             Ok(())
         } else {
             let message = format!(
                 "the demo did not complete: {} step(s) failed, {} skipped, {} passed",
                 self.failed, self.skipped, self.passed
             );
-            print_line(&format!("✗ {message}"));
+            print_line(&format!("{} {message}", look().mark("✗")));
             Err(Failure::rejected(message))
         }
     }
@@ -303,7 +303,7 @@ fn payment_flow(
     callback_step(
         steps,
         "check callback",
-        shop.wait_for(Kind::Check, CALLBACK_WAIT),
+        wait(shop, Kind::Check, "the check callback"),
         |v| {
             format!(
                 "verified: payment {}, {} KZT, order {} → answered {} (signed)",
@@ -318,7 +318,7 @@ fn payment_flow(
     callback_step(
         steps,
         "result callback",
-        shop.wait_for(Kind::Result, CALLBACK_WAIT),
+        wait(shop, Kind::Result, "the result callback"),
         |v| {
             format!(
                 "verified: payment {}, pg_result {}, {} KZT → answered {} (signed)",
@@ -375,6 +375,12 @@ fn payment_flow(
         ),
         Err(e) => steps.fail("payment_status", e),
     }
+}
+
+/// Waits for a callback at the shop's endpoint, with a spinner where a person watches.
+fn wait(shop: &MerchantEndpoint, kind: Kind, what: &str) -> Option<Event> {
+    let _spinner = look().spinner(format!("waiting for {what}"));
+    shop.wait_for(kind, CALLBACK_WAIT)
 }
 
 fn callback_step(
@@ -482,7 +488,7 @@ fn payout_flow(client: &BlockingClient, shop: &MerchantEndpoint, steps: &mut Ste
         callback_step(
             steps,
             "payout notification",
-            shop.wait_for(Kind::Payout, CALLBACK_WAIT),
+            wait(shop, Kind::Payout, "the payout notification"),
             |v| {
                 format!(
                     "verified: payout {}, order {}, status {}, {} KZT → answered {} (signed)",

@@ -17,6 +17,7 @@ mod sandbox_cmd;
 mod secrets;
 mod settings;
 mod signing;
+mod trigger_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -238,6 +239,10 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         secret_env: Option<String>,
     },
+    /// Send a signed callback of any kind (check, result, refund, capture, card-added,
+    /// payout-notification, payout-card-added) to your handler, as FreedomPay would, and check
+    /// its reply: HTTP 200, XML, an allowed pg_status, the salt echoed, the signature.
+    Trigger(trigger_cmd::TriggerArgs),
     /// Verify a callback body read from stdin (form-urlencoded by default; a pg_xml field or
     /// an XML body is understood; multipart/form-data with --content-type).
     VerifyCallback {
@@ -294,6 +299,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             jws_args,
             ..
         } => json_cmd::sign_jws(global, jws_args),
+        Command::Trigger(args) => trigger_cmd::run(global, args),
         Command::Sign {
             script,
             secret_env,
@@ -327,6 +333,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.global.json;
+    output::init_look(json);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {

@@ -1,7 +1,10 @@
 //! What the operations print: a readable report or one JSON object, and the failures of a
-//! call turned into messages and exit codes.
+//! call turned into messages and exit codes; colour and progress where a person watches.
 
-use std::io::Write;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::sync::OnceLock;
+use std::time::Duration;
 
 use freedompay_core::{Error, ErrorKind, InvalidInput};
 use serde_json::{Map, Value, json};
@@ -24,6 +27,133 @@ pub(crate) fn eprint_line(text: &str) {
 pub(crate) fn print_json(value: &Value) {
     let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
     print_line(&text);
+}
+
+/// How output is shown: colour and progress only where a person watches it.
+///
+/// Colour when standard output is a terminal, `--json` is not given and `NO_COLOR` is unset
+/// or empty (no-color.org); a spinner on standard error for long waits when both standard
+/// output and standard error are terminals and `--json` is not given. Piped or redirected
+/// output is plain text, byte for byte the same as before colour existed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Look {
+    colour: bool,
+    progress: bool,
+}
+
+/// The look of this run, set once by `main` from `--json` and the terminal.
+static LOOK: OnceLock<Look> = OnceLock::new();
+
+/// Sets the look of this run (the first call wins).
+pub(crate) fn init_look(json: bool) {
+    let _ = LOOK.set(Look::detect(json));
+}
+
+/// The look of this run (plain until [`init_look`] is called).
+pub(crate) fn look() -> Look {
+    LOOK.get().copied().unwrap_or(Look::PLAIN)
+}
+
+/// The tone of a piece of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tone {
+    /// Green: a check that passed.
+    Good,
+    /// Red and bold: a failure.
+    Bad,
+    /// Yellow: skipped, or worth a look.
+    Warn,
+    /// Dimmed: details.
+    Dim,
+}
+
+impl Look {
+    /// No colour, no progress.
+    pub(crate) const PLAIN: Look = Look {
+        colour: false,
+        progress: false,
+    };
+
+    /// From the real standard output, standard error and environment.
+    pub(crate) fn detect(json: bool) -> Look {
+        Look::decide(
+            json,
+            std::io::stdout().is_terminal(),
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        )
+    }
+
+    /// The rule, for given facts.
+    pub(crate) fn decide(
+        json: bool,
+        stdout_terminal: bool,
+        stderr_terminal: bool,
+        no_color: Option<OsString>,
+    ) -> Look {
+        let watched = !json && stdout_terminal;
+        let no_color = no_color.is_some_and(|v| !v.is_empty());
+        Look {
+            colour: watched && !no_color,
+            progress: watched && stderr_terminal,
+        }
+    }
+
+    /// `text` in a tone (as it is without colour).
+    pub(crate) fn paint(self, tone: Tone, text: &str) -> String {
+        if !self.colour {
+            return text.to_owned();
+        }
+        let style = match tone {
+            Tone::Good => anstyle::AnsiColor::Green.on_default(),
+            Tone::Bad => anstyle::AnsiColor::Red.on_default().bold(),
+            Tone::Warn => anstyle::AnsiColor::Yellow.on_default(),
+            Tone::Dim => anstyle::Style::new().dimmed(),
+        };
+        format!("{style}{text}{style:#}")
+    }
+
+    /// A mark (`✓`, `✗`, `-`, `!`) in its tone.
+    pub(crate) fn mark(self, mark: &str) -> String {
+        let tone = match mark {
+            "✓" => Tone::Good,
+            "✗" => Tone::Bad,
+            _ => Tone::Warn,
+        };
+        self.paint(tone, mark)
+    }
+
+    /// A spinner with `message` on standard error until it is dropped; nothing at all
+    /// unless a person watches.
+    pub(crate) fn spinner(self, message: impl Into<String>) -> Spinner {
+        if !self.progress {
+            return Spinner(None);
+        }
+        let template = if self.colour {
+            "{spinner:.cyan} {msg} {elapsed:.dim}"
+        } else {
+            "{spinner} {msg} {elapsed}"
+        };
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        bar.set_message(message.into());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Spinner(Some(bar))
+    }
+}
+
+/// A spinner on standard error (see [`Look::spinner`]); cleared when dropped.
+#[derive(Debug)]
+pub(crate) struct Spinner(Option<indicatif::ProgressBar>);
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// A refused value given on the command line: exit 2, nothing was sent.
@@ -123,12 +253,14 @@ impl Report {
         text
     }
 
-    /// Prints it, as JSON or as text.
+    /// Prints it, as JSON or as text (its mark coloured where a person watches).
     pub(crate) fn emit(&self, json: bool) {
         if json {
             print_json(&self.to_json());
         } else {
-            print_line(&self.to_text());
+            let text = self.to_text();
+            let rest = text.strip_prefix(self.mark).unwrap_or(&text);
+            print_line(&format!("{}{rest}", look().mark(self.mark)));
         }
     }
 }
@@ -269,6 +401,32 @@ pub(crate) fn call_failure(error: &Error, reconcile: Option<&Reconcile>) -> Fail
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_only_where_a_person_watches() {
+        let watched = Look::decide(false, true, true, None);
+        assert!(watched.colour);
+        assert!(watched.paint(Tone::Good, "ok").contains('\x1b'));
+        assert_eq!(watched.paint(Tone::Good, "ok").matches("ok").count(), 1);
+        for plain in [
+            Look::decide(true, true, true, None),
+            Look::decide(false, false, true, None),
+            Look::decide(false, true, true, Some("1".into())),
+            Look::PLAIN,
+        ] {
+            assert!(!plain.colour, "{plain:?}");
+            assert_eq!(plain.paint(Tone::Bad, "✗"), "✗");
+            assert_eq!(plain.mark("✓"), "✓");
+        }
+        // NO_COLOR set but empty does not count (no-color.org).
+        assert!(Look::decide(false, true, true, Some("".into())).colour);
+        // No progress when stderr is not a terminal, nor under --json.
+        assert!(!Look::decide(false, true, false, None).progress);
+        assert!(!Look::decide(true, true, true, None).progress);
+        assert!(Look::decide(false, true, true, Some("1".into())).progress);
+        // A spinner that does not draw is nothing at all.
+        assert!(Look::PLAIN.spinner("waiting").0.is_none());
+    }
 
     #[test]
     fn text_skips_nulls_and_aligns() {

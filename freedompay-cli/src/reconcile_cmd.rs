@@ -7,7 +7,7 @@ use clap::Args;
 use freedompay_core::reconcile::{ReconcilePolicy, Reconciliation};
 use freedompay_core::{NotFound, OrderId};
 
-use crate::output::{Report, arg, call_failure};
+use crate::output::{Report, arg, call_failure, look};
 use crate::{Failure, Global, settings};
 
 /// `payout reconcile` / `payment reconcile`.
@@ -49,6 +49,11 @@ pub(crate) fn run(global: &Global, args: &ReconcileArgs, flow: Flow) -> Result<(
         policy.deadline = Duration::from_secs(deadline);
     }
     let client = settings::client(global)?;
+    let spinner = look().spinner(format!(
+        "reconciling order {}: asking for its status until it is known (at most {} s)",
+        order.as_str(),
+        policy.deadline.as_secs()
+    ));
     let (operation, answer) = match flow {
         Flow::Payout => (
             "reconcile_payout",
@@ -59,6 +64,7 @@ pub(crate) fn run(global: &Global, args: &ReconcileArgs, flow: Flow) -> Result<(
             client.reconcile_payment_with(order.clone(), last_attempt, policy),
         ),
     };
+    drop(spinner);
     let what = match flow {
         Flow::Payout => "payout",
         Flow::Payment => "payment",

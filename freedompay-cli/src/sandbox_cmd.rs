@@ -74,7 +74,7 @@ pub(crate) fn run(global: &Global, args: &SandboxArgs) -> Result<(), Failure> {
     runtime.block_on(async move {
         let sandbox = Sandbox::bind(config, &addr)
             .await
-            .map_err(|e| Failure::rejected(format!("the sandbox cannot listen on {addr}: {e}")))?;
+            .map_err(|e| Failure::rejected(format!("the sandbox cannot start on {addr}: {e}")))?;
         print_line(sandbox.base_url());
         eprint_line(&format!(
             "freedompay sandbox: merchant {merchant} at {base} (control API: {base}/_sandbox/state); Ctrl-C stops it",

@@ -9,6 +9,7 @@ use tokio::sync::Notify;
 use crate::config::SandboxConfig;
 use crate::faults::{Fault, Faults};
 use crate::state::{Balance, State};
+use crate::store::{StateGuard, Store};
 use crate::time::Clock;
 
 /// The sequence number of a signed reply.
@@ -41,6 +42,8 @@ pub(crate) struct App {
     random: Random,
     /// The Gateway Async API's requests by `X-Request-Id` (docs/protocol.md §12.3).
     pub(crate) async_requests: crate::state::json::AsyncRequests,
+    /// `--data`: where the state is written through, if anywhere.
+    pub(crate) store: Option<Mutex<Store>>,
 }
 
 impl App {
@@ -66,14 +69,36 @@ impl App {
             wake,
             random: Random::from_os(),
             async_requests: Default::default(),
+            store: None,
         }
     }
 
-    /// The state, locked. A panic elsewhere never makes the state unusable.
-    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The state, locked. A panic elsewhere never makes the state unusable. With `--data`,
+    /// what changed under the lock is written to the store as the lock is released.
+    pub(crate) fn state(&self) -> StateGuard<'_> {
+        StateGuard {
+            state: self
+                .state
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            store: self.store.as_ref(),
+            clock: &self.clock,
+        }
+    }
+
+    /// Opens the store of `--data`, reads the state kept there and writes through to it
+    /// from now on.
+    pub(crate) fn open_store(&mut self, path: &std::path::Path) -> std::io::Result<()> {
+        let mut store = Store::open(path)?;
+        {
+            let mut state = self
+                .state
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            store.load(&mut state, &self.clock)?;
+        }
+        self.store = Some(Mutex::new(store));
+        Ok(())
     }
 
     /// The faults, locked (to list them; [`App::set_fault`], [`App::clear_faults`] and

@@ -2,6 +2,7 @@
 //! `freedompay sandbox` command of `freedompay-cli` (feature `cli`), so that the two stay the
 //! same flags with the same names, defaults and meanings.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
@@ -80,6 +81,10 @@ pub struct SandboxArgs {
     /// in memory; past it the oldest finished ones are forgotten.
     #[arg(long, value_name = "N", default_value_t = crate::config::DEFAULT_RETENTION)]
     retention: usize,
+    /// Keep the state in this SQLite file (created if missing), so that payments, payouts,
+    /// cards, callbacks, the balance and the clock survive a restart; in memory without it.
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
     /// Do not log requests.
     #[arg(long)]
     quiet: bool,
@@ -212,6 +217,9 @@ impl SandboxArgs {
         }
         if let Some(start) = self.fixed_clock {
             config = config.clock(ClockMode::Fixed(start));
+        }
+        if let Some(path) = &self.data {
+            config = config.data_file(path);
         }
         Ok(config)
     }

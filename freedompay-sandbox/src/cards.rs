@@ -1,6 +1,8 @@
 //! The documented test cards (docs/protocol.md §5) and what the sandbox does with any card number:
 //! Luhn check, masking, brand, and the outcome of a purchase or a payout.
 
+use serde::{Deserialize, Serialize};
+
 /// Purchase test cards: these pay successfully.
 pub(crate) const PURCHASE_TEST_CARDS: [&str; 8] = [
     "4716047261941981",
@@ -14,7 +16,7 @@ pub(crate) const PURCHASE_TEST_CARDS: [&str; 8] = [
 ];
 
 /// What a payout to a card does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum PayoutOutcome {
     /// Paid at once.
     Success,

@@ -1,5 +1,6 @@
 //! What a sandbox is started with.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use freedompay_sign::SecretKey;
@@ -78,6 +79,7 @@ pub struct SandboxConfig {
     pub(crate) tick: Duration,
     pub(crate) payout_notify_multipart: bool,
     pub(crate) retention: usize,
+    pub(crate) data_file: Option<PathBuf>,
 }
 
 impl SandboxConfig {
@@ -105,6 +107,7 @@ impl SandboxConfig {
             tick: Duration::from_millis(50),
             payout_notify_multipart: true,
             retention: DEFAULT_RETENTION,
+            data_file: None,
         }
     }
 
@@ -201,6 +204,17 @@ impl SandboxConfig {
     /// answered as one that never existed.
     pub fn retention(mut self, records: usize) -> Self {
         self.retention = records.max(1);
+        self
+    }
+
+    /// Keeps the state in this SQLite database file (created if missing): payments,
+    /// payouts, saved cards, recurring profiles, callbacks, the balance and the sandbox clock
+    /// survive a restart, and callbacks still pending are sent after it. Without it the
+    /// state lives in memory only. A file that holds a state wins over
+    /// [`starting_balance_minor`](Self::starting_balance_minor). Idempotent replies and
+    /// faults are not kept.
+    pub fn data_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.data_file = Some(path.into());
         self
     }
 

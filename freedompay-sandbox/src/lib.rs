@@ -69,6 +69,7 @@ mod reply;
 mod scheduler;
 mod server;
 mod state;
+mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod thread;

@@ -51,7 +51,7 @@ fn main() -> ExitCode {
         let sandbox = match Sandbox::bind(config, &addr).await {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("freedompay-sandbox: cannot listen on {addr}: {e}");
+                eprintln!("freedompay-sandbox: cannot start on {addr}: {e}");
                 return ExitCode::FAILURE;
             }
         };

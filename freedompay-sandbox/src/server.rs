@@ -99,7 +99,12 @@ impl Sandbox {
             addr.ip().to_string()
         };
         let base_url = format!("http://{host}:{}", addr.port());
-        let app = Arc::new(App::new(config, base_url));
+        let data_file = config.data_file.clone();
+        let mut app = App::new(config, base_url);
+        if let Some(path) = data_file {
+            app.open_store(&path)?;
+        }
+        let app = Arc::new(app);
         let router = Router::new()
             .merge(endpoints::router())
             .merge(endpoints::json::router())

@@ -69,6 +69,18 @@ impl Clock {
         base.saturating_add(self.offset_ms.load(Ordering::SeqCst))
     }
 
+    /// How far sandbox time was moved forward in all, in ms (kept by `--data`).
+    pub(crate) fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::SeqCst)
+    }
+
+    /// Sets how far sandbox time was moved forward (read back by `--data`), within the
+    /// bounds of [`Clock::advance_ms`].
+    pub(crate) fn set_offset_ms(&self, ms: i64) {
+        self.offset_ms
+            .store(ms.clamp(0, MAX_OFFSET_MS), Ordering::SeqCst);
+    }
+
     /// Moves sandbox time forward (at most 1,000 years in all).
     pub(crate) fn advance_ms(&self, ms: i64) {
         let _ = self

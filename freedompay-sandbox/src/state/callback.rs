@@ -1,11 +1,13 @@
 //! Callbacks the sandbox sends to the merchant, and what came back.
 
+use serde::{Deserialize, Serialize};
+
 use freedompay_sign::Fields;
 
 use crate::config::SecretChoice;
 
 /// What a callback is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum CallbackKind {
     /// `pg_check_url`, before a payment is accepted.
     Check,
@@ -42,7 +44,7 @@ impl CallbackKind {
 }
 
 /// How a callback is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Method {
     /// Fields in the query string.
     Get,
@@ -73,7 +75,7 @@ impl Method {
 }
 
 /// Where a callback stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Delivery {
     /// Waiting for its next attempt (`next_at`).
     Pending,
@@ -98,7 +100,7 @@ impl Delivery {
 }
 
 /// One attempt at delivering a callback.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Attempt {
     /// Sandbox time of the attempt.
     pub(crate) at: i64,
@@ -115,7 +117,7 @@ pub(crate) struct Attempt {
 }
 
 /// A callback and its delivery history.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct CallbackRecord {
     pub(crate) id: usize,
     pub(crate) kind: CallbackKind,
@@ -123,9 +125,11 @@ pub(crate) struct CallbackRecord {
     pub(crate) subject_id: i64,
     pub(crate) url: String,
     pub(crate) method: Method,
+    #[serde(with = "crate::store::SecretChoiceRow")]
     pub(crate) secret: SecretChoice,
     /// The message, without `pg_salt` and `pg_sig` (each attempt sends the same signed
     /// message: the salt is fixed at creation).
+    #[serde(with = "crate::store::fields_row")]
     pub(crate) fields: Fields,
     pub(crate) salt: String,
     /// Retries allowed after the first attempt.

@@ -1,13 +1,16 @@
 //! Cards as the sandbox keeps them: masked, never the full number.
 
+use serde::{Deserialize, Serialize};
+
 use crate::cards::PayoutOutcome;
 
 /// A card used for a payment or a payout, as reported back (masked).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct CardData {
     /// `5483-18XX-XXXX-0293`.
     pub(crate) pan_masked: String,
-    pub(crate) brand: &'static str,
+    #[serde(with = "crate::store::brand_row")]
+    pub(crate) brand: crate::store::BrandCode,
     /// `MM/YY`.
     pub(crate) exp: String,
     pub(crate) holder: String,
@@ -22,7 +25,7 @@ pub(crate) struct CardData {
 }
 
 /// A card saved by `cardstorage/add2` (purchases) or `cardstoragepayout/add` (payouts).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct SavedCard {
     pub(crate) user_id: String,
     pub(crate) for_payouts: bool,
@@ -33,7 +36,7 @@ pub(crate) struct SavedCard {
 }
 
 /// A card-add page waiting for the card holder.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct CardSession {
     pub(crate) user_id: String,
     pub(crate) order_id: Option<String>,
@@ -45,7 +48,7 @@ pub(crate) struct CardSession {
 }
 
 /// A recurring profile created by a payment with `pg_recurring_start=1`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct RecurringProfile {
     pub(crate) card: CardData,
     pub(crate) expires_at: i64,

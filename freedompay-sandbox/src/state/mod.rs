@@ -18,6 +18,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use freedompay_sign::Fields;
 use tokio::sync::Notify;
 
+use crate::store::{TrackedMap, TrackedVec};
+
 pub(crate) use callback::{Attempt, CallbackKind, CallbackRecord, Delivery, Method};
 pub(crate) use card::{CardData, CardSession, RecurringProfile, SavedCard};
 pub(crate) use gateway::{AcsSession, AcsSubject, CardAdd, GatewayState, Transfer, TransferStatus};
@@ -70,17 +72,17 @@ pub(crate) struct State {
     /// The merchant balance in minor units, changed only under the state lock and read
     /// without it ([`Balance`]).
     pub(crate) balance: Balance,
-    pub(crate) payments: BTreeMap<i64, Payment>,
-    pub(crate) payouts: BTreeMap<i64, Payout>,
-    pub(crate) cards: Vec<SavedCard>,
-    pub(crate) card_sessions: BTreeMap<i64, CardSession>,
-    pub(crate) profiles: BTreeMap<i64, RecurringProfile>,
+    pub(crate) payments: TrackedMap<i64, Payment>,
+    pub(crate) payouts: TrackedMap<i64, Payout>,
+    pub(crate) cards: TrackedVec<SavedCard>,
+    pub(crate) card_sessions: TrackedMap<i64, CardSession>,
+    pub(crate) profiles: TrackedMap<i64, RecurringProfile>,
     /// First replies by `(request path, pg_idempotency_key)`.
     idempotent: HashMap<(String, String), Fields>,
     /// The keys of `idempotent`, oldest first (for retention).
     idempotent_order: VecDeque<(String, String)>,
     /// Callbacks by id (1, 2, …).
-    pub(crate) callbacks: BTreeMap<usize, CallbackRecord>,
+    pub(crate) callbacks: TrackedMap<usize, CallbackRecord>,
     next_callback: usize,
     /// Time-based transitions by due instant (sandbox ms), so that the scheduler finds what is
     /// due without looking at every payment and payout.
@@ -107,14 +109,14 @@ impl State {
         Self {
             next_id: 1_000_001,
             balance: Balance::new(balance),
-            payments: BTreeMap::new(),
-            payouts: BTreeMap::new(),
-            cards: Vec::new(),
-            card_sessions: BTreeMap::new(),
-            profiles: BTreeMap::new(),
+            payments: TrackedMap::default(),
+            payouts: TrackedMap::default(),
+            cards: TrackedVec::default(),
+            card_sessions: TrackedMap::default(),
+            profiles: TrackedMap::default(),
             idempotent: HashMap::new(),
             idempotent_order: VecDeque::new(),
-            callbacks: BTreeMap::new(),
+            callbacks: TrackedMap::default(),
             next_callback: 1,
             due: BTreeMap::new(),
             wake,
@@ -131,6 +133,17 @@ impl State {
         let id = self.next_id;
         self.next_id += 1;
         id
+    }
+
+    /// The id sequences (the next record id, the next callback id), for the store.
+    pub(crate) fn sequences(&self) -> (i64, usize) {
+        (self.next_id, self.next_callback)
+    }
+
+    /// Restores the id sequences read from the store.
+    pub(crate) fn restore_sequences(&mut self, next_id: i64, next_callback: usize) {
+        self.next_id = self.next_id.max(next_id);
+        self.next_callback = self.next_callback.max(next_callback);
     }
 
     /// The most recent payment with this order id.

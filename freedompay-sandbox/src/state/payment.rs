@@ -1,11 +1,13 @@
 //! Payments (purchases) and their lifecycle.
 
+use serde::{Deserialize, Serialize};
+
 use freedompay_sign::Fields;
 
 use super::CardData;
 
 /// What created a payment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum PaymentKind {
     /// `init_payment.php` / `payment.php`: the payment page.
     Page,
@@ -26,7 +28,7 @@ pub(crate) enum PaymentKind {
 }
 
 /// Where a payment is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum PaymentStatus {
     /// Created, waiting for the payer.
     New,
@@ -69,7 +71,7 @@ impl PaymentStatus {
 }
 
 /// The merchant's URLs and methods for one payment.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Urls {
     pub(crate) check: Option<String>,
     pub(crate) result: Option<String>,
@@ -84,7 +86,7 @@ pub(crate) struct Urls {
 }
 
 /// A refund (`revoke.php`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Refund {
     pub(crate) id: i64,
     pub(crate) amount: i64,
@@ -93,14 +95,14 @@ pub(crate) struct Refund {
 }
 
 /// The payer that `mfs/pay` was given (the operator is the payment's `payment_system`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct MobilePayer {
     /// The payer's phone, which the approval code was sent to.
     pub(crate) phone: String,
 }
 
 /// A payment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Payment {
     pub(crate) id: i64,
     pub(crate) kind: PaymentKind,
@@ -135,6 +137,7 @@ pub(crate) struct Payment {
     /// Whether the result callback allowed `rejected` (`pg_can_reject`).
     pub(crate) can_reject: bool,
     /// The merchant's own parameters (names not starting with `pg_`), echoed in callbacks.
+    #[serde(with = "crate::store::fields_row")]
     pub(crate) extras: Fields,
     /// Mobile commerce: what `mfs/pay` was given.
     pub(crate) mfs: Option<MobilePayer>,

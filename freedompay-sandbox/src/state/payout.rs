@@ -1,10 +1,12 @@
 //! Payouts (money from the merchant balance to a card, an account, a phone or an ATM).
 
+use serde::{Deserialize, Serialize};
+
 use super::CardData;
 use crate::cards::PayoutOutcome;
 
 /// Which endpoint created a payout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum PayoutKind {
     /// `/api/reg2nonreg`: the recipient types the card number in the payout page.
     Reg2NonReg,
@@ -35,7 +37,7 @@ impl PayoutKind {
 }
 
 /// Where a payout is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum PayoutStatus {
     /// Created; waiting for the recipient's page, the `mfs/payout` step or `cbc/exec`.
     Created,
@@ -49,7 +51,7 @@ pub(crate) enum PayoutStatus {
 }
 
 /// A payout.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Payout {
     pub(crate) id: i64,
     pub(crate) kind: PayoutKind,
