@@ -49,7 +49,7 @@ fn the_demo_piped_is_plain_text() {
     assert_plain(&output);
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("  ✓ init_payment"), "{text}");
-    assert!(text.contains("All 9 steps passed."), "{text}");
+    assert!(text.contains("All 17 steps passed."), "{text}");
 }
 
 #[test]
