@@ -219,7 +219,7 @@ fn sandbox_flow(global: &Global) -> Result<(), Failure> {
     print_line("Next, by hand: run a sandbox in one terminal and call it from another.");
     print_line("  freedompay sandbox --merchant-id 545000 --secret-key TESTSECRET");
     print_line(
-        "  export FREEDOMPAY_MERCHANT_ID=545000 FREEDOMPAY_SECRET_KEY=TESTSECRET FREEDOMPAY_BASE_URL=http://127.0.0.1:8080",
+        "  export FREEDOMPAY_MERCHANT_ID=545000 FREEDOMPAY_SECRET_KEY=TESTSECRET FREEDOMPAY_PAYOUT_SECRET_KEY=TESTSECRET FREEDOMPAY_BASE_URL=http://127.0.0.1:8080",
     );
     print_line("  freedompay balance");
     print_line(
