@@ -169,23 +169,22 @@ impl AsyncClient {
     /// randomness (feature `os-rng`) or, without it, from the client's salt source (the
     /// randomness the user gave [`AsyncClient::with_salts`]).
     fn new_request_id(&self) -> Result<freedompay_core::json::RequestId, Error> {
-        let failed = || {
-            Error::from(freedompay_core::InvalidInput::new(
-                "X-Request-Id",
-                "no request id could be drawn (the source of randomness failed)",
-            ))
-        };
-        let mut random = [0u8; 10];
         #[cfg(feature = "os-rng")]
-        getrandom::fill(&mut random).map_err(|_| failed())?;
+        return driver::os_request_id();
         #[cfg(not(feature = "os-rng"))]
         {
-            let salt = self.salts.next_salt().map_err(|_| failed())?;
+            let mut random = [0u8; 10];
+            let salt = self.salts.next_salt().map_err(|_| {
+                Error::from(freedompay_core::InvalidInput::new(
+                    "X-Request-Id",
+                    "no request id could be drawn (the source of randomness failed)",
+                ))
+            })?;
             for (slot, byte) in random.iter_mut().zip(salt.as_str().bytes().cycle()) {
                 *slot = byte;
             }
+            Ok(driver::new_request_id(random))
         }
-        Ok(driver::new_request_id(random))
     }
 }
 

@@ -113,16 +113,9 @@ impl BlockingClient {
     /// where that is safe (queries; never a money-moving call that may have reached the
     /// gateway). Backoff between retries sleeps this thread.
     pub fn call_json<O: JsonOperation>(&self, op: O) -> Result<O::Output, Error> {
-        let mut random = [0u8; 10];
-        getrandom::fill(&mut random).map_err(|_| {
-            Error::from(freedompay_core::InvalidInput::new(
-                "X-Request-Id",
-                "no request id could be drawn (the source of randomness failed)",
-            ))
-        })?;
         let call = driver::call_json(
             &self.config,
-            driver::new_request_id(random),
+            driver::os_request_id()?,
             op,
             |request| ready(self.send(request)),
             |delay| {

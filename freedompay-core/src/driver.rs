@@ -265,3 +265,17 @@ pub fn new_request_id(random: [u8; 10]) -> crate::json::RequestId {
     let millis = 0;
     crate::json::RequestId::uuid_v7(millis, random)
 }
+
+/// A fresh request id whose random part comes from the operating system (feature `chacha`,
+/// which brings getrandom): what both clients send with every JSON call.
+#[cfg(feature = "chacha")]
+pub fn os_request_id() -> Result<crate::json::RequestId, Error> {
+    let mut random = [0u8; 10];
+    getrandom::fill(&mut random).map_err(|_| {
+        Error::from(InvalidInput::new(
+            "X-Request-Id",
+            "no request id could be drawn (the source of randomness failed)",
+        ))
+    })?;
+    Ok(new_request_id(random))
+}
