@@ -167,25 +167,51 @@ impl AsyncClient {
 impl AsyncClient {
     /// A fresh request id: a UUID v7 with 10 random bytes, from the operating system's
     /// randomness (feature `os-rng`) or, without it, from the client's salt source (the
-    /// randomness the user gave [`AsyncClient::with_salts`]).
+    /// randomness the user gave [`AsyncClient::with_salts`]) mixed with a process-wide call
+    /// counter, so that two calls never share an id even when the salt source repeats itself
+    /// (a fixed [`Salt`](crate::Salt) in tests, or the same salt drawn twice): the gateway
+    /// deduplicates by request id, and a repeated id would make it answer a new payment with an
+    /// earlier one's reply.
     fn new_request_id(&self) -> Result<freedompay_core::json::RequestId, Error> {
         #[cfg(feature = "os-rng")]
         return driver::os_request_id();
         #[cfg(not(feature = "os-rng"))]
         {
-            let mut random = [0u8; 10];
             let salt = self.salts.next_salt().map_err(|_| {
                 Error::from(freedompay_core::InvalidInput::new(
                     "X-Request-Id",
                     "no request id could be drawn (the source of randomness failed)",
                 ))
             })?;
-            for (slot, byte) in random.iter_mut().zip(salt.as_str().bytes().cycle()) {
-                *slot = byte;
-            }
-            Ok(driver::new_request_id(random))
+            Ok(driver::new_request_id(salted_random(
+                salt.as_str().as_bytes(),
+                next_call_number(),
+            )))
         }
     }
+}
+
+/// The next number of a process-wide call counter (a request id's unique part when the random
+/// part comes from a salt source that may repeat itself).
+#[cfg(any(test, not(feature = "os-rng")))]
+fn next_call_number() -> u64 {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The 10 random bytes of a request id from a salt's bytes (cycled) with `call` XORed into the
+/// last 7 (which the UUID's version and variant bits leave whole): distinct calls give distinct
+/// bytes whatever the salt, for 2^56 calls.
+#[cfg(any(test, not(feature = "os-rng")))]
+fn salted_random(salt: &[u8], call: u64) -> [u8; 10] {
+    let mut random = [0u8; 10];
+    for (slot, byte) in random.iter_mut().zip(salt.iter().copied().cycle()) {
+        *slot = byte;
+    }
+    for (slot, byte) in random[3..].iter_mut().zip(call.to_be_bytes()[1..].iter()) {
+        *slot ^= byte;
+    }
+    random
 }
 
 /// Reconciliation reads the system clock, which `wasm32-unknown-unknown` does not have
@@ -366,6 +392,25 @@ mod tests {
     use freedompay_transport::{HttpRequest, HttpResponse, TransportError, transport_fn};
 
     fn assert_send<T: Send>(_: &T) {}
+
+    /// With a salt source that repeats itself (a fixed salt), every call still gets its own
+    /// request id: the counter makes the random part differ, and the UUID's version and
+    /// variant bits do not eat it.
+    #[test]
+    fn request_ids_from_a_fixed_salt_differ() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..10_000 {
+            let random = salted_random(b"fixedSalt1", next_call_number());
+            let id = driver::new_request_id(random);
+            let text = id.as_str().to_owned();
+            assert_eq!(text.len(), 36);
+            assert_eq!(&text[14..15], "7", "version 7: {text}");
+            assert!(seen.insert(text.clone()), "repeated request id {text}");
+        }
+        // Distinct counters give distinct bytes whatever the salt, even a one-byte one.
+        assert_ne!(salted_random(b"a", 1), salted_random(b"a", 2));
+        assert_ne!(salted_random(b"a", 1), salted_random(b"a", 1 << 40));
+    }
 
     /// The reconciliation futures can be spawned on a multi-threaded runtime.
     #[test]

@@ -1026,7 +1026,7 @@ fn gateway_flow(client: &BlockingClient, sandbox: &SandboxThread, steps: &mut St
         moved(client.gateway_card_transfer(op), order)
     })();
     match transfer {
-        Ok(r) if r.challenge.is_none() => steps.ok(
+        Ok(r) if r.three_ds.is_none() => steps.ok(
             "gateway_card_transfer",
             format!(
                 "order {order}: 5000.00 KZT from card {} to card {} → transfer {}, {}",

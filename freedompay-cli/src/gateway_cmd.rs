@@ -25,8 +25,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use freedompay_core::gateway::{
-    AcsChallenge, AcsRedirect, CancelCardPayment, CardPayment, CardPaymentInfo, CardPaymentStatus,
-    CardTransfer, CardTransferResult, CardTransferStatus, ClearCardPayment, CompleteCardPayment,
+    AcsRedirect, CancelCardPayment, CardPayment, CardPaymentInfo, CardPaymentStatus, CardTransfer,
+    CardTransferResult, CardTransferStatus, ClearCardPayment, CompleteCardPayment,
     CompleteCardTransfer, CompleteStoreCard, ListStoredCards, RefundCardPayment, RemoveStoredCard,
     StoreCard, TokenPayment, TokenPaymentResult, TransferRecipient, TransferSender, Wallet,
     WalletPayment, WalletPaymentData,
@@ -685,16 +685,6 @@ impl<'a> From<&'a AcsRedirect> for Acs<'a> {
     }
 }
 
-impl<'a> From<&'a AcsChallenge> for Acs<'a> {
-    fn from(a: &'a AcsChallenge) -> Self {
-        Self {
-            url: &a.acs_url,
-            md: &a.md,
-            pareq: &a.pareq,
-        }
-    }
-}
-
 /// Adds the 3-D Secure step to a report: the ACS URL, the form to POST there, and the command
 /// that continues.
 fn with_acs(
@@ -1200,7 +1190,7 @@ fn transfer_report(
     lead: String,
     term: Option<&Url>,
 ) -> Report {
-    let headline = if result.challenge.is_some() {
+    let headline = if result.three_ds.is_some() {
         format!(
             "{lead} → transfer {}: 3-D Secure required, send the payer to the issuer",
             result.payment_id.get()
@@ -1218,7 +1208,7 @@ fn transfer_report(
         .opt("order_id", result.order_id.clone());
     with_acs(
         report,
-        result.challenge.as_ref().map(Acs::from),
+        result.three_ds.as_ref().map(Acs::from),
         term,
         result.payment_id,
         "transfer-complete",
@@ -1406,7 +1396,7 @@ fn token_report(
     lead: String,
     term: Option<&Url>,
 ) -> Report {
-    let headline = if result.challenge.is_some() {
+    let headline = if result.three_ds.is_some() {
         format!(
             "{lead} → payment {}: 3-D Secure required, send the payer to the issuer",
             result.payment_id.get()
@@ -1424,7 +1414,7 @@ fn token_report(
         .opt("order_id", result.order_id.clone());
     with_acs(
         report,
-        result.challenge.as_ref().map(Acs::from),
+        result.three_ds.as_ref().map(Acs::from),
         term,
         result.payment_id,
         "pay complete",

@@ -406,7 +406,7 @@ fn stored_card_through_3ds_pays_by_token_and_is_removed(flavour: Flavour) {
             .expect("a token payment"),
         )
         .expect("paid by token");
-    assert!(paid.challenge.is_none());
+    assert!(paid.three_ds.is_none());
     assert_eq!(paid.status, Status::Ok);
     assert_eq!(env.balance(), before + minor("990"));
     let info = status_of(&env, paid.payment_id);
@@ -492,7 +492,7 @@ fn wallet_payments(flavour: Flavour) {
             ))
             .expect("paid by wallet");
         assert_eq!(paid.status, Status::Ok);
-        assert!(paid.challenge.is_none());
+        assert!(paid.three_ds.is_none());
     }
     assert_eq!(env.balance(), before + 3 * minor("120"));
     for (name, data) in [
@@ -568,7 +568,7 @@ fn card_transfer(flavour: Flavour) {
             .commission_amount(amount("50")),
         )
         .expect("the transfer");
-    assert!(result.challenge.is_none());
+    assert!(result.three_ds.is_none());
     assert_eq!(result.status, Status::Ok);
     let info = transfer_info(&env, result.payment_id);
     assert_eq!(info.payment_id, result.payment_id);
@@ -593,23 +593,23 @@ fn card_transfer_through_3ds(flavour: Flavour) {
                 .into(),
         ))
         .expect("the transfer starts");
-    let challenge = result.challenge.clone().expect("3-D Secure");
+    let challenge = result.three_ds.clone().expect("3-D Secure");
     let pares = pass_3ds(
         &env,
-        &challenge.acs_url,
-        &challenge.md,
-        &challenge.pareq,
+        challenge.acs_url(),
+        challenge.md(),
+        challenge.pa_req(),
         ACS_CODE,
     );
     let done = env
         .client
         .gateway_complete_card_transfer(
-            CompleteCardTransfer::new(result.payment_id, challenge.md.as_str(), pares)
+            CompleteCardTransfer::new(result.payment_id, challenge.md(), pares)
                 .expect("a continuation"),
         )
         .expect("the transfer completes");
     assert_eq!(done.payment_id, result.payment_id);
-    assert!(done.challenge.is_none());
+    assert!(done.three_ds.is_none());
     let info = transfer_info(&env, result.payment_id);
     assert!(
         info.payment_status

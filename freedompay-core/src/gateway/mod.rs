@@ -72,7 +72,7 @@ pub use pay::{
 };
 pub use token::{TokenPayment, TokenPaymentResult, Wallet, WalletPayment, WalletPaymentData};
 pub use transfer::{
-    AcsChallenge, CardTransfer, CardTransferResult, CardTransferStatus, CardTransferStatusInfo,
+    CardTransfer, CardTransferResult, CardTransferStatus, CardTransferStatusInfo,
     CompleteCardTransfer, TransferRecipient, TransferSender,
 };
 
@@ -98,7 +98,11 @@ pub(crate) use assert_gateway_snapshot;
 /// only (`PaReq`, `MD`, `TermUrl`); it says nothing of 3-D Secure 2 fields (`creq`,
 /// `threeDSSessionData`) [?]: a reply with `pg_3ds` = 1 but without these three fields is
 /// refused as malformed, never read as "no 3-D Secure needed".
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The same step follows a card payment (`g2g/payment`), a card stored with 3-D Secure
+/// (`cardstorage/add`), a card-to-card transfer and a token or wallet payment. `Debug` shows
+/// the address only (the posted values are opaque bank data).
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AcsRedirect {
     acs_url: String,
@@ -150,6 +154,14 @@ impl AcsRedirect {
             md: reply.require("pg_3d_md")?,
             pa_req: reply.require("pg_3d_pareq")?,
         }))
+    }
+}
+
+impl core::fmt::Debug for AcsRedirect {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("AcsRedirect")
+            .field("acs_url", &self.acs_url)
+            .finish_non_exhaustive()
     }
 }
 

@@ -1,7 +1,7 @@
 //! `POST /g2g/payment` with `pg_card_token`: a payment by a saved card.
 
 use crate::declare::{FromReply, amount_to_send};
-use crate::gateway::AcsChallenge;
+use crate::gateway::AcsRedirect;
 use crate::payment::Language;
 use crate::{
     Amount, Currency, Description, OrderId, PaymentId, ReadError, Response, SecretKind, Status,
@@ -14,7 +14,7 @@ operation! {
     ///
     /// The card must have been saved and tokenized first (Card › Add), and the merchant
     /// allowed such payments by its manager. The reply may carry an
-    /// [`AcsChallenge`] when the issuer asks for 3-D Secure [?] (the page shows no reply; the
+    /// [`AcsRedirect`] when the issuer asks for 3-D Secure [?] (the page shows no reply; the
     /// reply is read as the Gateway card payment's).
     ///
     /// Moves money: never resent after a failure that may have reached the gateway; find out
@@ -92,7 +92,7 @@ pub struct TokenPaymentResult {
     /// `pg_order_id`, as echoed.
     pub order_id: Option<String>,
     /// The 3-D Secure step the payer must pass (`pg_3ds` = 1), when the issuer asks for it.
-    pub challenge: Option<AcsChallenge>,
+    pub three_ds: Option<AcsRedirect>,
 }
 
 impl FromReply for TokenPaymentResult {
@@ -101,7 +101,7 @@ impl FromReply for TokenPaymentResult {
             status: reply.require("pg_status")?,
             payment_id: reply.require("pg_payment_id")?,
             order_id: reply.get("pg_order_id")?,
-            challenge: AcsChallenge::read(reply)?,
+            three_ds: AcsRedirect::read(reply)?,
         })
     }
 }

@@ -161,7 +161,7 @@ operation! {
     /// `pg_param1..3` "required" while describing defaults for them [?]: `pg_auto_clearing`
     /// is always sent (1, one-step; [`WalletPayment::hold_only`] sends 0), the others only
     /// when set. When the payment is made without the wallet app, the reply may ask for
-    /// 3-D Secure ([`AcsChallenge`](crate::gateway::AcsChallenge)).
+    /// 3-D Secure ([`AcsRedirect`](crate::gateway::AcsRedirect)).
     ///
     /// Moves money: never resent after a failure that may have reached the gateway; find out
     /// with [`CardPaymentStatus`](crate::gateway::CardPaymentStatus).

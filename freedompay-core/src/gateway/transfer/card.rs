@@ -1,12 +1,10 @@
 //! `POST /g2g/p2p/transfer`: money from one card to another.
 
-use core::fmt;
-
 use freedompay_sign::Fields;
 
 use super::{TransferRecipient, TransferSender};
 use crate::declare::{FromReply, amount_to_send};
-use crate::gateway::holder_name;
+use crate::gateway::{AcsRedirect, holder_name};
 use crate::payment::Language;
 use crate::{
     Amount, Currency, Description, InvalidInput, OrderId, PaymentId, ReadError, Response,
@@ -25,8 +23,8 @@ operation! {
     /// data requires PCI DSS.
     ///
     /// When the sender's card is enrolled in 3-D Secure, the reply carries an
-    /// [`AcsChallenge`]: send the payer's browser to the issuer's ACS with
-    /// [`AcsChallenge::form_fields`], then finish with
+    /// [`AcsRedirect`]: send the payer's browser to the issuer's ACS with
+    /// [`AcsRedirect::form_fields`], then finish with
     /// [`CompleteCardTransfer`](super::CompleteCardTransfer).
     ///
     /// Moves money: never resent after a failure that may have reached the gateway; find
@@ -133,60 +131,6 @@ fn commission(field: &'static str, amount: &Amount) -> Result<(), InvalidInput> 
     Ok(())
 }
 
-/// The issuer's 3-D Secure page the payer must pass (`pg_3ds` = 1): its address
-/// (`pg_3d_acsurl`) and the two values to post to it (`pg_3d_pareq`, `pg_3d_md`).
-///
-/// Send the payer's browser there with an auto-submitting form of
-/// [`AcsChallenge::form_fields`] (`PaReq`, `MD`, `TermUrl`: the 3-D Secure 1 names \[I\]; the
-/// transfer page lists "request parameters to the ACS server" without them). The ACS posts
-/// `PaRes` and `MD` back to `TermUrl`; pass them on with the continuation call.
-///
-/// `Debug` shows the address only (the posted values are opaque bank data).
-#[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct AcsChallenge {
-    /// `pg_3d_acsurl`: the issuer's ACS page.
-    pub acs_url: String,
-    /// `pg_3d_md`: the merchant data to post as `MD`.
-    pub md: String,
-    /// `pg_3d_pareq`: the authentication request to post as `PaReq`.
-    pub pareq: String,
-}
-
-impl AcsChallenge {
-    /// The form to post to [`acs_url`](Self::acs_url): `PaReq`, `MD` and `TermUrl` (where
-    /// the ACS sends the payer back, on the merchant's site).
-    pub fn form_fields<'a>(&'a self, term_url: &'a crate::Url) -> [(&'static str, &'a str); 3] {
-        [
-            ("PaReq", self.pareq.as_str()),
-            ("MD", self.md.as_str()),
-            ("TermUrl", term_url.as_str()),
-        ]
-    }
-
-    /// The challenge of a reply: `None` unless `pg_3ds` is 1 or an ACS address is given; a
-    /// challenge without its address or values is malformed.
-    pub(crate) fn read(reply: &Response<'_>) -> Result<Option<Self>, ReadError> {
-        let flagged = reply.get::<bool>("pg_3ds")?.unwrap_or(false);
-        if !flagged && reply.text("pg_3d_acsurl").is_none() {
-            return Ok(None);
-        }
-        Ok(Some(Self {
-            acs_url: reply.require("pg_3d_acsurl")?,
-            md: reply.require("pg_3d_md")?,
-            pareq: reply.require("pg_3d_pareq")?,
-        }))
-    }
-}
-
-impl fmt::Debug for AcsChallenge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AcsChallenge")
-            .field("acs_url", &self.acs_url)
-            .finish_non_exhaustive()
-    }
-}
-
 /// The gateway's answer to a transfer (and to its continuation after 3-D Secure).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -198,7 +142,7 @@ pub struct CardTransferResult {
     /// `pg_order_id`, as echoed.
     pub order_id: Option<String>,
     /// The 3-D Secure step to pass before the transfer completes, when the card asks for it.
-    pub challenge: Option<AcsChallenge>,
+    pub three_ds: Option<AcsRedirect>,
 }
 
 impl FromReply for CardTransferResult {
@@ -207,7 +151,7 @@ impl FromReply for CardTransferResult {
             status: reply.require("pg_status")?,
             payment_id: reply.require("pg_payment_id")?,
             order_id: reply.get("pg_order_id")?,
-            challenge: AcsChallenge::read(reply)?,
+            three_ds: AcsRedirect::read(reply)?,
         })
     }
 }
@@ -298,10 +242,10 @@ mod tests {
 
     #[test]
     fn the_acs_form_posts_pareq_md_and_the_return_address() {
-        let challenge = AcsChallenge {
+        let challenge = AcsRedirect {
             acs_url: "https://bank.com/3ds-validation".into(),
             md: "abc123456".into(),
-            pareq: "xyz789".into(),
+            pa_req: "xyz789".into(),
         };
         let back = crate::Url::new("https://shop.kz/3ds-return").unwrap();
         assert_eq!(

@@ -7,6 +7,6 @@ mod parties;
 mod status;
 
 pub use acs::CompleteCardTransfer;
-pub use card::{AcsChallenge, CardTransfer, CardTransferResult};
+pub use card::{CardTransfer, CardTransferResult};
 pub use parties::{TransferRecipient, TransferSender};
 pub use status::{CardTransferStatus, CardTransferStatusInfo};
