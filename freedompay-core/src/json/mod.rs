@@ -532,9 +532,10 @@ macro_rules! for_each_json_operation {
             async_reverse => $crate::json::gateway_async::ReversePayment => $crate::json::JsonCallReply,
             async_clearing => $crate::json::gateway_async::ClearPayment => $crate::json::JsonCallReply,
             // The Card API: docs/protocol.md §12.4.
-            card_request_status => $crate::json::card_api::CardRequestStatus => $crate::json::card_api::CardRequestState,
+            card_request_status => $crate::json::card_api::CardRequestStatus => $crate::json::card_api::CardRequestStatusReply,
             card_unblock => $crate::json::card_api::UnblockCard => $crate::json::card_api::CardRequestState,
             card_close => $crate::json::card_api::CloseCard => $crate::json::card_api::CardRequestState,
+            card_link => $crate::json::card_api::LinkCard => $crate::json::card_api::CardRequestState,
             gift_card_confirm => $crate::json::card_api::gift::ConfirmGiftCard => $crate::json::card_api::gift::GiftCardConfirmed,
             // The Partner API: docs/protocol.md §12.5.
             partner_rates_add => $crate::json::partner_api::AddRates => $crate::json::partner_api::RatesAdded,

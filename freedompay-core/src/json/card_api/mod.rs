@@ -2,7 +2,8 @@
 //! JSON signed with the Card API's own `auth_id` and secret (HS512, docs/protocol.md §12.4).
 //!
 //! Only the endpoints whose path and members are published are declared here: the status of
-//! an earlier request, unblocking and closing a payment card, and confirming a gift card. The
+//! an earlier request, unblocking, closing and linking a payment card, and confirming a gift
+//! card. The
 //! navigation lists many more (issue, block, PIN, statements, clients, transactions, gift card
 //! issue and list, ...); their pages came back without a path or without members
 //! (docs/protocol.md §12.4 says where we looked). Call them with a
@@ -20,8 +21,7 @@ use crate::InvalidInput;
 /// `request_id` that request carried (docs.freedompay.kz doc-760202, whose signature example
 /// is this call). A query: retried after a failure.
 ///
-/// The reply's members are not published [?]: [`CardRequestState`] reads the members every
-/// Card API reply of the published pages has.
+/// The reply is [`CardRequestStatusReply`] (docs.freedompay.kg api-13677899).
 ///
 /// ```
 /// use freedompay_core::{Config, json::{JsonApi, RequestId, prepare_json, card_api::CardRequestStatus}};
@@ -68,8 +68,57 @@ pub struct CardRequestState {
     pub dt: Option<String>,
 }
 
+/// `status` of a Card API reply: `ok` ("Request completed successfully") or `error`
+/// ("Request completed with an error"); any other value is [`CardReplyStatus::Unknown`]
+/// (the published samples carry the placeholder `"string"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum CardReplyStatus {
+    /// `ok`.
+    Ok,
+    /// `error` (an error reply is the call's error, never an output).
+    Error,
+    /// A value the pages do not list.
+    #[serde(other)]
+    Unknown,
+}
+
+/// One card of a request's status reply: `cards[].card_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct CardRef {
+    /// `card_id`: the card's id in Freedom Processing.
+    pub card_id: String,
+}
+
+/// The reply of [`CardRequestStatus`] (docs.freedompay.kg api-13677899): `status`,
+/// `request_status` (the request's execution state; its values are not published [?], so it
+/// is kept as sent), `cards[]` {`card_id`} (the cards the request made or acted on),
+/// `client_id` and `dt` (`YYYY-MM-DDThh:mm:ss+hh:mm`). The page marks every member required;
+/// a member missing from a reply reads as `None` (or no cards) rather than failing the call.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct CardRequestStatusReply {
+    /// `status`: `ok` or `error`.
+    #[serde(default)]
+    pub status: Option<CardReplyStatus>,
+    /// `request_status`: the request's execution state, as sent.
+    #[serde(default)]
+    pub request_status: Option<String>,
+    /// `cards`: the request's cards.
+    #[serde(default)]
+    pub cards: Vec<CardRef>,
+    /// `client_id`: the client the request is about, as sent.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// `dt`: when, as sent.
+    #[serde(default)]
+    pub dt: Option<String>,
+}
+
 crate::json_operation! {
-    CardRequestStatus => CardRequestState {
+    CardRequestStatus => CardRequestStatusReply {
         name: "card_request_status",
         api: JsonApi::Card,
         path: "/v5/card-api/request/status",
@@ -152,6 +201,60 @@ crate::json_operation! {
     }
 }
 
+/// `POST /v5/card-api/card/link`: links a client made earlier (Create client) to a card
+/// issued earlier (Bulk issue), so that the card's operations, 3-D Secure and notifications use
+/// the client's data (docs.freedompay.kz api-12074684, 691vi5ab6p.apidog.io api-12074684).
+/// Body: `request_id` (the call's request id, the same on every attempt), `client_id` and
+/// `card_id` (their ids in Freedom Processing), all required strings. Reply: `status`,
+/// `request_status`, `dt` ([`CardRequestState`]). Moves no money: retried after a failure with
+/// the same request id; a retry refused as a duplicate may follow a first attempt that
+/// worked: ask [`CardRequestStatus`].
+///
+/// ```
+/// use freedompay_core::{Config, json::{JsonApi, RequestId, prepare_json, card_api::LinkCard}};
+///
+/// let config = Config::builder()
+///     .merchant_id("123456")
+///     .secret_key("pay-secret")
+///     .json_api_key(JsonApi::Card, "123456", "secret")
+///     .build()?;
+/// let op = LinkCard::new("c-42", "828cf71d-a447-4a67-a149-c1df8bc197ca")?;
+/// let request = prepare_json(&config, &op, &RequestId::new("01978c2b-f191-7b56-92f8-20c7c401d1fc")?)?;
+/// assert_eq!(
+///     request.body(),
+///     br#"{"request_id":"01978c2b-f191-7b56-92f8-20c7c401d1fc","client_id":"c-42","card_id":"828cf71d-a447-4a67-a149-c1df8bc197ca"}"#
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkCard {
+    client_id: String,
+    card_id: String,
+}
+
+impl LinkCard {
+    /// Links client `client_id` to card `card_id`.
+    pub fn new(
+        client_id: impl Into<String>,
+        card_id: impl Into<String>,
+    ) -> Result<Self, InvalidInput> {
+        let (client_id, card_id) = (client_id.into(), card_id.into());
+        check_id("client_id", &client_id)?;
+        check_id("card_id", &card_id)?;
+        Ok(Self { client_id, card_id })
+    }
+}
+
+crate::json_operation! {
+    LinkCard => CardRequestState {
+        name: "card_link",
+        api: JsonApi::Card,
+        path: "/v5/card-api/card/link",
+        moves_money: false,
+        request_id: "request_id",
+    }
+}
+
 pub(crate) fn check_id(field: &'static str, value: &str) -> Result<(), InvalidInput> {
     if value.is_empty() || value.len() > 64 || value.chars().any(|c| c.is_control() || c == ' ') {
         return Err(InvalidInput::new(
@@ -219,6 +322,49 @@ mod tests {
     }
 
     #[test]
+    fn link_writes_the_documented_members() {
+        let op = LinkCard::new("c-42", "828cf71d-a447-4a67-a149-c1df8bc197ca").unwrap();
+        let wire = json_wire(&op);
+        // api-12074684's members, in its order: request_id, client_id, card_id.
+        assert!(wire.contains(r#"{"request_id":"01978c2b-f191-7b56-92f8-20c7c401d1fc","client_id":"c-42","card_id":"828cf71d-a447-4a67-a149-c1df8bc197ca"}"#), "{wire}");
+        assert!(
+            wire.starts_with("POST https://api.freedompay.kz/v5/card-api/card/link\n"),
+            "{wire}"
+        );
+        insta::assert_snapshot!("link", wire);
+    }
+
+    #[test]
+    fn the_documented_link_reply_parses() {
+        // api-12074684 documents status, request_status and dt: the members of unblock's sample.
+        let op = LinkCard::new("c1", "card1").unwrap();
+        let state = read_fixture(&op, "card_api/card_request_reply.json").unwrap();
+        assert_eq!(state.request_status.as_deref(), Some("string"));
+        assert_eq!(state.dt.as_deref(), Some("2019-08-24T14:15:22Z"));
+    }
+
+    #[test]
+    fn the_documented_request_status_reply_parses() {
+        let op = CardRequestStatus::new("r1").unwrap();
+        let reply = read_fixture(&op, "card_api/request_status_reply.json").unwrap();
+        // The sample's placeholders: "string" is no status the page lists.
+        assert_eq!(reply.status, Some(CardReplyStatus::Unknown));
+        assert_eq!(reply.request_status.as_deref(), Some("string"));
+        assert_eq!(
+            reply.cards,
+            vec![CardRef {
+                card_id: "string".into()
+            }]
+        );
+        assert_eq!(reply.client_id.as_deref(), Some("string"));
+        assert_eq!(reply.dt.as_deref(), Some("string"));
+        let ok = br#"{"status":"ok","request_status":"done","cards":[{"card_id":"1"},{"card_id":"2"}],"client_id":"7","dt":"2025-02-03T10:08:06+05:00"}"#;
+        let reply: CardRequestStatusReply = serde_json::from_slice(ok).unwrap();
+        assert_eq!(reply.status, Some(CardReplyStatus::Ok));
+        assert_eq!(reply.cards.len(), 2);
+    }
+
+    #[test]
     fn a_refused_close_is_an_unknown_outcome_and_a_refused_query_is_not() {
         use crate::json::testing::call_error;
         let refused = br#"{"status":"error","request_status":"error","dt":"2019-08-24T14:15:22Z"}"#;
@@ -234,6 +380,9 @@ mod tests {
         assert!(CloseCard::new("c", "d").unwrap().moves_money());
         assert!(!CardRequestStatus::new("r").unwrap().moves_money());
         assert_eq!(UnblockCard::new("", "d").unwrap_err().field(), "card_id");
+        assert!(!LinkCard::new("c", "d").unwrap().moves_money());
+        assert_eq!(LinkCard::new("", "d").unwrap_err().field(), "client_id");
+        assert_eq!(LinkCard::new("c", "a\tb").unwrap_err().field(), "card_id");
         assert_eq!(CloseCard::new("c", " ").unwrap_err().field(), "description");
         assert_eq!(
             CardRequestStatus::new("a b").unwrap_err().field(),
