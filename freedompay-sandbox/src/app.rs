@@ -42,6 +42,10 @@ pub(crate) struct App {
     random: Random,
     /// The Gateway Async API's requests by `X-Request-Id` (docs/protocol.md §12.3).
     pub(crate) async_requests: crate::state::json::AsyncRequests,
+    /// The Partner API's requests by `X-Request-Id` (docs/protocol.md §12.5).
+    pub(crate) partner_requests: crate::state::json::AsyncRequests,
+    /// What the Card and Partner APIs act on (docs/protocol.md §12.4, §12.5).
+    pub(crate) issuing: crate::state::issuing::Issuing,
     /// `--data`: where the state is written through, if anywhere.
     pub(crate) store: Option<Mutex<Store>>,
 }
@@ -55,10 +59,12 @@ impl App {
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         let wake = Arc::new(Notify::new());
+        let clock = Clock::new(config.clock, config.utc_offset_secs);
+        let issuing = crate::state::issuing::Issuing::new(clock.now_ms());
         let state = State::new(config.starting_balance, Arc::clone(&wake));
         Self {
             balance: state.balance.clone(),
-            clock: Clock::new(config.clock, config.utc_offset_secs),
+            clock,
             state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
             any_fault: AtomicBool::new(false),
@@ -69,6 +75,8 @@ impl App {
             wake,
             random: Random::from_os(),
             async_requests: Default::default(),
+            partner_requests: Default::default(),
+            issuing,
             store: None,
         }
     }

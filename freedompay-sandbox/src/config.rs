@@ -11,6 +11,55 @@ use crate::time::ClockMode;
 /// ([`SandboxConfig::retention`]).
 pub const DEFAULT_RETENTION: usize = 10_000;
 
+/// A key of a JSON API that has its own (docs/protocol.md §12.4, §12.5): the `auth_id` its
+/// JWS header names and the secret that signs it. The text of a default key; `Debug` hides the
+/// secret.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct JsonApiKeyText {
+    /// `auth_id`.
+    pub auth_id: &'static str,
+    /// The secret.
+    pub secret: &'static str,
+}
+
+impl std::fmt::Debug for JsonApiKeyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonApiKeyText")
+            .field("auth_id", &self.auth_id)
+            .field("secret", &"***")
+            .finish()
+    }
+}
+
+/// The Card API key a sandbox takes unless given one ([`SandboxConfig::card_api_key`]): a
+/// test key, public like the sandbox.
+pub const DEFAULT_CARD_API_KEY: JsonApiKeyText = JsonApiKeyText {
+    auth_id: "sandbox-card",
+    secret: "sandbox-card-secret",
+};
+
+/// The Partner API key a sandbox takes unless given one ([`SandboxConfig::partner_api_key`]).
+pub const DEFAULT_PARTNER_API_KEY: JsonApiKeyText = JsonApiKeyText {
+    auth_id: "sandbox-partner",
+    secret: "sandbox-partner-secret",
+};
+
+/// A JSON API key as configured.
+#[derive(Debug, Clone)]
+pub(crate) struct JsonApiKey {
+    pub(crate) auth_id: String,
+    pub(crate) secret: SecretKey,
+}
+
+impl JsonApiKey {
+    fn of(text: JsonApiKeyText) -> Self {
+        Self {
+            auth_id: text.auth_id.to_owned(),
+            secret: SecretKey::new(text.secret).expect("a default key is a valid secret"),
+        }
+    }
+}
+
 /// Which of the merchant's two secrets signs something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretChoice {
@@ -80,6 +129,8 @@ pub struct SandboxConfig {
     pub(crate) payout_notify_multipart: bool,
     pub(crate) retention: usize,
     pub(crate) data_file: Option<PathBuf>,
+    pub(crate) card_api_key: JsonApiKey,
+    pub(crate) partner_api_key: JsonApiKey,
 }
 
 impl SandboxConfig {
@@ -108,6 +159,8 @@ impl SandboxConfig {
             payout_notify_multipart: true,
             retention: DEFAULT_RETENTION,
             data_file: None,
+            card_api_key: JsonApiKey::of(DEFAULT_CARD_API_KEY),
+            partner_api_key: JsonApiKey::of(DEFAULT_PARTNER_API_KEY),
         }
     }
 
@@ -216,6 +269,36 @@ impl SandboxConfig {
     pub fn data_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.data_file = Some(path.into());
         self
+    }
+
+    /// The Card API's key (`/v5/card-api/*`, `/v5/cards/*`; JWS HS512): its `auth_id` and
+    /// secret ([`DEFAULT_CARD_API_KEY`] unless set).
+    pub fn card_api_key(mut self, auth_id: impl Into<String>, secret: SecretKey) -> Self {
+        self.card_api_key = JsonApiKey {
+            auth_id: auth_id.into(),
+            secret,
+        };
+        self
+    }
+
+    /// The Partner API's key (`/v5/partner/*`; JWS HS256): its `auth_id` and secret
+    /// ([`DEFAULT_PARTNER_API_KEY`] unless set).
+    pub fn partner_api_key(mut self, auth_id: impl Into<String>, secret: SecretKey) -> Self {
+        self.partner_api_key = JsonApiKey {
+            auth_id: auth_id.into(),
+            secret,
+        };
+        self
+    }
+
+    /// The `auth_id` of the Card API's key.
+    pub fn card_api_auth_id(&self) -> &str {
+        &self.card_api_key.auth_id
+    }
+
+    /// The `auth_id` of the Partner API's key.
+    pub fn partner_api_auth_id(&self) -> &str {
+        &self.partner_api_key.auth_id
     }
 
     /// The merchant id.

@@ -49,6 +49,7 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/_sandbox/advance", post(advance))
         .route("/_sandbox/callbacks", get(callbacks_list))
         .route("/_sandbox/callbacks/{id}/replay", post(callback_replay))
+        .route("/_sandbox/issuing/{kind}", get(issuing_list))
         .route(
             "/_sandbox/faults",
             get(faults_list).post(faults_set).delete(faults_clear),
@@ -576,4 +577,111 @@ async fn callback_replay(AxumState(app): AxumState<Arc<App>>, Path(id): Path<usi
             "an attempt at this callback is on its way; try again when it has answered",
         ),
     }
+}
+
+/// `GET /_sandbox/issuing/{cards,gift_cards,wallets,rates,clients}`: the Card and Partner APIs'
+/// records (docs/protocol.md §12.4, §12.5), paged like the other lists by their `id` (a
+/// sequence number of the sandbox; a partner client's is its `client_id`). Card numbers are masked, as the APIs show them.
+async fn issuing_list(
+    AxumState(app): AxumState<Arc<App>>,
+    Path(kind): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let page = match Page::from_query(query.as_deref()) {
+        Ok(page) => page,
+        Err(response) => return *response,
+    };
+    let issuing = app.issuing.lock();
+    let records: Vec<Json> = match kind.as_str() {
+        "cards" => page
+            .of(&issuing.cards)
+            .into_iter()
+            .zip(issuing.cards.range(page.after.saturating_add(1)..).map(|(id, _)| *id))
+            .map(|(c, id)| {
+                json!({
+                    "id": id,
+                    "card_id": c.card_id,
+                    "card_mask": c.mask,
+                    "currency": c.currency,
+                    "balance": format_minor(c.balance_minor),
+                    "status": c.status.name(),
+                    "client_id": c.client_id,
+                    "description": c.description,
+                })
+            })
+            .collect(),
+        "gift_cards" => page
+            .of(&issuing.gift_cards)
+            .into_iter()
+            .zip(issuing.gift_cards.range(page.after.saturating_add(1)..).map(|(id, _)| *id))
+            .map(|(g, id)| {
+                json!({
+                    "id": id,
+                    "card_id": g.card_id,
+                    "card_mask": g.mask,
+                    "currency": g.currency,
+                    "balance": format_minor(g.balance_minor),
+                    "confirmed": g.confirmed,
+                    "confirmed_at": g.confirmed_at.map(|at| app.clock.format_iso(at)),
+                })
+            })
+            .collect(),
+        "wallets" => page
+            .of(&issuing.wallets)
+            .into_iter()
+            .zip(issuing.wallets.range(page.after.saturating_add(1)..).map(|(id, _)| *id))
+            .map(|(w, id)| {
+                json!({
+                    "id": id,
+                    "identifier": w.identifier,
+                    "blocked": w.blocked,
+                    "block_reason": w.block_reason,
+                    "operations": w.operations.len(),
+                })
+            })
+            .collect(),
+        "rates" => page
+            .of(&issuing.rates)
+            .into_iter()
+            .zip(issuing.rates.range(page.after.saturating_add(1)..).map(|(id, _)| *id))
+            .map(|(r, id)| {
+                json!({
+                    "id": id,
+                    "currency_from": r.currency_from,
+                    "currency_to": r.currency_to,
+                    "rate": r.rate,
+                    "rate_type": r.rate_type,
+                    "start_date": r.start_date,
+                    "end_date": r.end_date,
+                })
+            })
+            .collect(),
+        "clients" => page
+            .of(&issuing.partner_clients)
+            .into_iter()
+            .map(|c| {
+                let users: Vec<Json> = c
+                    .users
+                    .iter()
+                    .map(|u| {
+                        json!({
+                            "user_id": u.user_id,
+                            "first_name": u.first_name,
+                            "last_name": u.last_name,
+                            "phone": u.phone,
+                            "email": u.email,
+                        })
+                    })
+                    .collect();
+                json!({ "id": c.client_id, "client_id": c.client_id, "name": c.name, "users": users })
+            })
+            .collect(),
+        _ => {
+            return bad(
+                StatusCode::NOT_FOUND,
+                "issuing: cards, gift_cards, wallets, rates or clients",
+            );
+        }
+    };
+    ok(Json::Array(records))
 }

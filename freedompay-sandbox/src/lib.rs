@@ -79,7 +79,11 @@ mod wire;
 
 #[cfg(feature = "cli")]
 pub use args::{ArgsError, PAYOUT_SECRET_ENV, SECRET_ENV, SandboxArgs};
-pub use config::{DEFAULT_RETENTION, RetrySchedule, SandboxConfig, SecretChoice};
+pub use config::{
+    DEFAULT_CARD_API_KEY, DEFAULT_PARTNER_API_KEY, DEFAULT_RETENTION, JsonApiKeyText,
+    RetrySchedule, SandboxConfig, SecretChoice,
+};
+pub use endpoints::json::GIFT_CARD_TEST_OTP;
 pub use faults::{Fault, FaultError};
 /// The secret key type of the configuration, from `freedompay-sign`.
 pub use freedompay_sign::SecretKey;

@@ -7,6 +7,7 @@
 mod callback;
 mod card;
 mod gateway;
+pub(crate) mod issuing;
 pub(crate) mod json;
 mod payment;
 mod payout;

@@ -19,11 +19,11 @@ use freedompay_sign::Fields;
 use freedompay_sign::jws::Algorithm;
 use serde_json::{Map, Value};
 
-use super::{KeyId, check_jws, copy, error_json, fields_to_json, object, refuse, reply, run};
+use super::keyed::{deduplicated, fingerprint, request_id_header};
+use super::{KeyId, check_jws, copy, error_json, fields_to_json, object, refuse, run};
 use crate::app::App;
 use crate::endpoints::gateway::pay;
 use crate::error::{ApiError, VALIDATION};
-use crate::state::json::StoredRequest;
 
 /// The paths.
 pub(super) const CREATE: &str = "/v5/g2g/create";
@@ -32,8 +32,6 @@ pub(super) const EDIT: &str = "/v5/g2g/edit";
 
 /// `X-Action` of a read.
 const STATUS: &str = "gateway.payment.status";
-/// The longest `X-Request-Id` accepted.
-const MAX_REQUEST_ID: usize = 128;
 
 /// `POST /v5/g2g/create`: a card payment (`from.type` = `card`), as `g2g/payment`. `X-Action`
 /// is not documented for it: any or none is accepted.
@@ -168,21 +166,9 @@ async fn handle(
     path: &str,
     op: impl FnOnce(&Arc<App>, Option<&str>, &Map<String, Value>) -> Result<Fields, ApiError>,
 ) -> Response {
-    let request_id = match headers.get("x-request-id").map(|v| v.to_str()) {
-        Some(Ok(id))
-            if !id.is_empty()
-                && id.len() <= MAX_REQUEST_ID
-                && id.bytes().all(|b| b.is_ascii_graphic()) =>
-        {
-            id.to_owned()
-        }
-        _ => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                VALIDATION,
-                "X-Request-Id: required, 1 to 128 visible ASCII characters",
-            );
-        }
+    let request_id = match request_id_header(headers) {
+        Ok(id) => id,
+        Err(refused) => return *refused,
     };
     if let Err(refused) = check_jws(app, headers, body, Algorithm::Hs256, path, KeyId::AuthId) {
         return *refused;
@@ -194,42 +180,16 @@ async fn handle(
             return refuse(StatusCode::BAD_REQUEST, VALIDATION, "X-Action: not ASCII");
         }
     };
-    let mut fingerprint = Vec::with_capacity(path.len() + body.len() + 64);
-    fingerprint.extend_from_slice(path.as_bytes());
-    fingerprint.push(0);
-    fingerprint.extend_from_slice(action.as_deref().unwrap_or("").as_bytes());
-    fingerprint.push(0);
-    fingerprint.extend_from_slice(body);
-
-    // Held until the reply is kept: a second request with this id waits for the first.
-    let mut requests = app.async_requests.lock();
-    if let Some(stored) = requests.get(&request_id) {
-        if stored.fingerprint == fingerprint {
-            let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
-            return reply(status, stored.body.clone());
-        }
-        return refuse(
-            StatusCode::CONFLICT,
-            VALIDATION,
-            "X-Request-Id: already used for another request",
-        );
-    }
-    let (status, members) = match object(body) {
-        Err(refused) => return *refused,
-        Ok(request) => match op(app, action.as_deref(), &request) {
-            Ok(fields) => (StatusCode::OK, fields_to_json(&fields)),
-            Err(error) => (StatusCode::OK, error_json(error)),
-        },
-    };
-    let bytes = Value::Object(members).to_string().into_bytes();
-    requests.insert(
-        request_id,
-        StoredRequest {
-            fingerprint,
-            status: status.as_u16(),
-            body: bytes.clone(),
-        },
-    );
-    drop(requests);
-    reply(status, bytes)
+    let fingerprint = fingerprint(path, action.as_deref(), body);
+    deduplicated(&app.async_requests, request_id, fingerprint, || {
+        let request = object(body)?;
+        let members = match op(app, action.as_deref(), &request) {
+            Ok(fields) => fields_to_json(&fields),
+            Err(error) => error_json(error),
+        };
+        Ok((
+            StatusCode::OK,
+            Value::Object(members).to_string().into_bytes(),
+        ))
+    })
 }

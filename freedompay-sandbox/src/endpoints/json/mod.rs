@@ -1,5 +1,6 @@
 //! The `/v5` JSON APIs signed with a detached JWS (docs/protocol.md §4, §12): the Invoice API
-//! (§12.2) and the Gateway Async API (§12.3).
+//! (§12.2), the Gateway Async API (§12.3), the Card API (§12.4, `card_api`) and the Partner
+//! API (§12.5, `partner_api`); the last two with keys of their own (`keyed`).
 //!
 //! They are written over the sandbox's existing payments: an invoice is a payment paid through
 //! the payment page, and the Async API's operations run the Gateway API's (`g2g/payment`,
@@ -19,7 +20,12 @@
 //! * faults set with the control API do not apply to these paths.
 
 mod async_api;
+mod card_api;
 mod invoice;
+mod keyed;
+mod partner_api;
+
+pub use card_api::GIFT_CARD_TEST_OTP;
 
 use std::sync::Arc;
 
@@ -44,6 +50,19 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route(async_api::CREATE, post(async_api::create))
         .route(async_api::READ, post(async_api::read))
         .route(async_api::EDIT, post(async_api::edit))
+        .route(card_api::REQUEST_STATUS, post(card_api::request_status))
+        .route(card_api::UNBLOCK, post(card_api::unblock))
+        .route(card_api::CLOSE, post(card_api::close))
+        .route(card_api::LINK, post(card_api::link))
+        .route(card_api::GIFT_CONFIRM, post(card_api::gift_confirm))
+        .route(partner_api::RATES_ADD, post(partner_api::rates_add))
+        .route(partner_api::CLIENT_ADD, post(partner_api::client_add))
+        .route(partner_api::USER_ADD, post(partner_api::user_add))
+        .route(partner_api::WALLET_BLOCK, post(partner_api::wallet_block))
+        .route(
+            partner_api::WALLET_STATEMENT,
+            post(partner_api::wallet_statement),
+        )
 }
 
 /// A JSON reply.
