@@ -85,9 +85,39 @@ pub struct SandboxArgs {
     /// cards, callbacks, the balance and the clock survive a restart; in memory without it.
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
+    /// The Card API key's auth_id (default: the sandbox's test key, sandbox-card).
+    #[arg(long, value_name = "ID")]
+    card_api_auth_id: Option<String>,
+    /// The Card API key's secret (default: the sandbox's test key).
+    #[arg(long, value_name = "KEY")]
+    card_api_secret: Option<String>,
+    /// The Partner API key's auth_id (default: the sandbox's test key, sandbox-partner).
+    #[arg(long, value_name = "ID")]
+    partner_api_auth_id: Option<String>,
+    /// The Partner API key's secret (default: the sandbox's test key).
+    #[arg(long, value_name = "KEY")]
+    partner_api_secret: Option<String>,
     /// Do not log requests.
     #[arg(long)]
     quiet: bool,
+}
+
+/// A JSON API key from its two flags, each defaulting to the default key's part.
+fn json_key(
+    auth_id: Option<&str>,
+    secret: Option<&str>,
+    default: crate::config::JsonApiKeyText,
+    flag: &str,
+) -> Result<(String, SecretKey), ArgsError> {
+    let auth_id = auth_id.map(str::trim).unwrap_or(default.auth_id);
+    if auth_id.is_empty() || auth_id.chars().any(char::is_control) {
+        return Err(ArgsError::new(format!(
+            "--{flag}-auth-id: a non-empty id without control characters"
+        )));
+    }
+    let secret = SecretKey::new(secret.unwrap_or(default.secret))
+        .map_err(|e| ArgsError::new(format!("--{flag}-secret: {e}")))?;
+    Ok((auth_id.to_owned(), secret))
 }
 
 /// A flag with a value the sandbox cannot use.
@@ -221,6 +251,20 @@ impl SandboxArgs {
         if let Some(path) = &self.data {
             config = config.data_file(path);
         }
+        let (auth_id, secret) = json_key(
+            self.card_api_auth_id.as_deref(),
+            self.card_api_secret.as_deref(),
+            crate::config::DEFAULT_CARD_API_KEY,
+            "card-api",
+        )?;
+        config = config.card_api_key(auth_id, secret);
+        let (auth_id, secret) = json_key(
+            self.partner_api_auth_id.as_deref(),
+            self.partner_api_secret.as_deref(),
+            crate::config::DEFAULT_PARTNER_API_KEY,
+            "partner-api",
+        )?;
+        config = config.partner_api_key(auth_id, secret);
         Ok(config)
     }
 }
@@ -228,6 +272,26 @@ impl SandboxArgs {
 #[cfg(test)]
 mod tests {
     use super::host_port;
+
+    #[test]
+    fn json_api_keys_from_flags_or_defaults() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            sandbox: super::SandboxArgs,
+        }
+        let secret = || freedompay_sign::SecretKey::new("s").unwrap();
+        let cli = Cli::parse_from(["p", "--card-api-auth-id", "77", "--partner-api-secret", "x"]);
+        let config = cli.sandbox.config("1", secret(), None).unwrap();
+        assert_eq!(config.card_api_auth_id(), "77");
+        assert_eq!(
+            config.partner_api_auth_id(),
+            crate::DEFAULT_PARTNER_API_KEY.auth_id
+        );
+        let cli = Cli::parse_from(["p", "--card-api-auth-id", " "]);
+        assert!(cli.sandbox.config("1", secret(), None).is_err());
+    }
 
     #[test]
     fn addr_shapes() {
