@@ -579,7 +579,8 @@ async fn callback_replay(AxumState(app): AxumState<Arc<App>>, Path(id): Path<usi
     }
 }
 
-/// `GET /_sandbox/issuing/{cards,gift_cards,wallets,rates,clients}`: the Card and Partner APIs'
+/// `GET /_sandbox/issuing/{cards,gift_cards,wallets,rates,clients,requests}`: the Card and
+/// Partner APIs'
 /// records (docs/protocol.md §12.4, §12.5), paged like the other lists by their `id` (a
 /// sequence number of the sandbox; a partner client's is its `client_id`). Card numbers are masked, as the APIs show them.
 async fn issuing_list(
@@ -656,6 +657,26 @@ async fn issuing_list(
                 })
             })
             .collect(),
+        "requests" => page
+            .of(&issuing.card_requests)
+            .into_iter()
+            .zip(
+                issuing
+                    .card_requests
+                    .range(page.after.saturating_add(1)..)
+                    .map(|(id, _)| *id),
+            )
+            .map(|(r, id)| {
+                json!({
+                    "id": id,
+                    "request_id": r.request_id,
+                    "request_status": r.request_status,
+                    "cards": r.cards,
+                    "client_id": r.client_id,
+                    "dt": app.clock.format_iso(r.at),
+                })
+            })
+            .collect(),
         "clients" => page
             .of(&issuing.partner_clients)
             .into_iter()
@@ -679,7 +700,7 @@ async fn issuing_list(
         _ => {
             return bad(
                 StatusCode::NOT_FOUND,
-                "issuing: cards, gift_cards, wallets, rates or clients",
+                "issuing: cards, gift_cards, wallets, rates, clients or requests",
             );
         }
     };

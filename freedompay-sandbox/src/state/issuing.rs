@@ -145,6 +145,7 @@ pub(crate) struct PartnerClient {
 /// A Card API request as carried out, by its `request_id` (for `request/status`).
 #[derive(Debug, Clone)]
 pub(crate) struct CardRequest {
+    pub(crate) request_id: String,
     /// `completed` or `failed`.
     pub(crate) request_status: &'static str,
     pub(crate) cards: Vec<String>,
@@ -168,8 +169,9 @@ pub(crate) struct IssuingState {
     pub(crate) rates: BTreeMap<i64, StoredRate>,
     pub(crate) partner_clients: BTreeMap<i64, PartnerClient>,
     next_user: i64,
-    /// The Card API's requests by `request_id`.
-    pub(crate) card_requests: HashMap<String, CardRequest>,
+    /// The Card API's requests, in the order received.
+    pub(crate) card_requests: BTreeMap<i64, CardRequest>,
+    card_request_index: HashMap<String, i64>,
 }
 
 impl IssuingState {
@@ -290,6 +292,20 @@ impl IssuingState {
     pub(crate) fn wallet_mut(&mut self, identifier: &str) -> Option<&mut Wallet> {
         let seq = self.wallet_index.get(identifier)?;
         self.wallets.get_mut(seq)
+    }
+
+    /// The Card API request that carried `request_id`.
+    pub(crate) fn card_request(&self, request_id: &str) -> Option<&CardRequest> {
+        self.card_requests
+            .get(self.card_request_index.get(request_id)?)
+    }
+
+    /// Keeps a Card API request under its `request_id`.
+    pub(crate) fn add_card_request(&mut self, request: CardRequest) {
+        let seq = self.seq();
+        self.card_request_index
+            .insert(request.request_id.clone(), seq);
+        self.card_requests.insert(seq, request);
     }
 
     /// Keeps a rate.

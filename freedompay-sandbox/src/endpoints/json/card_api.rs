@@ -107,7 +107,7 @@ fn handle(
     let now = app.clock.now_ms();
     let dt = app.clock.format_iso(now);
     let mut issuing = app.issuing.lock();
-    if issuing.card_requests.contains_key(&request_id) {
+    if issuing.card_request(&request_id).is_some() {
         return refuse(
             StatusCode::CONFLICT,
             VALIDATION,
@@ -119,15 +119,13 @@ fn handle(
         Ok(done) => ("completed", Some(done)),
         Err(_) => ("failed", None),
     };
-    issuing.card_requests.insert(
+    issuing.add_card_request(CardRequest {
         request_id,
-        CardRequest {
-            request_status,
-            cards: done.map(|d| d.cards.clone()).unwrap_or_default(),
-            client_id: done.and_then(|d| d.client_id.clone()),
-            at: now,
-        },
-    );
+        request_status,
+        cards: done.map(|d| d.cards.clone()).unwrap_or_default(),
+        client_id: done.and_then(|d| d.client_id.clone()),
+        at: now,
+    });
     drop(issuing);
     let body = match outcome {
         Ok(_) => json!({"status": "ok", "request_status": request_status, "dt": dt}),
@@ -240,7 +238,7 @@ pub(super) async fn request_status(
     let Some(request_id) = text_of(request.get("request_id")).filter(|id| !id.is_empty()) else {
         return refuse(StatusCode::BAD_REQUEST, VALIDATION, "request_id: required");
     };
-    let found = app.issuing.lock().card_requests.get(&request_id).cloned();
+    let found = app.issuing.lock().card_request(&request_id).cloned();
     let body = match found {
         Some(stored) => json!({
             "status": "ok",
