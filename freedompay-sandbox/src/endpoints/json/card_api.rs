@@ -19,7 +19,7 @@
 //!   `card_balance`, `card_mask`). A wrong code or a card confirmed already is
 //!   `"status":"error"`.
 //!
-//! The request values' values (`request_status` names, error codes) are the sandbox's own
+//! The values the pages leave open (`request_status` names, error codes) are the sandbox's own
 //! choices: the pages publish none [?].
 
 use std::sync::Arc;
