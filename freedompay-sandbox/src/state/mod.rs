@@ -73,7 +73,8 @@ pub(crate) struct State {
     /// without it ([`Balance`]).
     pub(crate) balance: Balance,
     pub(crate) payments: TrackedMap<i64, Payment>,
-    pub(crate) payouts: TrackedMap<i64, Payout>,
+    /// Boxed: a retention step or an insert moves a pointer in the map, not a whole record.
+    pub(crate) payouts: TrackedMap<i64, Box<Payout>>,
     pub(crate) cards: TrackedVec<SavedCard>,
     pub(crate) card_sessions: TrackedMap<i64, CardSession>,
     pub(crate) profiles: TrackedMap<i64, RecurringProfile>,
@@ -177,7 +178,7 @@ impl State {
         if let Some(order) = &payout.order_id {
             index_add(&mut self.payout_orders, order, payout.id);
         }
-        self.payouts.insert(payout.id, payout);
+        self.payouts.insert(payout.id, Box::new(payout));
     }
 
     /// Forgets a payout (one that could not start, or past retention).
@@ -186,7 +187,7 @@ impl State {
         if let Some(order) = &payout.order_id {
             index_remove(&mut self.payout_orders, order, id);
         }
-        Some(payout)
+        Some(*payout)
     }
 
     /// Forgets a payment (past retention).
