@@ -6,7 +6,9 @@
 //! raw keep-alive HTTP/1.1 client over tokio, 64 connections, a bounded number of requests and
 //! a bounded time per run) drives them all in turn, interleaved, with correctly signed
 //! requests built with `freedompay-sign`. It prints each run and then the ratios, which are
-//! what count: absolute figures depend on the machine and on what else runs on it.
+//! what count: absolute figures depend on the machine and on what else runs on it. On Linux
+//! it also compares the servers' CPU time per request (their runtime's threads, from
+//! `/proc/self/task`), which other work on a busy machine disturbs far less than the rates.
 //!
 //! Knobs (environment): `LOAD_ROUNDS` (5), `LOAD_SECS` per run (1.0), `LOAD_FILL` payouts in
 //! the aged sandbox (150000), `LOAD_CONNECTIONS` (64), `LOAD_RETENTION` (the sandbox's default
@@ -270,11 +272,19 @@ struct Outcome {
     done: usize,
     failed: usize,
     secs: f64,
+    /// CPU time the servers' threads used during the run, when known (`/proc`).
+    server_cpu: Option<Duration>,
 }
 
 impl Outcome {
     fn rate(&self) -> f64 {
         self.done as f64 / self.secs
+    }
+
+    /// Server CPU per answered request, in microseconds.
+    fn cpu_us(&self) -> Option<f64> {
+        let cpu = self.server_cpu?;
+        (self.done > 0).then(|| cpu.as_secs_f64() * 1e6 / self.done as f64)
     }
 }
 
@@ -338,6 +348,7 @@ async fn drive(
         done: 0,
         failed: 0,
         secs: 0.0,
+        server_cpu: None,
     };
     while let Some(result) = tasks.join_next().await {
         let (done, failed) = result.unwrap_or((0, 1));
@@ -396,6 +407,36 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// CPU time used so far by the threads of the servers' runtime (named `server`), from
+/// `/proc/self/task/*/schedstat` (nanoseconds on a CPU); `None` elsewhere. The servers run one
+/// at a time, so the difference over a run is what the measured server cost: a figure that,
+/// unlike the rates, hardly depends on what else the machine is doing.
+fn server_cpu() -> Option<Duration> {
+    let mut total = 0u64;
+    let mut seen = false;
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let path = task.path();
+        let Ok(comm) = std::fs::read_to_string(path.join("comm")) else {
+            continue;
+        };
+        if comm.trim() != "server" {
+            continue;
+        }
+        let Ok(schedstat) = std::fs::read_to_string(path.join("schedstat")) else {
+            continue;
+        };
+        if let Some(ns) = schedstat
+            .split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            total += ns;
+            seen = true;
+        }
+    }
+    seen.then(|| Duration::from_nanos(total))
+}
+
 /// Resident memory of this process, in MiB, from `/proc/self/status`.
 fn rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -428,13 +469,16 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
         .expect("the aged sandbox starts");
     let measure = |addr: SocketAddr, load: Load, bodies: Vec<Bytes>| -> Outcome {
         let _guard = servers.enter();
-        clients.block_on(drive(
+        let cpu_before = server_cpu();
+        let mut outcome = clients.block_on(drive(
             addr,
             load.path(),
             Arc::new(bodies),
             settings.connections,
             settings.run_time,
-        ))
+        ));
+        outcome.server_cpu = cpu_before.and_then(|before| server_cpu()?.checked_sub(before));
+        outcome
     };
 
     println!(
@@ -485,6 +529,7 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
     let mut balance_ratios = Vec::new();
     let mut payout_ratios = Vec::new();
     let mut aged_ratios = Vec::new();
+    let mut cpu_us: Vec<[f64; 5]> = Vec::new();
     let mut failures = 0usize;
     println!(
         "{:>5} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
@@ -537,6 +582,18 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
         }
         let b = fresh_balance.rate() / bare_balance.rate();
         balance_ratios.push(b);
+        // The same comparisons by server CPU per request (cheaper is higher, as for rates).
+        let cpu = [
+            bare_balance,
+            fresh_balance,
+            bare_payout,
+            fresh_payout,
+            aged_payout,
+        ]
+        .map(|o| o.cpu_us());
+        if let [Some(bb), Some(sb), Some(bp), Some(sp), Some(ap)] = cpu {
+            cpu_us.push([bb, sb, bp, sp, ap]);
+        }
         payout_ratios.push(fresh_payout.rate() / bare_payout.rate());
         aged_ratios.push(aged_payout.rate() / fresh_payout.rate());
         println!(
@@ -566,6 +623,28 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
         "sandbox after {filled} payouts: {:.2}x itself fresh (target >= 0.90)",
         median(aged_ratios)
     );
+    if !cpu_us.is_empty() {
+        let column = |i: usize| median(cpu_us.iter().map(|r| r[i]).collect());
+        let ratio =
+            |cheap: usize, dear: usize| median(cpu_us.iter().map(|r| r[cheap] / r[dear]).collect());
+        println!(
+            "--- by the servers' CPU per request (median µs; less sensitive to other load) ---"
+        );
+        println!(
+            "balance_status: bare {:.1} µs, sandbox {:.1} µs: {:.2}x",
+            column(0),
+            column(1),
+            ratio(0, 1)
+        );
+        println!(
+            "p2p2nonreg payouts: bare {:.1} µs, sandbox {:.1} µs: {:.2}x; aged {:.1} µs: {:.2}x itself fresh",
+            column(2),
+            column(3),
+            ratio(2, 3),
+            column(4),
+            ratio(3, 4)
+        );
+    }
     match idle_cpu {
         Some(pct) => println!(
             "idle (whole process, both sandboxes and the bare server): {pct:.2}% of a core (target < 1%)"

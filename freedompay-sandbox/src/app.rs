@@ -144,12 +144,15 @@ impl App {
 
     /// A fresh `pg_salt`: 16 characters of `[0-9A-Za-z]` from the sandbox's generator.
     pub(crate) fn salt(&self) -> String {
-        let mut x = u128::from(self.random.next()) << 64 | u128::from(self.random.next());
         let mut salt = String::with_capacity(SALT_LEN);
-        for _ in 0..SALT_LEN {
-            // 62^16 < 2^96: every character comes from fresh bits.
-            salt.push(char::from(SALT_ALPHABET[(x % 62) as usize]));
-            x /= 62;
+        // Eight characters from each draw of 64 bits (62^8 < 2^48: every character comes from
+        // fresh bits), in 64-bit arithmetic, which is much cheaper than dividing a u128.
+        for _ in 0..SALT_LEN / 8 {
+            let mut x = self.random.next();
+            for _ in 0..8 {
+                salt.push(char::from(SALT_ALPHABET[(x % 62) as usize]));
+                x /= 62;
+            }
         }
         salt
     }

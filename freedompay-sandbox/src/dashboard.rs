@@ -76,7 +76,13 @@ fn snapshot(app: &App) -> Snapshot {
         balance: st.balance.get(),
         payments: st.payments.values().rev().take(MAX_ROWS).cloned().collect(),
         payments_total: st.payments.len(),
-        payouts: st.payouts.values().rev().take(MAX_ROWS).cloned().collect(),
+        payouts: st
+            .payouts
+            .values()
+            .rev()
+            .take(MAX_ROWS)
+            .map(|p| Payout::clone(p))
+            .collect(),
         payouts_total: st.payouts.len(),
         cards: st.cards.iter().rev().take(MAX_ROWS).cloned().collect(),
         sessions: st

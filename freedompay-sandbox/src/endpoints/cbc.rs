@@ -59,6 +59,7 @@ fn cash<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<&'s Payout, ApiError> {
     state
         .payouts
         .get(&id)
+        .map(|p| &**p)
         .filter(|p| p.kind == PayoutKind::Cash)
         .ok_or_else(|| ApiError::not_found("Transaction not found"))
 }

@@ -407,7 +407,6 @@ impl Message {
 /// else runs to its end in the poll that read the last of the body, so that a hang-up cannot
 /// cut it short, without the cost of a task per request.
 async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
-    let path = request.uri().path().to_owned();
     // Read the whole request first, once: what arrived is processed even if the client goes
     // away.
     let (parts, body) = request.into_parts();
@@ -417,19 +416,26 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
             "The request body is too large or was cut off",
         ));
     };
-    let fault = app.take_fault(&path);
+    let fault = app.take_fault(parts.uri.path());
     match fault {
         Some(fault) if fault.latency_ms > 0 => tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_millis(fault.latency_ms)).await;
-            respond(&app, endpoint, &path, &parts, &body, Some(fault)).await
+            respond(&app, endpoint, parts.uri.path(), &parts, &body, Some(fault)).await
         })
         .await
         .unwrap_or_else(|_| faults::error_page(500)),
         // A bug that panics answers a 500 page, as a task of its own would.
-        fault => AssertUnwindSafe(respond(&app, endpoint, &path, &parts, &body, fault))
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|_| faults::error_page(500)),
+        fault => AssertUnwindSafe(respond(
+            &app,
+            endpoint,
+            parts.uri.path(),
+            &parts,
+            &body,
+            fault,
+        ))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| faults::error_page(500)),
     }
 }
 

@@ -197,7 +197,7 @@ pub(crate) fn pay_page(app: &App, id: i64, pan: &str) -> Result<PagePaid, Payout
     let payout = state
         .payouts
         .get(&id)
-        .cloned()
+        .map(|p| Payout::clone(p))
         .ok_or(PayoutPageError::NotFound)?;
     Ok(PagePaid { notify, payout })
 }

@@ -74,7 +74,8 @@ pub(crate) struct State {
     /// without it ([`Balance`]).
     pub(crate) balance: Balance,
     pub(crate) payments: TrackedMap<i64, Payment>,
-    pub(crate) payouts: TrackedMap<i64, Payout>,
+    /// Boxed: a retention step or an insert moves a pointer in the map, not a whole record.
+    pub(crate) payouts: TrackedMap<i64, Box<Payout>>,
     pub(crate) cards: TrackedVec<SavedCard>,
     pub(crate) card_sessions: TrackedMap<i64, CardSession>,
     pub(crate) profiles: TrackedMap<i64, RecurringProfile>,
@@ -91,9 +92,9 @@ pub(crate) struct State {
     /// Wakes the scheduler when something becomes due earlier than anything before.
     wake: Arc<Notify>,
     /// Payment ids by order id, oldest first.
-    payment_orders: HashMap<String, Vec<i64>>,
+    payment_orders: HashMap<String, OrderIds>,
     /// Payout ids by order id, oldest first.
-    payout_orders: HashMap<String, Vec<i64>>,
+    payout_orders: HashMap<String, OrderIds>,
     /// Where the retention pass goes on looking for finished records, by kind.
     retain_from: [i64; 3],
     /// The Gateway API's sessions, stored cards in progress and transfers.
@@ -150,7 +151,8 @@ impl State {
     /// The most recent payment with this order id.
     pub(crate) fn last_payment_with_order(&self, order_id: &str) -> Option<i64> {
         let ids = self.payment_orders.get(order_id)?;
-        ids.iter()
+        ids.as_slice()
+            .iter()
             .filter_map(|id| self.payments.get(id))
             .max_by_key(|p| (p.created_at, p.id))
             .map(|p| p.id)
@@ -159,7 +161,8 @@ impl State {
     /// The most recent payout with this order id.
     pub(crate) fn last_payout_with_order(&self, order_id: &str) -> Option<i64> {
         let ids = self.payout_orders.get(order_id)?;
-        ids.iter()
+        ids.as_slice()
+            .iter()
             .filter_map(|id| self.payouts.get(id))
             .max_by_key(|p| (p.created_at, p.id))
             .map(|p| p.id)
@@ -178,7 +181,7 @@ impl State {
         if let Some(order) = &payout.order_id {
             index_add(&mut self.payout_orders, order, payout.id);
         }
-        self.payouts.insert(payout.id, payout);
+        self.payouts.insert(payout.id, Box::new(payout));
     }
 
     /// Forgets a payout (one that could not start, or past retention).
@@ -187,7 +190,7 @@ impl State {
         if let Some(order) = &payout.order_id {
             index_remove(&mut self.payout_orders, order, id);
         }
-        Some(payout)
+        Some(*payout)
     }
 
     /// Forgets a payment (past retention).
@@ -324,27 +327,78 @@ fn payment_finished(payment: &Payment) -> bool {
         && payment.auto_clear_at.is_none()
 }
 
-fn index_add(index: &mut HashMap<String, Vec<i64>>, order: &str, id: i64) {
-    match index.get_mut(order) {
-        Some(ids) => ids.push(id),
-        None => {
-            index.insert(order.to_owned(), vec![id]);
+/// The ids recorded under one order id, oldest first: nearly always one, kept without a
+/// heap allocation of its own.
+#[derive(Debug)]
+enum OrderIds {
+    One(i64),
+    Many(Vec<i64>),
+}
+
+impl OrderIds {
+    fn as_slice(&self) -> &[i64] {
+        match self {
+            OrderIds::One(id) => std::slice::from_ref(id),
+            OrderIds::Many(ids) => ids,
         }
     }
 }
 
-fn index_remove(index: &mut HashMap<String, Vec<i64>>, order: &str, id: i64) {
-    if let Some(ids) = index.get_mut(order) {
-        ids.retain(|i| *i != id);
-        if ids.is_empty() {
-            index.remove(order);
+fn index_add(index: &mut HashMap<String, OrderIds>, order: &str, id: i64) {
+    match index.get_mut(order) {
+        Some(ids) => match ids {
+            OrderIds::One(first) => *ids = OrderIds::Many(vec![*first, id]),
+            OrderIds::Many(all) => all.push(id),
+        },
+        None => {
+            index.insert(order.to_owned(), OrderIds::One(id));
         }
+    }
+}
+
+fn index_remove(index: &mut HashMap<String, OrderIds>, order: &str, id: i64) {
+    let Some(ids) = index.get_mut(order) else {
+        return;
+    };
+    let empty = match ids {
+        OrderIds::One(only) => *only == id,
+        OrderIds::Many(all) => {
+            all.retain(|i| *i != id);
+            all.is_empty()
+        }
+    };
+    if empty {
+        index.remove(order);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_order_index_keeps_one_id_or_many_and_forgets_an_order_with_none() {
+        let mut index = HashMap::new();
+        index_add(&mut index, "o-1", 5);
+        assert_eq!(index["o-1"].as_slice(), [5]);
+        index_add(&mut index, "o-1", 9);
+        index_add(&mut index, "o-1", 12);
+        assert_eq!(index["o-1"].as_slice(), [5, 9, 12]);
+        index_remove(&mut index, "o-1", 9);
+        assert_eq!(index["o-1"].as_slice(), [5, 12]);
+        // An id that is not there changes nothing.
+        index_remove(&mut index, "o-1", 77);
+        index_remove(&mut index, "o-2", 5);
+        assert_eq!(index["o-1"].as_slice(), [5, 12]);
+        index_remove(&mut index, "o-1", 5);
+        index_remove(&mut index, "o-1", 12);
+        assert!(!index.contains_key("o-1"));
+        index_add(&mut index, "o-3", 1);
+        index_remove(&mut index, "o-3", 2);
+        assert_eq!(index["o-3"].as_slice(), [1]);
+        index_remove(&mut index, "o-3", 1);
+        assert!(index.is_empty());
+    }
 
     #[test]
     fn due_work_comes_out_by_instant_and_only_once() {

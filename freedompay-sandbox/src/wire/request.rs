@@ -54,16 +54,15 @@ pub(crate) async fn request_fields(
     } else {
         let mime = content_type
             .and_then(|ct| ct.split(';').next())
-            .map(|m| m.trim().to_ascii_lowercase())
-            .unwrap_or_default();
-        let body_pairs = match mime.as_str() {
-            "application/x-www-form-urlencoded" => parse_urlencoded(body),
-            "multipart/form-data" => {
-                parse_multipart(content_type.unwrap_or_default(), body.clone())
-                    .await
-                    .map_err(|_| WireError::Multipart)?
-            }
-            _ => Vec::new(),
+            .map_or("", str::trim);
+        let body_pairs = if mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+            parse_urlencoded(body)
+        } else if mime.eq_ignore_ascii_case("multipart/form-data") {
+            parse_multipart(content_type.unwrap_or_default(), body.clone())
+                .await
+                .map_err(|_| WireError::Multipart)?
+        } else {
+            Vec::new()
         };
         if body_pairs.is_empty() {
             from_query()
