@@ -68,6 +68,8 @@ pub(crate) struct MerchantEndpoint {
     base_url: String,
     addr: SocketAddr,
     events: Receiver<Event>,
+    /// Events received while waiting for another kind, kept for a later `wait_for`.
+    skipped: std::sync::Mutex<std::collections::VecDeque<Event>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -92,6 +94,7 @@ impl MerchantEndpoint {
             base_url,
             addr,
             events: rx,
+            skipped: std::sync::Mutex::default(),
             stop,
             thread: Some(thread),
         })
@@ -107,14 +110,23 @@ impl MerchantEndpoint {
         format!("{}{path}", self.base_url)
     }
 
-    /// Waits for the next callback of `kind` (others are skipped) for at most `timeout`.
+    /// Waits for the next callback of `kind` for at most `timeout`. Callbacks of other kinds
+    /// that arrive meanwhile are kept for their own `wait_for`, never dropped: the sandbox may
+    /// send the result callback while the demo still waits for the check callback.
     pub(crate) fn wait_for(&self, kind: Kind, timeout: Duration) -> Option<Event> {
+        let mut skipped = self
+            .skipped
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(at) = skipped.iter().position(|event| event.kind == kind) {
+            return skipped.remove(at);
+        }
         let deadline = std::time::Instant::now() + timeout;
         loop {
             let left = deadline.checked_duration_since(std::time::Instant::now())?;
             match self.events.recv_timeout(left) {
                 Ok(event) if event.kind == kind => return Some(event),
-                Ok(_) => continue,
+                Ok(event) => skipped.push_back(event),
                 Err(_) => return None,
             }
         }
@@ -268,14 +280,20 @@ fn handle(mut stream: TcpStream, base_url: &str, config: &Config, events: &Sende
         }
     };
     let (kind, answer) = answer(&request, base_url, config);
-    match &answer {
-        Ok((_, body, content_type)) => respond(&mut stream, "200 OK", content_type, body),
-        Err(why) => respond(&mut stream, "400 Bad Request", "text/plain", why),
-    }
+    // Recorded before the reply goes out: once the sandbox has the answer it may send the next
+    // callback, whose event must not overtake this one.
+    let (event, reply) = match answer {
+        Ok((verified, body, content_type)) => (Ok(verified), Ok((body, content_type))),
+        Err(why) => (Err(why.clone()), Err(why)),
+    };
     let _ = events.send(Event {
         kind,
-        outcome: answer.map(|(verified, _, _)| verified),
+        outcome: event,
     });
+    match reply {
+        Ok((body, content_type)) => respond(&mut stream, "200 OK", content_type, &body),
+        Err(why) => respond(&mut stream, "400 Bad Request", "text/plain", &why),
+    }
 }
 
 type Answer = Result<(Verified, String, &'static str), String>;
