@@ -268,14 +268,20 @@ fn handle(mut stream: TcpStream, base_url: &str, config: &Config, events: &Sende
         }
     };
     let (kind, answer) = answer(&request, base_url, config);
+    // Recorded before the reply is written: once the sandbox has its answer (and shows the
+    // callback as delivered), the event is already waiting for the demo, never still on its
+    // way from this thread.
+    let _ = events.send(Event {
+        kind,
+        outcome: answer
+            .as_ref()
+            .map(|(verified, _, _)| verified.clone())
+            .map_err(Clone::clone),
+    });
     match &answer {
         Ok((_, body, content_type)) => respond(&mut stream, "200 OK", content_type, body),
         Err(why) => respond(&mut stream, "400 Bad Request", "text/plain", why),
     }
-    let _ = events.send(Event {
-        kind,
-        outcome: answer.map(|(verified, _, _)| verified),
-    });
 }
 
 type Answer = Result<(Verified, String, &'static str), String>;
