@@ -15,6 +15,9 @@
 //! when unset), `LOAD_SERVER_THREADS` (2, the servers' runtime; the load generator has its
 //! own 2), `LOAD_PROFILE=balance|payout[-bare]` (only that load, on a fresh sandbox or the
 //! bare server, for a profiler). `--list` lists the benchmark without running it.
+//!
+//! Like the sandbox's binary, it allocates with mimalloc (feature `mimalloc`, on by default);
+//! `--no-default-features` measures with the system allocator.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -32,6 +35,13 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
+
+/// The sandbox binary's allocator (feature `mimalloc`, on by default), so that the figures are
+/// those of `freedompay-sandbox`; `--no-default-features` measures the system
+/// allocator. Both servers and the load generator share it.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const MERCHANT: &str = "545000";
 const PAYMENT_SECRET: &str = "bench-payment-secret";

@@ -87,9 +87,14 @@ pub(crate) fn mask(pan: &str) -> String {
     if pan.len() < 10 {
         return "XXXX".into();
     }
-    let first = &pan[..6];
-    let last = &pan[pan.len() - 4..];
-    format!("{}-{}XX-XXXX-{last}", &first[..4], &first[4..])
+    // `5483-18XX-XXXX-0293`, written into a buffer of its size.
+    let mut masked = String::with_capacity(19);
+    masked.push_str(&pan[..4]);
+    masked.push('-');
+    masked.push_str(&pan[4..6]);
+    masked.push_str("XX-XXXX-");
+    masked.push_str(&pan[pan.len() - 4..]);
+    masked
 }
 
 /// The short brand code of the result callback (`VI`, `MC`…).

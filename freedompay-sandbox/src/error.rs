@@ -53,7 +53,7 @@ impl ApiError {
 
     /// The reply fields (without salt and signature).
     pub(crate) fn into_fields(self) -> Fields {
-        let mut fields = Fields::new();
+        let mut fields = crate::reply::reply_fields(3 + self.extra.len());
         fields.push("pg_status", "error");
         for field in self.extra {
             fields.push_field(field);

@@ -38,9 +38,44 @@ pub(crate) fn parse_amount(text: &str) -> Option<i64> {
 
 /// Formats minor units with two fraction digits: `2500` → `"25.00"`, `-1000` → `"-10.00"`.
 pub(crate) fn format_minor(minor: i64) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    write_decimal(minor, 2)
+}
+
+/// `n` in decimal, as `n.to_string()` writes it, without the formatting machinery (ids in
+/// every reply).
+pub(crate) fn decimal(n: i64) -> String {
+    write_decimal(n, 0)
+}
+
+/// `n` in decimal with a point before its last `fraction` digits (at least one digit before
+/// the point): written from the right into a buffer that holds any i64
+/// (`-92233720368547758.08`), then copied once into a string of its size.
+fn write_decimal(n: i64, fraction: usize) -> String {
+    let mut buf = [0u8; 24];
+    let mut at = buf.len();
+    let mut put = |byte: u8| {
+        at -= 1;
+        buf[at] = byte;
+    };
+    let mut rest = n.unsigned_abs();
+    for _ in 0..fraction {
+        put(b'0' + (rest % 10) as u8);
+        rest /= 10;
+    }
+    if fraction > 0 {
+        put(b'.');
+    }
+    loop {
+        put(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        put(b'-');
+    }
+    buf[at..].iter().map(|&b| char::from(b)).collect()
 }
 
 #[cfg(test)]
@@ -78,5 +113,26 @@ mod tests {
         assert_eq!(format_minor(5), "0.05");
         assert_eq!(format_minor(-1000), "-10.00");
         assert_eq!(format_minor(0), "0.00");
+        for minor in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            101,
+            -1,
+            -99,
+            -100,
+            12_345_678_901,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let abs = minor.unsigned_abs();
+            let sign = if minor < 0 { "-" } else { "" };
+            let expected = format!("{sign}{}.{:02}", abs / 100, abs % 100);
+            assert_eq!(format_minor(minor), expected);
+            assert_eq!(decimal(minor), minor.to_string());
+        }
     }
 }

@@ -7,7 +7,8 @@ use super::{Answer, Ctx, ok};
 use crate::cards::PayoutOutcome;
 use crate::error::ApiError;
 use crate::flow;
-use crate::money::format_minor;
+use crate::money::{decimal, format_minor};
+use crate::reply::reply_fields;
 use crate::state::{CardData, Payout, PayoutKind, PayoutStatus, State};
 use crate::validate;
 
@@ -143,13 +144,15 @@ impl CardReply {
     fn fields(self, ctx: &Ctx<'_>) -> Fields {
         let clock = &ctx.app.clock;
         let p2p = self.reference.is_some();
-        let mut r = Fields::new();
+        // At most 13 fields (the card's two, or the reference and date-time, and an error's
+        // two), and the room for signing: the list never grows.
+        let mut r = reply_fields(13);
         let status = match &self.status {
             PayoutStatus::Success => "ok",
             PayoutStatus::Error(..) => "error",
             PayoutStatus::Created | PayoutStatus::Process { .. } => "process",
         };
-        r.push("pg_payment_id", self.id.to_string())
+        r.push("pg_payment_id", decimal(self.id))
             .push("pg_merchant_id", ctx.merchant())
             .push("pg_status", status);
         if let Some(order) = self.order_id {

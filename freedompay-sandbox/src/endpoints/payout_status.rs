@@ -1,17 +1,16 @@
 //! Payout queries: `api/balance_status`, `api/payment_status` (by id), `api/payment_status2`
 //! (by order id, optionally id).
 
-use freedompay_sign::Fields;
-
 use super::{Answer, Ctx, ok};
 use crate::error::ApiError;
 use crate::money::format_minor;
+use crate::reply::reply_fields;
 use crate::state::{PayoutStatus, State};
 use crate::validate;
 
 /// `api/balance_status`: read without the state lock.
 pub(crate) fn balance(ctx: &mut Ctx<'_>) -> Result<Answer, ApiError> {
-    let mut r = Fields::new();
+    let mut r = reply_fields(2);
     r.push("pg_balance", format_minor(ctx.app.balance.get()))
         .push("pg_status", "ok");
     Ok(Answer::Xml(r))

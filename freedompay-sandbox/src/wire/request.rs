@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use freedompay_sign::{Fields, Value};
 
-use super::form::parse_urlencoded;
+use super::form::{FLAT_MOST, parse_flat, parse_urlencoded};
 use super::multipart::parse_multipart;
 use super::php::PhpArray;
 
@@ -48,34 +48,39 @@ pub(crate) async fn request_fields(
     content_type: Option<&str>,
     body: &Bytes,
 ) -> Result<Fields, WireError> {
-    let from_query = || parse_urlencoded(query.unwrap_or("").as_bytes());
-    let pairs = if method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD") {
+    let from_query = || urlencoded(query.unwrap_or("").as_bytes());
+    let decoded = if method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD") {
         from_query()
     } else {
         let mime = content_type
             .and_then(|ct| ct.split(';').next())
             .map_or("", str::trim);
-        let body_pairs = if mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-            parse_urlencoded(body)
+        let from_body = if mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+            urlencoded(body)
         } else if mime.eq_ignore_ascii_case("multipart/form-data") {
-            parse_multipart(content_type.unwrap_or_default(), body.clone())
-                .await
-                .map_err(|_| WireError::Multipart)?
+            Decoded::Pairs(
+                parse_multipart(content_type.unwrap_or_default(), body.clone())
+                    .await
+                    .map_err(|_| WireError::Multipart)?,
+            )
         } else {
-            Vec::new()
+            Decoded::Pairs(Vec::new())
         };
-        if body_pairs.is_empty() {
+        if from_body.is_empty() {
             from_query()
         } else {
-            body_pairs
+            from_body
         }
     };
-    if pairs.len() > MAX_PAIRS {
-        return Err(WireError::TooManyFields);
-    }
-    let fields = match flat_fields(pairs) {
-        Ok(fields) => fields,
-        Err(pairs) => PhpArray::from_pairs(pairs).into_fields(),
+    let fields = match decoded {
+        Decoded::Tree(fields) => fields,
+        Decoded::Pairs(pairs) if pairs.len() > MAX_PAIRS => {
+            return Err(WireError::TooManyFields);
+        }
+        Decoded::Pairs(pairs) => match flat_fields(pairs) {
+            Ok(fields) => fields,
+            Err(pairs) => PhpArray::from_pairs(pairs).into_fields(),
+        },
     };
     match fields.get("pg_xml") {
         Some(Value::Text(xml)) => freedompay_xml::parse_pg_xml(xml)
@@ -85,13 +90,38 @@ pub(crate) async fn request_fields(
     }
 }
 
-/// The message of a form whose names are all plain and distinct (`pg_amount`: a letter or `_`,
+/// A form as decoded: straight into the tree (plain names, nearly every request), or as
+/// pairs to read by PHP's rules.
+enum Decoded {
+    Tree(Fields),
+    Pairs(Vec<(String, String)>),
+}
+
+impl Decoded {
+    /// Whether the form had no field at all.
+    fn is_empty(&self) -> bool {
+        match self {
+            Decoded::Tree(fields) => fields.is_empty(),
+            Decoded::Pairs(pairs) => pairs.is_empty(),
+        }
+    }
+}
+
+/// A urlencoded body or query string, decoded in one pass when its names are plain
+/// ([`parse_flat`]), else as pairs.
+fn urlencoded(input: &[u8]) -> Decoded {
+    match parse_flat(input) {
+        Some(fields) => Decoded::Tree(fields),
+        None => Decoded::Pairs(parse_urlencoded(input)),
+    }
+}
+
+/// The message of pairs whose names are all plain and distinct (`pg_amount`: a letter or `_`,
 /// then letters, digits and `_`), as PHP reads it, without building PHP arrays: what nearly
 /// every request is. The pairs back for anything else (brackets, dots, spaces, a repeated
 /// name), which [`PhpArray`] decodes.
 fn flat_fields(pairs: Vec<(String, String)>) -> Result<Fields, Vec<(String, String)>> {
-    const MOST: usize = 64;
-    if pairs.len() > MOST {
+    if pairs.len() > FLAT_MOST {
         return Err(pairs);
     }
     let plain = |name: &str| {
@@ -144,15 +174,31 @@ mod tests {
             b"a[b]=1&c=2",
             b"a.b=1&c d=2&1=x",
             b"_x=1&x1=2",
+            b"pg_a=x+y%26z&&pg_b&pg_c=%D0%B0%zz",
+            b"pg%5Fa=1&b=2",
+            b"",
+            b"a=b=c&d&&e=",
+            b"&a=%&b=%4&c=+",
+            b"a=\xff&b=1",
         ] {
             let pairs = parse_urlencoded(body);
             let php = PhpArray::from_pairs(pairs.clone()).into_fields();
             if let Ok(flat) = flat_fields(pairs) {
                 assert_eq!(flat, php, "{}", String::from_utf8_lossy(body));
             }
+            if let Some(flat) = parse_flat(body) {
+                assert_eq!(flat, php, "{}", String::from_utf8_lossy(body));
+            }
         }
         assert!(flat_fields(parse_urlencoded(b"pg_a=1&pg_b=2")).is_ok());
         assert!(flat_fields(parse_urlencoded(b"a=1&a=2")).is_err());
+        assert!(parse_flat(b"pg_a=1&pg_b=x+y%26").is_some());
+        for not_flat in [&b"a=1&a=2"[..], b"a[b]=1", b"a%5Fb=1", b"1=x", b"a b=1"] {
+            assert!(parse_flat(not_flat).is_none());
+        }
+        let many: Vec<String> = (0..=FLAT_MOST).map(|i| format!("f{i}=v")).collect();
+        assert!(parse_flat(many[..FLAT_MOST].join("&").as_bytes()).is_some());
+        assert!(parse_flat(many.join("&").as_bytes()).is_none());
     }
 
     #[test]
