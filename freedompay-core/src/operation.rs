@@ -2,7 +2,7 @@
 
 use core::marker::PhantomData;
 
-use freedompay_sign::{Fields, SALT_FIELD, SIG_FIELD, Salt, ScriptName, sign};
+use freedompay_sign::{Fields, SALT_FIELD, SIG_FIELD, Salt, ScriptName, ScriptNameError, sign};
 use freedompay_transport::{HttpRequest, Method};
 
 use crate::wire::{ReadError, Response};
@@ -94,9 +94,9 @@ pub(crate) struct Endpoint<'c> {
 
 impl<'c> Endpoint<'c> {
     pub(crate) fn of<O: Operation>(config: &'c Config, op: &O) -> Result<Self, InvalidInput> {
-        // The segment was found when the operation's type was compiled; only the name's
-        // check and copy are left for the call.
-        let script = ScriptName::new(Script::<O>::SEGMENT).map_err(|_| bad_path())?;
+        // The name was found and checked when the operation's type was compiled: it is the
+        // `'static` segment itself, nothing is copied.
+        let script = Script::<O>::NAME.map_err(|_| bad_path())?;
         let secret_kind = op.secret(config);
         let secret = config.try_secret(secret_kind)?;
         Ok(Self {
@@ -123,6 +123,9 @@ struct Script<O>(PhantomData<O>);
 impl<O: Operation> Script<O> {
     /// The last segment of [`Operation::PATH`], as [`ScriptName::from_url`] finds it.
     const SEGMENT: &'static str = script_segment(O::PATH);
+
+    /// The script name of that segment, checked at compile time.
+    const NAME: Result<ScriptName, ScriptNameError> = ScriptName::from_static(Self::SEGMENT);
 }
 
 /// The segment [`ScriptName::from_url`] signs with, found by a `const fn`: the query and
@@ -309,6 +312,7 @@ mod tests {
             );
         }
         assert_eq!(Script::<At<true>>::SEGMENT, "list");
+        assert_eq!(Script::<At<true>>::NAME, ScriptName::new("list"));
         assert_eq!(Script::<At<false>>::SEGMENT, "p2p2nonreg");
     }
 
