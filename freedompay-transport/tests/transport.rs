@@ -152,3 +152,79 @@ fn converts_to_and_from_http_types() {
     assert_eq!(ours.status(), 502);
     assert_eq!(ours.headers().get("content-type"), Some("text/html"));
 }
+
+/// A map taken by `Headers::from_http` reads exactly as the same map copied, changes
+/// included, and a value that is not UTF-8 is decoded lossily either way.
+#[cfg(feature = "http")]
+#[test]
+fn headers_taken_from_a_header_map_read_as_the_map_copied() {
+    use http::{HeaderMap, HeaderName, HeaderValue};
+
+    let mut map = HeaderMap::new();
+    map.append("content-type", HeaderValue::from_static("text/xml"));
+    map.append("set-cookie", HeaderValue::from_static("a=1"));
+    map.append(
+        "x-city",
+        HeaderValue::from_bytes("Алматы".as_bytes()).expect("opaque bytes"),
+    );
+    map.append("set-cookie", HeaderValue::from_static("b=2"));
+    map.append(
+        HeaderName::from_static("x-empty"),
+        HeaderValue::from_static(""),
+    );
+    let copied = Headers::from(&map);
+    let taken = Headers::from_http(map.clone());
+    assert_eq!(taken, copied);
+    assert_eq!(
+        taken.iter().collect::<Vec<_>>(),
+        copied.iter().collect::<Vec<_>>()
+    );
+    assert_eq!(taken.len(), 5);
+    assert!(!taken.is_empty());
+    assert!(Headers::from_http(HeaderMap::new()).is_empty());
+    for name in [
+        "Content-Type",
+        "SET-COOKIE",
+        "x-city",
+        "X-Empty",
+        "missing",
+        "bad name",
+    ] {
+        assert_eq!(taken.get(name), copied.get(name), "{name}");
+        assert_eq!(
+            taken.get_all(name).collect::<Vec<_>>(),
+            copied.get_all(name).collect::<Vec<_>>(),
+            "{name}"
+        );
+    }
+    assert_eq!(taken.get("x-city"), Some("Алматы"));
+    assert_eq!(format!("{taken:?}"), format!("{copied:?}"));
+
+    // Changing it moves the fields into the list first.
+    let (mut taken, mut copied) = (taken, copied);
+    taken
+        .insert("Set-Cookie", "c=3")
+        .append_static("Accept", "text/xml");
+    copied
+        .insert("Set-Cookie", "c=3")
+        .append_static("Accept", "text/xml");
+    assert_eq!(taken, copied);
+    assert_eq!(taken.get_all("set-cookie").collect::<Vec<_>>(), ["c=3"]);
+
+    // Not UTF-8: copied, decoded lossily, as `From<&HeaderMap>` does.
+    let mut map = HeaderMap::new();
+    map.append("x-bin", HeaderValue::from_bytes(b"a\xffb").expect("opaque"));
+    let taken = Headers::from_http(map.clone());
+    assert_eq!(taken, Headers::from(&map));
+    assert_eq!(taken.get("x-bin"), Some("a\u{fffd}b"));
+
+    // A response converted from `http` takes its headers.
+    let response = http::Response::builder()
+        .header("X-Id", "7")
+        .body(Vec::new())
+        .unwrap();
+    assert_eq!(
+        HttpResponse::from(response).headers().get("x-id"),
+        Some("7")
+    );
+}
