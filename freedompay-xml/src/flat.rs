@@ -1,0 +1,295 @@
+//! The fast path for the documents that dominate: a gateway reply whose root holds only text
+//! elements (`<response><pg_status>ok</pg_status>...</response>`).
+//!
+//! [`parse`] reads such a document with one scan and one allocation, and gives up (`None`) at
+//! the first thing it does not handle, leaving the document to the general parser: anything
+//! it returns is exactly what the general parser returns for the same input (the proptests
+//! below compare the two on documents made to sit on the boundary).
+
+use std::borrow::Cow;
+
+use crate::Limits;
+use crate::borrowed::{DocumentRef, Entry, EntryValue};
+use crate::chars::is_xml_name;
+
+/// The declarations the general parser accepts without reading their attributes.
+const USUAL: [&str; 2] = [
+    r#"<?xml version="1.0" encoding="utf-8"?>"#,
+    r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+];
+
+/// Reads `text` (valid UTF-8, its characters already checked, `markup` `<` in it, no `\r`
+/// when `has_cr` is false) if it is a flat document: an optional usual declaration at the
+/// very start, a root element with at least one child, each child `<name>text</name>` with
+/// a text free of `&` and `>`, and nothing but whitespace around the elements. `Err` for
+/// anything else, the limits' refusals included, with the arena allocated for the entries
+/// (empty, with room for `markup.min(limits.max_elements)` of them) for the general parser
+/// to use.
+pub(crate) fn parse<'a>(
+    text: &'a str,
+    limits: &Limits,
+    has_cr: bool,
+    markup: usize,
+) -> Result<DocumentRef<'a>, Vec<Entry<'a>>> {
+    let mut entries = Vec::with_capacity(markup.min(limits.max_elements));
+    match read(text, limits, has_cr, &mut entries) {
+        Some(root_name) => Ok(DocumentRef {
+            root_name,
+            root: (0, entries.len()),
+            entries,
+            root_text: None,
+        }),
+        None => {
+            entries.clear();
+            Err(entries)
+        }
+    }
+}
+
+/// [`parse`]'s scan: the root's name, its children pushed to `entries`.
+fn read<'a>(
+    text: &'a str,
+    limits: &Limits,
+    has_cr: bool,
+    entries: &mut Vec<Entry<'a>>,
+) -> Option<&'a str> {
+    // Line ends would need normalising; a root and its children need a depth of two.
+    if has_cr || limits.max_depth.min(Limits::MAX_DEPTH) < 2 {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut at = USUAL
+        .iter()
+        .find(|usual| text.starts_with(*usual))
+        .map_or(0, |usual| usual.len());
+    at = skip_whitespace(bytes, at);
+    let (root_name, after) = start_tag(text, at)?;
+    at = after;
+    loop {
+        at = skip_whitespace(bytes, at);
+        if bytes.get(at + 1) == Some(&b'/') {
+            at = end_tag(bytes, at, root_name)?;
+            break;
+        }
+        let (name, from) = start_tag(text, at)?;
+        let len = bytes
+            .get(from..)?
+            .iter()
+            .position(|&b| matches!(b, b'<' | b'&' | b'>'))?;
+        if bytes[from + len] != b'<' || len > limits.max_text_bytes {
+            return None;
+        }
+        // `from` and `from + len` are next to ASCII bytes: character boundaries.
+        let value = text.get(from..from + len)?;
+        at = end_tag(bytes, from + len, name)?;
+        entries.push(Entry {
+            name,
+            value: EntryValue::Text(Cow::Borrowed(value)),
+        });
+    }
+    let complete = skip_whitespace(bytes, at) == bytes.len()
+        && !entries.is_empty()
+        && entries.len() < limits.max_elements;
+    complete.then_some(root_name)
+}
+
+fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(at) {
+        at += 1;
+    }
+    at
+}
+
+/// `<name>` at `at`, with nothing but an XML name inside: the name and where the tag ends.
+fn start_tag(text: &str, at: usize) -> Option<(&str, usize)> {
+    let bytes = text.as_bytes();
+    if bytes.get(at) != Some(&b'<') {
+        return None;
+    }
+    let len = bytes.get(at + 1..)?.iter().position(|&b| b == b'>')?;
+    let name = text.get(at + 1..at + 1 + len)?;
+    is_xml_name(name).then_some((name, at + 2 + len))
+}
+
+/// `</name>` at `at`, exactly: where it ends.
+fn end_tag(bytes: &[u8], at: usize, name: &str) -> Option<usize> {
+    let end = at + 2 + name.len();
+    (bytes.get(at..at + 2) == Some(b"</")
+        && bytes.get(at + 2..end) == Some(name.as_bytes())
+        && bytes.get(end) == Some(&b'>'))
+    .then_some(end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use crate::parse::parse_ref_general;
+    use crate::{Limits, parse_ref, parse_ref_with};
+
+    /// What the fast path makes of a whole input, as `parse_ref_with` would call it.
+    fn fast<'a>(bytes: &'a [u8], limits: &Limits) -> Option<crate::DocumentRef<'a>> {
+        let text =
+            std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
+        let survey = crate::chars::survey(text);
+        if survey.invalid.is_some() || bytes.len() > limits.max_bytes {
+            return None;
+        }
+        super::parse(text, limits, survey.has_cr, survey.markup).ok()
+    }
+
+    #[test]
+    fn the_usual_reply_takes_the_fast_path() {
+        let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<response>\n  \
+                    <pg_status>ok</pg_status>\n  <pg_balance> 1000.50 </pg_balance>\n  \
+                    <pg_empty></pg_empty><pg_name>Алматы</pg_name><pg_status>again</pg_status>\n\
+                    </response>\n";
+        let doc = fast(body.as_bytes(), &Limits::DEFAULT).expect("the fast path");
+        assert_eq!(
+            Ok(doc.clone()),
+            parse_ref_general(body.as_bytes(), &Limits::DEFAULT)
+        );
+        assert_eq!(Ok(doc.clone()), parse_ref(body.as_bytes()));
+        assert_eq!(doc.text("pg_balance"), Some(" 1000.50 "));
+        assert_eq!(doc.fields().len(), 5);
+    }
+
+    #[test]
+    fn anything_else_is_left_to_the_general_parser() {
+        for body in [
+            "<response></response>",
+            "<response/>",
+            "<response><a/></response>",
+            "<response><a x=\"1\">t</a></response>",
+            "<response><a>t</a ></response>",
+            "<response><a>&amp;</a></response>",
+            "<response><a>]]></a></response>",
+            "<response><a>t</b></response>",
+            "<response><a>t</a></responsE>",
+            "<response><a>t</a>text</response>",
+            "<response><a><b>t</b></a></response>",
+            "<response><!-- c --><a>t</a></response>",
+            "<response><a><![CDATA[t]]></a></response>",
+            "<response><a>t\r\n</a></response>",
+            "<response><a>t</a></response><!-- after -->",
+            "<response><a>t</a></response>x",
+            "<response><a>t</a>",
+            "<response><a>t",
+            " <?xml version=\"1.0\" encoding=\"utf-8\"?><response><a>t</a></response>",
+            "<?xml version=\"1.0\"?><response><a>t</a></response>",
+            "<!DOCTYPE r><response><a>t</a></response>",
+            "<1a><a>t</a></1a>",
+        ] {
+            assert!(fast(body.as_bytes(), &Limits::DEFAULT).is_none(), "{body}");
+        }
+        // The limits' refusals too.
+        let body = b"<r><a>long text</a><b>t</b></r>";
+        assert!(fast(body, &Limits::DEFAULT).is_some());
+        for limits in [
+            Limits {
+                max_depth: 1,
+                ..Limits::DEFAULT
+            },
+            Limits {
+                max_elements: 2,
+                ..Limits::DEFAULT
+            },
+            Limits {
+                max_text_bytes: 8,
+                ..Limits::DEFAULT
+            },
+        ] {
+            assert!(fast(body, &limits).is_none());
+            assert!(parse_ref_with(body, &limits).is_err());
+        }
+        let limits = Limits {
+            max_elements: 3,
+            max_text_bytes: 9,
+            max_depth: 2,
+            ..Limits::DEFAULT
+        };
+        assert!(fast(body, &limits).is_some());
+        assert!(parse_ref_with(body, &limits).is_ok());
+    }
+
+    /// Pieces of flat documents and of everything next to them.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => Just("<pg_a>".to_owned()),
+            6 => Just("</pg_a>".to_owned()),
+            3 => Just("<b>".to_owned()),
+            3 => Just("</b>".to_owned()),
+            2 => Just("<é:ж>".to_owned()),
+            2 => Just("</é:ж>".to_owned()),
+            6 => "[a-z0-9 .]{0,6}",
+            3 => prop::sample::select(vec![
+                " ", "\n", "\t", "\r", "\r\n", "&amp;", "&#65;", "&x;", "&", ">", "]]>", "]]",
+                "<![CDATA[c]]>", "<!-- c -->", "<?pi x?>", "<a/>", "<a x='1'>", "</a >",
+                "<a >", "< a>", "<1>", "</1>", "<>", "</>", "<", "Алматы", "\u{85}", "\u{2028}",
+            ]).prop_map(str::to_owned),
+        ]
+    }
+
+    /// Flat documents, then the same with a few pieces put in anywhere.
+    fn document() -> impl Strategy<Value = String> {
+        let decl = prop::sample::select(vec![
+            "",
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+            "<?xml version=\"1.0\"?>",
+            " <?xml version=\"1.0\" encoding=\"utf-8\"?>",
+            "\u{feff}",
+        ]);
+        let text = prop_oneof![4 => "[a-z0-9 .Ж]{0,6}", 1 => "[a-z0-9 .<>&;\r]{0,6}"];
+        let child = ("(pg_a|b|é:ж|r)", text, "[ \n\t]{0,2}")
+            .prop_map(|(name, text, space)| format!("{space}<{name}>{text}</{name}>"));
+        let flat = (
+            decl,
+            "(r|response)",
+            prop::collection::vec(child, 0..5),
+            "[ \n]{0,2}",
+        )
+            .prop_map(|(decl, root, children, space)| {
+                format!("{decl}<{root}>{}</{root}>{space}", children.concat())
+            });
+        let inserts = prop_oneof![
+            1 => Just(Vec::new()),
+            1 => prop::collection::vec((any::<prop::sample::Index>(), piece()), 1..3),
+        ];
+        (flat, inserts).prop_map(|(mut doc, inserts)| {
+            for (index, piece) in inserts {
+                let mut at = index.index(doc.len() + 1);
+                while !doc.is_char_boundary(at) {
+                    at -= 1;
+                }
+                doc.insert_str(at, &piece);
+            }
+            doc
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// Whatever the fast path reads, the general parser reads the same.
+        #[test]
+        fn the_fast_path_agrees_with_the_general_parser(doc in document()) {
+            let general = parse_ref_general(doc.as_bytes(), &Limits::DEFAULT);
+            if let Some(fast) = fast(doc.as_bytes(), &Limits::DEFAULT) {
+                prop_assert_eq!(Ok(fast), general.clone());
+            }
+            prop_assert_eq!(parse_ref(doc.as_bytes()), general);
+        }
+
+        /// So do the pieces alone, strung together any way.
+        #[test]
+        fn the_fast_path_agrees_on_any_string_of_pieces(pieces in prop::collection::vec(piece(), 0..12)) {
+            let doc = pieces.concat();
+            let general = parse_ref_general(doc.as_bytes(), &Limits::DEFAULT);
+            if let Some(fast) = fast(doc.as_bytes(), &Limits::DEFAULT) {
+                prop_assert_eq!(Ok(fast), general.clone());
+            }
+            prop_assert_eq!(parse_ref(doc.as_bytes()), general);
+        }
+    }
+}
