@@ -11,7 +11,8 @@ use core::ops::Range;
 /// Cheap to fill: the text of the fields added with [`Headers::append`] is copied into one
 /// shared buffer (a response's headers cost two allocations, however many there are), and
 /// fields added with [`Headers::append_static`] are not copied at all (the SDK's own request
-/// headers cost nothing but the list). With the `http` feature, [`Headers::from_http`] takes
+/// headers cost nothing but the list, and a `'static` list of them given to
+/// [`Headers::from_static`] not even that). With the `http` feature, [`Headers::from_http`] takes
 /// an `http::HeaderMap` as it is, copying nothing (what the SDK's transports do with a
 /// response's headers).
 ///
@@ -24,6 +25,8 @@ use core::ops::Range;
 /// ```
 #[derive(Clone, Default)]
 pub struct Headers {
+    /// Fields given as one `'static` list ([`Headers::from_static`]), before `entries`.
+    fixed: &'static [(&'static str, &'static str)],
     /// The text of the copied fields, one after the other.
     text: String,
     entries: Vec<(Text, Text)>,
@@ -53,6 +56,28 @@ impl Headers {
             text: String::with_capacity(text),
             entries: Vec::with_capacity(fields),
             ..Self::default()
+        }
+    }
+
+    /// These `'static` fields, in order, kept as the list itself: nothing is allocated, and
+    /// cloning the headers copies a pointer (the SDK's request headers). Fields added
+    /// later come after them.
+    ///
+    /// ```
+    /// use freedompay_transport::Headers;
+    ///
+    /// const FIXED: &[(&str, &str)] = &[("Accept", "text/xml"), ("User-Agent", "me/1")];
+    /// let mut headers = Headers::from_static(FIXED);
+    /// headers.append("X-Id", "7");
+    /// assert_eq!(headers.iter().collect::<Vec<_>>(), [("Accept", "text/xml"), ("User-Agent", "me/1"), ("X-Id", "7")]);
+    /// ```
+    pub const fn from_static(fields: &'static [(&'static str, &'static str)]) -> Self {
+        Self {
+            fixed: fields,
+            text: String::new(),
+            entries: Vec::new(),
+            #[cfg(feature = "http")]
+            map: None,
         }
     }
 
@@ -96,6 +121,21 @@ impl Headers {
         }
     }
 
+    /// [`Headers::own`], and the `'static` list moved into the list too, before a change
+    /// that may remove fields.
+    fn own_all(&mut self) {
+        self.own();
+        if !self.fixed.is_empty() {
+            let fixed = core::mem::take(&mut self.fixed);
+            self.entries.splice(
+                0..0,
+                fixed
+                    .iter()
+                    .map(|&(name, value)| (Text::Static(name), Text::Static(value))),
+            );
+        }
+    }
+
     /// Adds a header field, keeping any earlier field of the same name.
     pub fn append(&mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> &mut Self {
         self.own();
@@ -124,7 +164,7 @@ impl Headers {
     /// Sets a header field, replacing every earlier field of the same name.
     pub fn insert(&mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> &mut Self {
         let name = name.as_ref();
-        self.own();
+        self.own_all();
         let text = &self.text;
         self.entries
             .retain(|(n, _)| !resolve(text, n).eq_ignore_ascii_case(name));
@@ -152,10 +192,11 @@ impl Headers {
 
     /// The fields as `(name, value)` pairs, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        let list = self
-            .entries
-            .iter()
-            .map(|(n, v)| (resolve(&self.text, n), resolve(&self.text, v)));
+        let list = self.fixed.iter().copied().chain(
+            self.entries
+                .iter()
+                .map(|(n, v)| (resolve(&self.text, n), resolve(&self.text, v))),
+        );
         #[cfg(feature = "http")]
         let list = self
             .map
@@ -172,7 +213,7 @@ impl Headers {
         if let Some(map) = &self.map {
             return map.len();
         }
-        self.entries.len()
+        self.fixed.len() + self.entries.len()
     }
 
     /// Whether there are none.

@@ -228,3 +228,41 @@ fn headers_taken_from_a_header_map_read_as_the_map_copied() {
         Some("7")
     );
 }
+
+/// A `'static` list of fields reads as the same fields appended one by one, changes
+/// included.
+#[test]
+fn a_static_list_of_headers_reads_as_the_fields_appended() {
+    const FIXED: &[(&str, &str)] = &[("Accept", "text/xml"), ("X-Id", "1"), ("Accept", "*/*")];
+    let mut fixed = Headers::from_static(FIXED);
+    let mut appended = Headers::new();
+    for &(name, value) in FIXED {
+        appended.append_static(name, value);
+    }
+    assert_eq!(fixed, appended);
+    assert_eq!(fixed.len(), 3);
+    assert_eq!(fixed.get("accept"), Some("text/xml"));
+    assert_eq!(
+        fixed.get_all("ACCEPT").collect::<Vec<_>>(),
+        ["text/xml", "*/*"]
+    );
+    fixed.append("X-Id", "2");
+    appended.append("X-Id", "2");
+    assert_eq!(fixed, appended);
+    fixed.insert("x-id", "3");
+    appended.insert("x-id", "3");
+    assert_eq!(fixed, appended);
+    assert_eq!(
+        fixed.iter().collect::<Vec<_>>(),
+        [("Accept", "text/xml"), ("Accept", "*/*"), ("x-id", "3")]
+    );
+    assert_eq!(format!("{fixed:?}"), format!("{appended:?}"));
+
+    let request = HttpRequest::new(Method::Post, "https://api.freedompay.kz/x")
+        .with_static_headers(FIXED)
+        .with_static_headers(&[("User-Agent", "me/1")]);
+    assert_eq!(
+        request.headers().iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        ["Accept", "X-Id", "Accept", "User-Agent"]
+    );
+}
