@@ -196,16 +196,16 @@ fn fields_for<O: Operation>(
 ) -> Result<Fields, Error> {
     let fail = |e: InvalidInput| input_error(op, e).with_secret(endpoint.secret_kind);
     let mut fields = Fields::with_capacity(12);
-    fields.push("pg_merchant_id", config.merchant_id());
+    fields.push_static("pg_merchant_id", config.merchant_id());
     op.write_fields(&mut fields).map_err(fail)?;
-    fields.push(SALT_FIELD, salt.as_str());
+    fields.push_static(SALT_FIELD, salt.as_str());
     let signature = sign(&endpoint.script, &fields, endpoint.secret).map_err(|e| {
         fail(InvalidInput::new(
             "fields",
             format!("cannot be signed: {e}"),
         ))
     })?;
-    fields.push(SIG_FIELD, signature.as_str());
+    fields.push_static(SIG_FIELD, signature.as_str());
     Ok(fields)
 }
 
@@ -223,17 +223,22 @@ pub(crate) fn prepare_for<O: Operation>(
     endpoint: &Endpoint<'_>,
 ) -> Result<HttpRequest, Error> {
     let fields = fields_for(config, op, salt, endpoint)?;
-    // The headers are the same for every call: `'static` texts, never copied.
+    // The headers are the same for every call: one `'static` list, never copied.
     Ok(HttpRequest::new(Method::Post, url_of::<O>(config))
-        .with_static_header("Content-Type", "application/x-www-form-urlencoded")
-        .with_static_header("Accept", "application/xml, text/xml")
-        .with_static_header("User-Agent", USER_AGENT)
+        .with_static_headers(HEADERS)
         .with_body(form::encode(&fields).into_bytes())
         .with_timeout(config.timeout()))
 }
 
 /// The `User-Agent` of every request.
 const USER_AGENT: &str = concat!("freedompay-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The headers of every request.
+const HEADERS: &[(&str, &str)] = &[
+    ("Content-Type", "application/x-www-form-urlencoded"),
+    ("Accept", "application/xml, text/xml"),
+    ("User-Agent", USER_AGENT),
+];
 
 /// The request URL of an operation: [`Config::url`] of its path, built in one allocation
 /// (the path is copied as it is unless it has a `{merchant_id}` to fill in).
