@@ -18,21 +18,16 @@ const USUAL: [&str; 2] = [
     r#"<?xml version="1.0" encoding="UTF-8"?>"#,
 ];
 
-/// Reads `text` (valid UTF-8, its characters already checked, `markup` `<` in it, no `\r`
-/// when `has_cr` is false) if it is a flat document: an optional usual declaration at the
-/// very start, a root element with at least one child, each child `<name>text</name>` with
-/// a text free of `&` and `>`, and nothing but whitespace around the elements. `Err` for
-/// anything else, the limits' refusals included, with the arena allocated for the entries
-/// (empty, with room for `markup.min(limits.max_elements)` of them) for the general parser
-/// to use.
-pub(crate) fn parse<'a>(
-    text: &'a str,
-    limits: &Limits,
-    has_cr: bool,
-    markup: usize,
-) -> Result<DocumentRef<'a>, Vec<Entry<'a>>> {
-    let mut entries = Vec::with_capacity(markup.min(limits.max_elements));
-    match read(text, limits, has_cr, &mut entries) {
+/// Reads `text` (valid UTF-8, nothing else checked yet) if it is a flat document: an
+/// optional usual declaration at the very start, a root element with at least one child,
+/// each child `<name>text</name>` with a text free of `&`, `>` and `\r`, nothing but
+/// whitespace around the elements, and no character XML 1.0 forbids. `Err` for anything
+/// else, the limits' refusals included, with the arena allocated for the entries (empty)
+/// for the general parser to use.
+pub(crate) fn parse<'a>(text: &'a str, limits: &Limits) -> Result<DocumentRef<'a>, Vec<Entry<'a>>> {
+    // About one child per 16 bytes of a usual reply; the vector grows if need be.
+    let mut entries = Vec::with_capacity((text.len() / 16).clamp(4, 64).min(limits.max_elements));
+    match read(text, limits, &mut entries) {
         Some(root_name) => Ok(DocumentRef {
             root_name,
             root: (0, entries.len()),
@@ -47,14 +42,9 @@ pub(crate) fn parse<'a>(
 }
 
 /// [`parse`]'s scan: the root's name, its children pushed to `entries`.
-fn read<'a>(
-    text: &'a str,
-    limits: &Limits,
-    has_cr: bool,
-    entries: &mut Vec<Entry<'a>>,
-) -> Option<&'a str> {
-    // Line ends would need normalising; a root and its children need a depth of two.
-    if has_cr || limits.max_depth.min(Limits::MAX_DEPTH) < 2 {
+fn read<'a>(text: &'a str, limits: &Limits, entries: &mut Vec<Entry<'a>>) -> Option<&'a str> {
+    // A root and its children need a depth of two.
+    if limits.max_depth.min(Limits::MAX_DEPTH) < 2 {
         return None;
     }
     let bytes = text.as_bytes();
@@ -72,11 +62,8 @@ fn read<'a>(
             break;
         }
         let (name, from) = start_tag(text, at)?;
-        let len = bytes
-            .get(from..)?
-            .iter()
-            .position(|&b| matches!(b, b'<' | b'&' | b'>'))?;
-        if bytes[from + len] != b'<' || len > limits.max_text_bytes {
+        let len = text_len(bytes.get(from..)?)?;
+        if len > limits.max_text_bytes {
             return None;
         }
         // `from` and `from + len` are next to ASCII bytes: character boundaries.
@@ -91,6 +78,44 @@ fn read<'a>(
         && !entries.is_empty()
         && entries.len() < limits.max_elements;
     complete.then_some(root_name)
+}
+
+/// Bytes that end a text on the fast path: `<`, and what it does not handle (`&`, `>`,
+/// `\r`, the C0 controls XML forbids, and `EF`, which starts U+FFFE and U+FFFF).
+const STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b != 0x09 && b != 0x0a;
+        b += 1;
+    }
+    table[b'<' as usize] = true;
+    table[b'&' as usize] = true;
+    table[b'>' as usize] = true;
+    table[0xef] = true;
+    table
+};
+
+/// The length of the text at the start of `bytes`, up to the `<` that ends it; `None` if
+/// it holds a byte the fast path leaves to the general parser (see [`STOP`]) other than an
+/// `EF` that starts an allowed character.
+fn text_len(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        at += bytes
+            .get(at..)?
+            .iter()
+            .position(|&b| STOP[usize::from(b)])?;
+        match bytes[at] {
+            b'<' => return Some(at),
+            0xef if bytes.get(at + 1) != Some(&0xbf)
+                || !matches!(bytes.get(at + 2), Some(0xbe | 0xbf)) =>
+            {
+                at += 1;
+            }
+            _ => return None,
+        }
+    }
 }
 
 fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
@@ -108,6 +133,7 @@ fn start_tag(text: &str, at: usize) -> Option<(&str, usize)> {
     }
     let len = bytes.get(at + 1..)?.iter().position(|&b| b == b'>')?;
     let name = text.get(at + 1..at + 1 + len)?;
+    // A name holds no character XML forbids.
     is_xml_name(name).then_some((name, at + 2 + len))
 }
 
@@ -131,11 +157,10 @@ mod tests {
     fn fast<'a>(bytes: &'a [u8], limits: &Limits) -> Option<crate::DocumentRef<'a>> {
         let text =
             std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()?;
-        let survey = crate::chars::survey(text);
-        if survey.invalid.is_some() || bytes.len() > limits.max_bytes {
+        if bytes.len() > limits.max_bytes {
             return None;
         }
-        super::parse(text, limits, survey.has_cr, survey.markup).ok()
+        super::parse(text, limits).ok()
     }
 
     #[test]
@@ -179,9 +204,16 @@ mod tests {
             "<?xml version=\"1.0\"?><response><a>t</a></response>",
             "<!DOCTYPE r><response><a>t</a></response>",
             "<1a><a>t</a></1a>",
+            "<response><a>\u{0}</a></response>",
+            "<response><a>x\u{b}</a></response>",
+            "<response><a>\u{fffe}</a></response>",
+            "<response><a>x\u{ffff}y</a></response>",
         ] {
             assert!(fast(body.as_bytes(), &Limits::DEFAULT).is_none(), "{body}");
         }
+        // Other characters that start with the byte of U+FFFE and U+FFFF are read.
+        let body = "<r><a>\u{fffd}\u{f000}\u{efbf}</a></r>";
+        assert!(fast(body.as_bytes(), &Limits::DEFAULT).is_some());
         // The limits' refusals too.
         let body = b"<r><a>long text</a><b>t</b></r>";
         assert!(fast(body, &Limits::DEFAULT).is_some());
@@ -226,6 +258,8 @@ mod tests {
                 " ", "\n", "\t", "\r", "\r\n", "&amp;", "&#65;", "&x;", "&", ">", "]]>", "]]",
                 "<![CDATA[c]]>", "<!-- c -->", "<?pi x?>", "<a/>", "<a x='1'>", "</a >",
                 "<a >", "< a>", "<1>", "</1>", "<>", "</>", "<", "Алматы", "\u{85}", "\u{2028}",
+                "\u{0}", "\u{b}", "\u{1f}", "\u{7f}", "\u{fffe}", "\u{ffff}", "\u{fffd}", "\u{f000}",
+                "\u{efbf}", "\u{feff}",
             ]).prop_map(str::to_owned),
         ]
     }
@@ -240,7 +274,10 @@ mod tests {
             " <?xml version=\"1.0\" encoding=\"utf-8\"?>",
             "\u{feff}",
         ]);
-        let text = prop_oneof![4 => "[a-z0-9 .Ж]{0,6}", 1 => "[a-z0-9 .<>&;\r]{0,6}"];
+        let text = prop_oneof![
+            4 => "[a-z0-9 .Ж\u{fffd}\u{f000}]{0,6}",
+            1 => "[a-z0-9 .<>&;\r\u{0}\u{b}\u{fffe}\u{ffff}]{0,6}",
+        ];
         let child = ("(pg_a|b|é:ж|r)", text, "[ \n\t]{0,2}")
             .prop_map(|(name, text, space)| format!("{space}<{name}>{text}</{name}>"));
         let flat = (

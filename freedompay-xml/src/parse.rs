@@ -230,21 +230,21 @@ fn parse_ref_inner<'a>(
         };
         ParseError::new(kind, offset + e.valid_up_to())
     })?;
-    // XML 1.0 forbids these characters anywhere in a document, markup and comments included.
-    let survey = survey(text);
-    if let Some(i) = survey.invalid {
-        return Err(ParseError::new(ParseErrorKind::InvalidChar, offset + i));
-    }
-    // A reply whose root holds only texts, the usual case, is read in one scan; anything
-    // else (or anything the fast path is unsure of) by the general parser.
+    // A reply whose root holds only texts, the usual case, is read and checked in one scan;
+    // anything else (or anything the fast path is unsure of) by the general parser.
     let entries = if fast {
-        match flat::parse(text, limits, survey.has_cr, survey.markup) {
+        match flat::parse(text, limits) {
             Ok(document) => return Ok(document),
             Err(entries) => entries,
         }
     } else {
         Vec::new()
     };
+    // XML 1.0 forbids these characters anywhere in a document, markup and comments included.
+    let survey = survey(text);
+    if let Some(i) = survey.invalid {
+        return Err(ParseError::new(ParseErrorKind::InvalidChar, offset + i));
+    }
     Builder::new(limits, offset, survey.has_cr, survey.markup, entries).run(text)
 }
 
