@@ -2,7 +2,9 @@
 
 use core::marker::PhantomData;
 
-use freedompay_sign::{Fields, SALT_FIELD, SIG_FIELD, Salt, ScriptName, ScriptNameError, sign};
+use freedompay_sign::{
+    Fields, SALT_FIELD, SIG_FIELD, Salt, ScriptName, ScriptNameError, Signature, sign,
+};
 use freedompay_transport::{HttpRequest, Method};
 
 use crate::wire::{ReadError, Response};
@@ -194,6 +196,18 @@ fn fields_for<O: Operation>(
     salt: &Salt,
     endpoint: &Endpoint<'_>,
 ) -> Result<Fields, Error> {
+    let (mut fields, signature) = unsigned_fields(config, op, salt, endpoint)?;
+    fields.push_static(SIG_FIELD, signature.as_str());
+    Ok(fields)
+}
+
+/// The fields of [`fields_for`] but `pg_sig`, and that signature.
+fn unsigned_fields<O: Operation>(
+    config: &Config,
+    op: &O,
+    salt: &Salt,
+    endpoint: &Endpoint<'_>,
+) -> Result<(Fields, Signature), Error> {
     let fail = |e: InvalidInput| input_error(op, e).with_secret(endpoint.secret_kind);
     let mut fields = Fields::with_capacity(12);
     fields.push_static("pg_merchant_id", config.merchant_id());
@@ -205,8 +219,7 @@ fn fields_for<O: Operation>(
             format!("cannot be signed: {e}"),
         ))
     })?;
-    fields.push_static(SIG_FIELD, signature.as_str());
-    Ok(fields)
+    Ok((fields, signature))
 }
 
 /// Builds the complete signed HTTP request of an operation, with the salt given: what
@@ -222,11 +235,21 @@ pub(crate) fn prepare_for<O: Operation>(
     salt: &Salt,
     endpoint: &Endpoint<'_>,
 ) -> Result<HttpRequest, Error> {
-    let fields = fields_for(config, op, salt, endpoint)?;
+    let (fields, signature) = unsigned_fields(config, op, salt, endpoint)?;
+    // `pg_sig` last, as `fields_for` puts it, written straight after the other fields
+    // (hex digits: nothing to escape).
+    let signature = signature.as_str();
+    let mut body = form::encode_reserving(&fields, 1 + SIG_FIELD.len() + 1 + signature.len());
+    if !body.is_empty() {
+        body.push('&');
+    }
+    body.push_str(SIG_FIELD);
+    body.push('=');
+    body.push_str(signature);
     // The headers are the same for every call: one `'static` list, never copied.
     Ok(HttpRequest::new(Method::Post, url_of::<O>(config))
         .with_static_headers(HEADERS)
-        .with_body(form::encode(&fields).into_bytes())
+        .with_body(body.into_bytes())
         .with_timeout(config.timeout()))
 }
 
