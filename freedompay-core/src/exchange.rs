@@ -108,7 +108,8 @@ impl<'c, O: Operation> Exchange<'c, O> {
                 return refused(op, error);
             }
         };
-        match prepare_for(config, &op, &salt, &endpoint) {
+        // The salt is moved into the request's fields, not copied.
+        match prepare_for(config, &op, salt, &endpoint) {
             Ok(request) => Self {
                 op,
                 endpoint: Some(endpoint),

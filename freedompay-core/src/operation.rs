@@ -183,7 +183,7 @@ pub fn operation_fields<O: Operation>(
     salt: &Salt,
 ) -> Result<Fields, Error> {
     let endpoint = Endpoint::of(config, op).map_err(|e| input_error(op, e))?;
-    fields_for(config, op, salt, &endpoint)
+    fields_for(config, op, salt.clone(), &endpoint)
 }
 
 fn input_error<O: Operation>(op: &O, e: InvalidInput) -> Error {
@@ -193,7 +193,7 @@ fn input_error<O: Operation>(op: &O, e: InvalidInput) -> Error {
 fn fields_for<O: Operation>(
     config: &Config,
     op: &O,
-    salt: &Salt,
+    salt: Salt,
     endpoint: &Endpoint<'_>,
 ) -> Result<Fields, Error> {
     let (mut fields, signature) = unsigned_fields(config, op, salt, endpoint)?;
@@ -201,18 +201,19 @@ fn fields_for<O: Operation>(
     Ok(fields)
 }
 
-/// The fields of [`fields_for`] but `pg_sig`, and that signature.
+/// The fields of [`fields_for`] but `pg_sig`, and that signature. The salt's text is moved
+/// into its field.
 fn unsigned_fields<O: Operation>(
     config: &Config,
     op: &O,
-    salt: &Salt,
+    salt: Salt,
     endpoint: &Endpoint<'_>,
 ) -> Result<(Fields, Signature), Error> {
     let fail = |e: InvalidInput| input_error(op, e).with_secret(endpoint.secret_kind);
     let mut fields = Fields::with_capacity(12);
     fields.push_static("pg_merchant_id", config.merchant_id());
     op.write_fields(&mut fields).map_err(fail)?;
-    fields.push_static(SALT_FIELD, salt.as_str());
+    fields.push_static(SALT_FIELD, salt.into_string());
     let signature = sign(&endpoint.script, &fields, endpoint.secret).map_err(|e| {
         fail(InvalidInput::new(
             "fields",
@@ -226,13 +227,13 @@ fn unsigned_fields<O: Operation>(
 /// [`Exchange`](crate::Exchange) sends, and what the wire snapshot tests compare.
 pub fn prepare<O: Operation>(config: &Config, op: &O, salt: &Salt) -> Result<HttpRequest, Error> {
     let endpoint = Endpoint::of(config, op).map_err(|e| input_error(op, e))?;
-    prepare_for(config, op, salt, &endpoint)
+    prepare_for(config, op, salt.clone(), &endpoint)
 }
 
 pub(crate) fn prepare_for<O: Operation>(
     config: &Config,
     op: &O,
-    salt: &Salt,
+    salt: Salt,
     endpoint: &Endpoint<'_>,
 ) -> Result<HttpRequest, Error> {
     let (fields, signature) = unsigned_fields(config, op, salt, endpoint)?;
