@@ -1,10 +1,12 @@
-//! The fast path for the documents that dominate: a gateway reply whose root holds only text
-//! elements (`<response><pg_status>ok</pg_status>...</response>`).
+//! The fast path for the documents that dominate: gateway replies made of elements holding
+//! either texts or other elements (`<response><pg_status>ok</pg_status>...</response>`, a
+//! status with its `<pg_refund_payments>`), with no attributes, comments, entities, CDATA or
+//! carriage returns.
 //!
-//! [`parse`] reads such a document with one scan and one allocation, and gives up (`None`) at
-//! the first thing it does not handle, leaving the document to the general parser: anything
-//! it returns is exactly what the general parser returns for the same input (the proptests
-//! below compare the two on documents made to sit on the boundary).
+//! [`parse`] reads such a document with one scan and one allocation (two when it nests), and
+//! gives up at the first thing it does not handle, leaving the document to the general
+//! parser: anything it returns is exactly what the general parser returns for the same input
+//! (the proptests below compare the two on documents made to sit on the boundary).
 
 use std::borrow::Cow;
 
@@ -18,66 +20,129 @@ const USUAL: [&str; 2] = [
     r#"<?xml version="1.0" encoding="UTF-8"?>"#,
 ];
 
-/// Reads `text` (valid UTF-8, nothing else checked yet) if it is a flat document: an
-/// optional usual declaration at the very start, a root element with at least one child,
-/// each child `<name>text</name>` with a text free of `&`, `>` and `\r`, nothing but
-/// whitespace around the elements, and no character XML 1.0 forbids. `Err` for anything
-/// else, the limits' refusals included, with the arena allocated for the entries (empty)
-/// for the general parser to use.
+/// Reads `text` (valid UTF-8, nothing else checked yet) if it is a simple document: an
+/// optional usual declaration at the very start, then elements without attributes, each
+/// holding either child elements separated by whitespace or a text free of `&`, `>` and
+/// `\r` (a root with at least one child, nested at most [`MAX_OPEN`] deep), nothing but
+/// whitespace around the root, and no character XML 1.0 forbids. `Err` for anything else,
+/// the limits' refusals included, with a buffer allocated for the entries (empty) for the
+/// general parser to use.
+///
+/// The tree is laid out as the general parser lays it out: the children of each map in one
+/// run of the arena, moved there when the map closes.
 pub(crate) fn parse<'a>(text: &'a str, limits: &Limits) -> Result<DocumentRef<'a>, Vec<Entry<'a>>> {
-    // About one child per 16 bytes of a usual reply; the vector grows if need be.
-    let mut entries = Vec::with_capacity((text.len() / 16).clamp(4, 64).min(limits.max_elements));
-    match read(text, limits, &mut entries) {
-        Some(root_name) => Ok(DocumentRef {
-            root_name,
-            root: (0, entries.len()),
-            entries,
-            root_text: None,
-        }),
+    // About one element per 16 bytes of a usual reply; the vector grows if need be.
+    let mut pending = Vec::with_capacity((text.len() / 16).clamp(4, 64).min(limits.max_elements));
+    // The arena of the maps below the root: only a nested document needs one.
+    let mut arena = Vec::new();
+    match read(text, limits, &mut pending, &mut arena) {
+        // `pending` holds the root's children: they end the arena.
+        Some(root_name) => {
+            let start = arena.len();
+            let entries = if arena.is_empty() {
+                pending
+            } else {
+                arena.append(&mut pending);
+                arena
+            };
+            Ok(DocumentRef {
+                root_name,
+                root: (start, entries.len()),
+                entries,
+                root_text: None,
+            })
+        }
         None => {
-            entries.clear();
-            Err(entries)
+            pending.clear();
+            Err(pending)
         }
     }
 }
 
-/// [`parse`]'s scan: the root's name, its children pushed to `entries`.
-fn read<'a>(text: &'a str, limits: &Limits, entries: &mut Vec<Entry<'a>>) -> Option<&'a str> {
-    // A root and its children need a depth of two.
-    if limits.max_depth.min(Limits::MAX_DEPTH) < 2 {
-        return None;
-    }
+/// How deep the fast path follows nested elements (the root counts); deeper documents go to
+/// the general parser.
+const MAX_OPEN: usize = 16;
+
+/// [`parse`]'s scan: the root's name; the closed children of open elements in `pending`
+/// (only the root's, in the end), every other closed map's children in `arena`.
+fn read<'a>(
+    text: &'a str,
+    limits: &Limits,
+    pending: &mut Vec<Entry<'a>>,
+    arena: &mut Vec<Entry<'a>>,
+) -> Option<&'a str> {
+    let max_depth = limits.max_depth.min(Limits::MAX_DEPTH).min(MAX_OPEN);
     let bytes = text.as_bytes();
     let mut at = USUAL
         .iter()
         .find(|usual| text.starts_with(*usual))
         .map_or(0, |usual| usual.len());
     at = skip_whitespace(bytes, at);
-    let (root_name, after) = start_tag(text, at)?;
-    at = after;
+    // The open elements: name, where its children start in `pending`, where its content
+    // starts in `text`, whether it has children.
+    let mut open: [(&str, usize, usize, bool); MAX_OPEN] = [("", 0, 0, false); MAX_OPEN];
+    let mut depth = 0;
+    let mut elements = 0;
     loop {
-        at = skip_whitespace(bytes, at);
-        if bytes.get(at + 1) == Some(&b'/') {
-            at = end_tag(bytes, at, root_name)?;
-            break;
-        }
-        let (name, from) = start_tag(text, at)?;
-        let len = text_len(bytes.get(from..)?)?;
-        if len > limits.max_text_bytes {
+        // A start tag: the document's root, or a child of the innermost open element.
+        if depth >= max_depth {
             return None;
         }
-        // `from` and `from + len` are next to ASCII bytes: character boundaries.
-        let value = text.get(from..from + len)?;
-        at = end_tag(bytes, from + len, name)?;
-        entries.push(Entry {
-            name,
-            value: EntryValue::Text(Cow::Borrowed(value)),
-        });
+        let (name, content) = start_tag(text, at)?;
+        elements += 1;
+        if elements > limits.max_elements {
+            return None;
+        }
+        if depth > 0 {
+            open[depth - 1].3 = true;
+        }
+        open[depth] = (name, pending.len(), content, false);
+        depth += 1;
+        at = content;
+        // Then end tags, and texts, until the next start tag.
+        loop {
+            let next = skip_whitespace(bytes, at);
+            // The whitespace is the innermost element's text until it has children.
+            if next - at > limits.max_text_bytes {
+                return None;
+            }
+            let (name, first_child, content, has_children) = open[depth - 1];
+            let value = if bytes.get(next) == Some(&b'<') && bytes.get(next + 1) != Some(&b'/') {
+                // A child: whitespace before it is dropped.
+                at = next;
+                break;
+            } else if has_children && depth == 1 {
+                // The root closes, then only whitespace; its children stay in `pending`.
+                at = end_tag(bytes, next, name)?;
+                return (skip_whitespace(bytes, at) == bytes.len()).then_some(name);
+            } else if has_children {
+                // A map closes (text between children is left to the general parser).
+                at = end_tag(bytes, next, name)?;
+                let start = arena.len();
+                arena.extend(pending.drain(first_child..));
+                EntryValue::Map {
+                    start,
+                    end: arena.len(),
+                }
+            } else {
+                // A text element closes; its text runs from its start tag to the next `<`.
+                let len = text_len(bytes.get(content..)?)?;
+                if len > limits.max_text_bytes {
+                    return None;
+                }
+                // `content` and `content + len` are next to ASCII bytes: character boundaries.
+                let value = text.get(content..content + len)?;
+                at = end_tag(bytes, content + len, name)?;
+                EntryValue::Text(Cow::Borrowed(value))
+            };
+            depth -= 1;
+            if depth == 0 {
+                // A root without children: its text is the document's root text.
+                return None;
+            }
+            pending.push(Entry { name, value });
+        }
     }
-    let complete = skip_whitespace(bytes, at) == bytes.len()
-        && !entries.is_empty()
-        && entries.len() < limits.max_elements;
-    complete.then_some(root_name)
 }
 
 /// Bytes that end a text on the fast path: `<`, and what it does not handle (`&`, `>`,
@@ -180,6 +245,41 @@ mod tests {
     }
 
     #[test]
+    fn nested_replies_take_the_fast_path_too() {
+        let status = include_bytes!("../tests/fixtures/get_status3_full.xml");
+        for body in [
+            &status[..],
+            b"<r><a><b>t</b></a></r>",
+            b"<r> <m>\n <x>1</x> <m><y>2</y><z> </z></m> </m><a>3</a><m><x>4</x></m> </r>",
+            b"<r><a><b><c><d><e>deep</e></d></c></b></a><f></f></r>",
+        ] {
+            let doc = fast(body, &Limits::DEFAULT).expect("the fast path");
+            assert_eq!(Ok(doc.clone()), parse_ref_general(body, &Limits::DEFAULT));
+            assert_eq!(doc.to_document(), crate::parse(body).unwrap());
+        }
+        // Deeper than the limit, or than the fast path follows: the general parser decides.
+        let deep = format!("<r>{}t{}</r>", "<a>".repeat(20), "</a>".repeat(20));
+        assert!(fast(deep.as_bytes(), &Limits::DEFAULT).is_none());
+        assert!(parse_ref(deep.as_bytes()).is_ok());
+        let body = b"<r><a><b>t</b></a></r>";
+        let shallow = Limits {
+            max_depth: 2,
+            ..Limits::DEFAULT
+        };
+        assert!(fast(body, &shallow).is_none());
+        assert!(parse_ref_with(body, &shallow).is_err());
+        let few = Limits {
+            max_elements: 2,
+            ..Limits::DEFAULT
+        };
+        assert!(fast(body, &few).is_none());
+        assert!(parse_ref_with(body, &few).is_err());
+        // Text beside children (mixed content) is left to the general parser.
+        assert!(fast(b"<r><a>x<b>t</b></a></r>", &Limits::DEFAULT).is_none());
+        assert!(fast(b"<r><a><b>t</b>x</a></r>", &Limits::DEFAULT).is_none());
+    }
+
+    #[test]
     fn anything_else_is_left_to_the_general_parser() {
         for body in [
             "<response></response>",
@@ -192,7 +292,6 @@ mod tests {
             "<response><a>t</b></response>",
             "<response><a>t</a></responsE>",
             "<response><a>t</a>text</response>",
-            "<response><a><b>t</b></a></response>",
             "<response><!-- c --><a>t</a></response>",
             "<response><a><![CDATA[t]]></a></response>",
             "<response><a>t\r\n</a></response>",
@@ -278,8 +377,15 @@ mod tests {
             4 => "[a-z0-9 .Ж\u{fffd}\u{f000}]{0,6}",
             1 => "[a-z0-9 .<>&;\r\u{0}\u{b}\u{fffe}\u{ffff}]{0,6}",
         ];
-        let child = ("(pg_a|b|é:ж|r)", text, "[ \n\t]{0,2}")
+        let leaf = ("(pg_a|b|é:ж|r)", text, "[ \n\t]{0,2}")
             .prop_map(|(name, text, space)| format!("{space}<{name}>{text}</{name}>"));
+        let child = leaf.prop_recursive(3, 24, 4, |inner| {
+            ("(m|pg_a)", prop::collection::vec(inner, 1..4), "[ \n]{0,2}").prop_map(
+                |(name, children, space)| {
+                    format!("{space}<{name}>{}{space}</{name}>", children.concat())
+                },
+            )
+        });
         let flat = (
             decl,
             "(r|response)",

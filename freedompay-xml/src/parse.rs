@@ -230,7 +230,7 @@ fn parse_ref_inner<'a>(
         };
         ParseError::new(kind, offset + e.valid_up_to())
     })?;
-    // A reply whose root holds only texts, the usual case, is read and checked in one scan;
+    // A reply of plain elements and texts, the usual case, is read and checked in one scan;
     // anything else (or anything the fast path is unsure of) by the general parser.
     let entries = if fast {
         match flat::parse(text, limits) {
