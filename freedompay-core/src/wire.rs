@@ -121,8 +121,8 @@ impl std::error::Error for ReadError {}
 /// the body: a reply is read without copying it, and only the texts kept in the typed output
 /// are allocated. Its nested elements are reached with [`Response::nested`],
 /// [`Response::nested_all`] and [`Response::items`], and [`Response::to_fields`] copies the
-/// whole level when an owned tree is needed. (Before 0.2 it handed out `&Fields` by
-/// `Response::fields`, which a borrowed reply does not have.)
+/// whole level when an owned tree is needed. (`Response::fields`, which handed out
+/// `&Fields`, is gone: a borrowed reply has no `Fields`.)
 #[derive(Clone, Copy)]
 pub struct Response<'a> {
     tree: Tree<'a>,
