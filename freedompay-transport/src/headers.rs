@@ -12,7 +12,7 @@ use core::ops::Range;
 /// shared buffer (a response's headers cost two allocations, however many there are), and
 /// fields added with [`Headers::append_static`] are not copied at all (the SDK's own request
 /// headers cost nothing but the list, and a `'static` list of them given to
-/// [`Headers::from_static`] not even that). With the `http` feature, [`Headers::from_http`] takes
+/// [`Headers::from_static`] not even that). With the `http` feature, `Headers::from_http` takes
 /// an `http::HeaderMap` as it is, copying nothing (what the SDK's transports do with a
 /// response's headers).
 ///
@@ -112,7 +112,7 @@ impl Headers {
         }
     }
 
-    /// Moves the fields of a map taken by [`Headers::from_http`] into the list, before a
+    /// Moves the fields of a map taken by `Headers::from_http` into the list, before a
     /// change.
     fn own(&mut self) {
         #[cfg(feature = "http")]
