@@ -97,10 +97,10 @@ impl Transport for ReqwestTransport {
             builder = builder.timeout(timeout);
         }
         let request = builder.body(body).build().map_err(classify)?;
-        let response = self.client.execute(request).await.map_err(classify)?;
+        let mut response = self.client.execute(request).await.map_err(classify)?;
         let status = response.status().as_u16();
-        // Every field, copied into one buffer: two allocations, however many there are.
-        let headers = Headers::from(response.headers());
+        // The header map is handed over as it is, not copied.
+        let headers = Headers::from_http(core::mem::take(response.headers_mut()));
         let body = response.bytes().await.map_err(classify)?;
         Ok(HttpResponse::new(status, body.into()).with_headers(headers))
     }

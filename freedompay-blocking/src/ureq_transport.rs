@@ -91,8 +91,8 @@ impl UreqTransport {
         }
         .map_err(classify)?;
         let (parts, mut body) = response.into_parts();
-        // Every field, copied into one buffer: two allocations, however many there are.
-        let headers = Headers::from(&parts.headers);
+        // The header map is handed over as it is, not copied.
+        let headers = Headers::from_http(parts.headers);
         let body = body.read_to_vec().map_err(classify)?;
         Ok(HttpResponse::new(parts.status.as_u16(), body).with_headers(headers))
     }

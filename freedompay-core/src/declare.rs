@@ -366,18 +366,18 @@ macro_rules! operation {
         {
             let value = &$this.$($path).+;
             $(($check)($wire, value)?;)?
-            $fields.push($wire, $crate::declare::ToWire::to_wire(value, $wire)?);
+            $fields.push_static($wire, $crate::declare::ToWire::to_wire(value, $wire)?);
         }
     };
     (@write $this:ident $fields:ident opt $wire:literal $name:ident [$($check:expr)?]) => {
         if let Some(value) = &$this.$name {
             $(($check)($wire, value)?;)?
-            $fields.push($wire, $crate::declare::ToWire::to_wire(value, $wire)?);
+            $fields.push_static($wire, $crate::declare::ToWire::to_wire(value, $wire)?);
         }
     };
     (@write $this:ident $fields:ident flag $wire:literal $name:ident $value:literal) => {
         if $this.$name {
-            $fields.push($wire, $value);
+            $fields.push_static($wire, $value);
         }
     };
     (@write $this:ident $fields:ident group $name:ident) => {

@@ -6,7 +6,7 @@ use freedompay_sign::Salt;
 use freedompay_transport::{
     HttpRequest, HttpResponse, SendState, TransportError, TransportErrorKind,
 };
-use freedompay_xml::{ResponseError, verify_response};
+use freedompay_xml::{ResponseError, verify_ref};
 
 use crate::operation::{Endpoint, prepare_for};
 use crate::wire::Response;
@@ -108,7 +108,8 @@ impl<'c, O: Operation> Exchange<'c, O> {
                 return refused(op, error);
             }
         };
-        match prepare_for(config, &op, &salt, &endpoint) {
+        // The salt is moved into the request's fields, not copied.
+        match prepare_for(config, &op, salt, &endpoint) {
             Ok(request) => Self {
                 op,
                 endpoint: Some(endpoint),
@@ -304,7 +305,9 @@ fn read_with<O: Operation>(
             ErrorKind::HttpStatus(status)
         }
     };
-    let document = match freedompay_xml::parse(response.body()) {
+    // The reply is read from a tree that borrows from the body: only the texts kept in the
+    // typed output are copied.
+    let document = match freedompay_xml::parse_ref(response.body()) {
         Ok(document) => document,
         Err(_) if response.body().is_empty() => return Err(malformed("the body is empty")),
         Err(_) if looks_like_html(response.body()) => {
@@ -323,7 +326,7 @@ fn read_with<O: Operation>(
             "the body is an HTML page, not a FreedomPay reply",
         ));
     }
-    let verified = match verify_response(document, &endpoint.script, endpoint.secret) {
+    let verified = match verify_ref(document, &endpoint.script, endpoint.secret) {
         Ok(verified) => verified,
         Err(ResponseError::Unsigned(reply)) => {
             if reply.status().is_none() && reply.error_code().is_none() {
@@ -354,7 +357,7 @@ fn read_with<O: Operation>(
             )));
         }
     };
-    let reply = Response::new(verified.fields());
+    let reply = Response::borrowed(verified.fields());
     if !O::ERROR_STATUS_IS_OUTPUT && reply.text("pg_status").map(str::trim) == Some("error") {
         let code = reply
             .text("pg_error_code")

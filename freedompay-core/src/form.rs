@@ -29,12 +29,18 @@ use freedompay_sign::{Fields, Value};
 /// );
 /// ```
 pub fn encode(fields: &Fields) -> String {
+    encode_reserving(fields, 0)
+}
+
+/// [`encode`], with room for `extra` more bytes (what the caller appends).
+pub(crate) fn encode_reserving(fields: &Fields, extra: usize) -> String {
     // Sized for the text as it is: one allocation unless some of it needs escaping.
     let mut out = String::with_capacity(
         fields
             .iter()
             .map(|f| len_hint(f.name().len(), f.value()))
-            .sum(),
+            .sum::<usize>()
+            + extra,
     );
     let mut name = String::new();
     for field in fields {

@@ -2,7 +2,9 @@
 
 use core::marker::PhantomData;
 
-use freedompay_sign::{Fields, SALT_FIELD, SIG_FIELD, Salt, ScriptName, sign};
+use freedompay_sign::{
+    Fields, SALT_FIELD, SIG_FIELD, Salt, ScriptName, ScriptNameError, Signature, sign,
+};
 use freedompay_transport::{HttpRequest, Method};
 
 use crate::wire::{ReadError, Response};
@@ -94,9 +96,9 @@ pub(crate) struct Endpoint<'c> {
 
 impl<'c> Endpoint<'c> {
     pub(crate) fn of<O: Operation>(config: &'c Config, op: &O) -> Result<Self, InvalidInput> {
-        // The segment was found when the operation's type was compiled; only the name's
-        // check and copy are left for the call.
-        let script = ScriptName::new(Script::<O>::SEGMENT).map_err(|_| bad_path())?;
+        // The name was found and checked when the operation's type was compiled: it is the
+        // `'static` segment itself, nothing is copied.
+        let script = Script::<O>::NAME.map_err(|_| bad_path())?;
         let secret_kind = op.secret(config);
         let secret = config.try_secret(secret_kind)?;
         Ok(Self {
@@ -123,6 +125,9 @@ struct Script<O>(PhantomData<O>);
 impl<O: Operation> Script<O> {
     /// The last segment of [`Operation::PATH`], as [`ScriptName::from_url`] finds it.
     const SEGMENT: &'static str = script_segment(O::PATH);
+
+    /// The script name of that segment, checked at compile time.
+    const NAME: Result<ScriptName, ScriptNameError> = ScriptName::from_static(Self::SEGMENT);
 }
 
 /// The segment [`ScriptName::from_url`] signs with, found by a `const fn`: the query and
@@ -178,7 +183,7 @@ pub fn operation_fields<O: Operation>(
     salt: &Salt,
 ) -> Result<Fields, Error> {
     let endpoint = Endpoint::of(config, op).map_err(|e| input_error(op, e))?;
-    fields_for(config, op, salt, &endpoint)
+    fields_for(config, op, salt.clone(), &endpoint)
 }
 
 fn input_error<O: Operation>(op: &O, e: InvalidInput) -> Error {
@@ -188,49 +193,76 @@ fn input_error<O: Operation>(op: &O, e: InvalidInput) -> Error {
 fn fields_for<O: Operation>(
     config: &Config,
     op: &O,
-    salt: &Salt,
+    salt: Salt,
     endpoint: &Endpoint<'_>,
 ) -> Result<Fields, Error> {
+    let (mut fields, signature) = unsigned_fields(config, op, salt, endpoint)?;
+    fields.push_static(SIG_FIELD, signature.as_str());
+    Ok(fields)
+}
+
+/// The fields of [`fields_for`] but `pg_sig`, and that signature. The salt's text is moved
+/// into its field.
+fn unsigned_fields<O: Operation>(
+    config: &Config,
+    op: &O,
+    salt: Salt,
+    endpoint: &Endpoint<'_>,
+) -> Result<(Fields, Signature), Error> {
     let fail = |e: InvalidInput| input_error(op, e).with_secret(endpoint.secret_kind);
     let mut fields = Fields::with_capacity(12);
-    fields.push("pg_merchant_id", config.merchant_id());
+    fields.push_static("pg_merchant_id", config.merchant_id());
     op.write_fields(&mut fields).map_err(fail)?;
-    fields.push(SALT_FIELD, salt.as_str());
+    fields.push_static(SALT_FIELD, salt.into_string());
     let signature = sign(&endpoint.script, &fields, endpoint.secret).map_err(|e| {
         fail(InvalidInput::new(
             "fields",
             format!("cannot be signed: {e}"),
         ))
     })?;
-    fields.push(SIG_FIELD, signature.as_str());
-    Ok(fields)
+    Ok((fields, signature))
 }
 
 /// Builds the complete signed HTTP request of an operation, with the salt given: what
 /// [`Exchange`](crate::Exchange) sends, and what the wire snapshot tests compare.
 pub fn prepare<O: Operation>(config: &Config, op: &O, salt: &Salt) -> Result<HttpRequest, Error> {
     let endpoint = Endpoint::of(config, op).map_err(|e| input_error(op, e))?;
-    prepare_for(config, op, salt, &endpoint)
+    prepare_for(config, op, salt.clone(), &endpoint)
 }
 
 pub(crate) fn prepare_for<O: Operation>(
     config: &Config,
     op: &O,
-    salt: &Salt,
+    salt: Salt,
     endpoint: &Endpoint<'_>,
 ) -> Result<HttpRequest, Error> {
-    let fields = fields_for(config, op, salt, endpoint)?;
-    // The headers are the same for every call: `'static` texts, never copied.
+    let (fields, signature) = unsigned_fields(config, op, salt, endpoint)?;
+    // `pg_sig` last, as `fields_for` puts it, written straight after the other fields
+    // (hex digits: nothing to escape).
+    let signature = signature.as_str();
+    let mut body = form::encode_reserving(&fields, 1 + SIG_FIELD.len() + 1 + signature.len());
+    if !body.is_empty() {
+        body.push('&');
+    }
+    body.push_str(SIG_FIELD);
+    body.push('=');
+    body.push_str(signature);
+    // The headers are the same for every call: one `'static` list, never copied.
     Ok(HttpRequest::new(Method::Post, url_of::<O>(config))
-        .with_static_header("Content-Type", "application/x-www-form-urlencoded")
-        .with_static_header("Accept", "application/xml, text/xml")
-        .with_static_header("User-Agent", USER_AGENT)
-        .with_body(form::encode(&fields).into_bytes())
+        .with_static_headers(HEADERS)
+        .with_body(body.into_bytes())
         .with_timeout(config.timeout()))
 }
 
 /// The `User-Agent` of every request.
 const USER_AGENT: &str = concat!("freedompay-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The headers of every request.
+const HEADERS: &[(&str, &str)] = &[
+    ("Content-Type", "application/x-www-form-urlencoded"),
+    ("Accept", "application/xml, text/xml"),
+    ("User-Agent", USER_AGENT),
+];
 
 /// The request URL of an operation: [`Config::url`] of its path, built in one allocation
 /// (the path is copied as it is unless it has a `{merchant_id}` to fill in).
@@ -309,6 +341,7 @@ mod tests {
             );
         }
         assert_eq!(Script::<At<true>>::SEGMENT, "list");
+        assert_eq!(Script::<At<true>>::NAME, ScriptName::new("list"));
         assert_eq!(Script::<At<false>>::SEGMENT, "p2p2nonreg");
     }
 

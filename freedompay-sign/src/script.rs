@@ -1,5 +1,6 @@
 //! The script name: the first element of every signature.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 
 /// The script name of a request or callback: the last path segment of its URL
@@ -19,7 +20,7 @@ use alloc::string::String;
 /// assert!(ScriptName::from_url("https://shop.kz/pay/result/").is_err());
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct ScriptName(String);
+pub struct ScriptName(Cow<'static, str>);
 
 /// Why a script name could not be had.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,13 +55,27 @@ impl ScriptName {
     /// A script name given directly (`"init_payment.php"`, `"reg2nonreg"`).
     pub fn new(name: impl Into<String>) -> Result<Self, ScriptNameError> {
         let name = name.into();
-        if name.is_empty() {
-            return Err(ScriptNameError::Empty);
+        check(&name)?;
+        Ok(Self(Cow::Owned(name)))
+    }
+
+    /// A script name known when the program is compiled (an operation's path segment), kept
+    /// as the `'static` text itself: nothing is allocated, and in a `const` it is checked at
+    /// compile time. The same checks as [`ScriptName::new`].
+    ///
+    /// ```
+    /// use freedompay_sign::{ScriptName, ScriptNameError};
+    ///
+    /// const STATUS: Result<ScriptName, ScriptNameError> = ScriptName::from_static("get_status3.php");
+    /// assert_eq!(STATUS?, ScriptName::new("get_status3.php")?);
+    /// assert_eq!(ScriptName::from_static("a/b"), Err(ScriptNameError::NotASegment));
+    /// # Ok::<(), ScriptNameError>(())
+    /// ```
+    pub const fn from_static(name: &'static str) -> Result<Self, ScriptNameError> {
+        match check(name) {
+            Ok(()) => Ok(Self(Cow::Borrowed(name))),
+            Err(e) => Err(e),
         }
-        if name.contains(['/', '?', '#']) {
-            return Err(ScriptNameError::NotASegment);
-        }
-        Ok(Self(name))
     }
 
     /// The last path segment of a URL (absolute like `https://host/a/b.php?q`, or a path like
@@ -88,6 +103,23 @@ impl ScriptName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What [`ScriptName::new`] and [`ScriptName::from_static`] refuse: an empty name, or one
+/// with `/`, `?` or `#`.
+const fn check(name: &str) -> Result<(), ScriptNameError> {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() {
+        return Err(ScriptNameError::Empty);
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if matches!(bytes[i], b'/' | b'?' | b'#') {
+            return Err(ScriptNameError::NotASegment);
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 impl core::fmt::Debug for ScriptName {
@@ -128,6 +160,7 @@ impl TryFrom<&str> for ScriptName {
 mod tests {
     use super::*;
     use alloc::string::ToString;
+    use core::hash::{BuildHasher, Hasher};
 
     #[test]
     fn last_segment_of_urls() {
@@ -176,5 +209,43 @@ mod tests {
         assert_eq!(ScriptName::new("a?b"), Err(ScriptNameError::NotASegment));
         assert_eq!(ScriptName::new(""), Err(ScriptNameError::Empty));
         assert_eq!(ScriptName::new("result").unwrap().to_string(), "result");
+        assert_eq!(
+            ScriptName::from_static("a#b"),
+            Err(ScriptNameError::NotASegment)
+        );
+        assert_eq!(ScriptName::from_static(""), Err(ScriptNameError::Empty));
+    }
+
+    /// A name from a `'static` text and the same name copied are the same script name.
+    #[test]
+    fn static_and_owned_names_are_equal() {
+        let (owned, borrowed) = (
+            ScriptName::new("Свой.php").unwrap(),
+            ScriptName::from_static("Свой.php").unwrap(),
+        );
+        assert_eq!(owned, borrowed);
+        assert_eq!(owned.as_str(), borrowed.as_str());
+        assert_eq!(alloc::format!("{owned:?}"), alloc::format!("{borrowed:?}"));
+        assert_eq!(HashState.hash_one(&owned), HashState.hash_one(&borrowed));
+    }
+
+    /// A plain FNV-1a, for comparing hashes without std.
+    struct HashState;
+    struct Fnv(u64);
+    impl BuildHasher for HashState {
+        type Hasher = Fnv;
+        fn build_hasher(&self) -> Fnv {
+            Fnv(0xcbf2_9ce4_8422_2325)
+        }
+    }
+    impl Hasher for Fnv {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
     }
 }

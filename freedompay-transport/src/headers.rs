@@ -11,7 +11,10 @@ use core::ops::Range;
 /// Cheap to fill: the text of the fields added with [`Headers::append`] is copied into one
 /// shared buffer (a response's headers cost two allocations, however many there are), and
 /// fields added with [`Headers::append_static`] are not copied at all (the SDK's own request
-/// headers cost nothing but the list).
+/// headers cost nothing but the list, and a `'static` list of them given to
+/// [`Headers::from_static`] not even that). With the `http` feature, `Headers::from_http` takes
+/// an `http::HeaderMap` as it is, copying nothing (what the SDK's transports do with a
+/// response's headers).
 ///
 /// ```
 /// use freedompay_transport::Headers;
@@ -22,9 +25,15 @@ use core::ops::Range;
 /// ```
 #[derive(Clone, Default)]
 pub struct Headers {
+    /// Fields given as one `'static` list ([`Headers::from_static`]), before `entries`.
+    fixed: &'static [(&'static str, &'static str)],
     /// The text of the copied fields, one after the other.
     text: String,
     entries: Vec<(Text, Text)>,
+    /// A map taken whole by [`Headers::from_http`], every value UTF-8. While it is there,
+    /// `text` and `entries` are empty; the first change moves its fields into them.
+    #[cfg(feature = "http")]
+    map: Option<http::HeaderMap>,
 }
 
 /// Where the text of a name or value is: a `'static` string, or a range of the buffer.
@@ -46,11 +55,90 @@ impl Headers {
         Self {
             text: String::with_capacity(text),
             entries: Vec::with_capacity(fields),
+            ..Self::default()
+        }
+    }
+
+    /// These `'static` fields, in order, kept as the list itself: nothing is allocated, and
+    /// cloning the headers copies a pointer (the SDK's request headers). Fields added
+    /// later come after them.
+    ///
+    /// ```
+    /// use freedompay_transport::Headers;
+    ///
+    /// const FIXED: &[(&str, &str)] = &[("Accept", "text/xml"), ("User-Agent", "me/1")];
+    /// let mut headers = Headers::from_static(FIXED);
+    /// headers.append("X-Id", "7");
+    /// assert_eq!(headers.iter().collect::<Vec<_>>(), [("Accept", "text/xml"), ("User-Agent", "me/1"), ("X-Id", "7")]);
+    /// ```
+    pub const fn from_static(fields: &'static [(&'static str, &'static str)]) -> Self {
+        Self {
+            fixed: fields,
+            text: String::new(),
+            entries: Vec::new(),
+            #[cfg(feature = "http")]
+            map: None,
+        }
+    }
+
+    /// Takes an `http::HeaderMap` (feature `http`) without copying it: the fields keep the
+    /// map's order (every value of a name together, names in the order they first came),
+    /// and are read from the map itself until the headers are changed. A map with a value
+    /// that is not UTF-8 is copied instead, that value decoded lossily, as
+    /// `From<&http::HeaderMap>` does.
+    ///
+    /// ```
+    /// use freedompay_transport::Headers;
+    ///
+    /// let mut map = http::HeaderMap::new();
+    /// map.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/xml"));
+    /// let headers = Headers::from_http(map);
+    /// assert_eq!(headers.get("Content-Type"), Some("text/xml"));
+    /// assert_eq!(headers.iter().collect::<Vec<_>>(), [("content-type", "text/xml")]);
+    /// ```
+    #[cfg(feature = "http")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+    pub fn from_http(map: http::HeaderMap) -> Self {
+        if map
+            .values()
+            .all(|value| core::str::from_utf8(value.as_bytes()).is_ok())
+        {
+            Self {
+                map: Some(map),
+                ..Self::default()
+            }
+        } else {
+            Self::from(&map)
+        }
+    }
+
+    /// Moves the fields of a map taken by `Headers::from_http` into the list, before a
+    /// change.
+    fn own(&mut self) {
+        #[cfg(feature = "http")]
+        if let Some(map) = self.map.take() {
+            *self = Self::from(&map);
+        }
+    }
+
+    /// [`Headers::own`], and the `'static` list moved into the list too, before a change
+    /// that may remove fields.
+    fn own_all(&mut self) {
+        self.own();
+        if !self.fixed.is_empty() {
+            let fixed = core::mem::take(&mut self.fixed);
+            self.entries.splice(
+                0..0,
+                fixed
+                    .iter()
+                    .map(|&(name, value)| (Text::Static(name), Text::Static(value))),
+            );
         }
     }
 
     /// Adds a header field, keeping any earlier field of the same name.
     pub fn append(&mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> &mut Self {
+        self.own();
         let name = self.copy(name.as_ref());
         let value = self.copy(value.as_ref());
         self.entries.push((name, value));
@@ -68,6 +156,7 @@ impl Headers {
     /// assert_eq!(headers.get("accept"), Some("application/xml, text/xml"));
     /// ```
     pub fn append_static(&mut self, name: &'static str, value: &'static str) -> &mut Self {
+        self.own();
         self.entries.push((Text::Static(name), Text::Static(value)));
         self
     }
@@ -75,6 +164,7 @@ impl Headers {
     /// Sets a header field, replacing every earlier field of the same name.
     pub fn insert(&mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> &mut Self {
         let name = name.as_ref();
+        self.own_all();
         let text = &self.text;
         self.entries
             .retain(|(n, _)| !resolve(text, n).eq_ignore_ascii_case(name));
@@ -83,6 +173,11 @@ impl Headers {
 
     /// The value of the first field with this name (case-insensitive).
     pub fn get(&self, name: &str) -> Option<&str> {
+        #[cfg(feature = "http")]
+        if let Some(map) = &self.map {
+            // The map finds a name in any ASCII case; its values were checked to be UTF-8.
+            return map.get(name).map(|value| utf8(value.as_bytes()));
+        }
         self.iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v)
@@ -97,19 +192,33 @@ impl Headers {
 
     /// The fields as `(name, value)` pairs, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries
+        let list = self.fixed.iter().copied().chain(
+            self.entries
+                .iter()
+                .map(|(n, v)| (resolve(&self.text, n), resolve(&self.text, v))),
+        );
+        #[cfg(feature = "http")]
+        let list = self
+            .map
             .iter()
-            .map(|(n, v)| (resolve(&self.text, n), resolve(&self.text, v)))
+            .flat_map(|map| map.iter())
+            .map(|(n, v)| (n.as_str(), utf8(v.as_bytes())))
+            .chain(list);
+        list
     }
 
     /// How many fields there are.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        #[cfg(feature = "http")]
+        if let Some(map) = &self.map {
+            return map.len();
+        }
+        self.fixed.len() + self.entries.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     fn copy(&mut self, text: &str) -> Text {
@@ -117,6 +226,12 @@ impl Headers {
         self.text.push_str(text);
         Text::Copied(start..self.text.len())
     }
+}
+
+/// A value of a map taken by [`Headers::from_http`], which checked it is UTF-8.
+#[cfg(feature = "http")]
+fn utf8(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).unwrap_or_default()
 }
 
 fn resolve<'a>(buffer: &'a str, text: &'a Text) -> &'a str {

@@ -45,10 +45,18 @@ impl From<&http::HeaderMap> for Headers {
     }
 }
 
+impl From<http::HeaderMap> for Headers {
+    /// Takes the map without copying it: [`Headers::from_http`].
+    fn from(map: http::HeaderMap) -> Self {
+        Headers::from_http(map)
+    }
+}
+
 impl From<http::Response<Vec<u8>>> for HttpResponse {
-    /// Header values that are not visible ASCII/UTF-8 are decoded lossily.
+    /// The headers are taken without copying ([`Headers::from_http`]); header values that
+    /// are not UTF-8 are decoded lossily.
     fn from(response: http::Response<Vec<u8>>) -> Self {
         let (parts, body) = response.into_parts();
-        HttpResponse::new(parts.status.as_u16(), body).with_headers(Headers::from(&parts.headers))
+        HttpResponse::new(parts.status.as_u16(), body).with_headers(Headers::from(parts.headers))
     }
 }

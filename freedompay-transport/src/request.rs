@@ -136,6 +136,28 @@ impl HttpRequest {
         self
     }
 
+    /// Adds these `'static` header fields, in order: on a request without headers yet they
+    /// are kept as the list itself ([`Headers::from_static`]), so that neither building nor
+    /// cloning the request allocates for them.
+    ///
+    /// ```
+    /// use freedompay_transport::{HttpRequest, Method};
+    ///
+    /// const HEADERS: &[(&str, &str)] = &[("Accept", "text/xml"), ("User-Agent", "me/1")];
+    /// let request = HttpRequest::new(Method::Post, "https://api.freedompay.kz/x").with_static_headers(HEADERS);
+    /// assert_eq!(request.headers().get("accept"), Some("text/xml"));
+    /// ```
+    pub fn with_static_headers(mut self, fields: &'static [(&'static str, &'static str)]) -> Self {
+        if self.headers.is_empty() {
+            self.headers = Headers::from_static(fields);
+        } else {
+            for &(name, value) in fields {
+                self.headers.append_static(name, value);
+            }
+        }
+        self
+    }
+
     /// Sets the body.
     pub fn with_body(mut self, body: Vec<u8>) -> Self {
         self.body = Body::from(body);

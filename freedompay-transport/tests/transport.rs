@@ -152,3 +152,117 @@ fn converts_to_and_from_http_types() {
     assert_eq!(ours.status(), 502);
     assert_eq!(ours.headers().get("content-type"), Some("text/html"));
 }
+
+/// A map taken by `Headers::from_http` reads exactly as the same map copied, changes
+/// included, and a value that is not UTF-8 is decoded lossily either way.
+#[cfg(feature = "http")]
+#[test]
+fn headers_taken_from_a_header_map_read_as_the_map_copied() {
+    use http::{HeaderMap, HeaderName, HeaderValue};
+
+    let mut map = HeaderMap::new();
+    map.append("content-type", HeaderValue::from_static("text/xml"));
+    map.append("set-cookie", HeaderValue::from_static("a=1"));
+    map.append(
+        "x-city",
+        HeaderValue::from_bytes("Алматы".as_bytes()).expect("opaque bytes"),
+    );
+    map.append("set-cookie", HeaderValue::from_static("b=2"));
+    map.append(
+        HeaderName::from_static("x-empty"),
+        HeaderValue::from_static(""),
+    );
+    let copied = Headers::from(&map);
+    let taken = Headers::from_http(map.clone());
+    assert_eq!(taken, copied);
+    assert_eq!(
+        taken.iter().collect::<Vec<_>>(),
+        copied.iter().collect::<Vec<_>>()
+    );
+    assert_eq!(taken.len(), 5);
+    assert!(!taken.is_empty());
+    assert!(Headers::from_http(HeaderMap::new()).is_empty());
+    for name in [
+        "Content-Type",
+        "SET-COOKIE",
+        "x-city",
+        "X-Empty",
+        "missing",
+        "bad name",
+    ] {
+        assert_eq!(taken.get(name), copied.get(name), "{name}");
+        assert_eq!(
+            taken.get_all(name).collect::<Vec<_>>(),
+            copied.get_all(name).collect::<Vec<_>>(),
+            "{name}"
+        );
+    }
+    assert_eq!(taken.get("x-city"), Some("Алматы"));
+    assert_eq!(format!("{taken:?}"), format!("{copied:?}"));
+
+    // Changing it moves the fields into the list first.
+    let (mut taken, mut copied) = (taken, copied);
+    taken
+        .insert("Set-Cookie", "c=3")
+        .append_static("Accept", "text/xml");
+    copied
+        .insert("Set-Cookie", "c=3")
+        .append_static("Accept", "text/xml");
+    assert_eq!(taken, copied);
+    assert_eq!(taken.get_all("set-cookie").collect::<Vec<_>>(), ["c=3"]);
+
+    // Not UTF-8: copied, decoded lossily, as `From<&HeaderMap>` does.
+    let mut map = HeaderMap::new();
+    map.append("x-bin", HeaderValue::from_bytes(b"a\xffb").expect("opaque"));
+    let taken = Headers::from_http(map.clone());
+    assert_eq!(taken, Headers::from(&map));
+    assert_eq!(taken.get("x-bin"), Some("a\u{fffd}b"));
+
+    // A response converted from `http` takes its headers.
+    let response = http::Response::builder()
+        .header("X-Id", "7")
+        .body(Vec::new())
+        .unwrap();
+    assert_eq!(
+        HttpResponse::from(response).headers().get("x-id"),
+        Some("7")
+    );
+}
+
+/// A `'static` list of fields reads as the same fields appended one by one, changes
+/// included.
+#[test]
+fn a_static_list_of_headers_reads_as_the_fields_appended() {
+    const FIXED: &[(&str, &str)] = &[("Accept", "text/xml"), ("X-Id", "1"), ("Accept", "*/*")];
+    let mut fixed = Headers::from_static(FIXED);
+    let mut appended = Headers::new();
+    for &(name, value) in FIXED {
+        appended.append_static(name, value);
+    }
+    assert_eq!(fixed, appended);
+    assert_eq!(fixed.len(), 3);
+    assert_eq!(fixed.get("accept"), Some("text/xml"));
+    assert_eq!(
+        fixed.get_all("ACCEPT").collect::<Vec<_>>(),
+        ["text/xml", "*/*"]
+    );
+    fixed.append("X-Id", "2");
+    appended.append("X-Id", "2");
+    assert_eq!(fixed, appended);
+    fixed.insert("x-id", "3");
+    appended.insert("x-id", "3");
+    assert_eq!(fixed, appended);
+    assert_eq!(
+        fixed.iter().collect::<Vec<_>>(),
+        [("Accept", "text/xml"), ("Accept", "*/*"), ("x-id", "3")]
+    );
+    assert_eq!(format!("{fixed:?}"), format!("{appended:?}"));
+
+    let request = HttpRequest::new(Method::Post, "https://api.freedompay.kz/x")
+        .with_static_headers(FIXED)
+        .with_static_headers(&[("User-Agent", "me/1")]);
+    assert_eq!(
+        request.headers().iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        ["Accept", "X-Id", "Accept", "User-Agent"]
+    );
+}

@@ -55,6 +55,7 @@ struct ReadmeDoctests;
 mod borrowed;
 mod chars;
 mod error;
+mod flat;
 mod limits;
 mod parse;
 mod verify;

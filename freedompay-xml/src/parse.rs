@@ -13,6 +13,7 @@ use quick_xml::events::{BytesText, Event};
 
 use crate::borrowed::{DocumentRef, Entry, EntryValue};
 use crate::chars::{is_xml_char, is_xml_name, survey};
+use crate::flat;
 use crate::{Limits, ParseError, ParseErrorKind};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -190,6 +191,23 @@ pub fn parse_ref(bytes: &[u8]) -> Result<DocumentRef<'_>, ParseError> {
 
 /// [`parse_ref`] with explicit [`Limits`].
 pub fn parse_ref_with<'a>(bytes: &'a [u8], limits: &Limits) -> Result<DocumentRef<'a>, ParseError> {
+    parse_ref_inner(bytes, limits, true)
+}
+
+/// [`parse_ref_with`] without the fast path for flat documents, to compare the two.
+#[cfg(test)]
+pub(crate) fn parse_ref_general<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+) -> Result<DocumentRef<'a>, ParseError> {
+    parse_ref_inner(bytes, limits, false)
+}
+
+fn parse_ref_inner<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    fast: bool,
+) -> Result<DocumentRef<'a>, ParseError> {
     if bytes.len() > limits.max_bytes {
         return Err(ParseError::new(ParseErrorKind::TooLarge, limits.max_bytes)
             .with_limit(limits.max_bytes));
@@ -212,12 +230,22 @@ pub fn parse_ref_with<'a>(bytes: &'a [u8], limits: &Limits) -> Result<DocumentRe
         };
         ParseError::new(kind, offset + e.valid_up_to())
     })?;
+    // A reply of plain elements and texts, the usual case, is read and checked in one scan;
+    // anything else (or anything the fast path is unsure of) by the general parser.
+    let entries = if fast {
+        match flat::parse(text, limits) {
+            Ok(document) => return Ok(document),
+            Err(entries) => entries,
+        }
+    } else {
+        Vec::new()
+    };
     // XML 1.0 forbids these characters anywhere in a document, markup and comments included.
     let survey = survey(text);
     if let Some(i) = survey.invalid {
         return Err(ParseError::new(ParseErrorKind::InvalidChar, offset + i));
     }
-    Builder::new(limits, offset, survey.has_cr, survey.markup).run(text)
+    Builder::new(limits, offset, survey.has_cr, survey.markup, entries).run(text)
 }
 
 /// An element whose end tag has not been read yet.
@@ -252,16 +280,24 @@ struct Builder<'a, 'l> {
 
 impl<'a, 'l> Builder<'a, 'l> {
     /// `markup`: how many `<` the document holds, at least one per element: room for all
-    /// of them up front, so that the arena is allocated once.
-    fn new(limits: &'l Limits, offset: usize, has_cr: bool, markup: usize) -> Self {
+    /// of them up front, so that the arena is allocated once. `entries` is an empty buffer
+    /// for the arena, if one was allocated already.
+    fn new(
+        limits: &'l Limits,
+        offset: usize,
+        has_cr: bool,
+        markup: usize,
+        mut entries: Vec<Entry<'a>>,
+    ) -> Self {
         let most = markup.min(limits.max_elements);
+        entries.reserve(most);
         Self {
             limits,
             offset,
             has_cr,
             stack: Vec::with_capacity(8),
             pending: Vec::with_capacity(most),
-            entries: Vec::with_capacity(most),
+            entries,
             elements: 0,
             root: None,
             gap: 0,

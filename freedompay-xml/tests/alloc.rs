@@ -43,14 +43,35 @@ fn parsing_and_verifying_a_status_reply_takes_a_few_allocations() {
 
 #[test]
 fn only_texts_that_need_decoding_are_allocated() {
-    let plain = b"<response><a>1</a><b>2</b><c>3</c><d>4</d><e>5</e></response>";
-    let decoded = b"<response><a>&amp;</a><b>&#50;</b><c>3</c><d>4</d><e>5</e></response>";
-    let count = |body: &[u8]| {
-        allocation_counter::measure(|| {
-            parse_ref(body).unwrap();
-        })
-        .count_total
-    };
+    // With a comment, so that both take the general parser.
+    let plain = b"<response><!-- c --><a>1</a><b>2</b><c>3</c><d>4</d><e>5</e></response>";
+    let decoded =
+        b"<response><!-- c --><a>&amp;</a><b>&#50;</b><c>3</c><d>4</d><e>5</e></response>";
     // `&amp;` alone borrows a static string; a character reference is one string.
     assert_eq!(count(decoded), count(plain) + 1);
+}
+
+fn count(body: &[u8]) -> u64 {
+    allocation_counter::measure(|| {
+        parse_ref(body).unwrap();
+    })
+    .count_total
+}
+
+#[test]
+fn a_simple_reply_is_read_into_one_or_two_buffers() {
+    let flat =
+        b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<response>\n  <pg_status>ok</pg_status>\n  \
+                 <pg_balance>1000.50</pg_balance>\n  <pg_salt>a1b2c3</pg_salt>\n</response>\n";
+    let nested = b"<response><x><pg_status>ok</pg_status></x></response>";
+    let general = b"<response><!-- c --><pg_status>ok</pg_status></response>";
+    eprintln!(
+        "allocations: flat reply {}, nested {}, with a comment (the general parser) {}",
+        count(flat),
+        count(nested),
+        count(general)
+    );
+    assert!(count(flat) <= 1, "{} allocations", count(flat));
+    assert!(count(nested) <= 2, "{} allocations", count(nested));
+    assert!(count(nested) < count(general));
 }

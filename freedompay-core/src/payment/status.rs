@@ -3,7 +3,7 @@
 use core::fmt;
 use core::time::Duration;
 
-use freedompay_sign::{Fields, Value};
+use freedompay_sign::Fields;
 
 use crate::wire::FromWire;
 use crate::{
@@ -260,15 +260,9 @@ pub(crate) fn related(
     reply: &Response<'_>,
     list: &'static str,
 ) -> Result<Vec<RelatedPayment>, ReadError> {
-    let items: Vec<&Fields> = match reply.fields().get(list) {
-        Some(Value::Map(children)) => children.iter().filter_map(|c| c.value().as_map()).collect(),
-        Some(Value::List(items)) => items.iter().filter_map(Value::as_map).collect(),
-        _ => Vec::new(),
-    };
-    items
-        .into_iter()
+    reply
+        .items(list)
         .map(|item| {
-            let item = Response::new(item);
             Ok(RelatedPayment {
                 payment_id: item
                     .get("pg_payment_id")

@@ -55,10 +55,9 @@ reply! {
 impl FromReply for Vec<SavedCard> {
     fn from_reply(reply: &Response<'_>) -> Result<Self, ReadError> {
         reply
-            .fields()
-            .get_all("card")
-            .map(|card| match card.as_map() {
-                Some(card) => SavedCard::from_reply(&Response::new(card)),
+            .nested_all("card")
+            .map(|card| match card {
+                Some(card) => SavedCard::from_reply(&card),
                 None => Err(ReadError::invalid("card")),
             })
             .collect()

@@ -48,10 +48,7 @@ reply! {
 
 /// The card's fields come inside `<card>`; read them at the top level otherwise.
 fn card_or_top_level<'a>(reply: &Response<'a>) -> Response<'a> {
-    match reply.fields().get("card").and_then(|c| c.as_map()) {
-        Some(card) => Response::new(card),
-        None => *reply,
-    }
+    reply.nested("card").unwrap_or(*reply)
 }
 
 #[cfg(test)]
