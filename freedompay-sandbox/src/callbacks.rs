@@ -182,11 +182,11 @@ fn signed_message(
     for field in &record.fields {
         fields.push_field(field.clone());
     }
-    fields.push("pg_salt", record.salt.as_str());
+    fields.push_static("pg_salt", record.salt.as_str());
     let secret = app.config.secret(record.secret);
     let sig = freedompay_sign::sign(script, &fields, secret)
         .map_err(|e| format!("the callback cannot be signed: {e}"))?;
-    fields.push("pg_sig", sig.as_str());
+    fields.push_static("pg_sig", sig.as_str());
     Ok(fields)
 }
 
@@ -431,8 +431,8 @@ mod tests {
     fn a_multipart_body_has_one_part_per_field() {
         let mut fields = Fields::new();
         fields
-            .push("pg_payment_id", "98728768")
-            .push("pg_salt", "s1");
+            .push_static("pg_payment_id", "98728768")
+            .push_static("pg_salt", "s1");
         let body = encode_multipart(&fields, "B");
         assert_eq!(
             String::from_utf8(body).unwrap(),

@@ -231,7 +231,7 @@ fn callback_json(app: &App, c: &CallbackRecord) -> Json {
         })
         .collect();
     let mut fields = c.fields.clone();
-    fields.push("pg_salt", c.salt.as_str());
+    fields.push_static("pg_salt", c.salt.as_str());
     json!({
         "id": c.id,
         "kind": c.kind.name(),

@@ -54,13 +54,13 @@ impl ApiError {
     /// The reply fields (without salt and signature).
     pub(crate) fn into_fields(self) -> Fields {
         let mut fields = crate::reply::reply_fields(3 + self.extra.len());
-        fields.push("pg_status", "error");
+        fields.push_static("pg_status", "error");
         for field in self.extra {
             fields.push_field(field);
         }
         fields
-            .push("pg_error_code", self.code.to_string())
-            .push("pg_error_description", self.description);
+            .push_static("pg_error_code", self.code.to_string())
+            .push_static("pg_error_description", self.description);
         fields
     }
 }

@@ -47,12 +47,12 @@ pub(crate) fn signed_xml(
     if trace {
         fields.push(TRACE_ELEMENT, format!("reply-{n}"));
     }
-    fields.push("pg_salt", app.salt());
+    fields.push_static("pg_salt", app.salt());
     match freedompay_sign::sign(script, &fields, secret) {
         Ok(sig) => match write_flat(&fields, sig.as_str()) {
             Some(xml) => xml,
             None => {
-                fields.push("pg_sig", sig.as_str());
+                fields.push_static("pg_sig", sig.as_str());
                 freedompay_xml::write(&fields)
                     .unwrap_or_else(|_| unsigned_error(9999, "The reply could not be written"))
             }
@@ -127,9 +127,9 @@ fn plain_text(text: &str) -> bool {
 pub(crate) fn unsigned_error(code: u32, description: &str) -> String {
     let mut fields = Fields::new();
     fields
-        .push("pg_status", "error")
-        .push("pg_error_code", code.to_string())
-        .push("pg_error_description", description);
+        .push_static("pg_status", "error")
+        .push_static("pg_error_code", code.to_string())
+        .push_static("pg_error_description", description);
     freedompay_xml::write(&fields).unwrap_or_default()
 }
 
@@ -184,10 +184,12 @@ mod tests {
         for text in texts {
             for name in ["pg_status", "_x1", "pg:status", "1pg", "pg-status"] {
                 let mut fields = reply_fields(2);
-                fields.push("pg_merchant_id", "545000").push(name, text);
+                fields
+                    .push_static("pg_merchant_id", "545000")
+                    .push(name, text);
                 let sig = "0123456789abcdef0123456789abcdef";
                 let mut signed = fields.clone();
-                signed.push("pg_sig", sig);
+                signed.push_static("pg_sig", sig);
                 match write_flat(&fields, sig) {
                     Some(xml) => {
                         let expected = freedompay_xml::write(&signed).ok();
@@ -201,7 +203,7 @@ mod tests {
             }
         }
         let mut nested = Fields::new();
-        nested.push("pg_status", "ok");
+        nested.push_static("pg_status", "ok");
         let mut fields = Fields::new();
         fields.push_map("pg_card", nested);
         assert_eq!(write_flat(&fields, "sig"), None);

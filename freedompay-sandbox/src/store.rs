@@ -643,10 +643,12 @@ mod tests {
     #[test]
     fn a_message_tree_round_trips() {
         let mut inner = Fields::new();
-        inner.push("count", "2").push("name", "Mouse pad");
+        inner
+            .push_static("count", "2")
+            .push_static("name", "Mouse pad");
         let mut fields = Fields::new();
         fields
-            .push("pg_amount", "1500")
+            .push_static("pg_amount", "1500")
             .push_list("pg_receipt_positions", [inner.clone()])
             .push_map("extra", inner);
         #[derive(Serialize, Deserialize)]

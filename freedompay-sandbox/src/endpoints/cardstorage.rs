@@ -31,9 +31,9 @@ fn open_page(ctx: &mut Ctx<'_>, state: &mut State, for_payouts: bool) -> Result<
         ("pg_merchant_id", ctx.merchant().to_owned()),
     ]);
     if let Some(order) = order_id {
-        reply.push("pg_order_id", order);
+        reply.push_static("pg_order_id", order);
     }
-    reply.push("pg_redirect_url", ctx.app.url(&format!("/card/add/{id}")));
+    reply.push_static("pg_redirect_url", ctx.app.url(&format!("/card/add/{id}")));
     Ok(Answer::Xml(reply))
 }
 
@@ -57,15 +57,15 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiEr
         .filter(|c| c.user_id == user_id && !c.for_payouts && c.deleted_at.is_none())
     {
         let mut card = Fields::new();
-        card.push("pg_status", "approved")
-            .push("pg_merchant_id", ctx.merchant())
-            .push("pg_card_id", saved.card.card_id.to_string())
-            .push("pg_card_token", saved.card.token.as_str())
-            .push("pg_card_hash", saved.card.pan_masked.as_str());
+        card.push_static("pg_status", "approved")
+            .push_static("pg_merchant_id", ctx.merchant())
+            .push_static("pg_card_id", saved.card.card_id.to_string())
+            .push_static("pg_card_token", saved.card.token.as_str())
+            .push_static("pg_card_hash", saved.card.pan_masked.as_str());
         if let Some(profile) = saved.recurring_profile {
-            card.push("pg_recurring_profile_id", profile.to_string());
+            card.push_static("pg_recurring_profile_id", profile.to_string());
         }
-        card.push("created_at", ctx.app.clock.format(saved.created_at));
+        card.push_static("created_at", ctx.app.clock.format(saved.created_at));
         reply.push_map("card", card);
     }
     Ok(Answer::Xml(reply))
@@ -94,11 +94,11 @@ pub(crate) fn remove(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
         .ok_or_else(|| ApiError::not_found("Card not found"))?;
     saved.deleted_at = Some(now);
     let mut card = Fields::new();
-    card.push("pg_status", "deleted")
-        .push("pg_merchant_id", ctx.app.config.merchant_id.as_str())
-        .push("pg_card_token", saved.card.token.as_str())
-        .push("pg_card_hash", saved.card.pan_masked.as_str())
-        .push("deleted_at", ctx.app.clock.format(now));
+    card.push_static("pg_status", "deleted")
+        .push_static("pg_merchant_id", ctx.app.config.merchant_id.as_str())
+        .push_static("pg_card_token", saved.card.token.as_str())
+        .push_static("pg_card_hash", saved.card.pan_masked.as_str())
+        .push_static("deleted_at", ctx.app.clock.format(now));
     let mut reply = ok(&[]);
     reply.push_map("card", card);
     Ok(Answer::Xml(reply))

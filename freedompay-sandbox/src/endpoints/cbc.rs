@@ -46,10 +46,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiE
         reserved: false,
     });
     let mut r = Fields::new();
-    r.push("pg_payment_id", id.to_string())
-        .push("pg_merchant_id", ctx.merchant())
-        .push("pg_order_id", order_id)
-        .push("pg_status", "ok");
+    r.push_static("pg_payment_id", id.to_string())
+        .push_static("pg_merchant_id", ctx.merchant())
+        .push_static("pg_order_id", order_id)
+        .push_static("pg_status", "ok");
     Ok(Answer::Xml(r))
 }
 
@@ -84,9 +84,9 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiEr
     }
     state.balance.add(-(amount));
     let mut r = Fields::new();
-    r.push("pg_payment_id", id.to_string())
-        .push("pg_merchant_id", ctx.merchant())
-        .push("pg_status", "ok");
+    r.push_static("pg_payment_id", id.to_string())
+        .push_static("pg_merchant_id", ctx.merchant())
+        .push_static("pg_status", "ok");
     Ok(Answer::Xml(r))
 }
 
@@ -96,20 +96,20 @@ pub(crate) fn status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
     let id = p.id;
     let mut r = ok(&[]);
     r.remove("pg_status");
-    r.push("pg_payment_id", id.to_string())
-        .push("pg_merchant_id", ctx.merchant())
-        .push("pg_order_id", p.order_id.clone().unwrap_or_default());
+    r.push_static("pg_payment_id", id.to_string())
+        .push_static("pg_merchant_id", ctx.merchant())
+        .push_static("pg_order_id", p.order_id.clone().unwrap_or_default());
     match &p.status {
         PayoutStatus::Success => {
-            r.push("pg_status", "success");
+            r.push_static("pg_status", "success");
         }
         PayoutStatus::Created | PayoutStatus::Process { .. } => {
-            r.push("pg_status", "process");
+            r.push_static("pg_status", "process");
         }
         PayoutStatus::Error(code, description) => {
-            r.push("pg_status", "error")
-                .push("pg_error_code", code.to_string())
-                .push("pg_error_description", description.as_str());
+            r.push_static("pg_status", "error")
+                .push_static("pg_error_code", code.to_string())
+                .push_static("pg_error_description", description.as_str());
         }
     }
     Ok(Answer::Xml(r))

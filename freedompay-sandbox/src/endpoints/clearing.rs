@@ -64,8 +64,8 @@ pub(crate) fn capture(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
     let amount = p.amount;
     let callback = p.urls.capture.clone().map(|url| {
         let mut f = base_fields(p);
-        f.push("pg_clearing_amount", format_minor(clearing))
-            .push("pg_capture_date", ctx.app.clock.format(now));
+        f.push_static("pg_clearing_amount", format_minor(clearing))
+            .push_static("pg_capture_date", ctx.app.clock.format(now));
         (url, f, p.urls.request_method.clone())
     });
     state.balance.add(clearing);
@@ -116,9 +116,9 @@ pub(crate) fn revoke(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
     let id = p.id;
     let callback = p.urls.refund.clone().map(|url| {
         let mut f = base_fields(p);
-        f.push("pg_refund_amount", format_minor(amount))
-            .push("pg_revoke_payment_id", refund_id.to_string())
-            .push("pg_refund_date", ctx.app.clock.format(now));
+        f.push_static("pg_refund_amount", format_minor(amount))
+            .push_static("pg_revoke_payment_id", refund_id.to_string())
+            .push_static("pg_refund_date", ctx.app.clock.format(now));
         (url, f, p.urls.request_method.clone())
     });
     state.balance.add(-(amount));
@@ -135,11 +135,11 @@ pub(crate) fn revoke(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
 fn base_fields(p: &Payment) -> Fields {
     let mut f = Fields::new();
     if let Some(order) = &p.order_id {
-        f.push("pg_order_id", order.as_str());
+        f.push_static("pg_order_id", order.as_str());
     }
-    f.push("pg_payment_id", p.id.to_string())
-        .push("pg_amount", format_minor(p.amount))
-        .push("pg_currency", p.currency.as_str());
+    f.push_static("pg_payment_id", p.id.to_string())
+        .push_static("pg_amount", format_minor(p.amount))
+        .push_static("pg_currency", p.currency.as_str());
     for field in &p.extras {
         f.push_field(field.clone());
     }

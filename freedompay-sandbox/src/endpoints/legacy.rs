@@ -37,28 +37,28 @@ pub(crate) fn get_status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer,
     };
     let clock = &ctx.app.clock;
     let mut r = Fields::new();
-    r.push("pg_status", "ok");
+    r.push_static("pg_status", "ok");
     if let Some(p) = state.payments.get(&id) {
-        r.push("pg_payment_id", p.id.to_string())
-            .push("pg_transaction_status", p.status.status2())
-            .push("pg_can_reject", if p.can_reject { "1" } else { "0" })
-            .push("pg_testing_mode", if p.testing_mode { "1" } else { "0" })
-            .push("pg_captured", if p.captured { "1" } else { "0" });
+        r.push_static("pg_payment_id", p.id.to_string())
+            .push_static("pg_transaction_status", p.status.status2())
+            .push_static("pg_can_reject", if p.can_reject { "1" } else { "0" })
+            .push_static("pg_testing_mode", if p.testing_mode { "1" } else { "0" })
+            .push_static("pg_captured", if p.captured { "1" } else { "0" });
         if let Some(card) = &p.card {
-            r.push("pg_card_pan", card.pan_masked.as_str());
+            r.push_static("pg_card_pan", card.pan_masked.as_str());
         }
-        r.push("pg_create_date", clock.format(p.created_at));
+        r.push_static("pg_create_date", clock.format(p.created_at));
         if let Some((code, description)) = &p.failure
             && p.status != PaymentStatus::Success
         {
-            r.push("pg_failure_code", code.to_string())
-                .push("pg_failure_description", description.as_str());
+            r.push_static("pg_failure_code", code.to_string())
+                .push_static("pg_failure_description", description.as_str());
         }
     } else if let Some(q) = state.payouts.get(&id) {
-        r.push("pg_payment_id", q.id.to_string())
-            .push("pg_transaction_status", q.status2())
-            .push("pg_can_reject", "0")
-            .push("pg_testing_mode", "1")
+        r.push_static("pg_payment_id", q.id.to_string())
+            .push_static("pg_transaction_status", q.status2())
+            .push_static("pg_can_reject", "0")
+            .push_static("pg_testing_mode", "1")
             .push(
                 "pg_captured",
                 if q.status == PayoutStatus::Success {
@@ -67,10 +67,10 @@ pub(crate) fn get_status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer,
                     "0"
                 },
             )
-            .push("pg_create_date", clock.format(q.created_at));
+            .push_static("pg_create_date", clock.format(q.created_at));
         if let PayoutStatus::Error(code, description) = &q.status {
-            r.push("pg_failure_code", code.to_string())
-                .push("pg_failure_description", description.as_str());
+            r.push_static("pg_failure_code", code.to_string())
+                .push_static("pg_failure_description", description.as_str());
         }
     } else {
         return Err(not_found());

@@ -88,8 +88,8 @@ pub(crate) fn approve(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
     if let Some((code, description)) = failure {
         reply.set("pg_status", "error");
         reply
-            .push("pg_error_code", code.to_string())
-            .push("pg_error_description", description);
+            .push_static("pg_error_code", code.to_string())
+            .push_static("pg_error_description", description);
     }
     Ok(Answer::Xml(reply))
 }

@@ -564,7 +564,7 @@ async fn process(
 /// `pg_status=ok` and the given fields.
 pub(crate) fn ok(pairs: &[(&str, String)]) -> Fields {
     let mut fields = crate::reply::reply_fields(1 + pairs.len());
-    fields.push("pg_status", "ok");
+    fields.push_static("pg_status", "ok");
     for (name, value) in pairs {
         fields.push(*name, value.as_str());
     }

@@ -150,7 +150,7 @@ fn created(ctx: &Ctx<'_>, id: i64, qr: bool) -> Answer {
     if qr {
         // A URL too long for a QR code cannot occur (the sandbox writes it): no field then.
         if let Some(qr) = crate::qr::base64_png(&url) {
-            fields.push("pg_redirect_qr", qr);
+            fields.push_static("pg_redirect_qr", qr);
         }
     }
     Answer::Xml(fields)
@@ -245,8 +245,8 @@ pub(crate) fn recurring(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, 
     if let Some((code, description)) = failure {
         fields.set("pg_status", "error");
         fields
-            .push("pg_error_code", code.to_string())
-            .push("pg_error_description", description);
+            .push_static("pg_error_code", code.to_string())
+            .push_static("pg_error_description", description);
     }
     Ok(Answer::Xml(fields))
 }

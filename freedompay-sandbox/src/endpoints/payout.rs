@@ -152,31 +152,31 @@ impl CardReply {
             PayoutStatus::Error(..) => "error",
             PayoutStatus::Created | PayoutStatus::Process { .. } => "process",
         };
-        r.push("pg_payment_id", decimal(self.id))
-            .push("pg_merchant_id", ctx.merchant())
-            .push("pg_status", status);
+        r.push_static("pg_payment_id", decimal(self.id))
+            .push_static("pg_merchant_id", ctx.merchant())
+            .push_static("pg_status", status);
         if let Some(order) = self.order_id {
-            r.push("pg_order_id", order);
+            r.push_static("pg_order_id", order);
         }
-        r.push("pg_balance", format_minor(self.balance));
+        r.push_static("pg_balance", format_minor(self.balance));
         if let Some((pan_masked, token)) = self.card {
-            r.push("pg_card_hash", pan_masked);
+            r.push_static("pg_card_hash", pan_masked);
             if let Some(token) = token {
-                r.push("pg_card_token", token);
+                r.push_static("pg_card_token", token);
             }
         }
-        r.push("pg_payment_amount", format_minor(self.amount));
+        r.push_static("pg_payment_amount", format_minor(self.amount));
         if let Some(reference) = self.reference {
-            r.push("pg_reference", reference);
+            r.push_static("pg_reference", reference);
         }
         let at = self.paid_at.unwrap_or(ctx.now);
-        r.push("pg_payment_date", clock.format(at));
+        r.push_static("pg_payment_date", clock.format(at));
         if p2p {
-            r.push("pg_datetime", clock.format_iso(at));
+            r.push_static("pg_datetime", clock.format_iso(at));
         }
         if let PayoutStatus::Error(code, description) = self.status {
-            r.push("pg_error_code", code.to_string())
-                .push("pg_error_description", description);
+            r.push_static("pg_error_code", code.to_string())
+                .push_static("pg_error_description", description);
         }
         r
     }
@@ -306,13 +306,13 @@ pub(crate) fn to_iban(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
     }
     let p = &state.payouts[&id];
     let mut r = Fields::new();
-    r.push("pg_payment_id", id.to_string())
-        .push("pg_merchant_id", ctx.merchant())
-        .push("pg_status", "process");
+    r.push_static("pg_payment_id", id.to_string())
+        .push_static("pg_merchant_id", ctx.merchant())
+        .push_static("pg_status", "process");
     if let Some(order) = &p.order_id {
-        r.push("pg_order_id", order.as_str());
+        r.push_static("pg_order_id", order.as_str());
     }
-    r.push("pg_payment_amount", format_minor(p.amount))
-        .push("pg_payment_date", ctx.app.clock.format(ctx.now));
+    r.push_static("pg_payment_amount", format_minor(p.amount))
+        .push_static("pg_payment_date", ctx.app.clock.format(ctx.now));
     Ok(Answer::Xml(r))
 }

@@ -11,8 +11,8 @@ use crate::validate;
 /// `api/balance_status`: read without the state lock.
 pub(crate) fn balance(ctx: &mut Ctx<'_>) -> Result<Answer, ApiError> {
     let mut r = reply_fields(2);
-    r.push("pg_balance", format_minor(ctx.app.balance.get()))
-        .push("pg_status", "ok");
+    r.push_static("pg_balance", format_minor(ctx.app.balance.get()))
+        .push_static("pg_status", "ok");
     Ok(Answer::Xml(r))
 }
 
@@ -29,22 +29,22 @@ pub(crate) fn payment_status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Ans
         ("pg_merchant_id", ctx.merchant().to_owned()),
     ]);
     if let Some(order) = &p.order_id {
-        r.push("pg_order_id", order.as_str());
+        r.push_static("pg_order_id", order.as_str());
     }
-    r.push("pg_transaction_status", p.status2())
-        .push("pg_payment_status", p.simple_status())
-        .push("pg_amount", format_minor(p.amount))
-        .push("pg_currency", p.currency.as_str())
-        .push("pg_create_date", clock.format(p.created_at));
+    r.push_static("pg_transaction_status", p.status2())
+        .push_static("pg_payment_status", p.simple_status())
+        .push_static("pg_amount", format_minor(p.amount))
+        .push_static("pg_currency", p.currency.as_str())
+        .push_static("pg_create_date", clock.format(p.created_at));
     if let Some(paid) = p.paid_at {
-        r.push("pg_payment_date", clock.format(paid));
+        r.push_static("pg_payment_date", clock.format(paid));
     }
     if let Some(card) = &p.card {
-        r.push("pg_card_hash", card.pan_masked.as_str());
+        r.push_static("pg_card_hash", card.pan_masked.as_str());
     }
     if let PayoutStatus::Error(code, description) = &p.status {
-        r.push("pg_failure_code", code.to_string())
-            .push("pg_failure_description", description.as_str());
+        r.push_static("pg_failure_code", code.to_string())
+            .push_static("pg_failure_description", description.as_str());
     }
     Ok(Answer::Xml(r))
 }

@@ -28,55 +28,55 @@ pub(crate) fn get_status3(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
         .ok_or_else(|| ApiError::not_found("Transaction not found"))?;
     let clock = &ctx.app.clock;
     let mut r = Fields::new();
-    r.push("pg_status", "ok")
-        .push("pg_payment_id", p.id.to_string());
+    r.push_static("pg_status", "ok")
+        .push_static("pg_payment_id", p.id.to_string());
     if let Some(order) = &p.order_id {
-        r.push("pg_order_id", order.as_str());
+        r.push_static("pg_order_id", order.as_str());
     }
-    r.push("pg_currency", p.currency.as_str())
-        .push("pg_amount", format_minor(p.amount))
-        .push("pg_can_reject", if p.can_reject { "1" } else { "0" })
-        .push("pg_payment_method", p.payment_method.as_str())
-        .push("pg_payment_status", p.status.status3())
-        .push("pg_clearing_amount", format_minor(p.clearing_amount))
-        .push("pg_testing_mode", if p.testing_mode { "1" } else { "0" });
+    r.push_static("pg_currency", p.currency.as_str())
+        .push_static("pg_amount", format_minor(p.amount))
+        .push_static("pg_can_reject", if p.can_reject { "1" } else { "0" })
+        .push_static("pg_payment_method", p.payment_method.as_str())
+        .push_static("pg_payment_status", p.status.status3())
+        .push_static("pg_clearing_amount", format_minor(p.clearing_amount))
+        .push_static("pg_testing_mode", if p.testing_mode { "1" } else { "0" });
     if let Some(email) = &p.user_email {
-        r.push("pg_user_email", email.as_str());
+        r.push_static("pg_user_email", email.as_str());
     }
     if let Some(phone) = &p.user_phone {
-        r.push("pg_user_phone", phone.as_str());
+        r.push_static("pg_user_phone", phone.as_str());
     }
     if let Some(card) = &p.card {
-        r.push("pg_card_name", card.holder.as_str())
-            .push("pg_card_pan", card.pan_masked.as_str())
-            .push("pg_card_token", card.token.as_str())
-            .push("pg_reference", card.reference.as_str())
-            .push("pg_auth_code", card.auth_code.as_str());
+        r.push_static("pg_card_name", card.holder.as_str())
+            .push_static("pg_card_pan", card.pan_masked.as_str())
+            .push_static("pg_card_token", card.token.as_str())
+            .push_static("pg_reference", card.reference.as_str())
+            .push_static("pg_auth_code", card.auth_code.as_str());
     }
     if let Some(paid) = p.paid_at {
-        r.push("pg_payment_date", clock.format(paid));
+        r.push_static("pg_payment_date", clock.format(paid));
     }
     if !p.refunds.is_empty() {
         let mut list = Fields::new();
         for refund in &p.refunds {
             let mut item = Fields::new();
-            item.push("pg_payment_id", refund.id.to_string())
-                .push("pg_payment_status", "success")
-                .push("pg_amount", format_minor(-refund.amount))
-                .push("pg_payment_date", clock.format(refund.at))
-                .push("pg_reference", refund.reference.as_str());
+            item.push_static("pg_payment_id", refund.id.to_string())
+                .push_static("pg_payment_status", "success")
+                .push_static("pg_amount", format_minor(-refund.amount))
+                .push_static("pg_payment_date", clock.format(refund.at))
+                .push_static("pg_reference", refund.reference.as_str());
             list.push_map("pg_refund_payment", item);
         }
         r.push_map("pg_refund_payments", list);
-        r.push("pg_refund_amount", format_minor(-p.refunded()));
+        r.push_static("pg_refund_amount", format_minor(-p.refunded()));
     }
-    r.push("pg_captured", if p.captured { "1" } else { "0" })
-        .push("pg_create_date", clock.format(p.created_at));
+    r.push_static("pg_captured", if p.captured { "1" } else { "0" })
+        .push_static("pg_create_date", clock.format(p.created_at));
     if let Some((code, description)) = &p.failure
         && p.status != PaymentStatus::Success
     {
-        r.push("pg_failure_code", code.to_string())
-            .push("pg_failure_description", description.as_str());
+        r.push_static("pg_failure_code", code.to_string())
+            .push_static("pg_failure_description", description.as_str());
     }
     Ok(Answer::Xml(r))
 }
@@ -93,27 +93,27 @@ pub(crate) fn get_status2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
         .last_payout_with_order(order)
         .and_then(|id| state.payouts.get(&id));
     let mut r = Fields::new();
-    r.push("pg_status", "ok");
+    r.push_static("pg_status", "ok");
     match (payment, payout) {
         (Some(p), q) if q.is_none_or(|q| (p.created_at, p.id) > (q.created_at, q.id)) => {
-            r.push("pg_payment_id", p.id.to_string())
-                .push("pg_transaction_status", p.status.status2())
-                .push("pg_can_reject", if p.can_reject { "1" } else { "0" })
-                .push("pg_testing_mode", if p.testing_mode { "1" } else { "0" })
-                .push("pg_captured", if p.captured { "1" } else { "0" })
-                .push("pg_create_date", clock.format(p.created_at));
+            r.push_static("pg_payment_id", p.id.to_string())
+                .push_static("pg_transaction_status", p.status.status2())
+                .push_static("pg_can_reject", if p.can_reject { "1" } else { "0" })
+                .push_static("pg_testing_mode", if p.testing_mode { "1" } else { "0" })
+                .push_static("pg_captured", if p.captured { "1" } else { "0" })
+                .push_static("pg_create_date", clock.format(p.created_at));
             if let Some((code, description)) = &p.failure
                 && p.status != PaymentStatus::Success
             {
-                r.push("pg_failure_code", code.to_string())
-                    .push("pg_failure_description", description.as_str());
+                r.push_static("pg_failure_code", code.to_string())
+                    .push_static("pg_failure_description", description.as_str());
             }
         }
         (_, Some(q)) => {
-            r.push("pg_payment_id", q.id.to_string())
-                .push("pg_transaction_status", q.status2())
-                .push("pg_can_reject", "0")
-                .push("pg_testing_mode", "1")
+            r.push_static("pg_payment_id", q.id.to_string())
+                .push_static("pg_transaction_status", q.status2())
+                .push_static("pg_can_reject", "0")
+                .push_static("pg_testing_mode", "1")
                 .push(
                     "pg_captured",
                     if q.status == PayoutStatus::Success {
@@ -122,10 +122,10 @@ pub(crate) fn get_status2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
                         "0"
                     },
                 )
-                .push("pg_create_date", clock.format(q.created_at));
+                .push_static("pg_create_date", clock.format(q.created_at));
             if let PayoutStatus::Error(code, description) = &q.status {
-                r.push("pg_failure_code", code.to_string())
-                    .push("pg_failure_description", description.as_str());
+                r.push_static("pg_failure_code", code.to_string())
+                    .push_static("pg_failure_description", description.as_str());
             }
         }
         _ => {

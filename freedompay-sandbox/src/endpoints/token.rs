@@ -56,7 +56,7 @@ pub(crate) fn init(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiEr
         ("pg_merchant_id", ctx.merchant().to_owned()),
     ]);
     if let Some(order) = order {
-        reply.push("pg_order_id", order);
+        reply.push_static("pg_order_id", order);
     }
     Ok(Answer::Xml(reply))
 }
@@ -118,19 +118,19 @@ pub(crate) fn direct(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
     let p = &state.payments[&id];
     let mut reply = ok(&[("pg_payment_id", id.to_string())]);
     if let Some(order) = &p.order_id {
-        reply.push("pg_order_id", order.as_str());
+        reply.push_static("pg_order_id", order.as_str());
     }
     reply
-        .push("pg_amount", format_minor(p.amount))
-        .push("pg_currency", p.currency.as_str())
-        .push("pg_payment_status", p.status.status3());
+        .push_static("pg_amount", format_minor(p.amount))
+        .push_static("pg_currency", p.currency.as_str())
+        .push_static("pg_payment_status", p.status.status3());
     if p.status != PaymentStatus::Success
         && let Some((code, description)) = &p.failure
     {
         reply.set("pg_status", "error");
         reply
-            .push("pg_error_code", code.to_string())
-            .push("pg_error_description", description.as_str());
+            .push_static("pg_error_code", code.to_string())
+            .push_static("pg_error_description", description.as_str());
     }
     Ok(Answer::Xml(reply))
 }

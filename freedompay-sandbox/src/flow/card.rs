@@ -80,20 +80,20 @@ pub(crate) fn add_card(
     let callback = session.post_link.clone().map(|url| {
         let (month, year) = card.exp.split_once('/').unwrap_or(("12", "30"));
         let mut f = Fields::new();
-        f.push("pg_type", "approve")
-            .push("pg_payment_id", id.to_string());
+        f.push_static("pg_type", "approve")
+            .push_static("pg_payment_id", id.to_string());
         if let Some(order) = &session.order_id {
-            f.push("pg_order_id", order.as_str());
+            f.push_static("pg_order_id", order.as_str());
         }
-        f.push("pg_card_3ds", "0")
-            .push("pg_card_hash", card.pan_masked.as_str())
-            .push("pg_card_id", card.card_id.to_string())
-            .push("pg_card_token", card.token.as_str())
-            .push("pg_user_id", session.user_id.as_str())
-            .push("pg_status", "success")
-            .push("pg_card_month", month)
-            .push("pg_card_year", year)
-            .push("pg_merchant_id", app.config.merchant_id.as_str());
+        f.push_static("pg_card_3ds", "0")
+            .push_static("pg_card_hash", card.pan_masked.as_str())
+            .push_static("pg_card_id", card.card_id.to_string())
+            .push_static("pg_card_token", card.token.as_str())
+            .push_static("pg_user_id", session.user_id.as_str())
+            .push_static("pg_status", "success")
+            .push_static("pg_card_month", month)
+            .push_static("pg_card_year", year)
+            .push_static("pg_merchant_id", app.config.merchant_id.as_str());
         let secret = if session.for_payouts {
             app.config.cardstoragepayout_secret
         } else {

@@ -60,10 +60,10 @@ pub(crate) fn open_acs(app: &App, state: &mut State, subject: AcsSubject) -> Fie
         },
     );
     let mut f = Fields::new();
-    f.push("pg_3ds", "1")
-        .push("pg_3d_acsurl", app.url(ACS_PATH))
-        .push("pg_3d_md", md)
-        .push("pg_3d_pareq", pareq);
+    f.push_static("pg_3ds", "1")
+        .push_static("pg_3d_acsurl", app.url(ACS_PATH))
+        .push_static("pg_3d_md", md)
+        .push_static("pg_3d_pareq", pareq);
     f
 }
 

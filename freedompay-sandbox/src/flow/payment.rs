@@ -316,12 +316,12 @@ fn next_step(app: &App, payment: &Payment) -> Next {
         Fields::new()
     };
     if let Some(order) = &payment.order_id {
-        fields.push("pg_order_id", order.as_str());
+        fields.push_static("pg_order_id", order.as_str());
     }
-    fields.push("pg_payment_id", payment.id.to_string());
-    fields.push("pg_salt", app.salt());
+    fields.push_static("pg_payment_id", payment.id.to_string());
+    fields.push_static("pg_salt", app.salt());
     if let Ok(sig) = freedompay_sign::sign(&script, &fields, app.config.payment_secret()) {
-        fields.push("pg_sig", sig.as_str());
+        fields.push_static("pg_sig", sig.as_str());
     }
     if get {
         let base = url.split(['?', '#']).next().unwrap_or(url);
@@ -338,23 +338,23 @@ fn next_step(app: &App, payment: &Payment) -> Next {
 fn check_fields(payment: &Payment) -> Fields {
     let mut f = Fields::new();
     if let Some(order) = &payment.order_id {
-        f.push("pg_order_id", order.as_str());
+        f.push_static("pg_order_id", order.as_str());
     }
     let amount = format_minor(payment.amount);
-    f.push("pg_payment_id", payment.id.to_string())
-        .push("pg_amount", amount.as_str())
-        .push("pg_currency", payment.currency.as_str())
-        .push("pg_ps_amount", amount.as_str())
-        .push("pg_ps_full_amount", amount.as_str())
-        .push("pg_ps_currency", payment.currency.as_str())
-        .push("pg_payment_method", payment.payment_method.as_str())
+    f.push_static("pg_payment_id", payment.id.to_string())
+        .push_static("pg_amount", amount.as_str())
+        .push_static("pg_currency", payment.currency.as_str())
+        .push_static("pg_ps_amount", amount.as_str())
+        .push_static("pg_ps_full_amount", amount.as_str())
+        .push_static("pg_ps_currency", payment.currency.as_str())
+        .push_static("pg_payment_method", payment.payment_method.as_str())
         .push(
             "pg_testing_mode",
             if payment.testing_mode { "1" } else { "0" },
         )
-        .push("pg_can_reject", "1");
+        .push_static("pg_can_reject", "1");
     if let Some(phone) = &payment.user_phone {
-        f.push("pg_user_phone", phone.as_str());
+        f.push_static("pg_user_phone", phone.as_str());
     }
     for field in &payment.extras {
         f.push_field(field.clone());
@@ -366,58 +366,58 @@ fn check_fields(payment: &Payment) -> Fields {
 pub(crate) fn result_fields(app: &App, payment: &Payment) -> Fields {
     let mut f = Fields::new();
     if let Some(order) = &payment.order_id {
-        f.push("pg_order_id", order.as_str());
+        f.push_static("pg_order_id", order.as_str());
     }
     let amount = format_minor(payment.amount);
     let ok = payment.status == PaymentStatus::Success;
-    f.push("pg_payment_id", payment.id.to_string())
-        .push("pg_amount", amount.as_str())
-        .push("pg_currency", payment.currency.as_str())
-        .push("pg_net_amount", amount.as_str())
-        .push("pg_ps_amount", amount.as_str())
-        .push("pg_ps_full_amount", amount.as_str())
-        .push("pg_ps_currency", payment.currency.as_str())
-        .push("pg_description", payment.description.as_str())
-        .push("pg_result", if ok { "1" } else { "0" })
+    f.push_static("pg_payment_id", payment.id.to_string())
+        .push_static("pg_amount", amount.as_str())
+        .push_static("pg_currency", payment.currency.as_str())
+        .push_static("pg_net_amount", amount.as_str())
+        .push_static("pg_ps_amount", amount.as_str())
+        .push_static("pg_ps_full_amount", amount.as_str())
+        .push_static("pg_ps_currency", payment.currency.as_str())
+        .push_static("pg_description", payment.description.as_str())
+        .push_static("pg_result", if ok { "1" } else { "0" })
         .push(
             "pg_payment_date",
             app.clock
                 .format(payment.paid_at.unwrap_or(payment.created_at)),
         )
-        .push("pg_can_reject", if payment.can_reject { "1" } else { "0" })
+        .push_static("pg_can_reject", if payment.can_reject { "1" } else { "0" })
         .push(
             "pg_testing_mode",
             if payment.testing_mode { "1" } else { "0" },
         )
-        .push("pg_captured", if payment.captured { "1" } else { "0" })
-        .push("pg_payment_method", payment.payment_method.as_str());
+        .push_static("pg_captured", if payment.captured { "1" } else { "0" })
+        .push_static("pg_payment_method", payment.payment_method.as_str());
     if let Some(system) = &payment.payment_system {
-        f.push("pg_payment_system", system.as_str());
+        f.push_static("pg_payment_system", system.as_str());
     }
     if let Some(phone) = &payment.user_phone {
-        f.push("pg_user_phone", phone.as_str());
+        f.push_static("pg_user_phone", phone.as_str());
     }
     if let Some(email) = &payment.user_email {
-        f.push("pg_user_contact_email", email.as_str());
+        f.push_static("pg_user_contact_email", email.as_str());
     }
-    f.push("pg_need_phone_notification", "0")
-        .push("pg_need_email_notification", "0");
+    f.push_static("pg_need_phone_notification", "0")
+        .push_static("pg_need_email_notification", "0");
     if let Some(card) = &payment.card {
-        f.push("pg_card_id", card.card_id.to_string())
-            .push("pg_card_token", card.token.as_str())
-            .push("pg_card_pan", card.pan_masked.as_str())
-            .push("pg_card_exp", card.exp.as_str())
-            .push("pg_card_owner", card.holder.as_str())
-            .push("pg_card_brand", card.brand)
-            .push("pg_auth_code", card.auth_code.as_str())
-            .push("pg_reference", card.reference.as_str());
+        f.push_static("pg_card_id", card.card_id.to_string())
+            .push_static("pg_card_token", card.token.as_str())
+            .push_static("pg_card_pan", card.pan_masked.as_str())
+            .push_static("pg_card_exp", card.exp.as_str())
+            .push_static("pg_card_owner", card.holder.as_str())
+            .push_static("pg_card_brand", card.brand)
+            .push_static("pg_auth_code", card.auth_code.as_str())
+            .push_static("pg_reference", card.reference.as_str());
     }
     if let Some(profile) = payment.recurring_profile {
-        f.push("pg_recurring_profile_id", profile.to_string());
+        f.push_static("pg_recurring_profile_id", profile.to_string());
     }
     if let Some((code, description)) = &payment.failure {
-        f.push("pg_failure_code", code.to_string())
-            .push("pg_failure_description", description.as_str());
+        f.push_static("pg_failure_code", code.to_string())
+            .push_static("pg_failure_description", description.as_str());
     }
     for field in &payment.extras {
         f.push_field(field.clone());

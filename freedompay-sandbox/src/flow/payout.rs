@@ -109,30 +109,30 @@ fn notify_fields(app: &App, state: &State, id: i64) -> Fields {
     let Some(p) = state.payouts.get(&id) else {
         return f;
     };
-    f.push("pg_payment_id", p.id.to_string());
+    f.push_static("pg_payment_id", p.id.to_string());
     if let Some(order) = &p.order_id {
-        f.push("pg_order_id", order.as_str());
+        f.push_static("pg_order_id", order.as_str());
     }
     if let Some(card) = &p.card {
-        f.push("pg_card_hash", card.pan_masked.as_str());
+        f.push_static("pg_card_hash", card.pan_masked.as_str());
         if p.kind == PayoutKind::Reg2Reg {
-            f.push("pg_card_id", card.card_id.to_string())
-                .push("pg_card_token", card.token.as_str());
+            f.push_static("pg_card_id", card.card_id.to_string())
+                .push_static("pg_card_token", card.token.as_str());
         }
     }
     let ok = p.status == PayoutStatus::Success;
-    f.push("pg_status", if ok { "ok" } else { "error" })
-        .push("pg_balance", format_minor(state.balance.get()))
-        .push("pg_payment_amount", format_minor(p.amount))
-        .push("pg_to_pay", format_minor(p.amount))
-        .push("pg_merchant_id", app.config.merchant_id.as_str())
+    f.push_static("pg_status", if ok { "ok" } else { "error" })
+        .push_static("pg_balance", format_minor(state.balance.get()))
+        .push_static("pg_payment_amount", format_minor(p.amount))
+        .push_static("pg_to_pay", format_minor(p.amount))
+        .push_static("pg_merchant_id", app.config.merchant_id.as_str())
         .push(
             "pg_payment_date",
             app.clock.format(p.paid_at.unwrap_or(p.created_at)),
         );
     if let PayoutStatus::Error(code, description) = &p.status {
-        f.push("pg_error_code", code.to_string())
-            .push("pg_error_description", description.as_str());
+        f.push_static("pg_error_code", code.to_string())
+            .push_static("pg_error_description", description.as_str());
     }
     f
 }

@@ -53,9 +53,9 @@ mod tests {
     #[test]
     fn nests_with_brackets() {
         let mut item = Fields::new();
-        item.push("name", "Mouse pad");
+        item.push_static("name", "Mouse pad");
         let mut fields = Fields::new();
-        fields.push("pg_a", "x y&").push_list("p", [item]);
+        fields.push_static("pg_a", "x y&").push_list("p", [item]);
         assert_eq!(
             encode_form(&fields),
             "pg_a=x%20y%26&p%5B0%5D%5Bname%5D=Mouse%20pad"

@@ -69,7 +69,7 @@ async fn page(AxumState(app): AxumState<Arc<App>>, request: Request) -> Response
         Some(code) => match acs_answer(&app, &mut state, &md, &pareq, &code) {
             Ok(pares) => {
                 let mut fields = Fields::new();
-                fields.push("PaRes", pares).push("MD", md);
+                fields.push_static("PaRes", pares).push_static("MD", md);
                 html_response(html::return_form(&term_url, &fields))
             }
             Err(e) => bad(e.text()),

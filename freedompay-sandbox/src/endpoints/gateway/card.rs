@@ -88,18 +88,18 @@ fn store(ctx: &mut Ctx<'_>, state: &mut State, id: i64, authenticated: bool) -> 
             let card = &adding.card;
             let (month, year) = card.exp.split_once('/').unwrap_or(("12", "30"));
             let mut f = Fields::new();
-            f.push("pg_type", "approve")
-                .push("pg_payment_id", id.to_string());
+            f.push_static("pg_type", "approve")
+                .push_static("pg_payment_id", id.to_string());
             push_order(&mut f, adding.order_id.as_ref());
-            f.push("pg_card_3ds", "0")
-                .push("pg_card_hash", card.pan_masked.as_str())
-                .push("pg_card_id", card.card_id.to_string())
-                .push("pg_card_token", card.token.as_str())
-                .push("pg_user_id", adding.user_id.as_str())
-                .push("pg_status", "success")
-                .push("pg_card_month", month)
-                .push("pg_card_year", year)
-                .push("pg_merchant_id", ctx.merchant());
+            f.push_static("pg_card_3ds", "0")
+                .push_static("pg_card_hash", card.pan_masked.as_str())
+                .push_static("pg_card_id", card.card_id.to_string())
+                .push_static("pg_card_token", card.token.as_str())
+                .push_static("pg_user_id", adding.user_id.as_str())
+                .push_static("pg_status", "success")
+                .push_static("pg_card_month", month)
+                .push_static("pg_card_year", year)
+                .push_static("pg_merchant_id", ctx.merchant());
             let callback = register(
                 ctx.app,
                 state,
@@ -134,12 +134,12 @@ fn reply(ctx: &Ctx<'_>, state: &State, id: i64, stored: bool) -> Fields {
     let card = &adding.card;
     let mut r = ok(&[("pg_payment_id", id.to_string())]);
     push_order(&mut r, adding.order_id.as_ref());
-    r.push("pg_merchant_id", ctx.merchant())
-        .push("pg_user_id", adding.user_id.as_str())
-        .push("pg_card_id", card.card_id.to_string())
-        .push("pg_card_token", card.token.as_str())
-        .push("pg_card_hash", card.pan_masked.as_str())
-        .push("pg_card_status", "approved");
+    r.push_static("pg_merchant_id", ctx.merchant())
+        .push_static("pg_user_id", adding.user_id.as_str())
+        .push_static("pg_card_id", card.card_id.to_string())
+        .push_static("pg_card_token", card.token.as_str())
+        .push_static("pg_card_hash", card.pan_masked.as_str())
+        .push_static("pg_card_status", "approved");
     r
 }
 
@@ -168,10 +168,10 @@ pub(crate) fn remove(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
         .ok_or_else(|| ApiError::not_found("Card not found"))?;
     saved.deleted_at = Some(now);
     let mut r = Fields::new();
-    r.push("pg_status", "success")
-        .push("pg_merchant_id", ctx.merchant())
-        .push("pg_card_token", saved.card.token.as_str())
-        .push("pg_card_hash", saved.card.pan_masked.as_str())
-        .push("deleted_at", ctx.app.clock.format(now));
+    r.push_static("pg_status", "success")
+        .push_static("pg_merchant_id", ctx.merchant())
+        .push_static("pg_card_token", saved.card.token.as_str())
+        .push_static("pg_card_hash", saved.card.pan_masked.as_str())
+        .push_static("deleted_at", ctx.app.clock.format(now));
     Ok(Answer::Xml(r))
 }

@@ -66,6 +66,6 @@ pub(super) fn read_card(
 /// `pg_order_id` when there is one.
 pub(super) fn push_order(fields: &mut Fields, order_id: Option<&String>) {
     if let Some(order) = order_id {
-        fields.push("pg_order_id", order.as_str());
+        fields.push_static("pg_order_id", order.as_str());
     }
 }

@@ -156,17 +156,17 @@ fn reply_for(ctx: &Ctx<'_>, p: &Payment) -> Fields {
         PaymentStatus::Success | PaymentStatus::Revoked if p.failure.is_none() => {
             let mut r = ok(&[("pg_payment_id", p.id.to_string())]);
             push_order(&mut r, p.order_id.as_ref());
-            r.push("pg_payment_status", p.status.status3());
+            r.push_static("pg_payment_status", p.status.status3());
             if let Some(card) = &p.card {
-                r.push("pg_auth_code", card.auth_code.as_str())
-                    .push("pg_reference", card.reference.as_str())
+                r.push_static("pg_auth_code", card.auth_code.as_str())
+                    .push_static("pg_reference", card.reference.as_str())
                     .push(
                         "pg_datetime",
                         ctx.app.clock.format(p.paid_at.unwrap_or(p.created_at)),
                     )
-                    .push("pg_card_id", card.card_id.to_string())
-                    .push("pg_card_token", card.token.as_str())
-                    .push("pg_card_hash", card.pan_masked.as_str());
+                    .push_static("pg_card_id", card.card_id.to_string())
+                    .push_static("pg_card_token", card.token.as_str())
+                    .push_static("pg_card_hash", card.pan_masked.as_str());
             }
             r
         }
@@ -226,7 +226,7 @@ fn as_merchant(
         .to_owned();
     match answer? {
         Answer::Xml(mut reply) => {
-            reply.push("pg_payment_id", id);
+            reply.push_static("pg_payment_id", id);
             Ok(Answer::Xml(reply))
         }
         other => Ok(other),
@@ -269,9 +269,9 @@ pub(crate) fn refund(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
                         .find(|r| r.id == refund_id)
                         .map(|r| r.amount)
                 });
-                reply.push("pg_refund_payment_id", id);
+                reply.push_static("pg_refund_payment_id", id);
                 if let Some(amount) = amount {
-                    reply.push("pg_refund_amount", format_minor(amount));
+                    reply.push_static("pg_refund_amount", format_minor(amount));
                 }
             }
             Answer::Xml(reply)
@@ -312,54 +312,54 @@ pub(crate) fn status_v2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, 
     let clock = &ctx.app.clock;
     let mut r = ok(&[("pg_payment_id", p.id.to_string())]);
     push_order(&mut r, p.order_id.as_ref());
-    r.push("pg_currency", p.currency.as_str())
-        .push("pg_payment_status", p.status.status3())
-        .push("pg_amount", format_minor(p.amount))
-        .push("pg_clearing_amount", format_minor(p.clearing_amount))
-        .push("pg_refund_amount", format_minor(-p.refunded()))
-        .push("pg_user_email", p.user_email.clone().unwrap_or_default());
+    r.push_static("pg_currency", p.currency.as_str())
+        .push_static("pg_payment_status", p.status.status3())
+        .push_static("pg_amount", format_minor(p.amount))
+        .push_static("pg_clearing_amount", format_minor(p.clearing_amount))
+        .push_static("pg_refund_amount", format_minor(-p.refunded()))
+        .push_static("pg_user_email", p.user_email.clone().unwrap_or_default());
     let card = p.card.as_ref();
-    r.push("pg_card_name", card.map_or("", |c| c.holder.as_str()))
+    r.push_static("pg_card_name", card.map_or("", |c| c.holder.as_str()))
         .push(
             "pg_card_id",
             card.map(|c| c.card_id.to_string()).unwrap_or_default(),
         )
-        .push("pg_card_token", card.map_or("", |c| c.token.as_str()))
-        .push("pg_card_pan", card.map_or("", |c| c.pan_masked.as_str()))
-        .push("pg_card_exp", card.map_or("", |c| c.exp.as_str()))
-        .push("pg_card_brand", card.map_or("", |c| c.brand))
-        .push("pg_reference", card.map_or("", |c| c.reference.as_str()))
-        .push("pg_user_phone", p.user_phone.clone().unwrap_or_default())
+        .push_static("pg_card_token", card.map_or("", |c| c.token.as_str()))
+        .push_static("pg_card_pan", card.map_or("", |c| c.pan_masked.as_str()))
+        .push_static("pg_card_exp", card.map_or("", |c| c.exp.as_str()))
+        .push_static("pg_card_brand", card.map_or("", |c| c.brand))
+        .push_static("pg_reference", card.map_or("", |c| c.reference.as_str()))
+        .push_static("pg_user_phone", p.user_phone.clone().unwrap_or_default())
         .push(
             "pg_payment_date",
             clock.format(p.paid_at.unwrap_or(p.created_at)),
         )
-        .push("pg_captured", if p.captured { "1" } else { "0" });
+        .push_static("pg_captured", if p.captured { "1" } else { "0" });
     let mut refunds = Fields::new();
     for refund in &p.refunds {
         let mut item = Fields::new();
-        item.push("pg_payment_id", refund.id.to_string())
-            .push("pg_payment_status", "success")
-            .push("pg_amount", format_minor(-refund.amount))
-            .push("pg_payment_date", clock.format(refund.at))
-            .push("pg_reference", refund.reference.as_str());
+        item.push_static("pg_payment_id", refund.id.to_string())
+            .push_static("pg_payment_status", "success")
+            .push_static("pg_amount", format_minor(-refund.amount))
+            .push_static("pg_payment_date", clock.format(refund.at))
+            .push_static("pg_reference", refund.reference.as_str());
         refunds.push_map("pg_refund_payment", item);
     }
     push_list(&mut r, "pg_refund_payments", refunds);
     let mut revoked = Fields::new();
     if let Some(cancel_id) = p.cancel_id {
         let mut item = Fields::new();
-        item.push("pg_payment_id", cancel_id.to_string())
-            .push("pg_payment_status", "success")
-            .push("pg_amount", format_minor(-p.amount));
+        item.push_static("pg_payment_id", cancel_id.to_string())
+            .push_static("pg_payment_status", "success")
+            .push_static("pg_amount", format_minor(-p.amount));
         revoked.push_map("pg_revoked_payment", item);
     }
     push_list(&mut r, "pg_revoked_payments", revoked);
     if let Some((code, description)) = &p.failure
         && p.status != PaymentStatus::Success
     {
-        r.push("pg_failure_code", code.to_string())
-            .push("pg_failure_description", description.as_str());
+        r.push_static("pg_failure_code", code.to_string())
+            .push_static("pg_failure_description", description.as_str());
     }
     Ok(Answer::Xml(r))
 }

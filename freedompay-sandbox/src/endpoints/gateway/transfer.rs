@@ -248,11 +248,11 @@ fn reply(t: &Transfer) -> Fields {
         None => {
             let mut r = ok(&[("pg_payment_id", t.id.to_string())]);
             push_order(&mut r, t.order_id.as_ref());
-            r.push("pg_payment_status", t.status.name())
-                .push("pg_amount", format_minor(t.amount))
-                .push("pg_amount_to", format_minor(t.amount_to))
-                .push("pg_currency_from", t.currency_from.as_str())
-                .push("pg_currency_to", t.currency_to.as_str());
+            r.push_static("pg_payment_status", t.status.name())
+                .push_static("pg_amount", format_minor(t.amount))
+                .push_static("pg_amount_to", format_minor(t.amount_to))
+                .push_static("pg_currency_from", t.currency_from.as_str())
+                .push_static("pg_currency_to", t.currency_to.as_str());
             for (name, card) in [
                 ("pg_card_token", &t.sender),
                 ("pg_card_recipient_token", &t.recipient),
@@ -305,16 +305,16 @@ pub(crate) fn status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
     };
     let mut r = ok(&[("pg_payment_id", t.id.to_string())]);
     push_order(&mut r, t.order_id.as_ref());
-    r.push("pg_payment_status", t.status.name())
-        .push("pg_amount", format_minor(t.amount))
-        .push("pg_amount_to", format_minor(t.amount_to))
-        .push("pg_commission_amount", format_minor(t.commission))
-        .push("pg_currency", t.currency_from.as_str())
-        .push("pg_currency_to", t.currency_to.as_str())
-        .push("pg_create_date", ctx.app.clock.format(t.created_at));
+    r.push_static("pg_payment_status", t.status.name())
+        .push_static("pg_amount", format_minor(t.amount))
+        .push_static("pg_amount_to", format_minor(t.amount_to))
+        .push_static("pg_commission_amount", format_minor(t.commission))
+        .push_static("pg_currency", t.currency_from.as_str())
+        .push_static("pg_currency_to", t.currency_to.as_str())
+        .push_static("pg_create_date", ctx.app.clock.format(t.created_at));
     if let Some((code, description)) = &t.failure {
-        r.push("pg_failure_code", code.to_string())
-            .push("pg_failure_description", description.as_str());
+        r.push_static("pg_failure_code", code.to_string())
+            .push_static("pg_failure_description", description.as_str());
     }
     Ok(Answer::Xml(r))
 }

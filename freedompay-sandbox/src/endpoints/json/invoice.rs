@@ -92,9 +92,9 @@ fn create(app: &Arc<App>, request: &Map<String, Value>) -> Result<Map<String, Va
         Some(_) => return Err(ApiError::validation("invoice_method: a string")),
     };
     let mut fields = Fields::new();
-    fields.push("pg_order_id", required("order_id")?);
-    fields.push("pg_amount", required("amount")?);
-    fields.push("pg_description", required("description")?);
+    fields.push_static("pg_order_id", required("order_id")?);
+    fields.push_static("pg_amount", required("amount")?);
+    fields.push_static("pg_description", required("description")?);
     copy(&mut fields, request, "currency", "pg_currency");
     copy(&mut fields, request, "check_url", "pg_check_url");
     copy(&mut fields, request, "result_url", "pg_result_url");
