@@ -9,7 +9,7 @@ use crate::callbacks::{NewCallback, register};
 use crate::cards;
 use crate::config::SecretChoice;
 use crate::flow::payment::card_data;
-use crate::state::{CallbackKind, Method, SavedCard};
+use crate::state::{CallbackKind, CardData, Method, SavedCard};
 
 /// A card saved through its page.
 #[derive(Debug, Clone)]
@@ -78,22 +78,13 @@ pub(crate) fn add_card(
         s.done = Some(token.clone());
     }
     let callback = session.post_link.clone().map(|url| {
-        let (month, year) = card.exp.split_once('/').unwrap_or(("12", "30"));
-        let mut f = Fields::new();
-        f.push_static("pg_type", "approve")
-            .push_static("pg_payment_id", id.to_string());
-        if let Some(order) = &session.order_id {
-            f.push_static("pg_order_id", order.as_str());
-        }
-        f.push_static("pg_card_3ds", "0")
-            .push_static("pg_card_hash", card.pan_masked.as_str())
-            .push_static("pg_card_id", card.card_id.to_string())
-            .push_static("pg_card_token", card.token.as_str())
-            .push_static("pg_user_id", session.user_id.as_str())
-            .push_static("pg_status", "success")
-            .push_static("pg_card_month", month)
-            .push_static("pg_card_year", year)
-            .push_static("pg_merchant_id", app.config.merchant_id.as_str());
+        let f = card_added_fields(
+            id,
+            session.order_id.as_deref(),
+            &card,
+            &session.user_id,
+            &app.config.merchant_id,
+        );
         let secret = if session.for_payouts {
             app.config.cardstoragepayout_secret
         } else {
@@ -118,4 +109,32 @@ pub(crate) fn add_card(
         back_link: session.back_link,
         token,
     })
+}
+
+/// The fields of the card-added callback (`pg_type` `approve`) for a card saved by the card
+/// page or by the Gateway API's `cardstorage/add`.
+pub(crate) fn card_added_fields(
+    id: i64,
+    order_id: Option<&str>,
+    card: &CardData,
+    user_id: &str,
+    merchant_id: &str,
+) -> Fields {
+    let (month, year) = card.exp.split_once('/').unwrap_or(("12", "30"));
+    let mut f = Fields::new();
+    f.push_static("pg_type", "approve")
+        .push_static("pg_payment_id", id.to_string());
+    if let Some(order) = order_id {
+        f.push_static("pg_order_id", order);
+    }
+    f.push_static("pg_card_3ds", "0")
+        .push_static("pg_card_hash", card.pan_masked.as_str())
+        .push_static("pg_card_id", card.card_id.to_string())
+        .push_static("pg_card_token", card.token.as_str())
+        .push_static("pg_user_id", user_id)
+        .push_static("pg_status", "success")
+        .push_static("pg_card_month", month)
+        .push_static("pg_card_year", year)
+        .push_static("pg_merchant_id", merchant_id);
+    f
 }

@@ -9,6 +9,7 @@ use super::{push_order, read_card};
 use crate::callbacks::{NewCallback, register};
 use crate::config::SecretChoice;
 use crate::error::ApiError;
+use crate::flow::card::card_added_fields;
 use crate::flow::gateway::{self as rules, DECLINED};
 use crate::state::{AcsSubject, CallbackKind, CardAdd, Method, SavedCard, State};
 use crate::validate;
@@ -85,21 +86,13 @@ fn store(ctx: &mut Ctx<'_>, state: &mut State, id: i64, authenticated: bool) -> 
             deleted_at: None,
         });
         if let Some(url) = adding.post_link.clone() {
-            let card = &adding.card;
-            let (month, year) = card.exp.split_once('/').unwrap_or(("12", "30"));
-            let mut f = Fields::new();
-            f.push_static("pg_type", "approve")
-                .push_static("pg_payment_id", id.to_string());
-            push_order(&mut f, adding.order_id.as_ref());
-            f.push_static("pg_card_3ds", "0")
-                .push_static("pg_card_hash", card.pan_masked.as_str())
-                .push_static("pg_card_id", card.card_id.to_string())
-                .push_static("pg_card_token", card.token.as_str())
-                .push_static("pg_user_id", adding.user_id.as_str())
-                .push_static("pg_status", "success")
-                .push_static("pg_card_month", month)
-                .push_static("pg_card_year", year)
-                .push_static("pg_merchant_id", ctx.merchant());
+            let f = card_added_fields(
+                id,
+                adding.order_id.as_deref(),
+                &adding.card,
+                &adding.user_id,
+                ctx.merchant(),
+            );
             let callback = register(
                 ctx.app,
                 state,
