@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
-use freedompay_sign::{Fields, ScriptName, SecretKey, Value};
+use freedompay_sign::{Fields, ScriptName, SecretKey};
 use hyper::header::{CONTENT_TYPE, HeaderValue};
 
 use crate::app::{App, ReplyNumber};
@@ -26,9 +26,6 @@ pub(crate) fn reply_fields(fields: usize) -> Fields {
     Fields::with_capacity(fields + SIGNING_ROOM)
 }
 
-/// What `freedompay_xml::write` puts before the root element.
-const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
-
 /// Signs `fields` (any `pg_salt` / `pg_sig` in them is replaced) and writes the document.
 /// Every n-th reply gets the unknown element first.
 pub(crate) fn signed_xml(
@@ -45,82 +42,17 @@ pub(crate) fn signed_xml(
     fields.remove("pg_salt");
     fields.remove("pg_sig");
     if trace {
-        fields.push(TRACE_ELEMENT, format!("reply-{n}"));
+        fields.push_static(TRACE_ELEMENT, format!("reply-{n}"));
     }
     fields.push_static("pg_salt", app.salt());
     match freedompay_sign::sign(script, &fields, secret) {
-        Ok(sig) => match write_flat(&fields, sig.as_str()) {
-            Some(xml) => xml,
-            None => {
-                fields.push_static("pg_sig", sig.as_str());
-                freedompay_xml::write(&fields)
-                    .unwrap_or_else(|_| unsigned_error(9999, "The reply could not be written"))
-            }
-        },
+        Ok(sig) => {
+            fields.push_static("pg_sig", sig.as_str());
+            freedompay_xml::write(&fields)
+                .unwrap_or_else(|_| unsigned_error(9999, "The reply could not be written"))
+        }
         Err(_) => unsigned_error(9999, "The reply could not be signed"),
     }
-}
-
-/// The document `freedompay_xml::write` writes for `fields` followed by `pg_sig`, in one pass
-/// into a buffer of exactly its size, when the reply is what nearly every reply is: text
-/// fields only, with plain names (`pg_status`) and texts that need no escaping and hold only
-/// characters XML allows. `None` for anything else, which `freedompay_xml::write` handles.
-fn write_flat(fields: &Fields, sig: &str) -> Option<String> {
-    const ROOT_TAGS: usize = "<response></response>".len();
-    let element = |name: &str, text: &str| 2 * name.len() + "<></>".len() + text.len();
-    if !plain_text(sig) {
-        return None;
-    }
-    let mut size = DECLARATION.len() + ROOT_TAGS + element("pg_sig", sig);
-    for field in fields {
-        let Value::Text(text) = field.value() else {
-            return None;
-        };
-        if !plain_name(field.name()) || !plain_text(text) {
-            return None;
-        }
-        size += element(field.name(), text);
-    }
-    let mut out = String::with_capacity(size);
-    out.push_str(DECLARATION);
-    out.push_str("<response>");
-    let mut push = |name: &str, text: &str| {
-        out.push('<');
-        out.push_str(name);
-        out.push('>');
-        out.push_str(text);
-        out.push_str("</");
-        out.push_str(name);
-        out.push('>');
-    };
-    for field in fields {
-        push(field.name(), field.text().unwrap_or_default());
-    }
-    push("pg_sig", sig);
-    out.push_str("</response>");
-    debug_assert_eq!(out.len(), size);
-    Some(out)
-}
-
-/// A name made of ASCII letters, digits and `_`, not starting with a digit: an XML name.
-fn plain_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    bytes
-        .first()
-        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
-}
-
-/// A text written as it is: no `&`, `<`, `>` or carriage return (which are escaped), no control
-/// character but tab and line feed, and no `EF` byte (U+FFFE and U+FFFF, which XML forbids,
-/// start with it; so do other characters of U+F000–U+FFFF, which are simply left to
-/// `freedompay_xml::write`). One test per byte without an early exit, so it vectorises.
-fn plain_text(text: &str) -> bool {
-    !text.bytes().fold(false, |odd, b| {
-        odd | matches!(b, b'&' | b'<' | b'>' | 0xef) | ((b < 0x20) & (b != b'\t') & (b != b'\n'))
-    })
 }
 
 /// `<response><pg_status>error</pg_status><pg_error_code>…` without salt or signature.
@@ -156,56 +88,4 @@ pub(crate) fn json_response(status: hyper::StatusCode, value: &serde_json::Value
         value.to_string(),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The one-pass writer writes what `freedompay_xml::write` writes, byte for byte, and
-    /// leaves every reply it cannot write so to it.
-    #[test]
-    fn write_flat_matches_freedompay_xml() {
-        let texts = [
-            "",
-            "ok",
-            "  spaced\tand\nlined  ",
-            "Некорректная подпись запроса",
-            "2026-12-02T09:00:00+05:00",
-            "a & b",
-            "<tag>",
-            "x > y",
-            "line\r\nbreak",
-            "bell\u{7}",
-            "\u{fffe}",
-            "\u{f000} private use",
-            "emoji 🙂",
-        ];
-        for text in texts {
-            for name in ["pg_status", "_x1", "pg:status", "1pg", "pg-status"] {
-                let mut fields = reply_fields(2);
-                fields
-                    .push_static("pg_merchant_id", "545000")
-                    .push(name, text);
-                let sig = "0123456789abcdef0123456789abcdef";
-                let mut signed = fields.clone();
-                signed.push_static("pg_sig", sig);
-                match write_flat(&fields, sig) {
-                    Some(xml) => {
-                        let expected = freedompay_xml::write(&signed).ok();
-                        assert_eq!(Some(xml), expected, "{name} {text:?}");
-                    }
-                    None => assert!(
-                        !plain_name(name) || !plain_text(text),
-                        "{name} {text:?} left to freedompay_xml"
-                    ),
-                }
-            }
-        }
-        let mut nested = Fields::new();
-        nested.push_static("pg_status", "ok");
-        let mut fields = Fields::new();
-        fields.push_map("pg_card", nested);
-        assert_eq!(write_flat(&fields, "sig"), None);
-    }
 }

@@ -58,9 +58,33 @@ pub fn write_with_root(root: &str, fields: &Fields) -> Result<String, WriteError
             root.escape_debug().to_string(),
         ));
     }
-    let mut out = String::with_capacity(DECLARATION.len() + 2 * root.len() + 5 + 48 * fields.len());
+    let tags = |name: &str| 2 * name.len() + "<></>".len();
+    // A flat tree (texts only: nearly every reply) is written in one pass into a buffer of its
+    // size unless a text needs escaping, without the stack below.
+    let flat = fields.iter().try_fold(0, |size, field| {
+        Some(size + tags(field.name()) + field.text()?.len())
+    });
+    let mut out =
+        String::with_capacity(DECLARATION.len() + tags(root) + flat.unwrap_or(48 * fields.len()));
     out.push_str(DECLARATION);
     open_tag(&mut out, root);
+    if flat.is_some() {
+        let at_root = |kind, last: &str| error(kind, &[(root, fields.iter())], last);
+        for field in fields {
+            let name = field.name();
+            if !is_xml_name(name) {
+                let name = name.escape_debug().to_string();
+                return Err(at_root(WriteErrorKind::InvalidName, &name));
+            }
+            open_tag(&mut out, name);
+            if escape_into(&mut out, field.text().unwrap_or_default()).is_err() {
+                return Err(at_root(WriteErrorKind::InvalidChar, name));
+            }
+            close_tag(&mut out, name);
+        }
+        close_tag(&mut out, root);
+        return Ok(out);
+    }
 
     // Open elements: their names and what is left of their fields. An explicit stack rather
     // than recursion: a tree built in code may be arbitrarily deep.
