@@ -128,7 +128,7 @@ impl UreqTransport {
         let (parts, mut body) = response.into_parts();
         // The header map is handed over as it is, not copied.
         let headers = Headers::from_http(parts.headers);
-        let body = body.read_to_vec().map_err(classify)?;
+        let body = read_body(&mut body).map_err(classify)?;
         Ok(HttpResponse::new(parts.status.as_u16(), body).with_headers(headers))
     }
 }
@@ -137,6 +137,28 @@ impl Default for UreqTransport {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// What `Body::read_to_vec` allows: 10 MiB, its own limit, kept.
+const MAX_BODY: u64 = 10 * 1024 * 1024;
+
+/// How much of a declared `Content-Length` is reserved before reading: a gateway reply is a
+/// few kilobytes, and a bigger declared length is not trusted with the memory up front.
+const RESERVED: u64 = 64 * 1024;
+
+/// The whole body, as `Body::read_to_vec` reads it (the same limit, the same errors), into a
+/// buffer sized by the `Content-Length` when there is one: the body is read in one go instead
+/// of through a buffer grown from nothing.
+fn read_body(body: &mut ureq::Body) -> Result<Vec<u8>, ureq::Error> {
+    use std::io::Read;
+    let reserve = body.content_length().unwrap_or(0).min(RESERVED);
+    // At most `RESERVED`: it fits in a `usize` on every target.
+    let mut buffer = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
+    body.with_config()
+        .limit(MAX_BODY)
+        .reader()
+        .read_to_end(&mut buffer)?;
+    Ok(buffer)
 }
 
 /// A request's header fields: a map prepared once, or the fields to add one by one.

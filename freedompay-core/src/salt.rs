@@ -88,12 +88,16 @@ impl SaltSource for ChaChaSaltSource {
         let mut salt = [0u8; Salt::MAX_LEN];
         let mut len = 0;
         let mut random = [0u8; 32];
-        while len < self.len {
+        // The bytes of a draw past the last character are left unread (as they always were).
+        'draw: while len < self.len {
             rng.fill_bytes(&mut random);
             for &b in &random {
-                if b < 248 && len < self.len {
+                if b < 248 {
                     salt[len] = ALPHABET[usize::from(b % 62)];
                     len += 1;
+                    if len == self.len {
+                        break 'draw;
+                    }
                 }
             }
         }
