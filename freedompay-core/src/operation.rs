@@ -249,10 +249,12 @@ pub(crate) fn prepare_for<O: Operation>(
     body.push('=');
     body.push_str(signature);
     // The headers are the same for every call: one `'static` list, never copied.
-    Ok(HttpRequest::with_shared_url(Method::Post, url_of::<O>(config))
-        .with_static_headers(HEADERS)
-        .with_body(body.into_bytes())
-        .with_timeout(config.timeout()))
+    Ok(
+        HttpRequest::with_shared_url(Method::Post, url_of::<O>(config))
+            .with_static_headers(HEADERS)
+            .with_body(body.into_bytes())
+            .with_timeout(config.timeout()),
+    )
 }
 
 /// The `User-Agent` of every request.
