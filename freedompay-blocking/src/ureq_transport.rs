@@ -332,3 +332,51 @@ fn is_connect_error(error: &io::Error) -> bool {
         io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIELDS: &[(&str, &str)] = &[
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Accept", "application/xml, text/xml"),
+        ("X-Twice", "1"),
+        ("x-twice", "Алматы"),
+    ];
+
+    /// The map made once holds what adding the fields one by one gives, in the same order.
+    #[test]
+    fn a_static_list_converts_as_fields_added_one_by_one() {
+        let mut builder = ureq::http::Request::builder();
+        for &(name, value) in FIELDS {
+            builder = builder.header(name, value);
+        }
+        let one_by_one = builder.body(()).unwrap().headers().clone();
+        let made = header_map(FIELDS).expect("valid fields");
+        assert_eq!(
+            made.iter().collect::<Vec<_>>(),
+            one_by_one.iter().collect::<Vec<_>>()
+        );
+        // An invalid field is left to be refused where it always was.
+        assert!(header_map(&[("Bad Name", "x")]).is_none());
+        assert!(header_map(&[("X-Ok", "line\nbreak")]).is_none());
+    }
+
+    /// URLs and lists are prepared once and shared; a URL that does not parse is not kept.
+    #[test]
+    fn prepared_urls_and_lists_are_reused() {
+        let prepared = Prepared::default();
+        let url = "http://127.0.0.1:9/api/balance_status";
+        assert_eq!(prepared.uri(url), Some(Uri::try_from(url).unwrap()));
+        assert_eq!(prepared.uri(url), Some(Uri::try_from(url).unwrap()));
+        assert_eq!(prepared.uri("http://bad host/"), None);
+        assert_eq!(prepared.uris.read().unwrap().len(), 1);
+        assert!(prepared.headers(FIELDS).is_some());
+        assert!(prepared.headers(FIELDS).is_some());
+        assert_eq!(prepared.headers.read().unwrap().len(), 1);
+        for i in 0..PREPARED + 5 {
+            prepared.uri(&format!("http://127.0.0.1:9/{i}"));
+        }
+        assert_eq!(prepared.uris.read().unwrap().len(), PREPARED);
+    }
+}
