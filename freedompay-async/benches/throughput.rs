@@ -17,7 +17,14 @@
 //! shared with other work the load moves in between: the interleaved line is the one to
 //! quote. The target is 95%. Filters and `--list` work as usual (`-- interleaved` runs the
 //! ratio alone; `--list` runs nothing).
+//!
+//! `FREEDOMPAY_CALLGRIND=10000 valgrind --tool=callgrind <bench binary>` runs each side 10,000
+//! times over loopback and nothing else (after a short warm-up): `callgrind_annotate
+//! --inclusive=yes` then shows `raw_side`, `sdk_side` and `in_memory_side`, the client
+//! thread's instructions per call independent of the machine's load (the server's thread
+//! is not under them).
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -176,9 +183,6 @@ fn throughput(c: &mut Criterion) {
         .build()
         .expect("client runtime");
 
-    let mut group = c.benchmark_group("async_balance");
-    group.throughput(Throughput::Elements(1));
-
     // Raw reqwest: the same signed request, prepared once, posted and read; no parsing.
     let config = config(&base_url);
     let request = prepare(
@@ -211,17 +215,6 @@ fn throughput(c: &mut Criterion) {
         let body = response.bytes().await.expect("body");
         assert!(!body.is_empty());
     };
-    group.bench_function("raw_reqwest", |b| {
-        b.iter_custom(|iterations| {
-            runtime.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iterations {
-                    raw_call().await;
-                }
-                start.elapsed()
-            })
-        });
-    });
 
     // The SDK: salt, sign, send, parse, verify, typed result.
     let client = AsyncClient::new(config.clone()).expect("client");
@@ -229,17 +222,6 @@ fn throughput(c: &mut Criterion) {
         let info = client.balance(Balance::new()).await.expect("balance");
         assert!(!info.balance.is_negative());
     };
-    group.bench_function("sdk_balance", |b| {
-        b.iter_custom(|iterations| {
-            runtime.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iterations {
-                    sdk_call().await;
-                }
-                start.elapsed()
-            })
-        });
-    });
 
     // The SDK's own work alone: the same call over an in-memory transport answering the same
     // reply, so the loopback and the server are out of the picture.
@@ -251,17 +233,35 @@ fn throughput(c: &mut Criterion) {
             async move { Ok::<_, TransportError>(HttpResponse::new(200, body)) }
         }),
     );
+    let in_memory_call = || async {
+        let info = in_memory.balance(Balance::new()).await.expect("balance");
+        assert!(!info.balance.is_negative());
+    };
+
+    if let Some(times) = std::env::var("FREEDOMPAY_CALLGRIND")
+        .ok()
+        .and_then(|n| n.parse::<u64>().ok())
+    {
+        // Warm-up: the connection opened, the salt generator seeded, the caches filled.
+        side(&runtime, 100, &raw_call);
+        side(&runtime, 100, &sdk_call);
+        side(&runtime, 100, &in_memory_call);
+        raw_side(&runtime, times, &raw_call);
+        sdk_side(&runtime, times, &sdk_call);
+        in_memory_side(&runtime, times, &in_memory_call);
+        return;
+    }
+
+    let mut group = c.benchmark_group("async_balance");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("raw_reqwest", |b| {
+        b.iter_custom(|iterations| timed(&runtime, iterations, &raw_call));
+    });
+    group.bench_function("sdk_balance", |b| {
+        b.iter_custom(|iterations| timed(&runtime, iterations, &sdk_call));
+    });
     group.bench_function("sdk_in_memory", |b| {
-        b.iter_custom(|iterations| {
-            runtime.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iterations {
-                    let info = in_memory.balance(Balance::new()).await.expect("balance");
-                    assert!(!info.balance.is_negative());
-                }
-                start.elapsed()
-            })
-        });
+        b.iter_custom(|iterations| timed(&runtime, iterations, &in_memory_call));
     });
 
     // Raw and SDK alternated call by call, the order flipped every pair (raw, SDK, SDK, raw,
@@ -297,6 +297,61 @@ fn throughput(c: &mut Criterion) {
     if !pairs.raw.is_empty() {
         pairs.report("async_balance", "raw reqwest");
     }
+}
+
+/// The time `iterations` calls of `call` take, one after the other.
+fn timed<F: Future<Output = ()>>(
+    runtime: &tokio::runtime::Runtime,
+    iterations: u64,
+    call: &impl Fn() -> F,
+) -> Duration {
+    runtime.block_on(async {
+        let start = Instant::now();
+        for _ in 0..iterations {
+            call().await;
+        }
+        start.elapsed()
+    })
+}
+
+/// `times` calls of `call`, one after the other.
+fn side<F: Future<Output = ()>>(
+    runtime: &tokio::runtime::Runtime,
+    times: u64,
+    call: &impl Fn() -> F,
+) {
+    runtime.block_on(async {
+        for _ in 0..times {
+            call().await;
+        }
+    });
+}
+
+#[inline(never)]
+fn raw_side<F: Future<Output = ()>>(
+    runtime: &tokio::runtime::Runtime,
+    times: u64,
+    call: &impl Fn() -> F,
+) {
+    side(runtime, times, call);
+}
+
+#[inline(never)]
+fn sdk_side<F: Future<Output = ()>>(
+    runtime: &tokio::runtime::Runtime,
+    times: u64,
+    call: &impl Fn() -> F,
+) {
+    side(runtime, times, call);
+}
+
+#[inline(never)]
+fn in_memory_side<F: Future<Output = ()>>(
+    runtime: &tokio::runtime::Runtime,
+    times: u64,
+    call: &impl Fn() -> F,
+) {
+    side(runtime, times, call);
 }
 
 fn main() {

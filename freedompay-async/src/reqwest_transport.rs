@@ -1,6 +1,8 @@
 //! The default transport: reqwest over rustls.
 
+use core::fmt;
 use core::time::Duration;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use freedompay_transport::{
     Headers, HttpRequest, HttpResponse, Method, SendState, Transport, TransportError,
@@ -34,9 +36,15 @@ use freedompay_transport::{
 /// # Ok(())
 /// # }
 /// ```
+///
+/// What reqwest would otherwise redo on every request is prepared once per transport (and
+/// shared by its clones): each URL is parsed once into a `reqwest::Url`, and the SDK's
+/// fixed request headers ([`Headers::static_fields`]) are converted once into a header map;
+/// the request body is handed to reqwest as it is, not copied.
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    prepared: Arc<Prepared>,
 }
 
 impl ReqwestTransport {
@@ -72,7 +80,10 @@ impl ReqwestTransport {
     /// contract returns a 3xx as a response. A timeout set on the client applies on top of
     /// each request's own.
     pub fn from_client(client: reqwest::Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            prepared: Arc::default(),
+        }
     }
 
     /// The underlying client.
@@ -84,25 +95,155 @@ impl ReqwestTransport {
 #[async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let (method, url, headers, body, timeout) = request.into_parts();
-        let method = match method {
+        let method = match request.method() {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
         };
-        let mut builder = self.client.request(method, url);
-        for (name, value) in headers.iter() {
-            builder = builder.header(name, value);
+        // A URL seen before is not parsed again; one that does not parse goes to reqwest as
+        // text, which reports it as it always does (a builder error: not sent).
+        let builder = match self.prepared.url(request.url()) {
+            Some(url) => self.client.request(method, url),
+            None => self.client.request(method, request.url()),
+        };
+        let mut built = match request.headers().static_fields() {
+            Some(fields) => match self.prepared.headers(fields) {
+                Some(map) => {
+                    let mut built = builder.build().map_err(classify)?;
+                    let headers = built.headers_mut();
+                    if headers.is_empty() {
+                        *headers = map;
+                    } else {
+                        // Credentials in the URL gave an `Authorization` first: after it, in
+                        // order, as `RequestBuilder::header` would have appended them.
+                        for (name, value) in &map {
+                            headers.append(name, value.clone());
+                        }
+                    }
+                    built
+                }
+                None => with_headers(builder, request.headers())
+                    .build()
+                    .map_err(classify)?,
+            },
+            None => with_headers(builder, request.headers())
+                .build()
+                .map_err(classify)?,
+        };
+        if let Some(timeout) = request.timeout() {
+            *built.timeout_mut() = Some(timeout);
         }
-        if let Some(timeout) = timeout {
-            builder = builder.timeout(timeout);
-        }
-        let request = builder.body(body).build().map_err(classify)?;
-        let mut response = self.client.execute(request).await.map_err(classify)?;
+        // The shared body itself, not a copy of it.
+        *built.body_mut() = Some(reqwest::Body::from(bytes::Bytes::from_owner(
+            request.shared_body(),
+        )));
+        drop(request);
+        let mut response = self.client.execute(built).await.map_err(classify)?;
         let status = response.status().as_u16();
         // The header map is handed over as it is, not copied.
         let headers = Headers::from_http(core::mem::take(response.headers_mut()));
         let body = response.bytes().await.map_err(classify)?;
         Ok(HttpResponse::new(status, body.into()).with_headers(headers))
+    }
+}
+
+/// The request's header fields added one by one, as given.
+fn with_headers(
+    mut builder: reqwest::RequestBuilder,
+    headers: &Headers,
+) -> reqwest::RequestBuilder {
+    for (name, value) in headers.iter() {
+        builder = builder.header(name, value);
+    }
+    builder
+}
+
+/// How many URLs, and how many `'static` header lists, a transport keeps prepared: more than
+/// the SDK's operations on one base URL. Past it, the oldest is dropped.
+const PREPARED: usize = 64;
+
+/// What the transport prepares once and reuses: parsed URLs and converted header lists.
+#[derive(Default)]
+struct Prepared {
+    urls: RwLock<Vec<(Box<str>, reqwest::Url)>>,
+    /// By the address and length of the `'static` list.
+    headers: RwLock<Vec<((usize, usize), reqwest::header::HeaderMap)>>,
+}
+
+impl Prepared {
+    /// `text` parsed as `reqwest::Url::parse` parses it, from the cache after the first time;
+    /// `None` if it does not parse.
+    fn url(&self, text: &str) -> Option<reqwest::Url> {
+        let urls = self.urls.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, url)) = urls.iter().find(|(known, _)| **known == *text) {
+            return Some(url.clone());
+        }
+        drop(urls);
+        let url = reqwest::Url::parse(text).ok()?;
+        let mut urls = self.urls.write().unwrap_or_else(PoisonError::into_inner);
+        if !urls.iter().any(|(known, _)| **known == *text) {
+            if urls.len() >= PREPARED {
+                urls.remove(0);
+            }
+            urls.push((text.into(), url.clone()));
+        }
+        Some(url)
+    }
+
+    /// The header map of a `'static` list of fields, in its order, made once; `None` if a
+    /// name or value is not valid in HTTP (the fields are then added one by one, and the
+    /// request fails as it would have).
+    fn headers(
+        &self,
+        fields: &'static [(&'static str, &'static str)],
+    ) -> Option<reqwest::header::HeaderMap> {
+        let key = (fields.as_ptr() as usize, fields.len());
+        let lists = self.headers.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, map)) = lists.iter().find(|(known, _)| *known == key) {
+            return Some(map.clone());
+        }
+        drop(lists);
+        let map = header_map(fields)?;
+        let mut lists = self.headers.write().unwrap_or_else(PoisonError::into_inner);
+        if !lists.iter().any(|(known, _)| *known == key) {
+            if lists.len() >= PREPARED {
+                lists.remove(0);
+            }
+            lists.push((key, map.clone()));
+        }
+        Some(map)
+    }
+}
+
+/// The fields as `RequestBuilder::header` converts them (names lowercased, values checked),
+/// each appended in order; values kept as `'static` text where HTTP allows it as is.
+fn header_map(
+    fields: &'static [(&'static str, &'static str)],
+) -> Option<reqwest::header::HeaderMap> {
+    use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+    let mut map = HeaderMap::with_capacity(fields.len());
+    for &(name, value) in fields {
+        let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+        let checked = HeaderValue::from_str(value).ok()?;
+        // `from_static` accepts visible ASCII and tabs only (and panics otherwise): other
+        // valid values keep their checked copy.
+        let value = if value.bytes().all(|b| b == b'\t' || (32..127).contains(&b)) {
+            HeaderValue::from_static(value)
+        } else {
+            checked
+        };
+        map.append(name, value);
+    }
+    Some(map)
+}
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let urls = self.urls.read().map_or(0, |urls| urls.len());
+        let headers = self.headers.read().map_or(0, |lists| lists.len());
+        f.debug_struct("Prepared")
+            .field("urls", &urls)
+            .field("header_lists", &headers)
+            .finish()
     }
 }
 
@@ -131,4 +272,54 @@ fn classify(error: reqwest::Error) -> TransportError {
         (Kind::Other, MaybeSent)
     };
     TransportError::new(kind, state).with_source(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIELDS: &[(&str, &str)] = &[
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Accept", "application/xml, text/xml"),
+        ("X-Twice", "1"),
+        ("x-twice", "Алматы"),
+    ];
+
+    /// The map made once holds what `RequestBuilder::header` gives field by field, in the
+    /// same order.
+    #[test]
+    fn a_static_list_converts_as_fields_added_one_by_one() {
+        let client = reqwest::Client::new();
+        let mut builder = client.post("http://127.0.0.1:9/");
+        for &(name, value) in FIELDS {
+            builder = builder.header(name, value);
+        }
+        let one_by_one = builder.build().unwrap().headers().clone();
+        let made = header_map(FIELDS).expect("valid fields");
+        assert_eq!(
+            made.iter().collect::<Vec<_>>(),
+            one_by_one.iter().collect::<Vec<_>>()
+        );
+        // An invalid field is left to be refused where it always was.
+        assert!(header_map(&[("Bad Name", "x")]).is_none());
+        assert!(header_map(&[("X-Ok", "line\nbreak")]).is_none());
+    }
+
+    /// URLs and lists are prepared once and shared; a URL that does not parse is not kept.
+    #[test]
+    fn prepared_urls_and_lists_are_reused() {
+        let prepared = Prepared::default();
+        let url = "http://127.0.0.1:9/api/balance_status";
+        assert_eq!(prepared.url(url), Some(reqwest::Url::parse(url).unwrap()));
+        assert_eq!(prepared.url(url), Some(reqwest::Url::parse(url).unwrap()));
+        assert_eq!(prepared.url("not a url"), None);
+        assert_eq!(prepared.urls.read().unwrap().len(), 1);
+        assert!(prepared.headers(FIELDS).is_some());
+        assert!(prepared.headers(FIELDS).is_some());
+        assert_eq!(prepared.headers.read().unwrap().len(), 1);
+        for i in 0..PREPARED + 5 {
+            prepared.url(&format!("http://127.0.0.1:9/{i}"));
+        }
+        assert_eq!(prepared.urls.read().unwrap().len(), PREPARED);
+    }
 }

@@ -17,6 +17,12 @@
 //! shared with other work the load moves in between: the interleaved line is the one to
 //! quote. The target is 95%. Filters and `--list` work as usual (`-- interleaved` runs the
 //! ratio alone; `--list` runs nothing).
+//!
+//! `FREEDOMPAY_CALLGRIND=10000 valgrind --tool=callgrind <bench binary>` runs each side 10,000
+//! times over loopback and nothing else (after a short warm-up): `callgrind_annotate
+//! --inclusive=yes` then shows `raw_side`, `sdk_side` and `in_memory_side`, the calling
+//! thread's instructions per call independent of the machine's load (the server's threads,
+//! and the resolver thread ureq starts for each request with a timeout, are not under them).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -160,8 +166,6 @@ fn percent(raw: Duration, sdk: Duration) -> f64 {
 fn throughput(c: &mut Criterion) {
     let address = start_server();
     let base_url = format!("http://{address}");
-    let mut group = c.benchmark_group("blocking_balance");
-    group.throughput(Throughput::Elements(1));
 
     // Raw ureq: the same signed request, prepared once, posted and read; no parsing.
     let config = config(&base_url);
@@ -187,7 +191,6 @@ fn throughput(c: &mut Criterion) {
         let body = response.into_body().read_to_vec().expect("body");
         assert!(!body.is_empty());
     };
-    group.bench_function("raw_ureq", |b| b.iter(raw_call));
 
     // The SDK: salt, sign, send, parse, verify, typed result.
     let client = BlockingClient::new(config.clone());
@@ -195,7 +198,6 @@ fn throughput(c: &mut Criterion) {
         let info = client.balance(Balance::new()).expect("balance");
         assert!(!info.balance.is_negative());
     };
-    group.bench_function("sdk_balance", |b| b.iter(sdk_call));
 
     // The SDK's own work alone: the same call over an in-memory transport answering the same
     // reply, so the loopback and the server are out of the picture.
@@ -206,12 +208,30 @@ fn throughput(c: &mut Criterion) {
             Ok::<_, TransportError>(HttpResponse::new(200, body.clone()))
         }),
     );
-    group.bench_function("sdk_in_memory", |b| {
-        b.iter(|| {
-            let info = in_memory.balance(Balance::new()).expect("balance");
-            assert!(!info.balance.is_negative());
-        });
-    });
+    let in_memory_call = || {
+        let info = in_memory.balance(Balance::new()).expect("balance");
+        assert!(!info.balance.is_negative());
+    };
+
+    if let Some(times) = std::env::var("FREEDOMPAY_CALLGRIND")
+        .ok()
+        .and_then(|n| n.parse::<u64>().ok())
+    {
+        // Warm-up: the connection opened, the salt generator seeded, the caches filled.
+        side(100, &raw_call);
+        side(100, &sdk_call);
+        side(100, &in_memory_call);
+        raw_side(times, &raw_call);
+        sdk_side(times, &sdk_call);
+        in_memory_side(times, &in_memory_call);
+        return;
+    }
+
+    let mut group = c.benchmark_group("blocking_balance");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("raw_ureq", |b| b.iter(raw_call));
+    group.bench_function("sdk_balance", |b| b.iter(sdk_call));
+    group.bench_function("sdk_in_memory", |b| b.iter(in_memory_call));
 
     // Raw and SDK alternated call by call, the order flipped every pair (raw, SDK, SDK, raw,
     // ...): whatever else the machine does falls on both alike. Criterion times the pairs;
@@ -244,6 +264,28 @@ fn throughput(c: &mut Criterion) {
     if !pairs.raw.is_empty() {
         pairs.report("blocking_balance", "raw ureq");
     }
+}
+
+/// `times` calls of `call`, one after the other.
+fn side(times: u64, call: &impl Fn()) {
+    for _ in 0..times {
+        call();
+    }
+}
+
+#[inline(never)]
+fn raw_side(times: u64, call: &impl Fn()) {
+    side(times, call);
+}
+
+#[inline(never)]
+fn sdk_side(times: u64, call: &impl Fn()) {
+    side(times, call);
+}
+
+#[inline(never)]
+fn in_memory_side(times: u64, call: &impl Fn()) {
+    side(times, call);
 }
 
 fn main() {

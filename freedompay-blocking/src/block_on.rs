@@ -5,6 +5,7 @@
 //! thread of its own, say).
 
 use core::future::Future;
+use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use core::time::Duration;
 use std::sync::Arc;
@@ -36,6 +37,15 @@ thread_local! {
 /// the future still pending: a transport that never wakes its task must not hang the caller
 /// forever.
 pub(crate) fn block_on<F: Future>(future: F, limit: Option<Duration>) -> Option<F::Output> {
+    block_on_pinned(core::pin::pin!(future), limit)
+}
+
+/// [`block_on`] for a future pinned where it was made (`pin!(make())`): a large future (a
+/// whole client call) is polled in place rather than moved into this function first.
+pub(crate) fn block_on_pinned<F: Future + ?Sized>(
+    future: Pin<&mut F>,
+    limit: Option<Duration>,
+) -> Option<F::Output> {
     match WAKER.try_with(Waker::clone) {
         Ok(waker) => run(future, limit, &waker),
         // This thread's locals are being destroyed (a call from another local's `Drop`).
@@ -47,8 +57,11 @@ pub(crate) fn block_on<F: Future>(future: F, limit: Option<Duration>) -> Option<
     }
 }
 
-fn run<F: Future>(future: F, limit: Option<Duration>, waker: &Waker) -> Option<F::Output> {
-    let mut future = core::pin::pin!(future);
+fn run<F: Future + ?Sized>(
+    mut future: Pin<&mut F>,
+    limit: Option<Duration>,
+    waker: &Waker,
+) -> Option<F::Output> {
     let mut cx = Context::from_waker(waker);
     let deadline = limit.and_then(|limit| Instant::now().checked_add(limit));
     loop {
@@ -72,7 +85,6 @@ fn run<F: Future>(future: F, limit: Option<Duration>, waker: &Waker) -> Option<F
 #[cfg(test)]
 mod tests {
     use super::*;
-    use core::pin::Pin;
     use std::sync::Mutex;
 
     #[test]

@@ -19,7 +19,7 @@ use freedompay_transport::{
     HttpRequest, HttpResponse, SendState, Transport, TransportError, TransportErrorKind,
 };
 
-use crate::block_on::block_on;
+use crate::block_on::{block_on, block_on_pinned};
 
 /// How long past a request's own timeout the client waits for a transport that does not
 /// finish: the transport should have ended the exchange at its timeout already.
@@ -92,7 +92,8 @@ impl BlockingClient {
         // The loop over the core's `Exchange` and its tracing: `freedompay_core::driver`. Every
         // future it is given is ready at once (the request is sent and the backoff slept
         // here), so the call ends on its first poll.
-        let call = driver::call(
+        // Pinned where it is made: the call's future is polled in place, never moved.
+        let call = core::pin::pin!(driver::call(
             &self.config,
             &*self.salts,
             op,
@@ -101,8 +102,8 @@ impl BlockingClient {
                 std::thread::sleep(delay);
                 ready(())
             },
-        );
-        block_on(call, None).expect("without a limit, block_on runs the call to its end")
+        ));
+        block_on_pinned(call, None).expect("without a limit, block_on runs the call to its end")
     }
 
     /// Calls any operation of the `/v5` JSON APIs (Invoice, Gateway Async, Card, Partner),
@@ -113,7 +114,7 @@ impl BlockingClient {
     /// where that is safe (queries; never a money-moving call that may have reached the
     /// gateway). Backoff between retries sleeps this thread.
     pub fn call_json<O: JsonOperation>(&self, op: O) -> Result<O::Output, Error> {
-        let call = driver::call_json(
+        let call = core::pin::pin!(driver::call_json(
             &self.config,
             driver::os_request_id()?,
             op,
@@ -122,8 +123,8 @@ impl BlockingClient {
                 std::thread::sleep(delay);
                 ready(())
             },
-        );
-        block_on(call, None).expect("without a limit, block_on runs the call to its end")
+        ));
+        block_on_pinned(call, None).expect("without a limit, block_on runs the call to its end")
     }
 
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {

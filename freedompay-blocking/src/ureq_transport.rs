@@ -1,12 +1,15 @@
 //! The default transport: ureq 3 over rustls.
 
+use core::fmt;
 use core::time::Duration;
 use std::io;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use freedompay_transport::{
     Headers, HttpRequest, HttpResponse, Method, SendState, Transport, TransportError,
     TransportErrorKind, async_trait,
 };
+use ureq::http::{HeaderMap, HeaderName, HeaderValue, Uri};
 use ureq::typestate::AgentScope;
 
 /// A [`Transport`] over a `ureq::Agent`: rustls (ring, webpki roots), HTTP/1.1, no
@@ -30,9 +33,14 @@ use ureq::typestate::AgentScope;
 ///
 /// A TLS handshake failure surfaces from ureq as an I/O error and is reported `MaybeSent`:
 /// pessimistic (nothing leaves before the handshake), never wrong.
+///
+/// What would otherwise be redone on every request is prepared once per transport (and
+/// shared by its clones): each URL is parsed once into an `http::Uri`, and the SDK's fixed
+/// request headers ([`Headers::static_fields`]) are converted once into a header map.
 #[derive(Debug, Clone)]
 pub struct UreqTransport {
     agent: ureq::Agent,
+    prepared: Arc<Prepared>,
 }
 
 impl UreqTransport {
@@ -62,7 +70,10 @@ impl UreqTransport {
     /// sent with statuses as data, no redirects and the request's own timeout (these are set
     /// per request).
     pub fn from_agent(agent: ureq::Agent) -> Self {
-        Self { agent }
+        Self {
+            agent,
+            prepared: Arc::default(),
+        }
     }
 
     /// The underlying agent.
@@ -82,18 +93,42 @@ impl UreqTransport {
             request.headers(),
             request.timeout(),
         );
+        let headers = match headers.static_fields() {
+            Some(fields) => match self.prepared.headers(fields) {
+                Some(map) => Fields::Map(map),
+                None => Fields::Each(headers),
+            },
+            None => Fields::Each(headers),
+        };
+        // A URL seen before is not parsed again; one that does not parse goes to ureq as
+        // text, which reports it as it always does (not sent).
+        let uri = self.prepared.uri(url);
         let response = match method {
-            Method::Post => prepare(self.agent.post(url), headers, timeout).send(body.as_bytes()),
-            Method::Get if body.is_empty() => prepare(self.agent.get(url), headers, timeout).call(),
-            Method::Get => prepare(self.agent.get(url), headers, timeout)
-                .force_send_body()
-                .send(body.as_bytes()),
+            Method::Post => {
+                let builder = match uri {
+                    Some(uri) => self.agent.post(uri),
+                    None => self.agent.post(url),
+                };
+                prepare(builder, headers, timeout).send(body.as_bytes())
+            }
+            Method::Get => {
+                let builder = match uri {
+                    Some(uri) => self.agent.get(uri),
+                    None => self.agent.get(url),
+                };
+                let builder = prepare(builder, headers, timeout);
+                if body.is_empty() {
+                    builder.call()
+                } else {
+                    builder.force_send_body().send(body.as_bytes())
+                }
+            }
         }
         .map_err(classify)?;
         let (parts, mut body) = response.into_parts();
         // The header map is handed over as it is, not copied.
         let headers = Headers::from_http(parts.headers);
-        let body = body.read_to_vec().map_err(classify)?;
+        let body = read_body(&mut body).map_err(classify)?;
         Ok(HttpResponse::new(parts.status.as_u16(), body).with_headers(headers))
     }
 }
@@ -104,16 +139,58 @@ impl Default for UreqTransport {
     }
 }
 
+/// What `Body::read_to_vec` allows: 10 MiB, its own limit, kept.
+const MAX_BODY: u64 = 10 * 1024 * 1024;
+
+/// How much of a declared `Content-Length` is reserved before reading: a gateway reply is a
+/// few kilobytes, and a bigger declared length is not trusted with the memory up front.
+const RESERVED: u64 = 64 * 1024;
+
+/// The whole body, as `Body::read_to_vec` reads it (the same limit, the same errors), into a
+/// buffer sized by the `Content-Length` when there is one: the body is read in one go instead
+/// of through a buffer grown from nothing.
+fn read_body(body: &mut ureq::Body) -> Result<Vec<u8>, ureq::Error> {
+    use std::io::Read;
+    let reserve = body.content_length().unwrap_or(0).min(RESERVED);
+    // At most `RESERVED`: it fits in a `usize` on every target.
+    let mut buffer = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
+    body.with_config()
+        .limit(MAX_BODY)
+        .reader()
+        .read_to_end(&mut buffer)?;
+    Ok(buffer)
+}
+
+/// A request's header fields: a map prepared once, or the fields to add one by one.
+enum Fields<'a> {
+    Map(HeaderMap),
+    Each(&'a Headers),
+}
+
 /// The request's headers, and the settings the contract needs on every request whatever
 /// the agent's: statuses as data, no redirects, the request's timeout for the whole exchange
 /// (and for connecting, so that a connect timeout is known to be before sending).
 fn prepare<B>(
     mut builder: ureq::RequestBuilder<B>,
-    headers: &Headers,
+    headers: Fields<'_>,
     timeout: Option<Duration>,
 ) -> ureq::RequestBuilder<B> {
-    for (name, value) in headers.iter() {
-        builder = builder.header(name, value);
+    match headers {
+        Fields::Map(map) => match builder.headers_mut() {
+            Some(headers) if headers.is_empty() => *headers = map,
+            Some(headers) => {
+                for (name, value) in &map {
+                    headers.append(name, value.clone());
+                }
+            }
+            // The request is already refused (a URL that does not parse): nothing to add.
+            None => {}
+        },
+        Fields::Each(headers) => {
+            for (name, value) in headers.iter() {
+                builder = builder.header(name, value);
+            }
+        }
     }
     builder
         .config()
@@ -122,6 +199,90 @@ fn prepare<B>(
         .timeout_global(timeout)
         .timeout_connect(timeout)
         .build()
+}
+
+/// How many URLs, and how many `'static` header lists, a transport keeps prepared: more than
+/// the SDK's operations on one base URL. Past it, the oldest is dropped.
+const PREPARED: usize = 64;
+
+/// What the transport prepares once and reuses: parsed URLs and converted header lists.
+#[derive(Default)]
+struct Prepared {
+    uris: RwLock<Vec<(Box<str>, Uri)>>,
+    /// By the address and length of the `'static` list.
+    headers: RwLock<Vec<((usize, usize), HeaderMap)>>,
+}
+
+impl Prepared {
+    /// `text` parsed as an `http::Uri`, from the cache after the first time; `None` if it
+    /// does not parse.
+    fn uri(&self, text: &str) -> Option<Uri> {
+        let uris = self.uris.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, uri)) = uris.iter().find(|(known, _)| **known == *text) {
+            return Some(uri.clone());
+        }
+        drop(uris);
+        let uri = Uri::try_from(text).ok()?;
+        let mut uris = self.uris.write().unwrap_or_else(PoisonError::into_inner);
+        if !uris.iter().any(|(known, _)| **known == *text) {
+            if uris.len() >= PREPARED {
+                uris.remove(0);
+            }
+            uris.push((text.into(), uri.clone()));
+        }
+        Some(uri)
+    }
+
+    /// The header map of a `'static` list of fields, in its order, made once; `None` if a
+    /// name or value is not valid in HTTP (the fields are then added one by one, and the
+    /// request fails as it would have).
+    fn headers(&self, fields: &'static [(&'static str, &'static str)]) -> Option<HeaderMap> {
+        let key = (fields.as_ptr() as usize, fields.len());
+        let lists = self.headers.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, map)) = lists.iter().find(|(known, _)| *known == key) {
+            return Some(map.clone());
+        }
+        drop(lists);
+        let map = header_map(fields)?;
+        let mut lists = self.headers.write().unwrap_or_else(PoisonError::into_inner);
+        if !lists.iter().any(|(known, _)| *known == key) {
+            if lists.len() >= PREPARED {
+                lists.remove(0);
+            }
+            lists.push((key, map.clone()));
+        }
+        Some(map)
+    }
+}
+
+/// The fields as `RequestBuilder::header` converts them (names lowercased, values checked),
+/// each appended in order; values kept as `'static` text where HTTP allows it as is.
+fn header_map(fields: &'static [(&'static str, &'static str)]) -> Option<HeaderMap> {
+    let mut map = HeaderMap::with_capacity(fields.len());
+    for &(name, value) in fields {
+        let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+        let checked = HeaderValue::from_str(value).ok()?;
+        // `from_static` accepts visible ASCII and tabs only (and panics otherwise): other
+        // valid values keep their checked copy.
+        let value = if value.bytes().all(|b| b == b'\t' || (32..127).contains(&b)) {
+            HeaderValue::from_static(value)
+        } else {
+            checked
+        };
+        map.append(name, value);
+    }
+    Some(map)
+}
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let uris = self.uris.read().map_or(0, |uris| uris.len());
+        let headers = self.headers.read().map_or(0, |lists| lists.len());
+        f.debug_struct("Prepared")
+            .field("uris", &uris)
+            .field("header_lists", &headers)
+            .finish()
+    }
 }
 
 #[async_trait]
@@ -170,4 +331,52 @@ fn is_connect_error(error: &io::Error) -> bool {
         error.kind(),
         io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIELDS: &[(&str, &str)] = &[
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Accept", "application/xml, text/xml"),
+        ("X-Twice", "1"),
+        ("x-twice", "Алматы"),
+    ];
+
+    /// The map made once holds what adding the fields one by one gives, in the same order.
+    #[test]
+    fn a_static_list_converts_as_fields_added_one_by_one() {
+        let mut builder = ureq::http::Request::builder();
+        for &(name, value) in FIELDS {
+            builder = builder.header(name, value);
+        }
+        let one_by_one = builder.body(()).unwrap().headers().clone();
+        let made = header_map(FIELDS).expect("valid fields");
+        assert_eq!(
+            made.iter().collect::<Vec<_>>(),
+            one_by_one.iter().collect::<Vec<_>>()
+        );
+        // An invalid field is left to be refused where it always was.
+        assert!(header_map(&[("Bad Name", "x")]).is_none());
+        assert!(header_map(&[("X-Ok", "line\nbreak")]).is_none());
+    }
+
+    /// URLs and lists are prepared once and shared; a URL that does not parse is not kept.
+    #[test]
+    fn prepared_urls_and_lists_are_reused() {
+        let prepared = Prepared::default();
+        let url = "http://127.0.0.1:9/api/balance_status";
+        assert_eq!(prepared.uri(url), Some(Uri::try_from(url).unwrap()));
+        assert_eq!(prepared.uri(url), Some(Uri::try_from(url).unwrap()));
+        assert_eq!(prepared.uri("http://bad host/"), None);
+        assert_eq!(prepared.uris.read().unwrap().len(), 1);
+        assert!(prepared.headers(FIELDS).is_some());
+        assert!(prepared.headers(FIELDS).is_some());
+        assert_eq!(prepared.headers.read().unwrap().len(), 1);
+        for i in 0..PREPARED + 5 {
+            prepared.uri(&format!("http://127.0.0.1:9/{i}"));
+        }
+        assert_eq!(prepared.uris.read().unwrap().len(), PREPARED);
+    }
 }

@@ -56,5 +56,8 @@ fn a_call_allocates_a_bounded_few_times() {
         assert_eq!(info.balance.to_string(), "1000.50");
     });
     println!("allocations per call: {}", info.count_total);
-    assert!(info.count_total <= 34, "{} allocations", info.count_total);
+    // 8 today (10 before each operation's URL was made once per configuration), among them
+    // the salt, the fields, the form and its shared body, the transport's boxed future and
+    // the reply's parsed tree.
+    assert!(info.count_total <= 8, "{} allocations", info.count_total);
 }

@@ -146,7 +146,18 @@ pub struct Config {
     payout_notification_secret: SecretKind,
     /// The `/v5` JSON APIs' own credentials and JWS header shapes, by API.
     json: crate::json::JsonSettings,
+    /// The request URLs of the operations called with this configuration (shared by its
+    /// clones): made once each, then shared by every request.
+    urls: std::sync::Arc<OperationUrls>,
 }
+
+/// Request URLs by operation path: a few dozen at most (one per operation type called).
+#[derive(Default)]
+struct OperationUrls(std::sync::RwLock<Vec<(&'static str, std::sync::Arc<str>)>>);
+
+/// How many operation URLs a configuration keeps (more than the SDK has operations); past
+/// it, the oldest is dropped.
+const OPERATION_URLS: usize = 128;
 
 /// Where the payout secret comes from.
 #[derive(Clone)]
@@ -258,6 +269,33 @@ impl Config {
             }
             (None, _) => None,
         }
+    }
+
+    /// The request URL of an operation's `'static` path, made with `make` the first time and
+    /// shared after it (the configuration never changes once built).
+    pub(crate) fn operation_url(
+        &self,
+        path: &'static str,
+        make: impl FnOnce() -> String,
+    ) -> std::sync::Arc<str> {
+        use std::sync::PoisonError;
+        let known = |(known, _): &&(&'static str, std::sync::Arc<str>)| {
+            core::ptr::eq(*known, path) || *known == path
+        };
+        let urls = self.urls.0.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, url)) = urls.iter().find(known) {
+            return url.clone();
+        }
+        drop(urls);
+        let url = std::sync::Arc::<str>::from(make());
+        let mut urls = self.urls.0.write().unwrap_or_else(PoisonError::into_inner);
+        if !urls.iter().any(|entry| known(&entry)) {
+            if urls.len() >= OPERATION_URLS {
+                urls.remove(0);
+            }
+            urls.push((path, url.clone()));
+        }
+        url
     }
 
     /// The absolute URL of a path (`/api/balance_status`); `{merchant_id}` in the path is
@@ -530,6 +568,7 @@ impl ConfigBuilder {
                 .payout_notification_secret
                 .unwrap_or(SecretKind::Payout),
             json: self.json.checked()?,
+            urls: std::sync::Arc::default(),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! What an operation is: its endpoint, its secret, its fields, and how to read its reply.
 
 use core::marker::PhantomData;
+use std::sync::Arc;
 
 use freedompay_sign::{
     Fields, SALT_FIELD, SIG_FIELD, Salt, ScriptName, ScriptNameError, Signature, sign,
@@ -248,10 +249,12 @@ pub(crate) fn prepare_for<O: Operation>(
     body.push('=');
     body.push_str(signature);
     // The headers are the same for every call: one `'static` list, never copied.
-    Ok(HttpRequest::new(Method::Post, url_of::<O>(config))
-        .with_static_headers(HEADERS)
-        .with_body(body.into_bytes())
-        .with_timeout(config.timeout()))
+    Ok(
+        HttpRequest::with_shared_url(Method::Post, url_of::<O>(config))
+            .with_static_headers(HEADERS)
+            .with_body(body.into_bytes())
+            .with_timeout(config.timeout()),
+    )
 }
 
 /// The `User-Agent` of every request.
@@ -264,9 +267,15 @@ const HEADERS: &[(&str, &str)] = &[
     ("User-Agent", USER_AGENT),
 ];
 
-/// The request URL of an operation: [`Config::url`] of its path, built in one allocation
-/// (the path is copied as it is unless it has a `{merchant_id}` to fill in).
-fn url_of<O: Operation>(config: &Config) -> String {
+/// The request URL of an operation: [`Config::url`] of its path, made once per
+/// configuration and operation path and shared by every request after it.
+fn url_of<O: Operation>(config: &Config) -> Arc<str> {
+    config.operation_url(O::PATH, || url_string::<O>(config))
+}
+
+/// [`Config::url`] of an operation's path, built in one allocation (the path is copied as it
+/// is unless it has a `{merchant_id}` to fill in).
+fn url_string<O: Operation>(config: &Config) -> String {
     const MERCHANT_ID: &str = "{merchant_id}";
     let (base, id) = (config.base_url(), config.merchant_id());
     if !O::PATH.as_bytes().contains(&b'{') {
@@ -358,10 +367,25 @@ mod tests {
             (url_of::<At<true>>(&config), At::<true>::PATH),
             (url_of::<At<false>>(&config), At::<false>::PATH),
         ] {
-            assert_eq!(url, config.url(path));
+            assert_eq!(*url, config.url(path));
         }
+        // Made once: the second request shares the first one's URL.
+        let (first, again) = (url_of::<At<true>>(&config), url_of::<At<true>>(&config));
+        assert!(Arc::ptr_eq(&first, &again));
+        // A clone of the configuration shares them too; another configuration has its own.
+        assert!(Arc::ptr_eq(&first, &url_of::<At<true>>(&config.clone())));
+        let other = Config::builder()
+            .merchant_id("654321")
+            .secret_key("secret")
+            .base_url("https://api.example.kz")
+            .build()
+            .unwrap();
         assert_eq!(
-            url_of::<At<true>>(&config),
+            &*url_of::<At<true>>(&other),
+            "https://api.example.kz/v1/merchant/654321/cardstorage/list"
+        );
+        assert_eq!(
+            &*url_of::<At<true>>(&config),
             "https://api.example.kz/v1/merchant/123456/cardstorage/list"
         );
     }

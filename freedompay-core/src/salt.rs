@@ -83,28 +83,17 @@ impl SaltSource for ChaChaSaltSource {
                 empty.insert(ChaCha12Rng::from_seed(seed))
             }
         };
-        // Uniform over the 62 characters, as `Salt::generate_with` draws them (rejection
-        // sampling: 248 = 4 * 62), written into a buffer on the stack.
-        let mut salt = [0u8; Salt::MAX_LEN];
-        let mut len = 0;
-        let mut random = [0u8; 32];
-        while len < self.len {
-            rng.fill_bytes(&mut random);
-            for &b in &random {
-                if b < 248 && len < self.len {
-                    salt[len] = ALPHABET[usize::from(b % 62)];
-                    len += 1;
-                }
-            }
-        }
+        // `Salt::generate_with` itself, over this stream: uniform over the 62 characters
+        // (rejection sampling), 32 bytes drawn at a time, the salt written straight into its
+        // string (nothing to check again).
+        let salt = Salt::generate_with(self.len, |buffer: &mut [u8]| {
+            rng.fill_bytes(buffer);
+            Ok::<(), core::convert::Infallible>(())
+        });
         drop(slot);
-        let salt = core::str::from_utf8(&salt[..len]).map_err(|_| SaltError::Character)?;
-        Salt::new(salt)
+        salt
     }
 }
-
-/// The characters of a salt.
-const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 impl fmt::Debug for ChaChaSaltSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

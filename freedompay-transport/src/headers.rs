@@ -112,6 +112,29 @@ impl Headers {
         }
     }
 
+    /// The fields as the one `'static` list they were made of ([`Headers::from_static`],
+    /// [`HttpRequest::with_static_headers`](crate::HttpRequest::with_static_headers)), when
+    /// nothing was added since: the SDK's request headers. A transport can convert such a
+    /// list once into its HTTP stack's own header type and reuse it on every request (the
+    /// list's address identifies it).
+    ///
+    /// ```
+    /// use freedompay_transport::Headers;
+    ///
+    /// const FIXED: &[(&str, &str)] = &[("Accept", "text/xml")];
+    /// let mut headers = Headers::from_static(FIXED);
+    /// assert_eq!(headers.static_fields(), Some(FIXED));
+    /// headers.append("X-Id", "7");
+    /// assert_eq!(headers.static_fields(), None);
+    /// ```
+    pub fn static_fields(&self) -> Option<&'static [(&'static str, &'static str)]> {
+        #[cfg(feature = "http")]
+        if self.map.is_some() {
+            return None;
+        }
+        self.entries.is_empty().then_some(self.fixed)
+    }
+
     /// Moves the fields of a map taken by `Headers::from_http` into the list, before a
     /// change.
     fn own(&mut self) {

@@ -11,17 +11,16 @@ impl TryFrom<HttpRequest> for http::Request<Vec<u8>> {
     /// Builds an `http::Request`; the timeout is not part of it, read it first with
     /// [`HttpRequest::timeout`].
     fn try_from(request: HttpRequest) -> Result<Self, Self::Error> {
-        let (method, url, headers, body, _timeout) = request.into_parts();
         let mut builder = http::Request::builder()
-            .method(match method {
+            .method(match request.method() {
                 Method::Get => http::Method::GET,
                 Method::Post => http::Method::POST,
             })
-            .uri(url);
-        for (name, value) in headers.iter() {
+            .uri(request.url());
+        for (name, value) in request.headers().iter() {
             builder = builder.header(name, value);
         }
-        builder.body(body).map_err(|e| {
+        builder.body(request.body().to_vec()).map_err(|e| {
             TransportError::new(TransportErrorKind::InvalidRequest, SendState::NotSent)
                 .with_source(e)
         })

@@ -50,7 +50,8 @@ impl fmt::Display for Method {
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     method: Method,
-    url: String,
+    /// Shared: a retry hands out the same request again without copying its URL.
+    url: Arc<str>,
     headers: Headers,
     body: Body,
     timeout: Option<Duration>,
@@ -114,9 +115,24 @@ impl fmt::Debug for Body {
 impl HttpRequest {
     /// A request with no headers, an empty body and no timeout.
     pub fn new(method: Method, url: impl Into<String>) -> Self {
+        Self::with_shared_url(method, Arc::from(url.into()))
+    }
+
+    /// A request with no headers, an empty body and no timeout, to a URL already shared
+    /// (cloning the request, or the URL, copies a pointer).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use freedompay_transport::{HttpRequest, Method};
+    ///
+    /// let url: Arc<str> = Arc::from("https://api.freedompay.kz/init_payment.php");
+    /// let request = HttpRequest::with_shared_url(Method::Post, url.clone());
+    /// assert_eq!(request.url(), &*url);
+    /// ```
+    pub fn with_shared_url(method: Method, url: Arc<str>) -> Self {
         Self {
             method,
-            url: url.into(),
+            url,
             headers: Headers::new(),
             body: Body::default(),
             timeout: None,
@@ -205,12 +221,12 @@ impl HttpRequest {
         self.body.clone()
     }
 
-    /// The parts, by value; the body is copied out of its shared buffer. A transport that can
+    /// The parts, by value; the URL and the body are copied out of their shared buffers. A transport that can
     /// send borrowed bytes reads [`HttpRequest::body`] instead and copies nothing.
     pub fn into_parts(self) -> (Method, String, Headers, Vec<u8>, Option<Duration>) {
         (
             self.method,
-            self.url,
+            String::from(&*self.url),
             self.headers,
             self.body.to_vec(),
             self.timeout,
