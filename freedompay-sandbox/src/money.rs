@@ -75,7 +75,13 @@ fn write_decimal(n: i64, fraction: usize) -> String {
     if n < 0 {
         put(b'-');
     }
-    buf[at..].iter().map(|&b| char::from(b)).collect()
+    ascii_string(&buf[at..])
+}
+
+/// A string of ASCII bytes written into a buffer, copied once into a string of its size.
+pub(crate) fn ascii_string(bytes: &[u8]) -> String {
+    // Only ASCII is ever written into these buffers, so this never falls back.
+    String::from(std::str::from_utf8(bytes).unwrap_or_default())
 }
 
 #[cfg(test)]

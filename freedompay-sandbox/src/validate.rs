@@ -32,7 +32,10 @@ pub(crate) fn max_len<'a>(
     max: usize,
 ) -> Result<Option<&'a str>, ApiError> {
     let value = text(fields, name)?;
+    // A text of at most `max` bytes has at most `max` characters: only a longer one is
+    // counted.
     if let Some(v) = value
+        && v.len() > max
         && v.chars().count() > max
     {
         return Err(ApiError::validation(format!(

@@ -12,6 +12,7 @@ pub(crate) mod json;
 mod payment;
 mod payout;
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -345,13 +346,17 @@ impl OrderIds {
 }
 
 fn index_add(index: &mut HashMap<String, OrderIds>, order: &str, id: i64) {
-    match index.get_mut(order) {
-        Some(ids) => match ids {
-            OrderIds::One(first) => *ids = OrderIds::Many(vec![*first, id]),
-            OrderIds::Many(all) => all.push(id),
-        },
-        None => {
-            index.insert(order.to_owned(), OrderIds::One(id));
+    // One lookup: an order id is nearly always new, so its key is made at once.
+    match index.entry(order.to_owned()) {
+        Entry::Occupied(mut entry) => {
+            let ids = entry.get_mut();
+            match ids {
+                OrderIds::One(first) => *ids = OrderIds::Many(vec![*first, id]),
+                OrderIds::Many(all) => all.push(id),
+            }
+        }
+        Entry::Vacant(entry) => {
+            entry.insert(OrderIds::One(id));
         }
     }
 }

@@ -47,25 +47,29 @@ pub(crate) fn parse_flat(input: &[u8]) -> Option<Fields> {
             continue;
         }
         let name_start = at;
-        if !(bytes[at].is_ascii_alphabetic() || bytes[at] == b'_') {
+        if NAME_BYTE[usize::from(bytes[at])] != NAME_START {
             return None;
         }
-        while at < bytes.len() && (bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_') {
+        at += 1;
+        while at < bytes.len() && NAME_BYTE[usize::from(bytes[at])] != 0 {
             at += 1;
         }
         let name = &input[name_start..at];
-        // Whether the value has a `+` or `%` to decode.
-        let mut escaped = false;
         let value = match bytes.get(at) {
             None | Some(b'&') => "",
             Some(b'=') => {
-                at += 1;
-                let value_start = at;
-                while at < bytes.len() && bytes[at] != b'&' {
-                    escaped |= matches!(bytes[at], b'+' | b'%');
-                    at += 1;
+                let value_start = at + 1;
+                let (end, escaped) = value_end(bytes, value_start);
+                at = end;
+                let value = &input[value_start..end];
+                if escaped {
+                    if fields.len() == FLAT_MOST || fields.contains(name) {
+                        return None;
+                    }
+                    fields.push(name, decode(value.as_bytes()));
+                    continue;
                 }
-                &input[value_start..at]
+                value
             }
             // Anything else in a name (`[`, `.`, `%`, a space…): PHP's rules.
             Some(_) => return None,
@@ -73,38 +77,93 @@ pub(crate) fn parse_flat(input: &[u8]) -> Option<Fields> {
         if fields.len() == FLAT_MOST || fields.contains(name) {
             return None;
         }
-        let value = if escaped {
-            decode(value.as_bytes())
-        } else {
-            value.to_owned()
-        };
         fields.push(name, value);
     }
     Some(fields)
 }
 
+/// [`NAME_BYTE`] of a byte that may start a plain name: a letter or `_`.
+const NAME_START: u8 = 2;
+
+/// For each byte: [`NAME_START`] for a letter or `_`, 1 for a digit, 0 for anything that
+/// cannot be in a plain name.
+const NAME_BYTE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() || c == b'_' {
+            NAME_START
+        } else if c.is_ascii_digit() {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Where the value that starts at `from` ends (at the next `&`, or the end of the input), and
+/// whether it holds a `+` or `%` to decode. Eight bytes at a time: a byte equal to `&` (or to
+/// `+`, `%`) is found as a zero byte of the word xor that byte repeated; the lowest byte so
+/// flagged is always a real one (a false flag needs a real zero byte below it).
+fn value_end(bytes: &[u8], from: usize) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let repeated = |b: u8| ONES * u64::from(b);
+    let mut at = from;
+    let mut escaped = false;
+    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let w = u64::from_le_bytes(*word);
+        let amp = zero_bytes(w ^ repeated(b'&'));
+        let esc = zero_bytes(w ^ repeated(b'+')) | zero_bytes(w ^ repeated(b'%'));
+        if amp != 0 {
+            // The first `&` is byte `n` of the word (little-endian: the lowest flag).
+            let n = amp.trailing_zeros() / 8;
+            let before = (1u64 << (8 * n)) - 1;
+            return (at + n as usize, escaped || esc & before != 0);
+        }
+        escaped |= esc != 0;
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        if b == b'&' {
+            break;
+        }
+        escaped |= matches!(b, b'+' | b'%');
+        at += 1;
+    }
+    (at, escaped)
+}
+
 /// Percent-decodes one name or value; `+` is a space, a malformed `%` escape stays as is.
 fn decode(input: &[u8]) -> String {
-    // Most values have nothing to decode up to their end: that part is copied at once.
-    let plain = input
-        .iter()
-        .position(|&b| b == b'+' || b == b'%')
-        .unwrap_or(input.len());
     let mut out = Vec::with_capacity(input.len());
-    out.extend_from_slice(&input[..plain]);
-    let mut i = plain;
+    let mut i = 0;
     while i < input.len() {
-        match input[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < input.len() => match (hex(input[i + 1]), hex(input[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 3;
-                    continue;
-                }
+        // What has nothing to decode, up to the next `+` or `%`, is copied at once.
+        let plain = input[i..]
+            .iter()
+            .position(|&b| b == b'+' || b == b'%')
+            .map_or(input.len(), |n| i + n);
+        out.extend_from_slice(&input[i..plain]);
+        i = plain;
+        match input.get(i) {
+            None => break,
+            Some(b'+') => out.push(b' '),
+            Some(_) => match (input.get(i + 1), input.get(i + 2)) {
+                (Some(&h), Some(&l)) => match (hex(h), hex(l)) {
+                    (Some(h), Some(l)) => {
+                        out.push(h << 4 | l);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                },
                 _ => out.push(b'%'),
             },
-            b => out.push(b),
         }
         i += 1;
     }
