@@ -411,6 +411,15 @@ pub(crate) async fn unknown_path(
     ))
 }
 
+/// What follows the last `/` of a path (all of it when it has none): what
+/// `path.rsplit('/').next()` gives, by a plain search from the end.
+fn last_segment(path: &str) -> &str {
+    match path.as_bytes().iter().rposition(|&b| b == b'/') {
+        Some(slash) => &path[slash + 1..],
+        None => path,
+    }
+}
+
 /// A request's message, decoded, from the configured merchant, with its script name.
 struct Message {
     fields: Fields,
@@ -449,7 +458,7 @@ impl Message {
             return Err(unsigned("Merchant not found"));
         }
         // The script name is the last path segment.
-        let segment = path.rsplit('/').next().unwrap_or("");
+        let segment = last_segment(path);
         let script = match known {
             Some(script) if script == segment => ScriptName::from_static(script),
             _ => ScriptName::new(segment),

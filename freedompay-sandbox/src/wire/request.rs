@@ -53,7 +53,7 @@ pub(crate) async fn request_fields(
         from_query()
     } else {
         let mime = content_type
-            .and_then(|ct| ct.split(';').next())
+            .map(|ct| ct.find(';').map_or(ct, |semicolon| &ct[..semicolon]))
             .map_or("", str::trim);
         let from_body = if mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
             urlencoded(body)
