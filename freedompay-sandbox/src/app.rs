@@ -218,19 +218,19 @@ impl App {
 
     /// Random decimal digits (references, authorisation codes).
     pub(crate) fn digits(&self, len: usize) -> String {
-        // 19 digits from each draw of 64 bits (10^19 < 2^64), written into a buffer of 19 at
-        // a time.
+        // Up to 19 digits from each draw of 64 bits (10^19 < 2^64): the draw modulo 10^n,
+        // written by `itoa` and padded with zeros to n digits.
         let mut out = String::with_capacity(len);
-        let mut buf = [0u8; 19];
+        let mut buffer = itoa::Buffer::new();
         let mut left = len;
         while left > 0 {
             let n = left.min(19);
-            let mut bits = self.random.next();
-            for digit in &mut buf[..n] {
-                *digit = b'0' + (bits % 10) as u8;
-                bits /= 10;
+            let value = self.random.next() % 10u64.pow(n as u32);
+            let written = buffer.format(value);
+            for _ in written.len()..n {
+                out.push('0');
             }
-            out.push_str(std::str::from_utf8(&buf[..n]).unwrap_or_default());
+            out.push_str(written);
             left -= n;
         }
         out

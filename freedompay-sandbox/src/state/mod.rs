@@ -93,9 +93,9 @@ pub(crate) struct State {
     /// Wakes the scheduler when something becomes due earlier than anything before.
     wake: Arc<Notify>,
     /// Payment ids by order id, oldest first.
-    payment_orders: HashMap<String, OrderIds>,
+    payment_orders: OrderIndex,
     /// Payout ids by order id, oldest first.
-    payout_orders: HashMap<String, OrderIds>,
+    payout_orders: OrderIndex,
     /// Where the retention pass goes on looking for finished records, by kind.
     retain_from: [i64; 3],
     /// The Gateway API's sessions, stored cards in progress and transfers.
@@ -123,8 +123,8 @@ impl State {
             next_callback: 1,
             due: BTreeMap::new(),
             wake,
-            payment_orders: HashMap::new(),
-            payout_orders: HashMap::new(),
+            payment_orders: OrderIndex::default(),
+            payout_orders: OrderIndex::default(),
             retain_from: [0; 3],
             gateway: GatewayState::default(),
         }
@@ -345,7 +345,11 @@ impl OrderIds {
     }
 }
 
-fn index_add(index: &mut HashMap<String, OrderIds>, order: &str, id: i64) {
+/// Record ids by order id, hashed with foldhash (seeded per map) rather than SipHash: one
+/// insertion and one removal per payout.
+type OrderIndex = HashMap<String, OrderIds, foldhash::fast::RandomState>;
+
+fn index_add(index: &mut OrderIndex, order: &str, id: i64) {
     // One lookup: an order id is nearly always new, so its key is made at once.
     match index.entry(order.to_owned()) {
         Entry::Occupied(mut entry) => {
@@ -361,7 +365,7 @@ fn index_add(index: &mut HashMap<String, OrderIds>, order: &str, id: i64) {
     }
 }
 
-fn index_remove(index: &mut HashMap<String, OrderIds>, order: &str, id: i64) {
+fn index_remove(index: &mut OrderIndex, order: &str, id: i64) {
     let Some(ids) = index.get_mut(order) else {
         return;
     };
@@ -383,7 +387,7 @@ mod tests {
 
     #[test]
     fn the_order_index_keeps_one_id_or_many_and_forgets_an_order_with_none() {
-        let mut index = HashMap::new();
+        let mut index = OrderIndex::default();
         index_add(&mut index, "o-1", 5);
         assert_eq!(index["o-1"].as_slice(), [5]);
         index_add(&mut index, "o-1", 9);

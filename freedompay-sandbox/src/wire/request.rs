@@ -53,7 +53,10 @@ pub(crate) async fn request_fields(
         from_query()
     } else {
         let mime = content_type
-            .map(|ct| ct.find(';').map_or(ct, |semicolon| &ct[..semicolon]))
+            .map(|ct| {
+                let end = ct.bytes().position(|b| b == b';').unwrap_or(ct.len());
+                &ct[..end]
+            })
             .map_or("", str::trim);
         let from_body = if mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
             urlencoded(body)
