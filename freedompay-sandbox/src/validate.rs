@@ -153,10 +153,10 @@ pub(crate) fn datetime<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a 
 }
 
 /// A card number: 13–20 digits with a valid Luhn digit.
-pub(crate) fn pan(fields: &Fields, name: &str) -> Result<String, ApiError> {
+pub(crate) fn pan<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, ApiError> {
     let value = required(fields, name)?;
     if cards::valid_pan(value) {
-        Ok(value.to_owned())
+        Ok(value)
     } else {
         Err(ApiError::validation(format!(
             "{name}: must be a card number of 13 to 20 digits"
