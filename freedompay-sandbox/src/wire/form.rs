@@ -66,7 +66,7 @@ pub(crate) fn parse_flat(input: &[u8]) -> Option<Fields> {
                     if fields.len() == FLAT_MOST || fields.contains(name) {
                         return None;
                     }
-                    fields.push(name, decode(value.as_bytes()));
+                    push(&mut fields, name, decode(value.as_bytes()));
                     continue;
                 }
                 value
@@ -77,9 +77,55 @@ pub(crate) fn parse_flat(input: &[u8]) -> Option<Fields> {
         if fields.len() == FLAT_MOST || fields.contains(name) {
             return None;
         }
-        fields.push(name, value);
+        push(&mut fields, name, value);
     }
     Some(fields)
+}
+
+/// Appends a field, its name kept uncopied when it is a usual one ([`known_name`]).
+fn push(fields: &mut Fields, name: &str, value: impl Into<String>) {
+    match known_name(name) {
+        Some(known) => fields.push_static(known, value),
+        None => fields.push(name, value),
+    };
+}
+
+/// `name` as a `'static` text when it is one of the usual request field names, so that a
+/// request made of them is decoded without a copy of each name. Found by its length, then
+/// compared with the few names of that length, the busiest first.
+fn known_name(name: &str) -> Option<&'static str> {
+    let candidates: &[&'static str] = match name.len() {
+        6 => &["pg_sig"],
+        7 => &["pg_salt"],
+        9 => &["pg_amount", "pg_param1", "pg_param2", "pg_param3"],
+        10 => &["pg_user_id", "pg_user_ip"],
+        11 => &["pg_order_id", "pg_currency", "pg_lifetime", "pg_language"],
+        12 => &[
+            "pg_card_name",
+            "pg_post_link",
+            "pg_back_link",
+            "pg_check_url",
+        ],
+        13 => &[
+            "pg_payment_id",
+            "pg_payment_to",
+            "pg_result_url",
+            "pg_user_phone",
+            "pg_card_token",
+        ],
+        14 => &[
+            "pg_merchant_id",
+            "pg_description",
+            "pg_success_url",
+            "pg_failure_url",
+        ],
+        15 => &["pg_testing_mode"],
+        17 => &["pg_request_method"],
+        18 => &["pg_idempotency_key"],
+        21 => &["pg_user_contact_email"],
+        _ => &[],
+    };
+    candidates.iter().copied().find(|&known| known == name)
 }
 
 /// [`NAME_BYTE`] of a byte that may start a plain name: a letter or `_`.
@@ -184,6 +230,55 @@ fn hex(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usual_names_are_kept_uncopied_and_others_copied() {
+        let names = [
+            "pg_merchant_id",
+            "pg_salt",
+            "pg_sig",
+            "pg_amount",
+            "pg_order_id",
+            "pg_description",
+            "pg_payment_id",
+            "pg_payment_to",
+            "pg_currency",
+            "pg_user_id",
+            "pg_card_name",
+            "pg_post_link",
+            "pg_back_link",
+            "pg_result_url",
+            "pg_check_url",
+            "pg_success_url",
+            "pg_failure_url",
+            "pg_testing_mode",
+            "pg_user_phone",
+            "pg_user_contact_email",
+            "pg_idempotency_key",
+            "pg_lifetime",
+            "pg_language",
+            "pg_card_token",
+            "pg_request_method",
+            "pg_user_ip",
+            "pg_param1",
+            "pg_param2",
+            "pg_param3",
+        ];
+        for name in names {
+            assert_eq!(known_name(name), Some(name));
+            assert_eq!(known_name(&name[1..]), None);
+            assert_eq!(known_name(&format!("{name}x")[1..]), None);
+        }
+        assert_eq!(known_name(""), None);
+        assert_eq!(known_name("pg_amounT"), None);
+        let fields = parse_flat(b"pg_amount=1&pg_other=2&pg_description=a+b").unwrap();
+        let mut expected = Fields::new();
+        expected
+            .push("pg_amount", "1")
+            .push("pg_other", "2")
+            .push("pg_description", "a b");
+        assert_eq!(fields, expected);
+    }
 
     #[test]
     fn decodes_like_parse_str() {
