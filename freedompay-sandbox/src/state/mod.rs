@@ -317,7 +317,12 @@ impl State {
 
 /// The first record at or after `*from` (wrapping to the first of all), moving `*from` past it.
 fn next_from<'a, T>(map: &'a BTreeMap<i64, T>, from: &mut i64) -> Option<(&'a i64, &'a T)> {
-    let found = map.range(*from..).next().or_else(|| map.iter().next())?;
+    // Nearly always the oldest record itself (those before it are gone): found down the
+    // leftmost edges, without comparing keys on the way.
+    let found = match map.first_key_value() {
+        Some(first) if *first.0 >= *from => first,
+        _ => map.range(*from..).next().or_else(|| map.iter().next())?,
+    };
     *from = found.0.saturating_add(1);
     Some(found)
 }
