@@ -8,6 +8,7 @@ use tokio::sync::Notify;
 
 use crate::config::SandboxConfig;
 use crate::faults::{Fault, Faults};
+use crate::money::ascii_string;
 use crate::state::{Balance, State};
 use crate::store::{StateGuard, Store};
 use crate::time::Clock;
@@ -144,17 +145,17 @@ impl App {
 
     /// A fresh `pg_salt`: 16 characters of `[0-9A-Za-z]` from the sandbox's generator.
     pub(crate) fn salt(&self) -> String {
-        let mut salt = String::with_capacity(SALT_LEN);
+        let mut salt = [0u8; SALT_LEN];
         // Eight characters from each draw of 64 bits (62^8 < 2^48: every character comes from
         // fresh bits), in 64-bit arithmetic, which is much cheaper than dividing a u128.
-        for _ in 0..SALT_LEN / 8 {
+        for chunk in salt.chunks_exact_mut(8) {
             let mut x = self.random.next();
-            for _ in 0..8 {
-                salt.push(char::from(SALT_ALPHABET[(x % 62) as usize]));
+            for c in chunk {
+                *c = SALT_ALPHABET[(x % 62) as usize];
                 x /= 62;
             }
         }
-        salt
+        ascii_string(&salt)
     }
 
     /// The number of this signed reply, and whether it carries the unknown element.
@@ -194,36 +195,43 @@ impl App {
     /// 4 and 12.
     pub(crate) fn uuid(&self) -> String {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(36);
-        let mut bits = 0u64;
-        for i in 0..32 {
-            if i % 16 == 0 {
-                bits = self.random.next();
+        let mut out = [b'-'; 36];
+        // Where each of the 32 digits goes: after the dashes at 8, 13, 18 and 23.
+        let mut at = 0;
+        for half in 0..2 {
+            let mut bits = self.random.next();
+            for i in 16 * half..16 * half + 16 {
+                if matches!(i, 8 | 12 | 16 | 20) {
+                    at += 1;
+                }
+                out[at] = match i {
+                    12 => b'4',
+                    16 => b'a',
+                    _ => HEX[(bits & 0xf) as usize],
+                };
+                bits >>= 4;
+                at += 1;
             }
-            if matches!(i, 8 | 12 | 16 | 20) {
-                out.push('-');
-            }
-            out.push(match i {
-                12 => '4',
-                16 => 'a',
-                _ => char::from(HEX[(bits & 0xf) as usize]),
-            });
-            bits >>= 4;
         }
-        out
+        ascii_string(&out)
     }
 
     /// Random decimal digits (references, authorisation codes).
     pub(crate) fn digits(&self, len: usize) -> String {
+        // Up to 19 digits from each draw of 64 bits (10^19 < 2^64): the draw modulo 10^n,
+        // written by `itoa` and padded with zeros to n digits.
         let mut out = String::with_capacity(len);
-        let mut bits = 0u64;
-        for i in 0..len {
-            // 19 digits from each draw of 64 bits (10^19 < 2^64).
-            if i % 19 == 0 {
-                bits = self.random.next();
+        let mut buffer = itoa::Buffer::new();
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(19);
+            let value = self.random.next() % 10u64.pow(n as u32);
+            let written = buffer.format(value);
+            for _ in written.len()..n {
+                out.push('0');
             }
-            out.push(char::from(b'0' + (bits % 10) as u8));
-            bits /= 10;
+            out.push_str(written);
+            left -= n;
         }
         out
     }

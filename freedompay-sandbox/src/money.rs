@@ -38,44 +38,31 @@ pub(crate) fn parse_amount(text: &str) -> Option<i64> {
 
 /// Formats minor units with two fraction digits: `2500` → `"25.00"`, `-1000` → `"-10.00"`.
 pub(crate) fn format_minor(minor: i64) -> String {
-    write_decimal(minor, 2)
+    let abs = minor.unsigned_abs();
+    let cents = (abs % 100) as u8;
+    let mut buffer = itoa::Buffer::new();
+    let whole = buffer.format(abs / 100);
+    let mut out = String::with_capacity(whole.len() + 4);
+    if minor < 0 {
+        out.push('-');
+    }
+    out.push_str(whole);
+    out.push('.');
+    out.push(char::from(b'0' + cents / 10));
+    out.push(char::from(b'0' + cents % 10));
+    out
 }
 
 /// `n` in decimal, as `n.to_string()` writes it, without the formatting machinery (ids in
 /// every reply).
 pub(crate) fn decimal(n: i64) -> String {
-    write_decimal(n, 0)
+    String::from(itoa::Buffer::new().format(n))
 }
 
-/// `n` in decimal with a point before its last `fraction` digits (at least one digit before
-/// the point): written from the right into a buffer that holds any i64
-/// (`-92233720368547758.08`), then copied once into a string of its size.
-fn write_decimal(n: i64, fraction: usize) -> String {
-    let mut buf = [0u8; 24];
-    let mut at = buf.len();
-    let mut put = |byte: u8| {
-        at -= 1;
-        buf[at] = byte;
-    };
-    let mut rest = n.unsigned_abs();
-    for _ in 0..fraction {
-        put(b'0' + (rest % 10) as u8);
-        rest /= 10;
-    }
-    if fraction > 0 {
-        put(b'.');
-    }
-    loop {
-        put(b'0' + (rest % 10) as u8);
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        put(b'-');
-    }
-    buf[at..].iter().map(|&b| char::from(b)).collect()
+/// A string of ASCII bytes written into a buffer, copied once into a string of its size.
+pub(crate) fn ascii_string(bytes: &[u8]) -> String {
+    // Only ASCII is ever written into these buffers, so this never falls back.
+    String::from(std::str::from_utf8(bytes).unwrap_or_default())
 }
 
 #[cfg(test)]

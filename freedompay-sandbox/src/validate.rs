@@ -32,7 +32,10 @@ pub(crate) fn max_len<'a>(
     max: usize,
 ) -> Result<Option<&'a str>, ApiError> {
     let value = text(fields, name)?;
+    // A text of at most `max` bytes has at most `max` characters: only a longer one is
+    // counted.
     if let Some(v) = value
+        && v.len() > max
         && v.chars().count() > max
     {
         return Err(ApiError::validation(format!(
@@ -150,10 +153,10 @@ pub(crate) fn datetime<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a 
 }
 
 /// A card number: 13–20 digits with a valid Luhn digit.
-pub(crate) fn pan(fields: &Fields, name: &str) -> Result<String, ApiError> {
+pub(crate) fn pan<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, ApiError> {
     let value = required(fields, name)?;
     if cards::valid_pan(value) {
-        Ok(value.to_owned())
+        Ok(value)
     } else {
         Err(ApiError::validation(format!(
             "{name}: must be a card number of 13 to 20 digits"

@@ -242,7 +242,7 @@ pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>) -> Result<Answer, ApiError> {
     let pan = validate::pan(ctx.fields, "pg_payment_to")?;
     let holder = validate::text(ctx.fields, "pg_card_name")?.unwrap_or("");
     let draft = Draft::read(ctx, PayoutKind::P2p, true)?;
-    let mut card = crate::flow::payment::new_card(ctx.app, &pan, "", holder);
+    let mut card = crate::flow::payment::new_card(ctx.app, pan, "", holder);
     let app = ctx.app;
     let reply = {
         let mut state = app.state();

@@ -10,18 +10,13 @@ use crate::config::SecretChoice;
 use crate::error::{ApiError, INSUFFICIENT_BALANCE};
 use crate::flow::payment::card_data;
 use crate::money::format_minor;
-use crate::state::{CallbackKind, CardData, Due, Method, Payout, PayoutKind, PayoutStatus, State};
+use crate::state::{
+    Balance, CallbackKind, CardData, Due, Method, Payout, PayoutKind, PayoutStatus, State,
+};
 
 /// Refuses a payout the balance cannot cover.
 pub(crate) fn ensure_balance(state: &State, amount: i64) -> Result<(), ApiError> {
-    if state.balance.get() < amount {
-        Err(ApiError::new(
-            INSUFFICIENT_BALANCE,
-            "Insufficient funds on the merchant balance",
-        ))
-    } else {
-        Ok(())
-    }
+    ensure_balance_of(&state.balance, amount)
 }
 
 /// Starts a payout according to `outcome` (the card's, for card payouts): paid at once,
@@ -35,12 +30,14 @@ pub(crate) fn start(
     card: Option<CardData>,
 ) -> Result<Option<usize>, ApiError> {
     let now = app.clock.now_ms();
-    let amount = state.payouts.get(&id).map_or(0, |p| p.amount);
+    // One lookup of the payout for all that follows (a missing one counts as 0).
+    let mut payout = state.payouts.get_mut(&id);
+    let amount = payout.as_ref().map_or(0, |p| p.amount);
     if !matches!(outcome, PayoutOutcome::Error(_)) {
-        ensure_balance(state, amount)?;
+        ensure_balance_of(&state.balance, amount)?;
     }
     let delay = i64::try_from(app.config.payout_process_delay.as_millis()).unwrap_or(i64::MAX);
-    let Some(payout) = state.payouts.get_mut(&id) else {
+    let Some(payout) = payout.take() else {
         return Ok(None);
     };
     if card.is_some() {
@@ -49,10 +46,14 @@ pub(crate) fn start(
     match outcome {
         PayoutOutcome::Success => {
             payout.reserved = true;
+            let ended = settle(app, payout, None);
             state.balance.add(-(amount));
-            Ok(finish(app, state, id, None))
+            Ok(notify(app, state, id, ended))
         }
-        PayoutOutcome::Error(code) => Ok(finish(app, state, id, Some(code))),
+        PayoutOutcome::Error(code) => {
+            let ended = settle(app, payout, Some(code));
+            Ok(notify(app, state, id, ended))
+        }
         PayoutOutcome::ProcessThenSuccess | PayoutOutcome::ProcessThenError(_) => {
             payout.reserved = true;
             let due = now.saturating_add(delay);
@@ -64,11 +65,37 @@ pub(crate) fn start(
     }
 }
 
+/// [`ensure_balance`] with the balance alone (while a payout is borrowed from the state).
+fn ensure_balance_of(balance: &Balance, amount: i64) -> Result<(), ApiError> {
+    if balance.get() < amount {
+        Err(ApiError::new(
+            INSUFFICIENT_BALANCE,
+            "Insufficient funds on the merchant balance",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Ends a payout: success (`error` = `None`) or the error code (money reserved for it comes
 /// back). Returns the notification to send, if there is a post link.
 pub(crate) fn finish(app: &App, state: &mut State, id: i64, error: Option<u32>) -> Option<usize> {
-    let now = app.clock.now_ms();
     let payout = state.payouts.get_mut(&id)?;
+    let ended = settle(app, payout, error);
+    notify(app, state, id, ended)
+}
+
+/// What [`settle`] did to a payout that had not ended: the money to give back, and its post
+/// link.
+struct Ended {
+    refund: i64,
+    post_link: Option<String>,
+}
+
+/// The change of [`finish`] to the payout itself: its status and payment date, its
+/// reservation released on an error. `None` when it had already ended.
+fn settle(app: &App, payout: &mut Payout, error: Option<u32>) -> Option<Ended> {
+    let now = app.clock.now_ms();
     if payout.is_final() {
         return None;
     }
@@ -84,9 +111,18 @@ pub(crate) fn finish(app: &App, state: &mut State, id: i64, error: Option<u32>) 
             }
         }
     }
+    Some(Ended {
+        refund,
+        post_link: payout.post_link.clone(),
+    })
+}
+
+/// The rest of [`finish`] once the payout is settled: the money given back, and the
+/// notification registered when there is a post link.
+fn notify(app: &App, state: &mut State, id: i64, ended: Option<Ended>) -> Option<usize> {
+    let Ended { refund, post_link } = ended?;
     state.balance.add(refund);
-    let payout = state.payouts.get(&id)?;
-    let url = payout.post_link.clone()?;
+    let url = post_link?;
     let fields = notify_fields(app, state, id);
     Some(callbacks::register(
         app,

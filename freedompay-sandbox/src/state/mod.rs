@@ -12,6 +12,7 @@ pub(crate) mod json;
 mod payment;
 mod payout;
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -92,9 +93,9 @@ pub(crate) struct State {
     /// Wakes the scheduler when something becomes due earlier than anything before.
     wake: Arc<Notify>,
     /// Payment ids by order id, oldest first.
-    payment_orders: HashMap<String, OrderIds>,
+    payment_orders: OrderIndex,
     /// Payout ids by order id, oldest first.
-    payout_orders: HashMap<String, OrderIds>,
+    payout_orders: OrderIndex,
     /// Where the retention pass goes on looking for finished records, by kind.
     retain_from: [i64; 3],
     /// The Gateway API's sessions, stored cards in progress and transfers.
@@ -122,8 +123,8 @@ impl State {
             next_callback: 1,
             due: BTreeMap::new(),
             wake,
-            payment_orders: HashMap::new(),
-            payout_orders: HashMap::new(),
+            payment_orders: OrderIndex::default(),
+            payout_orders: OrderIndex::default(),
             retain_from: [0; 3],
             gateway: GatewayState::default(),
         }
@@ -316,7 +317,12 @@ impl State {
 
 /// The first record at or after `*from` (wrapping to the first of all), moving `*from` past it.
 fn next_from<'a, T>(map: &'a BTreeMap<i64, T>, from: &mut i64) -> Option<(&'a i64, &'a T)> {
-    let found = map.range(*from..).next().or_else(|| map.iter().next())?;
+    // Nearly always the oldest record itself (those before it are gone): found down the
+    // leftmost edges, without comparing keys on the way.
+    let found = match map.first_key_value() {
+        Some(first) if *first.0 >= *from => first,
+        _ => map.range(*from..).next().or_else(|| map.iter().next())?,
+    };
     *from = found.0.saturating_add(1);
     Some(found)
 }
@@ -344,19 +350,27 @@ impl OrderIds {
     }
 }
 
-fn index_add(index: &mut HashMap<String, OrderIds>, order: &str, id: i64) {
-    match index.get_mut(order) {
-        Some(ids) => match ids {
-            OrderIds::One(first) => *ids = OrderIds::Many(vec![*first, id]),
-            OrderIds::Many(all) => all.push(id),
-        },
-        None => {
-            index.insert(order.to_owned(), OrderIds::One(id));
+/// Record ids by order id, hashed with foldhash (seeded per map) rather than SipHash: one
+/// insertion and one removal per payout.
+type OrderIndex = HashMap<String, OrderIds, foldhash::fast::RandomState>;
+
+fn index_add(index: &mut OrderIndex, order: &str, id: i64) {
+    // One lookup: an order id is nearly always new, so its key is made at once.
+    match index.entry(order.to_owned()) {
+        Entry::Occupied(mut entry) => {
+            let ids = entry.get_mut();
+            match ids {
+                OrderIds::One(first) => *ids = OrderIds::Many(vec![*first, id]),
+                OrderIds::Many(all) => all.push(id),
+            }
+        }
+        Entry::Vacant(entry) => {
+            entry.insert(OrderIds::One(id));
         }
     }
 }
 
-fn index_remove(index: &mut HashMap<String, OrderIds>, order: &str, id: i64) {
+fn index_remove(index: &mut OrderIndex, order: &str, id: i64) {
     let Some(ids) = index.get_mut(order) else {
         return;
     };
@@ -378,7 +392,7 @@ mod tests {
 
     #[test]
     fn the_order_index_keeps_one_id_or_many_and_forgets_an_order_with_none() {
-        let mut index = HashMap::new();
+        let mut index = OrderIndex::default();
         index_add(&mut index, "o-1", 5);
         assert_eq!(index["o-1"].as_slice(), [5]);
         index_add(&mut index, "o-1", 9);

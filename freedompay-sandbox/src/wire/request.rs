@@ -53,7 +53,10 @@ pub(crate) async fn request_fields(
         from_query()
     } else {
         let mime = content_type
-            .and_then(|ct| ct.split(';').next())
+            .map(|ct| {
+                let end = ct.bytes().position(|b| b == b';').unwrap_or(ct.len());
+                &ct[..end]
+            })
             .map_or("", str::trim);
         let from_body = if mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
             urlencoded(body)
@@ -199,6 +202,43 @@ mod tests {
         let many: Vec<String> = (0..=FLAT_MOST).map(|i| format!("f{i}=v")).collect();
         assert!(parse_flat(many[..FLAT_MOST].join("&").as_bytes()).is_some());
         assert!(parse_flat(many.join("&").as_bytes()).is_none());
+    }
+
+    #[test]
+    fn flat_forms_of_every_shape_read_as_php_reads_them() {
+        // Values long and short, with `&`, `+` and `%` at every place in a word of eight.
+        let alphabet = b"abcdef_Z19=&&++%%2F.[] \xd0";
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut flat = 0;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 48) as usize;
+            let mut body = Vec::with_capacity(len);
+            let mut y = x;
+            for i in 0..len {
+                if i % 10 == 0 {
+                    y = y.rotate_left(17).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ x;
+                }
+                body.push(alphabet[(y % alphabet.len() as u64) as usize]);
+                y /= alphabet.len() as u64;
+            }
+            let php = PhpArray::from_pairs(parse_urlencoded(&body)).into_fields();
+            if let Some(fields) = parse_flat(&body) {
+                flat += 1;
+                assert_eq!(fields, php, "{}", String::from_utf8_lossy(&body));
+            }
+        }
+        assert!(flat > 500, "{flat}");
+        for body in [
+            &b"pg_description=load+test+payout&pg_salt=0123456789abcdef"[..],
+            b"a=12345678&b=1234567&c=123456789&d=%41%42%43%44%45%46%47%48%49",
+            b"a=1234567+&b=12345678%2&c=%",
+        ] {
+            let php = PhpArray::from_pairs(parse_urlencoded(body)).into_fields();
+            assert_eq!(parse_flat(body), Some(php));
+        }
     }
 
     #[test]

@@ -59,8 +59,8 @@ pub(super) fn read_card(
     let holder = validate::max_len(f, "pg_card_name", 100)?
         .ok_or_else(|| ApiError::validation("pg_card_name: required"))?;
     let exp = format!("{month:02}/{year:02}");
-    let card = card_data(ctx.app, state, &pan, &exp, holder);
-    Ok((card, pan))
+    let card = card_data(ctx.app, state, pan, &exp, holder);
+    Ok((card, pan.to_owned()))
 }
 
 /// `pg_order_id` when there is one.

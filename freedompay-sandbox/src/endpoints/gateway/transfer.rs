@@ -90,7 +90,7 @@ pub(crate) fn transfer(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, A
             Some(card_data(
                 ctx.app,
                 state,
-                &pan,
+                pan,
                 "",
                 recipient_name.unwrap_or(""),
             ))
