@@ -148,12 +148,8 @@ pub struct Config {
     json: crate::json::JsonSettings,
     /// The request URLs of the operations called with this configuration (shared by its
     /// clones): made once each, then shared by every request.
-    urls: std::sync::Arc<OperationUrls>,
+    urls: std::sync::Arc<freedompay_transport::Prepared<&'static str, std::sync::Arc<str>>>,
 }
-
-/// Request URLs by operation path: a few dozen at most (one per operation type called).
-#[derive(Default)]
-struct OperationUrls(std::sync::RwLock<Vec<(&'static str, std::sync::Arc<str>)>>);
 
 /// How many operation URLs a configuration keeps (more than the SDK has operations); past
 /// it, the oldest is dropped.
@@ -278,24 +274,9 @@ impl Config {
         path: &'static str,
         make: impl FnOnce() -> String,
     ) -> std::sync::Arc<str> {
-        use std::sync::PoisonError;
-        let known = |(known, _): &&(&'static str, std::sync::Arc<str>)| {
-            core::ptr::eq(*known, path) || *known == path
-        };
-        let urls = self.urls.0.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, url)) = urls.iter().find(known) {
-            return url.clone();
-        }
-        drop(urls);
-        let url = std::sync::Arc::<str>::from(make());
-        let mut urls = self.urls.0.write().unwrap_or_else(PoisonError::into_inner);
-        if !urls.iter().any(|entry| known(&entry)) {
-            if urls.len() >= OPERATION_URLS {
-                urls.remove(0);
-            }
-            urls.push((path, url.clone()));
-        }
-        url
+        let known = |known: &&'static str| core::ptr::eq(*known, path) || *known == path;
+        self.urls
+            .get_or_insert_with(known, || (path, std::sync::Arc::from(make())))
     }
 
     /// The absolute URL of a path (`/api/balance_status`); `{merchant_id}` in the path is
@@ -568,7 +549,7 @@ impl ConfigBuilder {
                 .payout_notification_secret
                 .unwrap_or(SecretKind::Payout),
             json: self.json.checked()?,
-            urls: std::sync::Arc::default(),
+            urls: std::sync::Arc::new(freedompay_transport::Prepared::new(OPERATION_URLS)),
         })
     }
 }

@@ -59,3 +59,41 @@ impl From<http::Response<Vec<u8>>> for HttpResponse {
         HttpResponse::new(parts.status.as_u16(), body).with_headers(Headers::from(parts.headers))
     }
 }
+
+impl Headers {
+    /// A `'static` list of header fields ([`Headers::static_fields`]) as an
+    /// `http::HeaderMap`, each field appended in order and converted as `http`'s request
+    /// builders convert it (names lowercased, values checked); values that are visible ASCII
+    /// are kept as `'static` text, not copied. `None` when a name or value is not valid in
+    /// HTTP: a transport then adds the fields one by one, and the request fails as it always
+    /// did. A transport converts the SDK's fixed list once with this and reuses the map
+    /// (see [`Prepared`](crate::Prepared)).
+    ///
+    /// ```
+    /// use freedompay_transport::Headers;
+    ///
+    /// const FIXED: &[(&str, &str)] = &[("Accept", "text/xml"), ("User-Agent", "me/1.0")];
+    /// let map = Headers::static_header_map(FIXED).unwrap();
+    /// assert_eq!(map["accept"], "text/xml");
+    /// assert!(Headers::static_header_map(&[("Bad Name", "x")]).is_none());
+    /// ```
+    pub fn static_header_map(
+        fields: &'static [(&'static str, &'static str)],
+    ) -> Option<http::HeaderMap> {
+        use http::header::{HeaderName, HeaderValue};
+        let mut map = http::HeaderMap::with_capacity(fields.len());
+        for &(name, value) in fields {
+            let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+            let checked = HeaderValue::from_str(value).ok()?;
+            // `from_static` accepts visible ASCII and tabs only (and panics otherwise): other
+            // valid values keep their checked copy.
+            let value = if value.bytes().all(|b| b == b'\t' || (32..127).contains(&b)) {
+                HeaderValue::from_static(value)
+            } else {
+                checked
+            };
+            map.append(name, value);
+        }
+        Some(map)
+    }
+}

@@ -33,12 +33,14 @@ mod error;
 mod headers;
 #[cfg(feature = "http")]
 mod http_compat;
+mod prepared;
 mod request;
 mod response;
 mod transport;
 
 pub use error::{SendState, TransportError, TransportErrorKind};
 pub use headers::Headers;
+pub use prepared::Prepared;
 pub use request::{Body, HttpRequest, Method};
 pub use response::HttpResponse;
 pub use transport::{BlockingFn, FnTransport, Transport, blocking_fn, transport_fn};
