@@ -5,7 +5,7 @@ use core::time::Duration;
 
 use std::sync::Arc;
 
-use crate::Headers;
+use crate::{Body, Headers};
 
 /// The HTTP method. FreedomPay's Merchant API takes `POST`; `GET` serves browser redirects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,61 +55,6 @@ pub struct HttpRequest {
     headers: Headers,
     body: Body,
     timeout: Option<Duration>,
-}
-
-/// The bytes of a request body, shared: cloning a request (a retry hands out the same request
-/// again) clones a pointer, not the bytes.
-///
-/// ```
-/// use freedompay_transport::Body;
-///
-/// let body = Body::from(b"pg_merchant_id=1".to_vec());
-/// let again = body.clone();
-/// assert_eq!(again.as_bytes(), b"pg_merchant_id=1");
-/// assert_eq!(body.len(), 16);
-/// ```
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct Body(Arc<[u8]>);
-
-impl Body {
-    /// The bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// The length in bytes.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether the body is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// A copy of the bytes, for a stack that needs an owned buffer.
-    pub fn to_vec(&self) -> Vec<u8> {
-        self.0.to_vec()
-    }
-}
-
-impl From<Vec<u8>> for Body {
-    fn from(bytes: Vec<u8>) -> Self {
-        Self(bytes.into())
-    }
-}
-
-impl AsRef<[u8]> for Body {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Body {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Card numbers and personal data: the length only.
-        write!(f, "Body({} bytes)", self.0.len())
-    }
 }
 
 impl HttpRequest {
@@ -174,9 +119,9 @@ impl HttpRequest {
         self
     }
 
-    /// Sets the body.
-    pub fn with_body(mut self, body: Vec<u8>) -> Self {
-        self.body = Body::from(body);
+    /// Sets the body: a `Vec<u8>` (taken as it is, not copied) or a [`Body`].
+    pub fn with_body(mut self, body: impl Into<Body>) -> Self {
+        self.body = body.into();
         self
     }
 
