@@ -31,6 +31,7 @@ impl Body {
     ///
     /// assert_eq!(Body::from_static(b"<response/>").as_bytes(), b"<response/>");
     /// ```
+    #[inline]
     pub const fn from_static(bytes: &'static [u8]) -> Self {
         Self(Bytes::from_static(bytes))
     }
@@ -68,27 +69,32 @@ impl Body {
     }
 
     /// The bytes.
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
 
     /// The length in bytes.
+    #[inline]
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether the body is empty.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// A copy of the bytes, for a stack that needs an owned buffer.
+    #[inline]
     pub fn to_vec(&self) -> Vec<u8> {
         self.0.to_vec()
     }
 
     /// The bytes as a `Vec<u8>`: the buffer itself when this body is its only owner and it
     /// was one (a body made of a `Vec<u8>`), a copy otherwise.
+    #[inline]
     pub fn into_vec(self) -> Vec<u8> {
         Vec::from(self.0)
     }
@@ -96,6 +102,7 @@ impl Body {
 
 impl From<Vec<u8>> for Body {
     /// Takes the vector as it is: its bytes are not copied.
+    #[inline]
     fn from(bytes: Vec<u8>) -> Self {
         Self(Bytes::from(bytes))
     }
@@ -108,6 +115,7 @@ impl From<&'static [u8]> for Body {
 }
 
 impl AsRef<[u8]> for Body {
+    #[inline]
     fn as_ref(&self) -> &[u8] {
         &self.0
     }

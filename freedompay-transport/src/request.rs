@@ -18,6 +18,7 @@ pub enum Method {
 
 impl Method {
     /// The method as it is written on the wire.
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -59,6 +60,7 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     /// A request with no headers, an empty body and no timeout.
+    #[inline]
     pub fn new(method: Method, url: impl Into<String>) -> Self {
         Self::with_shared_url(method, Arc::from(url.into()))
     }
@@ -74,6 +76,7 @@ impl HttpRequest {
     /// let request = HttpRequest::with_shared_url(Method::Post, url.clone());
     /// assert_eq!(request.url(), &*url);
     /// ```
+    #[inline]
     pub fn with_shared_url(method: Method, url: Arc<str>) -> Self {
         Self {
             method,
@@ -85,6 +88,7 @@ impl HttpRequest {
     }
 
     /// Adds a header field.
+    #[inline]
     pub fn with_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.headers.append(name, value);
         self
@@ -92,6 +96,7 @@ impl HttpRequest {
 
     /// Adds a header field whose name and value are `'static`, without copying them
     /// ([`Headers::append_static`]).
+    #[inline]
     pub fn with_static_header(mut self, name: &'static str, value: &'static str) -> Self {
         self.headers.append_static(name, value);
         self
@@ -108,6 +113,7 @@ impl HttpRequest {
     /// let request = HttpRequest::new(Method::Post, "https://api.freedompay.kz/x").with_static_headers(HEADERS);
     /// assert_eq!(request.headers().get("accept"), Some("text/xml"));
     /// ```
+    #[inline]
     pub fn with_static_headers(mut self, fields: &'static [(&'static str, &'static str)]) -> Self {
         if self.headers.is_empty() {
             self.headers = Headers::from_static(fields);
@@ -120,48 +126,57 @@ impl HttpRequest {
     }
 
     /// Sets the body: a `Vec<u8>` (taken as it is, not copied) or a [`Body`].
+    #[inline]
     pub fn with_body(mut self, body: impl Into<Body>) -> Self {
         self.body = body.into();
         self
     }
 
     /// Sets the timeout of the whole exchange (connect, send, receive).
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// The method.
+    #[inline]
     pub fn method(&self) -> Method {
         self.method
     }
 
     /// The absolute URL, query included.
+    #[inline]
     pub fn url(&self) -> &str {
         &self.url
     }
 
     /// The header fields.
+    #[inline]
     pub fn headers(&self) -> &Headers {
         &self.headers
     }
 
     /// The header fields, to add one (a tracing id, an API gateway's key).
+    #[inline]
     pub fn headers_mut(&mut self) -> &mut Headers {
         &mut self.headers
     }
 
     /// The body bytes.
+    #[inline]
     pub fn body(&self) -> &[u8] {
         self.body.as_bytes()
     }
 
     /// The time the whole exchange may take; a transport must honour it.
+    #[inline]
     pub fn timeout(&self) -> Option<Duration> {
         self.timeout
     }
 
     /// The body, shared (a cheap clone).
+    #[inline]
     pub fn shared_body(&self) -> Body {
         self.body.clone()
     }

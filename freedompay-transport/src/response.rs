@@ -27,6 +27,7 @@ impl HttpResponse {
     /// A response with this status and body and no headers. The body is a `Vec<u8>` (taken
     /// as it is, not copied) or a [`Body`] (the buffer the HTTP stack received it in:
     /// [`Body::from_owner`]).
+    #[inline]
     pub fn new(status: u16, body: impl Into<Body>) -> Self {
         Self {
             status,
@@ -45,6 +46,7 @@ impl HttpResponse {
     /// let response = HttpResponse::from_parts(200, headers, b"<response/>".to_vec());
     /// assert_eq!(response.headers().get("content-type"), Some("text/xml"));
     /// ```
+    #[inline]
     pub fn from_parts(status: u16, headers: Headers, body: impl Into<Body>) -> Self {
         Self {
             status,
@@ -54,44 +56,52 @@ impl HttpResponse {
     }
 
     /// Adds a header field.
+    #[inline]
     pub fn with_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.headers.append(name, value);
         self
     }
 
     /// Replaces all header fields.
+    #[inline]
     pub fn with_headers(mut self, headers: Headers) -> Self {
         self.headers = headers;
         self
     }
 
     /// The status code.
+    #[inline]
     pub fn status(&self) -> u16 {
         self.status
     }
 
     /// Whether the status is 2xx.
+    #[inline]
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
 
     /// The header fields.
+    #[inline]
     pub fn headers(&self) -> &Headers {
         &self.headers
     }
 
     /// The body bytes.
+    #[inline]
     pub fn body(&self) -> &[u8] {
         self.body.as_bytes()
     }
 
     /// The body, shared (a cheap clone).
+    #[inline]
     pub fn shared_body(&self) -> Body {
         self.body.clone()
     }
 
     /// The body, by value: the buffer itself when it was a `Vec<u8>` that nothing else
     /// shares, a copy otherwise ([`Body::into_vec`]).
+    #[inline]
     pub fn into_body(self) -> Vec<u8> {
         self.body.into_vec()
     }
