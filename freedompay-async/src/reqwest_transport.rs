@@ -5,7 +5,7 @@ use core::time::Duration;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use freedompay_transport::{
-    Headers, HttpRequest, HttpResponse, Method, SendState, Transport, TransportError,
+    Body, Headers, HttpRequest, HttpResponse, Method, SendState, Transport, TransportError,
     TransportErrorKind, async_trait,
 };
 
@@ -141,8 +141,13 @@ impl Transport for ReqwestTransport {
         let status = response.status().as_u16();
         // The header map is handed over as it is, not copied.
         let headers = Headers::from_http(core::mem::take(response.headers_mut()));
+        // The buffer reqwest received the body in, kept as it is (not copied into a `Vec`).
         let body = response.bytes().await.map_err(classify)?;
-        Ok(HttpResponse::new(status, body.into()).with_headers(headers))
+        Ok(HttpResponse::from_parts(
+            status,
+            headers,
+            Body::from_owner(body),
+        ))
     }
 }
 

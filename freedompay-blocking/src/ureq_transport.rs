@@ -129,7 +129,11 @@ impl UreqTransport {
         // The header map is handed over as it is, not copied.
         let headers = Headers::from_http(parts.headers);
         let body = read_body(&mut body).map_err(classify)?;
-        Ok(HttpResponse::new(parts.status.as_u16(), body).with_headers(headers))
+        Ok(HttpResponse::from_parts(
+            parts.status.as_u16(),
+            headers,
+            body,
+        ))
     }
 }
 

@@ -39,6 +39,8 @@
 //! ```
 
 use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 use core::time::Duration;
 
 use freedompay_sign::SaltSource;
@@ -72,11 +74,56 @@ where
     WaitFut: Future<Output = ()>,
 {
     let span = call_span(&op);
-    let (attempts, result) = drive(config, salts, op, send, wait)
-        .instrument(span.clone())
-        .await;
+    // The loop's future (a large one) is pinned where it is made and polled there inside the
+    // span: not moved into an `Instrumented` first.
+    let drive = core::pin::pin!(Some(drive(config, salts, op, send, wait)));
+    let (attempts, result) = InSpan::new(&span, drive).await;
     finish(&span, attempts, &result);
     result
+}
+
+/// A future polled, and dropped, inside a span, as `tracing`'s `Instrumented` does, but
+/// borrowed where it was pinned instead of moved in.
+struct InSpan<'a, F: Future> {
+    span: &'a Span,
+    /// `None` once it has completed (or been dropped).
+    future: Pin<&'a mut Option<F>>,
+}
+
+impl<'a, F: Future> InSpan<'a, F> {
+    fn new(span: &'a Span, future: Pin<&'a mut Option<F>>) -> Self {
+        Self { span, future }
+    }
+}
+
+impl<F: Future> Future for InSpan<'_, F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = &mut *self;
+        let _entered = this.span.enter();
+        match this.future.as_mut().as_pin_mut() {
+            Some(future) => {
+                let output = core::task::ready!(future.poll(cx));
+                // Completed: nothing left to drop inside the span.
+                this.future.set(None);
+                Poll::Ready(output)
+            }
+            // Polled again after completing: never, `call` awaits it once.
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl<F: Future> Drop for InSpan<'_, F> {
+    /// A call dropped before its end (a timeout around it) drops the transport's future
+    /// inside the span, as `Instrumented` does.
+    fn drop(&mut self) {
+        if self.future.is_some() {
+            let _entered = self.span.enter();
+            self.future.set(None);
+        }
+    }
 }
 
 /// The loop: the number of requests handed out and the result.

@@ -1,6 +1,7 @@
 //! `pg_salt`: the random string every signed message carries.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
 /// A `pg_salt` value: 1 to 64 characters of `[0-9A-Za-z]`.
 ///
@@ -84,18 +85,26 @@ impl Salt {
         if len == 0 || len > Self::MAX_LEN {
             return Err(SaltError::Length);
         }
-        let mut out = String::with_capacity(len);
+        // ASCII bytes, pushed as bytes (no character encoding per push) and checked once.
+        let mut out = Vec::with_capacity(len);
         let mut buf = [0u8; 32];
         while out.len() < len {
             fill(&mut buf).map_err(|_| SaltError::Random)?;
-            // Rejection sampling keeps every character equally likely: 248 = 4 * 62.
+            // Rejection sampling keeps every character equally likely: 248 = 4 * 62. The rest
+            // of a buffer that completes the salt is not used.
             for &b in &buf {
-                if b < 248 && out.len() < len {
-                    out.push(char::from(ALPHABET[usize::from(b % 62)]));
+                if b < 248 {
+                    out.push(ALPHABET[usize::from(b % 62)]);
+                    if out.len() == len {
+                        break;
+                    }
                 }
             }
         }
-        Ok(Self(out))
+        // Every byte is one of `ALPHABET`'s: always UTF-8.
+        String::from_utf8(out)
+            .map(Self)
+            .map_err(|_| SaltError::Random)
     }
 
     /// The salt as sent.

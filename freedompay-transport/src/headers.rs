@@ -99,10 +99,11 @@ impl Headers {
     #[cfg(feature = "http")]
     #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
     pub fn from_http(map: http::HeaderMap) -> Self {
-        if map
-            .values()
-            .all(|value| core::str::from_utf8(value.as_bytes()).is_ok())
-        {
+        // Header values are nearly always ASCII: checked inline first, UTF-8 only otherwise.
+        if map.values().all(|value| {
+            let bytes = value.as_bytes();
+            bytes.is_ascii() || core::str::from_utf8(bytes).is_ok()
+        }) {
             Self {
                 map: Some(map),
                 ..Self::default()

@@ -56,7 +56,7 @@ impl From<http::Response<Vec<u8>>> for HttpResponse {
     /// are not UTF-8 are decoded lossily.
     fn from(response: http::Response<Vec<u8>>) -> Self {
         let (parts, body) = response.into_parts();
-        HttpResponse::new(parts.status.as_u16(), body).with_headers(Headers::from(parts.headers))
+        HttpResponse::from_parts(parts.status.as_u16(), Headers::from(parts.headers), body)
     }
 }
 

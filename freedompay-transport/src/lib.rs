@@ -29,6 +29,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod body;
 mod error;
 mod headers;
 #[cfg(feature = "http")]
@@ -38,10 +39,11 @@ mod request;
 mod response;
 mod transport;
 
+pub use body::Body;
 pub use error::{SendState, TransportError, TransportErrorKind};
 pub use headers::Headers;
 pub use prepared::Prepared;
-pub use request::{Body, HttpRequest, Method};
+pub use request::{HttpRequest, Method};
 pub use response::HttpResponse;
 pub use transport::{BlockingFn, FnTransport, Transport, blocking_fn, transport_fn};
 

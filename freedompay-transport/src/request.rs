@@ -5,7 +5,7 @@ use core::time::Duration;
 
 use std::sync::Arc;
 
-use crate::Headers;
+use crate::{Body, Headers};
 
 /// The HTTP method. FreedomPay's Merchant API takes `POST`; `GET` serves browser redirects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,6 +18,7 @@ pub enum Method {
 
 impl Method {
     /// The method as it is written on the wire.
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -57,63 +58,9 @@ pub struct HttpRequest {
     timeout: Option<Duration>,
 }
 
-/// The bytes of a request body, shared: cloning a request (a retry hands out the same request
-/// again) clones a pointer, not the bytes.
-///
-/// ```
-/// use freedompay_transport::Body;
-///
-/// let body = Body::from(b"pg_merchant_id=1".to_vec());
-/// let again = body.clone();
-/// assert_eq!(again.as_bytes(), b"pg_merchant_id=1");
-/// assert_eq!(body.len(), 16);
-/// ```
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct Body(Arc<[u8]>);
-
-impl Body {
-    /// The bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// The length in bytes.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether the body is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// A copy of the bytes, for a stack that needs an owned buffer.
-    pub fn to_vec(&self) -> Vec<u8> {
-        self.0.to_vec()
-    }
-}
-
-impl From<Vec<u8>> for Body {
-    fn from(bytes: Vec<u8>) -> Self {
-        Self(bytes.into())
-    }
-}
-
-impl AsRef<[u8]> for Body {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Body {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Card numbers and personal data: the length only.
-        write!(f, "Body({} bytes)", self.0.len())
-    }
-}
-
 impl HttpRequest {
     /// A request with no headers, an empty body and no timeout.
+    #[inline]
     pub fn new(method: Method, url: impl Into<String>) -> Self {
         Self::with_shared_url(method, Arc::from(url.into()))
     }
@@ -129,6 +76,7 @@ impl HttpRequest {
     /// let request = HttpRequest::with_shared_url(Method::Post, url.clone());
     /// assert_eq!(request.url(), &*url);
     /// ```
+    #[inline]
     pub fn with_shared_url(method: Method, url: Arc<str>) -> Self {
         Self {
             method,
@@ -140,6 +88,7 @@ impl HttpRequest {
     }
 
     /// Adds a header field.
+    #[inline]
     pub fn with_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.headers.append(name, value);
         self
@@ -147,6 +96,7 @@ impl HttpRequest {
 
     /// Adds a header field whose name and value are `'static`, without copying them
     /// ([`Headers::append_static`]).
+    #[inline]
     pub fn with_static_header(mut self, name: &'static str, value: &'static str) -> Self {
         self.headers.append_static(name, value);
         self
@@ -163,6 +113,7 @@ impl HttpRequest {
     /// let request = HttpRequest::new(Method::Post, "https://api.freedompay.kz/x").with_static_headers(HEADERS);
     /// assert_eq!(request.headers().get("accept"), Some("text/xml"));
     /// ```
+    #[inline]
     pub fn with_static_headers(mut self, fields: &'static [(&'static str, &'static str)]) -> Self {
         if self.headers.is_empty() {
             self.headers = Headers::from_static(fields);
@@ -174,49 +125,58 @@ impl HttpRequest {
         self
     }
 
-    /// Sets the body.
-    pub fn with_body(mut self, body: Vec<u8>) -> Self {
-        self.body = Body::from(body);
+    /// Sets the body: a `Vec<u8>` (taken as it is, not copied) or a [`Body`].
+    #[inline]
+    pub fn with_body(mut self, body: impl Into<Body>) -> Self {
+        self.body = body.into();
         self
     }
 
     /// Sets the timeout of the whole exchange (connect, send, receive).
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// The method.
+    #[inline]
     pub fn method(&self) -> Method {
         self.method
     }
 
     /// The absolute URL, query included.
+    #[inline]
     pub fn url(&self) -> &str {
         &self.url
     }
 
     /// The header fields.
+    #[inline]
     pub fn headers(&self) -> &Headers {
         &self.headers
     }
 
     /// The header fields, to add one (a tracing id, an API gateway's key).
+    #[inline]
     pub fn headers_mut(&mut self) -> &mut Headers {
         &mut self.headers
     }
 
     /// The body bytes.
+    #[inline]
     pub fn body(&self) -> &[u8] {
         self.body.as_bytes()
     }
 
     /// The time the whole exchange may take; a transport must honour it.
+    #[inline]
     pub fn timeout(&self) -> Option<Duration> {
         self.timeout
     }
 
     /// The body, shared (a cheap clone).
+    #[inline]
     pub fn shared_body(&self) -> Body {
         self.body.clone()
     }
