@@ -1,8 +1,7 @@
 //! The default transport: reqwest over rustls.
 
-use core::fmt;
 use core::time::Duration;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use freedompay_transport::{
     Body, Headers, HttpRequest, HttpResponse, Method, SendState, Transport, TransportError,
@@ -167,88 +166,44 @@ fn with_headers(
 const PREPARED: usize = 64;
 
 /// What the transport prepares once and reuses: parsed URLs and converted header lists.
-#[derive(Default)]
+#[derive(Debug)]
 struct Prepared {
-    urls: RwLock<Vec<(Box<str>, reqwest::Url)>>,
+    urls: freedompay_transport::Prepared<Box<str>, reqwest::Url>,
     /// By the address and length of the `'static` list.
-    headers: RwLock<Vec<((usize, usize), reqwest::header::HeaderMap)>>,
+    headers: freedompay_transport::Prepared<(usize, usize), reqwest::header::HeaderMap>,
+}
+
+impl Default for Prepared {
+    fn default() -> Self {
+        Self {
+            urls: freedompay_transport::Prepared::new(PREPARED),
+            headers: freedompay_transport::Prepared::new(PREPARED),
+        }
+    }
 }
 
 impl Prepared {
     /// `text` parsed as `reqwest::Url::parse` parses it, from the cache after the first time;
     /// `None` if it does not parse.
     fn url(&self, text: &str) -> Option<reqwest::Url> {
-        let urls = self.urls.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, url)) = urls.iter().find(|(known, _)| **known == *text) {
-            return Some(url.clone());
-        }
-        drop(urls);
-        let url = reqwest::Url::parse(text).ok()?;
-        let mut urls = self.urls.write().unwrap_or_else(PoisonError::into_inner);
-        if !urls.iter().any(|(known, _)| **known == *text) {
-            if urls.len() >= PREPARED {
-                urls.remove(0);
-            }
-            urls.push((text.into(), url.clone()));
-        }
-        Some(url)
+        self.urls.get_or_make(
+            |known| **known == *text,
+            || Some((text.into(), reqwest::Url::parse(text).ok()?)),
+        )
     }
 
-    /// The header map of a `'static` list of fields, in its order, made once; `None` if a
-    /// name or value is not valid in HTTP (the fields are then added one by one, and the
-    /// request fails as it would have).
+    /// The header map of a `'static` list of fields, in its order, made once
+    /// ([`Headers::static_header_map`]); `None` if a name or value is not valid in HTTP (the
+    /// fields are then added one by one, and the request fails as it would have).
     fn headers(
         &self,
         fields: &'static [(&'static str, &'static str)],
     ) -> Option<reqwest::header::HeaderMap> {
         let key = (fields.as_ptr() as usize, fields.len());
-        let lists = self.headers.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, map)) = lists.iter().find(|(known, _)| *known == key) {
-            return Some(map.clone());
-        }
-        drop(lists);
-        let map = header_map(fields)?;
-        let mut lists = self.headers.write().unwrap_or_else(PoisonError::into_inner);
-        if !lists.iter().any(|(known, _)| *known == key) {
-            if lists.len() >= PREPARED {
-                lists.remove(0);
-            }
-            lists.push((key, map.clone()));
-        }
-        Some(map)
-    }
-}
-
-/// The fields as `RequestBuilder::header` converts them (names lowercased, values checked),
-/// each appended in order; values kept as `'static` text where HTTP allows it as is.
-fn header_map(
-    fields: &'static [(&'static str, &'static str)],
-) -> Option<reqwest::header::HeaderMap> {
-    use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-    let mut map = HeaderMap::with_capacity(fields.len());
-    for &(name, value) in fields {
-        let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
-        let checked = HeaderValue::from_str(value).ok()?;
-        // `from_static` accepts visible ASCII and tabs only (and panics otherwise): other
-        // valid values keep their checked copy.
-        let value = if value.bytes().all(|b| b == b'\t' || (32..127).contains(&b)) {
-            HeaderValue::from_static(value)
-        } else {
-            checked
-        };
-        map.append(name, value);
-    }
-    Some(map)
-}
-
-impl fmt::Debug for Prepared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let urls = self.urls.read().map_or(0, |urls| urls.len());
-        let headers = self.headers.read().map_or(0, |lists| lists.len());
-        f.debug_struct("Prepared")
-            .field("urls", &urls)
-            .field("header_lists", &headers)
-            .finish()
+        self.headers.get_or_make(
+            |known| *known == key,
+            || Some((key, Headers::static_header_map(fields)?)),
+        )
     }
 }
 
@@ -300,14 +255,14 @@ mod tests {
             builder = builder.header(name, value);
         }
         let one_by_one = builder.build().unwrap().headers().clone();
-        let made = header_map(FIELDS).expect("valid fields");
+        let made = Headers::static_header_map(FIELDS).expect("valid fields");
         assert_eq!(
             made.iter().collect::<Vec<_>>(),
             one_by_one.iter().collect::<Vec<_>>()
         );
         // An invalid field is left to be refused where it always was.
-        assert!(header_map(&[("Bad Name", "x")]).is_none());
-        assert!(header_map(&[("X-Ok", "line\nbreak")]).is_none());
+        assert!(Headers::static_header_map(&[("Bad Name", "x")]).is_none());
+        assert!(Headers::static_header_map(&[("X-Ok", "line\nbreak")]).is_none());
     }
 
     /// URLs and lists are prepared once and shared; a URL that does not parse is not kept.
@@ -318,13 +273,13 @@ mod tests {
         assert_eq!(prepared.url(url), Some(reqwest::Url::parse(url).unwrap()));
         assert_eq!(prepared.url(url), Some(reqwest::Url::parse(url).unwrap()));
         assert_eq!(prepared.url("not a url"), None);
-        assert_eq!(prepared.urls.read().unwrap().len(), 1);
+        assert_eq!(prepared.urls.len(), 1);
         assert!(prepared.headers(FIELDS).is_some());
         assert!(prepared.headers(FIELDS).is_some());
-        assert_eq!(prepared.headers.read().unwrap().len(), 1);
+        assert_eq!(prepared.headers.len(), 1);
         for i in 0..PREPARED + 5 {
             prepared.url(&format!("http://127.0.0.1:9/{i}"));
         }
-        assert_eq!(prepared.urls.read().unwrap().len(), PREPARED);
+        assert_eq!(prepared.urls.len(), PREPARED);
     }
 }

@@ -1,15 +1,14 @@
 //! The default transport: ureq 3 over rustls.
 
-use core::fmt;
 use core::time::Duration;
 use std::io;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use freedompay_transport::{
     Headers, HttpRequest, HttpResponse, Method, SendState, Transport, TransportError,
     TransportErrorKind, async_trait,
 };
-use ureq::http::{HeaderMap, HeaderName, HeaderValue, Uri};
+use ureq::http::{HeaderMap, Uri};
 use ureq::typestate::AgentScope;
 
 /// A [`Transport`] over a `ureq::Agent`: rustls (ring, webpki roots), HTTP/1.1, no
@@ -210,82 +209,41 @@ fn prepare<B>(
 const PREPARED: usize = 64;
 
 /// What the transport prepares once and reuses: parsed URLs and converted header lists.
-#[derive(Default)]
+#[derive(Debug)]
 struct Prepared {
-    uris: RwLock<Vec<(Box<str>, Uri)>>,
+    uris: freedompay_transport::Prepared<Box<str>, Uri>,
     /// By the address and length of the `'static` list.
-    headers: RwLock<Vec<((usize, usize), HeaderMap)>>,
+    headers: freedompay_transport::Prepared<(usize, usize), HeaderMap>,
+}
+
+impl Default for Prepared {
+    fn default() -> Self {
+        Self {
+            uris: freedompay_transport::Prepared::new(PREPARED),
+            headers: freedompay_transport::Prepared::new(PREPARED),
+        }
+    }
 }
 
 impl Prepared {
     /// `text` parsed as an `http::Uri`, from the cache after the first time; `None` if it
     /// does not parse.
     fn uri(&self, text: &str) -> Option<Uri> {
-        let uris = self.uris.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, uri)) = uris.iter().find(|(known, _)| **known == *text) {
-            return Some(uri.clone());
-        }
-        drop(uris);
-        let uri = Uri::try_from(text).ok()?;
-        let mut uris = self.uris.write().unwrap_or_else(PoisonError::into_inner);
-        if !uris.iter().any(|(known, _)| **known == *text) {
-            if uris.len() >= PREPARED {
-                uris.remove(0);
-            }
-            uris.push((text.into(), uri.clone()));
-        }
-        Some(uri)
+        self.uris.get_or_make(
+            |known| **known == *text,
+            || Some((text.into(), Uri::try_from(text).ok()?)),
+        )
     }
 
-    /// The header map of a `'static` list of fields, in its order, made once; `None` if a
-    /// name or value is not valid in HTTP (the fields are then added one by one, and the
-    /// request fails as it would have).
+    /// The header map of a `'static` list of fields, in its order, made once
+    /// ([`Headers::static_header_map`]); `None` if a name or value is not valid in HTTP (the
+    /// fields are then added one by one, and the request fails as it would have).
     fn headers(&self, fields: &'static [(&'static str, &'static str)]) -> Option<HeaderMap> {
         let key = (fields.as_ptr() as usize, fields.len());
-        let lists = self.headers.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, map)) = lists.iter().find(|(known, _)| *known == key) {
-            return Some(map.clone());
-        }
-        drop(lists);
-        let map = header_map(fields)?;
-        let mut lists = self.headers.write().unwrap_or_else(PoisonError::into_inner);
-        if !lists.iter().any(|(known, _)| *known == key) {
-            if lists.len() >= PREPARED {
-                lists.remove(0);
-            }
-            lists.push((key, map.clone()));
-        }
-        Some(map)
-    }
-}
-
-/// The fields as `RequestBuilder::header` converts them (names lowercased, values checked),
-/// each appended in order; values kept as `'static` text where HTTP allows it as is.
-fn header_map(fields: &'static [(&'static str, &'static str)]) -> Option<HeaderMap> {
-    let mut map = HeaderMap::with_capacity(fields.len());
-    for &(name, value) in fields {
-        let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
-        let checked = HeaderValue::from_str(value).ok()?;
-        // `from_static` accepts visible ASCII and tabs only (and panics otherwise): other
-        // valid values keep their checked copy.
-        let value = if value.bytes().all(|b| b == b'\t' || (32..127).contains(&b)) {
-            HeaderValue::from_static(value)
-        } else {
-            checked
-        };
-        map.append(name, value);
-    }
-    Some(map)
-}
-
-impl fmt::Debug for Prepared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let uris = self.uris.read().map_or(0, |uris| uris.len());
-        let headers = self.headers.read().map_or(0, |lists| lists.len());
-        f.debug_struct("Prepared")
-            .field("uris", &uris)
-            .field("header_lists", &headers)
-            .finish()
+        self.headers.get_or_make(
+            |known| *known == key,
+            || Some((key, Headers::static_header_map(fields)?)),
+        )
     }
 }
 
@@ -356,14 +314,14 @@ mod tests {
             builder = builder.header(name, value);
         }
         let one_by_one = builder.body(()).unwrap().headers().clone();
-        let made = header_map(FIELDS).expect("valid fields");
+        let made = Headers::static_header_map(FIELDS).expect("valid fields");
         assert_eq!(
             made.iter().collect::<Vec<_>>(),
             one_by_one.iter().collect::<Vec<_>>()
         );
         // An invalid field is left to be refused where it always was.
-        assert!(header_map(&[("Bad Name", "x")]).is_none());
-        assert!(header_map(&[("X-Ok", "line\nbreak")]).is_none());
+        assert!(Headers::static_header_map(&[("Bad Name", "x")]).is_none());
+        assert!(Headers::static_header_map(&[("X-Ok", "line\nbreak")]).is_none());
     }
 
     /// URLs and lists are prepared once and shared; a URL that does not parse is not kept.
@@ -374,13 +332,13 @@ mod tests {
         assert_eq!(prepared.uri(url), Some(Uri::try_from(url).unwrap()));
         assert_eq!(prepared.uri(url), Some(Uri::try_from(url).unwrap()));
         assert_eq!(prepared.uri("http://bad host/"), None);
-        assert_eq!(prepared.uris.read().unwrap().len(), 1);
+        assert_eq!(prepared.uris.len(), 1);
         assert!(prepared.headers(FIELDS).is_some());
         assert!(prepared.headers(FIELDS).is_some());
-        assert_eq!(prepared.headers.read().unwrap().len(), 1);
+        assert_eq!(prepared.headers.len(), 1);
         for i in 0..PREPARED + 5 {
             prepared.uri(&format!("http://127.0.0.1:9/{i}"));
         }
-        assert_eq!(prepared.uris.read().unwrap().len(), PREPARED);
+        assert_eq!(prepared.uris.len(), PREPARED);
     }
 }
