@@ -17,7 +17,6 @@ mod status;
 mod token;
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, LazyLock};
 
@@ -300,7 +299,8 @@ pub(crate) fn router() -> Router<Arc<App>> {
 /// straight away, without the router (the busiest paths of a load test are all such paths).
 /// Answers as the router would: every method, the same handler.
 pub(crate) fn exact(path: &str) -> Option<&'static Endpoint> {
-    type Table = HashMap<&'static str, &'static Endpoint, BuildHasherDefault<PathHasher>>;
+    // foldhash rather than SipHash: the keys are the sandbox's own routes.
+    type Table = HashMap<&'static str, &'static Endpoint, foldhash::fast::RandomState>;
     static EXACT: LazyLock<Table> = LazyLock::new(|| {
         ENDPOINTS
             .iter()
@@ -309,40 +309,6 @@ pub(crate) fn exact(path: &str) -> Option<&'static Endpoint> {
             .collect()
     });
     EXACT.get(path).copied()
-}
-
-/// The hash of [`exact`]'s table: FxHash (a multiply and a rotation per eight bytes) rather
-/// than SipHash. Its keys are the sandbox's own routes and never what a client sends, so a
-/// hash a client could steer would cost it nothing.
-#[derive(Default)]
-struct PathHasher(u64);
-
-impl std::hash::Hasher for PathHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl PathHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
 }
 
 /// Serves one request to `endpoint` (what its route does).
