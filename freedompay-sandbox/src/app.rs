@@ -49,6 +49,8 @@ pub(crate) struct App {
     pub(crate) issuing: crate::state::issuing::Issuing,
     /// `--data`: where the state is written through, if anywhere.
     pub(crate) store: Option<Mutex<Store>>,
+    /// The request log's waiting lines (used when `log_requests` is on).
+    pub(crate) log: crate::request_log::RequestLog,
 }
 
 impl App {
@@ -79,6 +81,7 @@ impl App {
             partner_requests: Default::default(),
             issuing,
             store: None,
+            log: Default::default(),
         }
     }
 

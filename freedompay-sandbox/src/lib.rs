@@ -66,6 +66,7 @@ mod money;
 mod pages;
 mod qr;
 mod reply;
+mod request_log;
 mod scheduler;
 mod server;
 mod state;

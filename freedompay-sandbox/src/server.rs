@@ -1,5 +1,6 @@
 //! The HTTP server: a tokio listener, hyper HTTP/1.1 connections, the axum router, the
-//! request log, the connection-dropping fault, and a clean shutdown.
+//! request log (written in bursts by `request_log`), the connection-dropping fault, and a
+//! clean shutdown.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use tower::Service;
 use crate::app::App;
 use crate::config::SandboxConfig;
 use crate::faults::{DropConnection, Fault, FaultError};
-use crate::{control, dashboard, endpoints, pages, scheduler};
+use crate::{control, dashboard, endpoints, pages, request_log, scheduler};
 
 /// A running sandbox, started on a tokio runtime (see [`SandboxThread`](crate::SandboxThread)
 /// for code without one).
@@ -114,10 +115,16 @@ impl Sandbox {
             .fallback(endpoints::unknown_path)
             .with_state(Arc::clone(&app));
         let (stop, stop_rx) = watch::channel(false);
-        let tasks = vec![
+        let mut tasks = vec![
             tokio::spawn(serve(listener, router, Arc::clone(&app), stop_rx.clone())),
-            tokio::spawn(scheduler::run(Arc::clone(&app), stop_rx)),
+            tokio::spawn(scheduler::run(Arc::clone(&app), stop_rx.clone())),
         ];
+        if app.config.log_requests {
+            let app = Arc::clone(&app);
+            tasks.push(tokio::spawn(async move {
+                request_log::run(&app.log, stop_rx, tokio::io::stderr()).await;
+            }));
+        }
         Ok(Sandbox {
             app,
             addr,
@@ -259,10 +266,10 @@ async fn connection(
                 } else {
                     response.status().as_u16().to_string()
                 };
-                eprintln!(
+                app.log.line(format_args!(
                     "freedompay-sandbox: {method} {path} {status} {}ms",
                     started.elapsed().as_millis()
-                );
+                ));
             }
             if dropped {
                 Err(Dropped)
