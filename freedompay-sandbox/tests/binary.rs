@@ -47,15 +47,18 @@ fn the_binary_prints_its_url_serves_and_logs_without_secrets() {
         "{reply}"
     );
 
+    // The log is written in bursts (within about 20 ms of a request): read it until the
+    // request's line has come, then stop the sandbox and read the rest.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut log = String::new();
+    while !log.contains("POST /api/balance_status 200") {
+        if stderr.read_line(&mut log).unwrap() == 0 {
+            break;
+        }
+    }
     child.kill().unwrap();
     child.wait().unwrap();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    stderr.read_to_string(&mut log).unwrap();
     assert!(log.contains("POST /api/balance_status 200"), "{log}");
     assert!(!log.contains("TOPSECRET"), "{log}");
 }
