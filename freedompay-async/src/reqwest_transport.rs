@@ -4,8 +4,8 @@ use core::time::Duration;
 use std::sync::Arc;
 
 use freedompay_transport::{
-    Body, Headers, HttpRequest, HttpResponse, Method, SendState, Transport, TransportError,
-    TransportErrorKind, async_trait,
+    Body, HeaderMaps, Headers, HttpRequest, HttpResponse, Method, SendState, Transport,
+    TransportError, TransportErrorKind, async_trait,
 };
 
 /// A [`Transport`] over a `reqwest::Client`: rustls, HTTP/1.1, no redirects, a connection
@@ -104,26 +104,12 @@ impl Transport for ReqwestTransport {
             Some(url) => self.client.request(method, url),
             None => self.client.request(method, request.url()),
         };
-        let mut built = match request.headers().static_fields() {
-            Some(fields) => match self.prepared.headers(fields) {
-                Some(map) => {
-                    let mut built = builder.build().map_err(classify)?;
-                    let headers = built.headers_mut();
-                    if headers.is_empty() {
-                        *headers = map;
-                    } else {
-                        // Credentials in the URL gave an `Authorization` first: after it, in
-                        // order, as `RequestBuilder::header` would have appended them.
-                        for (name, value) in &map {
-                            headers.append(name, value.clone());
-                        }
-                    }
-                    built
-                }
-                None => with_headers(builder, request.headers())
-                    .build()
-                    .map_err(classify)?,
-            },
+        let mut built = match self.prepared.headers.get(request.headers()) {
+            Some(map) => {
+                let mut built = builder.build().map_err(classify)?;
+                HeaderMaps::put(map, built.headers_mut());
+                built
+            }
             None => with_headers(builder, request.headers())
                 .build()
                 .map_err(classify)?,
@@ -161,23 +147,23 @@ fn with_headers(
     builder
 }
 
-/// How many URLs, and how many `'static` header lists, a transport keeps prepared: more than
-/// the SDK's operations on one base URL. Past it, the oldest is dropped.
-const PREPARED: usize = 64;
+/// How many URLs a transport keeps parsed: more than the SDK's operations on one base URL.
+/// Past it, the oldest is dropped.
+const PREPARED_URLS: usize = 64;
 
-/// What the transport prepares once and reuses: parsed URLs and converted header lists.
+/// What the transport prepares once and reuses: parsed URLs and the SDK's header lists
+/// converted.
 #[derive(Debug)]
 struct Prepared {
     urls: freedompay_transport::Prepared<Box<str>, reqwest::Url>,
-    /// By the address and length of the `'static` list.
-    headers: freedompay_transport::Prepared<(usize, usize), reqwest::header::HeaderMap>,
+    headers: HeaderMaps,
 }
 
 impl Default for Prepared {
     fn default() -> Self {
         Self {
-            urls: freedompay_transport::Prepared::new(PREPARED),
-            headers: freedompay_transport::Prepared::new(PREPARED),
+            urls: freedompay_transport::Prepared::new(PREPARED_URLS),
+            headers: HeaderMaps::new(),
         }
     }
 }
@@ -189,20 +175,6 @@ impl Prepared {
         self.urls.get_or_make(
             |known| **known == *text,
             || Some((text.into(), reqwest::Url::parse(text).ok()?)),
-        )
-    }
-
-    /// The header map of a `'static` list of fields, in its order, made once
-    /// ([`Headers::static_header_map`]); `None` if a name or value is not valid in HTTP (the
-    /// fields are then added one by one, and the request fails as it would have).
-    fn headers(
-        &self,
-        fields: &'static [(&'static str, &'static str)],
-    ) -> Option<reqwest::header::HeaderMap> {
-        let key = (fields.as_ptr() as usize, fields.len());
-        self.headers.get_or_make(
-            |known| *known == key,
-            || Some((key, Headers::static_header_map(fields)?)),
         )
     }
 }
@@ -238,48 +210,18 @@ fn classify(error: reqwest::Error) -> TransportError {
 mod tests {
     use super::*;
 
-    const FIELDS: &[(&str, &str)] = &[
-        ("Content-Type", "application/x-www-form-urlencoded"),
-        ("Accept", "application/xml, text/xml"),
-        ("X-Twice", "1"),
-        ("x-twice", "Алматы"),
-    ];
-
-    /// The map made once holds what `RequestBuilder::header` gives field by field, in the
-    /// same order.
+    /// URLs are parsed once and shared; a URL that does not parse is not kept.
     #[test]
-    fn a_static_list_converts_as_fields_added_one_by_one() {
-        let client = reqwest::Client::new();
-        let mut builder = client.post("http://127.0.0.1:9/");
-        for &(name, value) in FIELDS {
-            builder = builder.header(name, value);
-        }
-        let one_by_one = builder.build().unwrap().headers().clone();
-        let made = Headers::static_header_map(FIELDS).expect("valid fields");
-        assert_eq!(
-            made.iter().collect::<Vec<_>>(),
-            one_by_one.iter().collect::<Vec<_>>()
-        );
-        // An invalid field is left to be refused where it always was.
-        assert!(Headers::static_header_map(&[("Bad Name", "x")]).is_none());
-        assert!(Headers::static_header_map(&[("X-Ok", "line\nbreak")]).is_none());
-    }
-
-    /// URLs and lists are prepared once and shared; a URL that does not parse is not kept.
-    #[test]
-    fn prepared_urls_and_lists_are_reused() {
+    fn prepared_urls_are_reused_and_bounded() {
         let prepared = Prepared::default();
         let url = "http://127.0.0.1:9/api/balance_status";
         assert_eq!(prepared.url(url), Some(reqwest::Url::parse(url).unwrap()));
         assert_eq!(prepared.url(url), Some(reqwest::Url::parse(url).unwrap()));
         assert_eq!(prepared.url("not a url"), None);
         assert_eq!(prepared.urls.len(), 1);
-        assert!(prepared.headers(FIELDS).is_some());
-        assert!(prepared.headers(FIELDS).is_some());
-        assert_eq!(prepared.headers.len(), 1);
-        for i in 0..PREPARED + 5 {
+        for i in 0..PREPARED_URLS + 5 {
             prepared.url(&format!("http://127.0.0.1:9/{i}"));
         }
-        assert_eq!(prepared.urls.len(), PREPARED);
+        assert_eq!(prepared.urls.len(), PREPARED_URLS);
     }
 }

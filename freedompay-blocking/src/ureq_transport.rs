@@ -5,7 +5,7 @@ use std::io;
 use std::sync::Arc;
 
 use freedompay_transport::{
-    Headers, HttpRequest, HttpResponse, Method, SendState, Transport, TransportError,
+    HeaderMaps, Headers, HttpRequest, HttpResponse, Method, SendState, Transport, TransportError,
     TransportErrorKind, async_trait,
 };
 use ureq::http::{HeaderMap, Uri};
@@ -92,11 +92,8 @@ impl UreqTransport {
             request.headers(),
             request.timeout(),
         );
-        let headers = match headers.static_fields() {
-            Some(fields) => match self.prepared.headers(fields) {
-                Some(map) => Fields::Map(map),
-                None => Fields::Each(headers),
-            },
+        let headers = match self.prepared.headers.get(headers) {
+            Some(map) => Fields::Map(map),
             None => Fields::Each(headers),
         };
         // A URL seen before is not parsed again; one that does not parse goes to ureq as
@@ -179,16 +176,12 @@ fn prepare<B>(
     timeout: Option<Duration>,
 ) -> ureq::RequestBuilder<B> {
     match headers {
-        Fields::Map(map) => match builder.headers_mut() {
-            Some(headers) if headers.is_empty() => *headers = map,
-            Some(headers) => {
-                for (name, value) in &map {
-                    headers.append(name, value.clone());
-                }
+        Fields::Map(map) => {
+            // `None`: the request is already refused (a URL that does not parse).
+            if let Some(headers) = builder.headers_mut() {
+                HeaderMaps::put(map, headers);
             }
-            // The request is already refused (a URL that does not parse): nothing to add.
-            None => {}
-        },
+        }
         Fields::Each(headers) => {
             for (name, value) in headers.iter() {
                 builder = builder.header(name, value);
@@ -204,23 +197,23 @@ fn prepare<B>(
         .build()
 }
 
-/// How many URLs, and how many `'static` header lists, a transport keeps prepared: more than
-/// the SDK's operations on one base URL. Past it, the oldest is dropped.
-const PREPARED: usize = 64;
+/// How many URLs a transport keeps parsed: more than the SDK's operations on one base URL.
+/// Past it, the oldest is dropped.
+const PREPARED_URLS: usize = 64;
 
-/// What the transport prepares once and reuses: parsed URLs and converted header lists.
+/// What the transport prepares once and reuses: parsed URLs and the SDK's header lists
+/// converted.
 #[derive(Debug)]
 struct Prepared {
     uris: freedompay_transport::Prepared<Box<str>, Uri>,
-    /// By the address and length of the `'static` list.
-    headers: freedompay_transport::Prepared<(usize, usize), HeaderMap>,
+    headers: HeaderMaps,
 }
 
 impl Default for Prepared {
     fn default() -> Self {
         Self {
-            uris: freedompay_transport::Prepared::new(PREPARED),
-            headers: freedompay_transport::Prepared::new(PREPARED),
+            uris: freedompay_transport::Prepared::new(PREPARED_URLS),
+            headers: HeaderMaps::new(),
         }
     }
 }
@@ -232,17 +225,6 @@ impl Prepared {
         self.uris.get_or_make(
             |known| **known == *text,
             || Some((text.into(), Uri::try_from(text).ok()?)),
-        )
-    }
-
-    /// The header map of a `'static` list of fields, in its order, made once
-    /// ([`Headers::static_header_map`]); `None` if a name or value is not valid in HTTP (the
-    /// fields are then added one by one, and the request fails as it would have).
-    fn headers(&self, fields: &'static [(&'static str, &'static str)]) -> Option<HeaderMap> {
-        let key = (fields.as_ptr() as usize, fields.len());
-        self.headers.get_or_make(
-            |known| *known == key,
-            || Some((key, Headers::static_header_map(fields)?)),
         )
     }
 }
@@ -299,46 +281,18 @@ fn is_connect_error(error: &io::Error) -> bool {
 mod tests {
     use super::*;
 
-    const FIELDS: &[(&str, &str)] = &[
-        ("Content-Type", "application/x-www-form-urlencoded"),
-        ("Accept", "application/xml, text/xml"),
-        ("X-Twice", "1"),
-        ("x-twice", "Алматы"),
-    ];
-
-    /// The map made once holds what adding the fields one by one gives, in the same order.
+    /// URLs are parsed once and shared; a URL that does not parse is not kept.
     #[test]
-    fn a_static_list_converts_as_fields_added_one_by_one() {
-        let mut builder = ureq::http::Request::builder();
-        for &(name, value) in FIELDS {
-            builder = builder.header(name, value);
-        }
-        let one_by_one = builder.body(()).unwrap().headers().clone();
-        let made = Headers::static_header_map(FIELDS).expect("valid fields");
-        assert_eq!(
-            made.iter().collect::<Vec<_>>(),
-            one_by_one.iter().collect::<Vec<_>>()
-        );
-        // An invalid field is left to be refused where it always was.
-        assert!(Headers::static_header_map(&[("Bad Name", "x")]).is_none());
-        assert!(Headers::static_header_map(&[("X-Ok", "line\nbreak")]).is_none());
-    }
-
-    /// URLs and lists are prepared once and shared; a URL that does not parse is not kept.
-    #[test]
-    fn prepared_urls_and_lists_are_reused() {
+    fn prepared_urls_are_reused_and_bounded() {
         let prepared = Prepared::default();
         let url = "http://127.0.0.1:9/api/balance_status";
         assert_eq!(prepared.uri(url), Some(Uri::try_from(url).unwrap()));
         assert_eq!(prepared.uri(url), Some(Uri::try_from(url).unwrap()));
         assert_eq!(prepared.uri("http://bad host/"), None);
         assert_eq!(prepared.uris.len(), 1);
-        assert!(prepared.headers(FIELDS).is_some());
-        assert!(prepared.headers(FIELDS).is_some());
-        assert_eq!(prepared.headers.len(), 1);
-        for i in 0..PREPARED + 5 {
+        for i in 0..PREPARED_URLS + 5 {
             prepared.uri(&format!("http://127.0.0.1:9/{i}"));
         }
-        assert_eq!(prepared.uris.len(), PREPARED);
+        assert_eq!(prepared.uris.len(), PREPARED_URLS);
     }
 }

@@ -117,7 +117,7 @@ impl Headers {
     /// [`HttpRequest::with_static_headers`](crate::HttpRequest::with_static_headers)), when
     /// nothing was added since: the SDK's request headers. A transport can convert such a
     /// list once into its HTTP stack's own header type and reuse it on every request (the
-    /// list's address identifies it).
+    /// list's address identifies it): `HeaderMaps` (feature `http`) does it for `http`'s.
     ///
     /// ```
     /// use freedompay_transport::Headers;

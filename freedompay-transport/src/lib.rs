@@ -42,6 +42,9 @@ mod transport;
 pub use body::Body;
 pub use error::{SendState, TransportError, TransportErrorKind};
 pub use headers::Headers;
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+pub use http_compat::HeaderMaps;
 pub use prepared::Prepared;
 pub use request::{HttpRequest, Method};
 pub use response::HttpResponse;

@@ -4,8 +4,8 @@ use core::fmt;
 use std::sync::{PoisonError, RwLock};
 
 /// A small table of values made once per key and shared after it: the URLs a transport has
-/// parsed, the SDK's fixed header lists converted into an HTTP stack's own type, the request
-/// URL of each operation. Meant for a few dozen keys (it looks them up one by one); past its
+/// parsed, the SDK's fixed header lists converted into an HTTP stack's own type
+/// (`HeaderMaps`, feature `http`), the request URL of each operation. Meant for a few dozen keys (it looks them up one by one); past its
 /// limit the oldest entry is dropped, so it never grows without bound. Safe to share between
 /// threads; readers do not wait for one another.
 ///
