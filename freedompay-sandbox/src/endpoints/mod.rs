@@ -359,7 +359,7 @@ pub(crate) async fn unknown_path(
         ));
     };
     let description = format!("Unknown method {path}");
-    if ScriptName::new(path.rsplit('/').next().unwrap_or("")).is_err() {
+    if ScriptName::new(last_segment(&path)).is_err() {
         // No script name to sign with (`/`, a trailing slash).
         return xml_response(unsigned_error(UNKNOWN_METHOD, &description));
     }
@@ -377,13 +377,9 @@ pub(crate) async fn unknown_path(
     ))
 }
 
-/// What follows the last `/` of a path (all of it when it has none): what
-/// `path.rsplit('/').next()` gives, by a plain search from the end.
+/// What follows the last `/` of a path (all of it when it has none).
 fn last_segment(path: &str) -> &str {
-    match path.as_bytes().iter().rposition(|&b| b == b'/') {
-        Some(slash) => &path[slash + 1..],
-        None => path,
-    }
+    path.rsplit_once('/').map_or(path, |(_, last)| last)
 }
 
 /// A request's message, decoded, from the configured merchant, with its script name.

@@ -1,6 +1,8 @@
 //! `application/x-www-form-urlencoded` and query strings, decoded as PHP's `parse_str` does:
 //! pairs split on `&`, name and value split on the first `=`, `+` is a space, `%XX` a byte.
 
+use std::borrow::Cow;
+
 use freedompay_sign::Fields;
 
 /// The pairs of a urlencoded body or query string, names and values decoded, in order.
@@ -56,20 +58,17 @@ pub(crate) fn parse_flat(input: &[u8]) -> Option<Fields> {
         }
         let name = &input[name_start..at];
         let value = match bytes.get(at) {
-            None | Some(b'&') => "",
+            None | Some(b'&') => Cow::Borrowed(""),
             Some(b'=') => {
                 let value_start = at + 1;
                 let (end, escaped) = value_end(bytes, value_start);
                 at = end;
                 let value = &input[value_start..end];
                 if escaped {
-                    if fields.len() == FLAT_MOST || fields.contains(name) {
-                        return None;
-                    }
-                    push(&mut fields, name, decode(value.as_bytes()));
-                    continue;
+                    Cow::Owned(decode(value.as_bytes()))
+                } else {
+                    Cow::Borrowed(value)
                 }
-                value
             }
             // Anything else in a name (`[`, `.`, `%`, a space…): PHP's rules.
             Some(_) => return None,

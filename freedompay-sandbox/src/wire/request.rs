@@ -53,10 +53,7 @@ pub(crate) async fn request_fields(
         from_query()
     } else {
         let mime = content_type
-            .map(|ct| {
-                let end = ct.bytes().position(|b| b == b';').unwrap_or(ct.len());
-                &ct[..end]
-            })
+            .map(|ct| ct.split_once(';').map_or(ct, |(mime, _)| mime))
             .map_or("", str::trim);
         let from_body = if mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
             urlencoded(body)
