@@ -274,9 +274,10 @@ impl Config {
         path: &'static str,
         make: impl FnOnce() -> String,
     ) -> std::sync::Arc<str> {
-        let known = |known: &&'static str| core::ptr::eq(*known, path) || *known == path;
-        self.urls
-            .get_or_insert_with(known, || (path, std::sync::Arc::from(make())))
+        self.urls.get_or_insert_with(
+            |known| *known == path,
+            || (path, std::sync::Arc::from(make())),
+        )
     }
 
     /// The absolute URL of a path (`/api/balance_status`); `{merchant_id}` in the path is

@@ -84,8 +84,7 @@ impl SaltSource for ChaChaSaltSource {
             }
         };
         // `Salt::generate_with` itself, over this stream: uniform over the 62 characters
-        // (rejection sampling), 32 bytes drawn at a time, the salt written straight into its
-        // string (nothing to check again).
+        // (rejection sampling), 32 bytes drawn at a time.
         let salt = Salt::generate_with(self.len, |buffer: &mut [u8]| {
             rng.fill_bytes(buffer);
             Ok::<(), core::convert::Infallible>(())

@@ -39,7 +39,8 @@ impl Body {
     /// A body that keeps `owner` and reads its bytes through [`AsRef`]: the buffer an HTTP
     /// stack received the bytes in, taken as it is. A shared buffer of the `bytes` crate
     /// (which hyper and reqwest return) is kept as it is; a `Vec<u8>`, a `String` or a
-    /// `Body` are taken without a further allocation; any other owner is kept behind one.
+    /// `Body` are taken without copying their bytes; any other owner is kept behind one
+    /// allocation.
     ///
     /// ```
     /// use freedompay_transport::Body;
