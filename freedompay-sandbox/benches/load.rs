@@ -12,7 +12,8 @@
 //!
 //! Knobs (environment): `LOAD_ROUNDS` (5), `LOAD_SECS` per run (1.0), `LOAD_FILL` payouts in
 //! the aged sandbox (150000), `LOAD_CONNECTIONS` (64), `LOAD_RETENTION` (the sandbox's default
-//! when unset), `LOAD_SERVER_THREADS` (2, the servers' runtime; the load generator has its
+//! when unset), `LOAD_LOG=1` (the sandboxes log each request, as the binary does unless
+//! `--quiet`), `LOAD_SERVER_THREADS` (2, the servers' runtime; the load generator has its
 //! own 2), `LOAD_PROFILE=balance|payout[-bare]` (only that load, on a fresh sandbox or the
 //! bare server, for a profiler). `--list` lists the benchmark without running it.
 //!
@@ -146,6 +147,11 @@ fn config(settings: &Settings) -> SandboxConfig {
         .clock(ClockMode::Real);
     if let Some(limit) = settings.retention {
         config = config.retention(limit);
+    }
+    // `LOAD_LOG=1`: the request log on, as the binary has it unless `--quiet` (the lines go
+    // to this process's standard error).
+    if std::env::var("LOAD_LOG").is_ok_and(|v| v == "1") {
+        config = config.log_requests(true);
     }
     config
 }

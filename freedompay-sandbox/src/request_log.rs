@@ -2,7 +2,7 @@
 //! on standard error, gathered in memory and written by a background task in one write per
 //! burst, so that a sandbox under load does not pay a write to the terminal for each request.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -32,11 +32,21 @@ struct Waiting {
 
 impl RequestLog {
     /// Adds a line (without its newline); wakes the writer if nothing was waiting.
-    pub(crate) fn line(&self, line: fmt::Arguments<'_>) {
+    #[cfg(test)]
+    pub(crate) fn line(&self, line: std::fmt::Arguments<'_>) {
+        self.line_with(|text| {
+            let _ = text.write_fmt(line);
+        });
+    }
+
+    /// Adds the line `write` appends to the text (without its newline), without the
+    /// formatting machinery: what the server logs for each request. Wakes the writer if
+    /// nothing was waiting.
+    pub(crate) fn line_with(&self, write: impl FnOnce(&mut String)) {
         let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
         let was_empty = waiting.text.is_empty() && waiting.dropped == 0;
         if waiting.text.len() < MAX_WAITING {
-            let _ = waiting.text.write_fmt(line);
+            write(&mut waiting.text);
             waiting.text.push('\n');
         } else {
             waiting.dropped += 1;
@@ -45,6 +55,26 @@ impl RequestLog {
         if was_empty {
             self.ready.notify_one();
         }
+    }
+
+    /// Logs one request: `freedompay-sandbox: POST /init_payment.php 200 3ms` (the status is
+    /// `dropped` for a connection closed on purpose).
+    pub(crate) fn request(&self, method: &str, path: &str, status: Option<u16>, millis: u64) {
+        self.line_with(|text| {
+            let mut number = itoa::Buffer::new();
+            text.push_str("freedompay-sandbox: ");
+            text.push_str(method);
+            text.push(' ');
+            text.push_str(path);
+            text.push(' ');
+            text.push_str(match status {
+                Some(status) => number.format(status),
+                None => "dropped",
+            });
+            text.push(' ');
+            text.push_str(number.format(millis));
+            text.push_str("ms");
+        });
     }
 
     /// What is waiting, taken (with a line for what was dropped).
@@ -103,6 +133,13 @@ mod tests {
         log.line(format_args!("a {}", 1));
         log.line(format_args!("b"));
         assert_eq!(log.take(), "a 1\nb\n");
+        log.request("POST", "/g2g/p2p2nonreg", Some(200), 3);
+        log.request("GET", "/payout/7", None, 12);
+        assert_eq!(
+            log.take(),
+            "freedompay-sandbox: POST /g2g/p2p2nonreg 200 3ms\n\
+             freedompay-sandbox: GET /payout/7 dropped 12ms\n"
+        );
         assert_eq!(log.take(), "");
         let long = "x".repeat(MAX_WAITING);
         log.line(format_args!("{long}"));

@@ -2,6 +2,7 @@
 //! request log (written in bursts by `request_log`), the connection-dropping fault, and a
 //! clean shutdown.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -242,15 +243,17 @@ async fn connection(
         let mut router = router.clone();
         let app = Arc::clone(&app);
         async move {
-            // What the log line needs, taken only when requests are logged.
+            // What the log line needs, taken only when requests are logged: the path is the
+            // endpoint's own route (no copy) when it is one of the exact paths.
+            let endpoint = endpoints::exact(request.uri().path());
             let logged = app.config.log_requests.then(|| {
-                (
-                    Instant::now(),
-                    request.method().clone(),
-                    request.uri().path().to_owned(),
-                )
+                let path = match endpoint {
+                    Some(endpoint) => Cow::Borrowed(endpoint.route),
+                    None => Cow::Owned(request.uri().path().to_owned()),
+                };
+                (Instant::now(), request.method().clone(), path)
             });
-            let response = match endpoints::exact(request.uri().path()) {
+            let response = match endpoint {
                 Some(endpoint) => {
                     endpoints::serve(Arc::clone(&app), endpoint, request.map(Body::new)).await
                 }
@@ -261,15 +264,9 @@ async fn connection(
             };
             let dropped = response.extensions().get::<DropConnection>().is_some();
             if let Some((started, method, path)) = logged {
-                let status = if dropped {
-                    "dropped".to_owned()
-                } else {
-                    response.status().as_u16().to_string()
-                };
-                app.log.line(format_args!(
-                    "freedompay-sandbox: {method} {path} {status} {}ms",
-                    started.elapsed().as_millis()
-                ));
+                let status = (!dropped).then(|| response.status().as_u16());
+                let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                app.log.request(method.as_str(), &path, status, millis);
             }
             if dropped {
                 Err(Dropped)
