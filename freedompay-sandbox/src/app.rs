@@ -1,6 +1,7 @@
 //! What every handler shares: the configuration, the clock, the state, the faults, the HTTP
 //! client for callbacks.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -245,38 +246,52 @@ const SALT_LEN: usize = 16;
 
 const SALT_ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/// The sandbox's random numbers (salts, tokens, references): SplitMix64, seeded once from the
-/// operating system. Fast and good enough for a sandbox, where nothing random is a secret;
-/// lock-free, so that no reply waits for another's.
-#[derive(Debug)]
-pub(crate) struct Random {
-    state: AtomicU64,
-}
+/// The sandbox's random numbers (salts, tokens, references): SplitMix64, one stream per
+/// thread, each seeded once from the operating system. Fast and good enough for a sandbox,
+/// where nothing random is a secret; lock-free, and with no memory that the threads serving
+/// requests write in turn (a single shared counter, bounced between the cores on every draw,
+/// costs more than the draw itself).
+#[derive(Debug, Default)]
+pub(crate) struct Random;
+
+/// SplitMix64's increment.
+const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
 impl Random {
-    /// Seeded from the operating system (from the wall clock if it refuses).
+    /// The sandbox's generator (the streams are seeded from the operating system on first
+    /// use in each thread).
     pub(crate) fn from_os() -> Self {
-        let mut seed = [0u8; 8];
-        let seed = match getrandom::fill(&mut seed) {
-            Ok(()) => u64::from_le_bytes(seed),
-            Err(_) => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0x5EED, |d| d.as_nanos() as u64),
-        };
-        Self {
-            state: AtomicU64::new(seed),
-        }
+        Random
     }
 
     /// The next 64 random bits.
     pub(crate) fn next(&self) -> u64 {
-        let mut z = self
-            .state
-            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
-            .wrapping_add(0x9E37_79B9_7F4A_7C15);
+        thread_local! {
+            static STATE: Cell<u64> = Cell::new(os_seed());
+        }
+        let mut z = STATE.with(|state| {
+            let z = state.get().wrapping_add(GAMMA);
+            state.set(z);
+            z
+        });
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
+    }
+}
+
+/// 64 bits from the operating system; from the wall clock and the thread if it refuses.
+fn os_seed() -> u64 {
+    let mut seed = [0u8; 8];
+    match getrandom::fill(&mut seed) {
+        Ok(()) => u64::from_le_bytes(seed),
+        // Another stack, another thread: the address tells the threads' streams apart.
+        Err(_) => {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0x5EED, |d| d.as_nanos() as u64);
+            nanos ^ (seed.as_ptr() as usize as u64).rotate_left(32)
+        }
     }
 }
 

@@ -233,16 +233,27 @@ async fn serve(
     connections.abort_all();
 }
 
+/// What the requests of one connection share.
+struct Shared {
+    router: Router,
+    app: Arc<App>,
+}
+
 async fn connection(
     stream: TcpStream,
     router: Router,
     app: Arc<App>,
     mut stop: watch::Receiver<bool>,
 ) {
+    // What every request of this connection shares, behind a pointer of the connection's own:
+    // taking it for a request touches only memory of this connection, not the sandbox's
+    // shared reference counts, which both worker threads would otherwise write in turn on
+    // every request.
+    let shared = Arc::new(Shared { router, app });
     let service = service_fn(move |request: hyper::Request<Incoming>| {
-        let mut router = router.clone();
-        let app = Arc::clone(&app);
+        let shared = Arc::clone(&shared);
         async move {
+            let app = &shared.app;
             // What the log line needs, taken only when requests are logged: the path is the
             // endpoint's own route (no copy) when it is one of the exact paths.
             let endpoint = endpoints::exact(request.uri().path());
@@ -255,9 +266,9 @@ async fn connection(
             });
             let response = match endpoint {
                 Some(endpoint) => {
-                    endpoints::serve(Arc::clone(&app), endpoint, request.map(Body::new)).await
+                    endpoints::serve(Arc::clone(app), endpoint, request.map(Body::new)).await
                 }
-                None => match router.call(request.map(Body::new)).await {
+                None => match shared.router.clone().call(request.map(Body::new)).await {
                     Ok(response) => response,
                     Err(never) => match never {},
                 },
