@@ -46,7 +46,8 @@ const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write(fields: &Fields) -> Result<String, WriteError> {
-    write_with_root(RESPONSE_ROOT, fields)
+    // The root is a constant known to be a name: not checked again.
+    write_tree(RESPONSE_ROOT, fields)
 }
 
 /// Writes a message tree as an XML document with the given root element, such as
@@ -58,6 +59,11 @@ pub fn write_with_root(root: &str, fields: &Fields) -> Result<String, WriteError
             root.escape_debug().to_string(),
         ));
     }
+    write_tree(root, fields)
+}
+
+/// [`write_with_root`] once `root` is known to be an XML name.
+fn write_tree(root: &str, fields: &Fields) -> Result<String, WriteError> {
     let tags = |name: &str| 2 * name.len() + "<></>".len();
     // A flat tree (texts only: nearly every reply) is written in one pass into a buffer of its
     // size unless a text needs escaping, without the stack below.
@@ -69,16 +75,18 @@ pub fn write_with_root(root: &str, fields: &Fields) -> Result<String, WriteError
     out.push_str(DECLARATION);
     open_tag(&mut out, root);
     if flat.is_some() {
-        let at_root = |kind, last: &str| error(kind, &[(root, fields.iter())], last);
         for field in fields {
             let name = field.name();
+            let text = field.text().unwrap_or_default();
             if !is_xml_name(name) {
                 let name = name.escape_debug().to_string();
-                return Err(at_root(WriteErrorKind::InvalidName, &name));
+                return Err(flat_error(WriteErrorKind::InvalidName, root, fields, &name));
             }
             open_tag(&mut out, name);
-            if escape_into(&mut out, field.text().unwrap_or_default()).is_err() {
-                return Err(at_root(WriteErrorKind::InvalidChar, name));
+            if all_plain(text.as_bytes()) {
+                out.push_str(text);
+            } else if escape_slowly(&mut out, text).is_err() {
+                return Err(flat_error(WriteErrorKind::InvalidChar, root, fields, name));
             }
             close_tag(&mut out, name);
         }
@@ -148,6 +156,12 @@ fn error(kind: WriteErrorKind, stack: &[(&str, slice::Iter<'_, Field>)], last: &
     WriteError::new(kind, path)
 }
 
+/// [`error`] for a field of a flat tree, directly under the root.
+#[cold]
+fn flat_error(kind: WriteErrorKind, root: &str, fields: &Fields, last: &str) -> WriteError {
+    error(kind, &[(root, fields.iter())], last)
+}
+
 /// For each byte, whether a text holding only such bytes is written exactly as it is: not
 /// `&`, `<`, `>` (escaped), nor a C0 control (a carriage return is escaped, tab and line feed
 /// are kept but go the slow way, the others are refused), nor `EF`, which may begin U+FFFE or
@@ -163,14 +177,19 @@ const PLAIN: [bool; 256] = {
 };
 
 /// Whether every byte of `bytes` is [`PLAIN`]: eight lookups at a time, folded without a
-/// branch per byte.
+/// branch per byte; the last (partial) eight bytes of a text of eight or more are looked up
+/// as the eight that end the text, overlapping the eight before.
+#[inline(always)]
 fn all_plain(bytes: &[u8]) -> bool {
-    let (words, tail) = bytes.as_chunks::<8>();
     let plain = |b: u8| PLAIN[usize::from(b)];
-    words
-        .iter()
-        .all(|w| w.iter().fold(true, |all, &b| all & plain(b)))
-        && tail.iter().fold(true, |all, &b| all & plain(b))
+    let word = |w: &[u8; 8]| w.iter().fold(true, |all, &b| all & plain(b));
+    match bytes.last_chunk::<8>() {
+        Some(last) => {
+            let (words, _) = bytes.as_chunks::<8>();
+            words.iter().all(word) && word(last)
+        }
+        None => bytes.iter().fold(true, |all, &b| all & plain(b)),
+    }
 }
 
 /// Appends `text` as element content. Fails, leaving `out` partly written, on a character
@@ -182,6 +201,13 @@ fn escape_into(out: &mut String, text: &str) -> Result<(), ()> {
         out.push_str(text);
         return Ok(());
     }
+    escape_slowly(out, text)
+}
+
+/// [`escape_into`] for a text with something to escape or refuse (or a tab or line feed).
+#[cold]
+#[inline(never)]
+fn escape_slowly(out: &mut String, text: &str) -> Result<(), ()> {
     if first_invalid_char(text).is_some() {
         return Err(());
     }
@@ -220,6 +246,23 @@ mod tests {
                 .replace('>', "&gt;")
                 .replace('\r', "&#13;"),
         )
+    }
+
+    #[test]
+    fn every_length_and_place_of_a_byte_to_escape_is_seen() {
+        for len in 0..40 {
+            let clean = "a".repeat(len);
+            assert!(all_plain(clean.as_bytes()), "{len}");
+            for at in 0..len {
+                for bad in ["&", "<", ">", "\r", "\t", "\u{1}"] {
+                    let text = format!("{}{bad}{}", &clean[..at], &clean[at + 1..]);
+                    assert!(!all_plain(text.as_bytes()), "{text:?}");
+                    let mut out = String::new();
+                    let fast = escape_into(&mut out, &text).ok().map(|()| out);
+                    assert_eq!(fast, escaped_slowly(&text), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
