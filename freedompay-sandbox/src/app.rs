@@ -151,12 +151,14 @@ impl App {
     pub(crate) fn salt(&self) -> String {
         let mut salt = [0u8; SALT_LEN];
         // Eight characters from each draw of 64 bits (62^8 < 2^48: every character comes from
-        // fresh bits), in 64-bit arithmetic, which is much cheaper than dividing a u128.
+        // fresh bits): the draw read as a fraction of 2^64, digit by digit in base 62, each
+        // digit the high half of a 64 x 64-bit product (no division).
         for chunk in salt.chunks_exact_mut(8) {
             let mut x = self.random.next();
             for c in chunk {
-                *c = SALT_ALPHABET[(x % 62) as usize];
-                x /= 62;
+                let product = u128::from(x) * 62;
+                *c = SALT_ALPHABET[(product >> 64) as usize];
+                x = product as u64;
             }
         }
         ascii_string(&salt)
