@@ -223,26 +223,14 @@ impl Hasher {
     fn segment(&mut self, bytes: &[u8]) {
         let at = self.len;
         let n = bytes.len();
-        // Most values are short: with 18 bytes of room (the block never ends full), two overlapping 8-byte moves (or
-        // 4-byte ones) copy them, without a call to `memcpy`.
+        // Most values are short: with 18 bytes of room (the block never ends full), they go in
+        // as one 16-byte store of a word put together from at most two loads, without a call
+        // to `memcpy` (which the compiler makes of two moves of 8 or 4 bytes at an offset).
         if n <= 16
             && let Some(room) = self.block.get_mut(at..at + 18)
         {
             room[0] = b';';
-            let room = &mut room[1..];
-            if let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
-                room[..8].copy_from_slice(first);
-                room[n - 8..n].copy_from_slice(last);
-            } else if let (Some(first), Some(last)) =
-                (bytes.first_chunk::<4>(), bytes.last_chunk::<4>())
-            {
-                room[..4].copy_from_slice(first);
-                room[n - 4..n].copy_from_slice(last);
-            } else {
-                for (dst, &src) in room.iter_mut().zip(bytes) {
-                    *dst = src;
-                }
-            }
+            room[1..17].copy_from_slice(&short_word(bytes).to_le_bytes());
             self.len = at + 1 + n;
         } else if at + 1 + n < self.block.len() {
             self.block[at] = b';';
@@ -309,6 +297,30 @@ impl Hasher {
             bytes.copy_from_slice(&word.to_le_bytes());
         }
         Signature::from_digest(&digest)
+    }
+}
+
+/// Up to 16 bytes as a little-endian word, zero past their end: two overlapping loads of 8 or
+/// 4 bytes (the second shifted past the bytes the first has), or a few bytes one by one.
+#[inline(always)]
+fn short_word(bytes: &[u8]) -> u128 {
+    let n = bytes.len();
+    if let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        // Bytes 8..n are the last n - 8 of `last`.
+        let high = u64::from_le_bytes(*last)
+            .checked_shr(8 * (16 - n.min(16)) as u32)
+            .unwrap_or(0);
+        u128::from(u64::from_le_bytes(*first)) | (u128::from(high) << 64)
+    } else if let (Some(first), Some(last)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        let high = u32::from_le_bytes(*last)
+            .checked_shr(8 * (8 - n.min(8)) as u32)
+            .unwrap_or(0);
+        u128::from(u32::from_le_bytes(*first)) | (u128::from(high) << 32)
+    } else {
+        bytes
+            .iter()
+            .rev()
+            .fold(0, |word, &b| (word << 8) | u128::from(b))
     }
 }
 
@@ -863,6 +875,16 @@ pub fn fast_order(fields: &Fields) -> Result<Vec<&str>, SignError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_words_hold_the_bytes_then_zeros() {
+        let bytes: Vec<u8> = (1..=16).collect();
+        for n in 0..=16 {
+            let mut expected = [0u8; 16];
+            expected[..n].copy_from_slice(&bytes[..n]);
+            assert_eq!(short_word(&bytes[..n]).to_le_bytes(), expected, "{n}");
+        }
+    }
 
     #[test]
     fn list_keys_are_index_then_position() {
