@@ -239,6 +239,66 @@ mod tests {
     }
 
     #[test]
+    fn forms_of_usual_names_read_as_php_reads_them() {
+        // The usual names (kept uncopied, a repeat found by a bit mask), mixed with others,
+        // repeated, cut short or lengthened, with values of every length.
+        let names = [
+            "pg_merchant_id",
+            "pg_salt",
+            "pg_sig",
+            "pg_amount",
+            "pg_order_id",
+            "pg_description",
+            "pg_payment_to",
+            "pg_user_contact_email",
+            "pg_order_time_limit",
+            "pg_xml",
+            "pg_amoun",
+            "pg_amountt",
+            "g_salt",
+            "pg_salT",
+            "x",
+            "pg_param1",
+            "pg_param2",
+        ];
+        let values = [
+            "",
+            "1",
+            "1.00",
+            "a+b",
+            "%41%zz",
+            "12345678",
+            "123456789abcdef0+",
+        ];
+        let mut x = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut flat = 0;
+        for _ in 0..5_000 {
+            let mut body = String::new();
+            for _ in 0..(x % 9) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                if !body.is_empty() {
+                    body.push('&');
+                }
+                body.push_str(names[(x % names.len() as u64) as usize]);
+                let value = values[((x >> 20) % values.len() as u64) as usize];
+                if (x >> 40) % 5 != 0 {
+                    body.push('=');
+                    body.push_str(value);
+                }
+            }
+            let php = PhpArray::from_pairs(parse_urlencoded(body.as_bytes())).into_fields();
+            if let Some(fields) = parse_flat(body.as_bytes()) {
+                flat += 1;
+                assert_eq!(fields, php, "{body}");
+            }
+            x = x.wrapping_add(1);
+        }
+        assert!(flat > 1_000, "{flat}");
+    }
+
+    #[test]
     fn picks_the_carrier() {
         let get = request_fields("GET", Some("a=1"), None, b"b=2").unwrap();
         assert_eq!(get.text("a"), Some("1"));
