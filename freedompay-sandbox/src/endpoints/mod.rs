@@ -352,7 +352,7 @@ pub(crate) async fn unknown_path(
         );
     }
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+    let Some(body) = read_body(body, MAX_BODY).await else {
         return xml_response(unsigned_error(
             VALIDATION,
             "The request body is too large or was cut off",
@@ -375,6 +375,44 @@ pub(crate) async fn unknown_path(
         secret,
         error.into_fields(),
     ))
+}
+
+/// The whole body of a request, as `axum::body::to_bytes` reads it (trailers ignored), `None`
+/// past `limit` bytes or when it fails: its one chunk as it came (nearly always, without a
+/// copy), else its chunks joined.
+async fn read_body(mut body: Body, limit: usize) -> Option<Bytes> {
+    use http_body::Body as _;
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let Ok(data) = frame.ok()?.into_data() else {
+            continue;
+        };
+        if data.is_empty() {
+            continue;
+        }
+        total = total.saturating_add(data.len());
+        if total > limit {
+            return None;
+        }
+        match &first {
+            None => first = Some(data),
+            Some(earlier) => {
+                if joined.is_empty() {
+                    joined.extend_from_slice(earlier);
+                }
+                joined.extend_from_slice(&data);
+            }
+        }
+    }
+    if joined.is_empty() {
+        Some(first.unwrap_or_default())
+    } else {
+        Some(Bytes::from(joined))
+    }
 }
 
 /// What follows the last `/` of a path (all of it when it has none).
@@ -442,7 +480,7 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
     // Read the whole request first, once: what arrived is processed even if the client goes
     // away.
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+    let Some(body) = read_body(body, MAX_BODY).await else {
         return xml_response(unsigned_error(
             VALIDATION,
             "The request body is too large or was cut off",
