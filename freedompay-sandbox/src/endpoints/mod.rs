@@ -457,11 +457,16 @@ impl Message {
         {
             return Err(unsigned("Merchant not found"));
         }
-        // The script name is the last path segment.
-        let segment = last_segment(path);
-        let script = match known {
-            Some(script) if script == segment => ScriptName::from_static(script),
-            _ => ScriptName::new(segment),
+        // The script name is the last path segment: the endpoint's own script name when the
+        // path ends with `/` and that name (or is just that name), seen without a search for
+        // the last `/`.
+        let ends_with_known = known.filter(|script| {
+            path.strip_suffix(script)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
+        });
+        let script = match ends_with_known {
+            Some(script) => ScriptName::from_static(script),
+            None => ScriptName::new(last_segment(path)),
         }
         .map_err(|_| unsigned("Empty merchant"))?;
         Ok(Message { fields, script })
@@ -640,4 +645,32 @@ pub(crate) fn ok(pairs: &[(&str, String)]) -> Fields {
         fields.push(*name, value.as_str());
     }
     fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_finds_every_path_without_parameters_and_nothing_else() {
+        for endpoint in ENDPOINTS {
+            let found = exact(endpoint.route).map(|e| e.route);
+            if endpoint.route.contains('{') {
+                assert_eq!(found, None);
+            } else {
+                assert_eq!(found, Some(endpoint.route));
+                for other in [
+                    format!("{}/", endpoint.route),
+                    format!("/x{}", endpoint.route),
+                    endpoint.route[1..].to_owned(),
+                    endpoint.route.to_uppercase(),
+                ] {
+                    assert!(exact(&other).is_none(), "{other}");
+                }
+            }
+        }
+        for path in ["", "/", "/_sandbox", "/g2g", "/api/balance_statuS"] {
+            assert!(exact(path).is_none(), "{path}");
+        }
+    }
 }
