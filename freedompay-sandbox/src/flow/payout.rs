@@ -29,7 +29,6 @@ pub(crate) fn start(
     outcome: PayoutOutcome,
     card: Option<CardData>,
 ) -> Result<Option<usize>, ApiError> {
-    let now = app.clock.now_ms();
     // One lookup of the payout for all that follows (a missing one counts as 0).
     let mut payout = state.payouts.get_mut(&id);
     let amount = payout.as_ref().map_or(0, |p| p.amount);
@@ -56,7 +55,8 @@ pub(crate) fn start(
         }
         PayoutOutcome::ProcessThenSuccess | PayoutOutcome::ProcessThenError(_) => {
             payout.reserved = true;
-            let due = now.saturating_add(delay);
+            // The clock is read only here: a payout decided at once does not need it.
+            let due = app.clock.now_ms().saturating_add(delay);
             payout.status = PayoutStatus::Process { due, then: outcome };
             state.balance.add(-(amount));
             state.schedule(due, Due::PayoutFinish(id));
