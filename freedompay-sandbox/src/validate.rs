@@ -3,14 +3,68 @@
 
 use freedompay_sign::{Fields, Value};
 
+use crate::wire::{KNOWN_NAMES, known_id, known_place};
+
 use crate::cards;
 use crate::error::ApiError;
 use crate::money;
 use crate::time::parse_datetime;
 
+/// One of the usual field names (those a form is decoded with uncopied, `crate::wire`), with
+/// its place among them: a [`Picked`] message gives its value at once.
+#[derive(Clone, Copy)]
+pub(crate) struct Usual {
+    /// The name.
+    pub(crate) name: &'static str,
+    place: u8,
+}
+
+impl Usual {
+    /// `name`, which must be a usual name: in a constant, anything else fails to compile.
+    pub(crate) const fn new(name: &'static str) -> Self {
+        Usual {
+            name,
+            place: known_place(name),
+        }
+    }
+}
+
+/// A message's first value of each usual name, found in one pass over it: an operation that
+/// reads many fields gets each at once instead of searching the message each time.
+pub(crate) struct Picked<'a>([Option<&'a Value>; KNOWN_NAMES]);
+
+impl<'a> Picked<'a> {
+    /// The first value of each usual name of `fields`.
+    pub(crate) fn new(fields: &'a Fields) -> Self {
+        let mut picked = [None; KNOWN_NAMES];
+        for field in fields {
+            if let Some(slot) = known_id(field.name().as_bytes())
+                .and_then(|place| picked.get_mut(usize::from(place)))
+                && slot.is_none()
+            {
+                *slot = Some(field.value());
+            }
+        }
+        Picked(picked)
+    }
+
+    /// The first value named `name`, as [`Fields::get`] finds it.
+    pub(crate) fn get(&self, name: Usual) -> Option<&'a Value> {
+        self.0.get(usize::from(name.place)).copied().flatten()
+    }
+}
+
 /// A text field, if present; a nested value where text is expected is an error.
 pub(crate) fn text<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a str>, ApiError> {
-    match fields.get(name) {
+    text_of(fields.get(name), name)
+}
+
+/// [`text`] of the value found for `name`.
+pub(crate) fn text_of<'a>(
+    value: Option<&'a Value>,
+    name: &str,
+) -> Result<Option<&'a str>, ApiError> {
+    match value {
         None => Ok(None),
         Some(Value::Text(t)) if t.is_empty() => Ok(None),
         Some(Value::Text(t)) => Ok(Some(t)),
@@ -22,7 +76,12 @@ pub(crate) fn text<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a str>
 
 /// A text field that must be there and non-empty.
 pub(crate) fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, ApiError> {
-    text(fields, name)?.ok_or_else(|| ApiError::validation(format!("{name}: required")))
+    required_of(fields.get(name), name)
+}
+
+/// [`required`] of the value found for `name`.
+pub(crate) fn required_of<'a>(value: Option<&'a Value>, name: &str) -> Result<&'a str, ApiError> {
+    text_of(value, name)?.ok_or_else(|| ApiError::validation(format!("{name}: required")))
 }
 
 /// An optional text of at most `max` characters.
@@ -31,7 +90,16 @@ pub(crate) fn max_len<'a>(
     name: &str,
     max: usize,
 ) -> Result<Option<&'a str>, ApiError> {
-    let value = text(fields, name)?;
+    max_len_of(fields.get(name), name, max)
+}
+
+/// [`max_len`] of the value found for `name`.
+pub(crate) fn max_len_of<'a>(
+    value: Option<&'a Value>,
+    name: &str,
+    max: usize,
+) -> Result<Option<&'a str>, ApiError> {
+    let value = text_of(value, name)?;
     // A text of at most `max` bytes has at most `max` characters: only a longer one is
     // counted.
     if let Some(v) = value
@@ -47,7 +115,12 @@ pub(crate) fn max_len<'a>(
 
 /// A required amount: 0.01 … 99 999 999 with at most two fraction digits.
 pub(crate) fn amount(fields: &Fields, name: &str) -> Result<i64, ApiError> {
-    let text = required(fields, name)?;
+    amount_of(fields.get(name), name)
+}
+
+/// [`amount`] of the value found for `name`.
+pub(crate) fn amount_of(value: Option<&Value>, name: &str) -> Result<i64, ApiError> {
+    let text = required_of(value, name)?;
     money::parse_amount(text).ok_or_else(|| {
         ApiError::validation(format!(
             "{name}: must be a number from 0.01 to 99999999 with at most 2 decimals"
@@ -65,12 +138,25 @@ pub(crate) fn optional_amount(fields: &Fields, name: &str) -> Result<Option<i64>
 
 /// `pg_order_id`: at most 50 characters.
 pub(crate) fn order_id(fields: &Fields) -> Result<Option<String>, ApiError> {
-    Ok(max_len(fields, "pg_order_id", 50)?.map(str::to_owned))
+    order_id_of(fields.get("pg_order_id"))
+}
+
+/// [`order_id`] of the value found for `pg_order_id`.
+pub(crate) fn order_id_of(value: Option<&Value>) -> Result<Option<String>, ApiError> {
+    Ok(max_len_of(value, "pg_order_id", 50)?.map(str::to_owned))
 }
 
 /// `pg_description`: at most 1024 characters.
 pub(crate) fn description(fields: &Fields, required_field: bool) -> Result<String, ApiError> {
-    let value = max_len(fields, "pg_description", 1024)?;
+    description_of(fields.get("pg_description"), required_field)
+}
+
+/// [`description`] of the value found for `pg_description`.
+pub(crate) fn description_of(
+    value: Option<&Value>,
+    required_field: bool,
+) -> Result<String, ApiError> {
+    let value = max_len_of(value, "pg_description", 1024)?;
     match value {
         Some(v) => Ok(v.to_owned()),
         None if required_field => Err(ApiError::validation("pg_description: required")),
@@ -80,7 +166,12 @@ pub(crate) fn description(fields: &Fields, required_field: bool) -> Result<Strin
 
 /// An optional absolute `http(s)` URL of at most 255 characters.
 pub(crate) fn url(fields: &Fields, name: &str) -> Result<Option<String>, ApiError> {
-    let Some(value) = max_len(fields, name, 255)? else {
+    url_of(fields.get(name), name)
+}
+
+/// [`url`] of the value found for `name`.
+pub(crate) fn url_of(value: Option<&Value>, name: &str) -> Result<Option<String>, ApiError> {
+    let Some(value) = max_len_of(value, name, 255)? else {
         return Ok(None);
     };
     let lower = value.to_ascii_lowercase();
@@ -103,7 +194,15 @@ pub(crate) fn url(fields: &Fields, name: &str) -> Result<Option<String>, ApiErro
 
 /// `pg_user_id`: 1–50 characters of `[A-Za-z0-9_-]`.
 pub(crate) fn user_id(fields: &Fields, required_field: bool) -> Result<Option<String>, ApiError> {
-    match text(fields, "pg_user_id")? {
+    user_id_of(fields.get("pg_user_id"), required_field)
+}
+
+/// [`user_id`] of the value found for `pg_user_id`.
+pub(crate) fn user_id_of(
+    value: Option<&Value>,
+    required_field: bool,
+) -> Result<Option<String>, ApiError> {
+    match text_of(value, "pg_user_id")? {
         None if required_field => Err(ApiError::validation("pg_user_id: required")),
         None => Ok(None),
         Some(v)
@@ -143,7 +242,15 @@ pub(crate) fn flag(fields: &Fields, name: &str, default: bool) -> Result<bool, A
 
 /// A `YYYY-MM-DD HH:MM:SS` date-time (local time, returned as local seconds).
 pub(crate) fn datetime<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a str>, ApiError> {
-    match text(fields, name)? {
+    datetime_of(fields.get(name), name)
+}
+
+/// [`datetime`] of the value found for `name`.
+pub(crate) fn datetime_of<'a>(
+    value: Option<&'a Value>,
+    name: &str,
+) -> Result<Option<&'a str>, ApiError> {
+    match text_of(value, name)? {
         None => Ok(None),
         Some(v) if parse_datetime(v).is_some() => Ok(Some(v)),
         Some(_) => Err(ApiError::validation(format!(
@@ -154,7 +261,12 @@ pub(crate) fn datetime<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a 
 
 /// A card number: 13–20 digits with a valid Luhn digit.
 pub(crate) fn pan<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, ApiError> {
-    let value = required(fields, name)?;
+    pan_of(fields.get(name), name)
+}
+
+/// [`pan`] of the value found for `name`.
+pub(crate) fn pan_of<'a>(value: Option<&'a Value>, name: &str) -> Result<&'a str, ApiError> {
+    let value = required_of(value, name)?;
     if cards::valid_pan(value) {
         Ok(value)
     } else {
@@ -194,7 +306,12 @@ pub(crate) fn phone(fields: &Fields, name: &str) -> Result<String, ApiError> {
 
 /// `pg_currency`: three capital letters, `KZT` when absent.
 pub(crate) fn currency(fields: &Fields) -> Result<String, ApiError> {
-    match text(fields, "pg_currency")? {
+    currency_of(fields.get("pg_currency"))
+}
+
+/// [`currency`] of the value found for `pg_currency`.
+pub(crate) fn currency_of(value: Option<&Value>) -> Result<String, ApiError> {
+    match text_of(value, "pg_currency")? {
         None => Ok("KZT".into()),
         Some(v) if v.len() == 3 && v.bytes().all(|b| b.is_ascii_uppercase()) => Ok(v.to_owned()),
         Some(_) => Err(ApiError::validation(
@@ -217,5 +334,40 @@ pub(crate) fn one_of(
             "{name}: one of {}",
             allowed.join(", ")
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picked_gives_what_fields_get_gives() {
+        let mut fields = Fields::new();
+        fields
+            .push("pg_amount", "1")
+            .push("pg_other", "x")
+            .push_map("pg_description", Fields::new())
+            .push("pg_amount", "2")
+            .push_static("pg_order_id", "o-1")
+            .push("pg_description", "later");
+        let picked = Picked::new(&fields);
+        for name in [
+            Usual::new("pg_amount"),
+            Usual::new("pg_order_id"),
+            Usual::new("pg_description"),
+            Usual::new("pg_currency"),
+            Usual::new("pg_sig"),
+        ] {
+            assert_eq!(picked.get(name), fields.get(name.name), "{}", name.name);
+        }
+        let error = |r: Result<String, ApiError>| r.map_err(|e| e.description);
+        assert_eq!(
+            error(description_of(
+                picked.get(Usual::new("pg_description")),
+                true
+            )),
+            error(description(&fields, true))
+        );
     }
 }

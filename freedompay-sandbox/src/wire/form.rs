@@ -220,8 +220,32 @@ const KNOWN_SLOTS: [u8; 1 << SLOT_BITS] = {
     table
 };
 
+/// How many usual names there are: the places [`known_id`] gives are below it.
+pub(crate) const KNOWN_NAMES: usize = KNOWN.len();
+
+/// The place in [`KNOWN`] of `name`, which must be one of them (a compile-time error in a
+/// constant otherwise): for the fields an operation reads by their place.
+pub(crate) const fn known_place(name: &str) -> u8 {
+    let mut i = 0;
+    while i < KNOWN.len() {
+        let known = KNOWN[i].as_bytes();
+        let name = name.as_bytes();
+        if known.len() == name.len() {
+            let mut j = 0;
+            while j < known.len() && known[j] == name[j] {
+                j += 1;
+            }
+            if j == known.len() {
+                return i as u8;
+            }
+        }
+        i += 1;
+    }
+    panic!("not one of the usual names (wire::form::KNOWN)")
+}
+
 /// The place in [`KNOWN`] of a name that is one of them: one slot, one comparison.
-fn known_id(name: &[u8]) -> Option<u8> {
+pub(crate) fn known_id(name: &[u8]) -> Option<u8> {
     let id = KNOWN_SLOTS[slot(name)];
     let known = KNOWN.get(usize::from(id))?;
     same(known.as_bytes(), name).then_some(id)
