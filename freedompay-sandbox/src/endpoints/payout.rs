@@ -90,7 +90,13 @@ impl Draft {
     fn insert(self, ctx: &Ctx<'_>, state: &mut State) -> Result<i64, ApiError> {
         flow::payout::ensure_balance(state, self.amount)?;
         let id = state.next_id();
-        state.insert_payout(Payout {
+        state.insert_payout(self.into_payout(ctx, id, None));
+        Ok(id)
+    }
+
+    /// The payout `id`, `Created`, with this card.
+    fn into_payout(self, ctx: &Ctx<'_>, id: i64, card: Option<CardData>) -> Payout {
+        Payout {
             id,
             kind: self.kind,
             order_id: self.order_id,
@@ -104,12 +110,11 @@ impl Draft {
             status: PayoutStatus::Created,
             created_at: ctx.now,
             paid_at: None,
-            card: None,
+            card,
             reference: self.reference,
             recipient: None,
             reserved: false,
-        });
-        Ok(id)
+        }
     }
 }
 
@@ -150,12 +155,16 @@ struct CardReply {
 impl CardReply {
     /// The reply data of payout `id`, which must exist.
     fn of(state: &State, id: i64, with_token: bool, p2p: bool) -> CardReply {
-        let p = &state.payouts[&id];
+        CardReply::of_payout(&state.payouts[&id], state.balance.get(), with_token, p2p)
+    }
+
+    /// The reply data of payout `p`, with the merchant's `balance`.
+    fn of_payout(p: &Payout, balance: i64, with_token: bool, p2p: bool) -> CardReply {
         CardReply {
-            id,
+            id: p.id,
             status: p.status.clone(),
             order_id: p.order_id.clone(),
-            balance: state.balance.get(),
+            balance,
             card: p.card.as_ref().filter(|_| !p2p).map(|card| {
                 (
                     card.pan_masked.clone(),
@@ -276,10 +285,18 @@ pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>) -> Result<Answer, ApiError> {
     let app = ctx.app;
     let reply = {
         let mut state = app.state();
-        let id = draft.insert(ctx, &mut state)?;
+        // What `Draft::insert` and `start_card` do, with the payout decided before it is
+        // recorded: it is then neither looked up again nor removed when it cannot start.
+        flow::payout::ensure_balance(&state, draft.amount)?;
+        let id = state.next_id();
         card.card_id = state.next_id();
-        start_card(ctx, &mut state, id, card)?;
-        let reply = CardReply::of(&state, id, false, true);
+        let outcome = card.payout;
+        let mut payout = draft.into_payout(ctx, id, Some(card));
+        let decided = flow::payout::decide_new(app, &state, &mut payout, outcome)?;
+        let mut reply = CardReply::of_payout(&payout, 0, false, true);
+        ctx.callbacks
+            .extend(flow::payout::record_new(app, &mut state, payout, decided));
+        reply.balance = state.balance.get();
         state.retain(app.config.retention);
         reply
     };
