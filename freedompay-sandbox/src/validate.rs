@@ -3,7 +3,7 @@
 
 use freedompay_sign::{Fields, Value};
 
-use crate::wire::{KNOWN_NAMES, known_id, known_place};
+use crate::wire::{FlatForm, KNOWN_NAMES, Message, known_id, known_place};
 
 use crate::cards;
 use crate::error::ApiError;
@@ -29,9 +29,44 @@ impl Usual {
     }
 }
 
-/// A message's first value of each usual name, found in one pass over it: an operation that
-/// reads many fields gets each at once instead of searching the message each time.
-pub(crate) struct Picked<'a>([Option<&'a Value>; KNOWN_NAMES]);
+/// A field's value as the validators see it: a text, or a nested value (refused where a
+/// text is expected).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Found<'a> {
+    /// A text.
+    Text(&'a str),
+    /// A map or a list.
+    Nested,
+}
+
+impl<'a> From<&'a Value> for Found<'a> {
+    fn from(value: &'a Value) -> Self {
+        match value {
+            Value::Text(text) => Found::Text(text),
+            _ => Found::Nested,
+        }
+    }
+}
+
+/// The value of the first field named `name` of a message, as [`Fields::get`] finds it.
+pub(crate) fn find<'a>(message: &'a Message<'_>, name: Usual) -> Option<Found<'a>> {
+    match message {
+        Message::Flat(form) => form.known(name.place).map(Found::Text),
+        Message::Tree(fields) => fields.get(name.name).map(Found::from),
+    }
+}
+
+/// A message's first value of each usual name, found at once: an operation that reads many
+/// fields gets each without searching the message each time.
+// Made once on the stack of the operation that reads it, never moved around: the array is
+// not worth a heap allocation of its own.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Picked<'a> {
+    /// A tree's, found in one pass over it.
+    Tree([Option<Found<'a>>; KNOWN_NAMES]),
+    /// A flat form's, which knows where each is.
+    Flat(&'a FlatForm<'a>),
+}
 
 impl<'a> Picked<'a> {
     /// The first value of each usual name of `fields`.
@@ -42,33 +77,44 @@ impl<'a> Picked<'a> {
                 .and_then(|place| picked.get_mut(usize::from(place)))
                 && slot.is_none()
             {
-                *slot = Some(field.value());
+                *slot = Some(Found::from(field.value()));
             }
         }
-        Picked(picked)
+        Picked::Tree(picked)
+    }
+
+    /// The first value of each usual name of a message.
+    pub(crate) fn of_message(message: &'a Message<'a>) -> Self {
+        match message {
+            Message::Tree(fields) => Picked::new(fields),
+            Message::Flat(form) => Picked::Flat(form),
+        }
     }
 
     /// The first value named `name`, as [`Fields::get`] finds it.
-    pub(crate) fn get(&self, name: Usual) -> Option<&'a Value> {
-        self.0.get(usize::from(name.place)).copied().flatten()
+    pub(crate) fn get(&self, name: Usual) -> Option<Found<'a>> {
+        match self {
+            Picked::Tree(picked) => picked.get(usize::from(name.place)).copied().flatten(),
+            Picked::Flat(form) => form.known(name.place).map(Found::Text),
+        }
     }
 }
 
 /// A text field, if present; a nested value where text is expected is an error.
 pub(crate) fn text<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a str>, ApiError> {
-    text_of(fields.get(name), name)
+    text_of(fields.get(name).map(Found::from), name)
 }
 
 /// [`text`] of the value found for `name`.
 pub(crate) fn text_of<'a>(
-    value: Option<&'a Value>,
+    value: Option<Found<'a>>,
     name: &str,
 ) -> Result<Option<&'a str>, ApiError> {
     match value {
         None => Ok(None),
-        Some(Value::Text(t)) if t.is_empty() => Ok(None),
-        Some(Value::Text(t)) => Ok(Some(t)),
-        Some(_) => Err(ApiError::validation(format!(
+        Some(Found::Text("")) => Ok(None),
+        Some(Found::Text(t)) => Ok(Some(t)),
+        Some(Found::Nested) => Err(ApiError::validation(format!(
             "{name}: must be a single value"
         ))),
     }
@@ -76,11 +122,11 @@ pub(crate) fn text_of<'a>(
 
 /// A text field that must be there and non-empty.
 pub(crate) fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, ApiError> {
-    required_of(fields.get(name), name)
+    required_of(fields.get(name).map(Found::from), name)
 }
 
 /// [`required`] of the value found for `name`.
-pub(crate) fn required_of<'a>(value: Option<&'a Value>, name: &str) -> Result<&'a str, ApiError> {
+pub(crate) fn required_of<'a>(value: Option<Found<'a>>, name: &str) -> Result<&'a str, ApiError> {
     text_of(value, name)?.ok_or_else(|| ApiError::validation(format!("{name}: required")))
 }
 
@@ -90,12 +136,12 @@ pub(crate) fn max_len<'a>(
     name: &str,
     max: usize,
 ) -> Result<Option<&'a str>, ApiError> {
-    max_len_of(fields.get(name), name, max)
+    max_len_of(fields.get(name).map(Found::from), name, max)
 }
 
 /// [`max_len`] of the value found for `name`.
 pub(crate) fn max_len_of<'a>(
-    value: Option<&'a Value>,
+    value: Option<Found<'a>>,
     name: &str,
     max: usize,
 ) -> Result<Option<&'a str>, ApiError> {
@@ -115,11 +161,11 @@ pub(crate) fn max_len_of<'a>(
 
 /// A required amount: 0.01 … 99 999 999 with at most two fraction digits.
 pub(crate) fn amount(fields: &Fields, name: &str) -> Result<i64, ApiError> {
-    amount_of(fields.get(name), name)
+    amount_of(fields.get(name).map(Found::from), name)
 }
 
 /// [`amount`] of the value found for `name`.
-pub(crate) fn amount_of(value: Option<&Value>, name: &str) -> Result<i64, ApiError> {
+pub(crate) fn amount_of(value: Option<Found<'_>>, name: &str) -> Result<i64, ApiError> {
     let text = required_of(value, name)?;
     money::parse_amount(text).ok_or_else(|| {
         ApiError::validation(format!(
@@ -138,22 +184,25 @@ pub(crate) fn optional_amount(fields: &Fields, name: &str) -> Result<Option<i64>
 
 /// `pg_order_id`: at most 50 characters.
 pub(crate) fn order_id(fields: &Fields) -> Result<Option<String>, ApiError> {
-    order_id_of(fields.get("pg_order_id"))
+    order_id_of(fields.get("pg_order_id").map(Found::from))
 }
 
 /// [`order_id`] of the value found for `pg_order_id`.
-pub(crate) fn order_id_of(value: Option<&Value>) -> Result<Option<String>, ApiError> {
+pub(crate) fn order_id_of(value: Option<Found<'_>>) -> Result<Option<String>, ApiError> {
     Ok(max_len_of(value, "pg_order_id", 50)?.map(str::to_owned))
 }
 
 /// `pg_description`: at most 1024 characters.
 pub(crate) fn description(fields: &Fields, required_field: bool) -> Result<String, ApiError> {
-    description_of(fields.get("pg_description"), required_field)
+    description_of(
+        fields.get("pg_description").map(Found::from),
+        required_field,
+    )
 }
 
 /// [`description`] of the value found for `pg_description`.
 pub(crate) fn description_of(
-    value: Option<&Value>,
+    value: Option<Found<'_>>,
     required_field: bool,
 ) -> Result<String, ApiError> {
     let value = max_len_of(value, "pg_description", 1024)?;
@@ -166,11 +215,11 @@ pub(crate) fn description_of(
 
 /// An optional absolute `http(s)` URL of at most 255 characters.
 pub(crate) fn url(fields: &Fields, name: &str) -> Result<Option<String>, ApiError> {
-    url_of(fields.get(name), name)
+    url_of(fields.get(name).map(Found::from), name)
 }
 
 /// [`url`] of the value found for `name`.
-pub(crate) fn url_of(value: Option<&Value>, name: &str) -> Result<Option<String>, ApiError> {
+pub(crate) fn url_of(value: Option<Found<'_>>, name: &str) -> Result<Option<String>, ApiError> {
     let Some(value) = max_len_of(value, name, 255)? else {
         return Ok(None);
     };
@@ -194,12 +243,12 @@ pub(crate) fn url_of(value: Option<&Value>, name: &str) -> Result<Option<String>
 
 /// `pg_user_id`: 1–50 characters of `[A-Za-z0-9_-]`.
 pub(crate) fn user_id(fields: &Fields, required_field: bool) -> Result<Option<String>, ApiError> {
-    user_id_of(fields.get("pg_user_id"), required_field)
+    user_id_of(fields.get("pg_user_id").map(Found::from), required_field)
 }
 
 /// [`user_id`] of the value found for `pg_user_id`.
 pub(crate) fn user_id_of(
-    value: Option<&Value>,
+    value: Option<Found<'_>>,
     required_field: bool,
 ) -> Result<Option<String>, ApiError> {
     match text_of(value, "pg_user_id")? {
@@ -242,12 +291,12 @@ pub(crate) fn flag(fields: &Fields, name: &str, default: bool) -> Result<bool, A
 
 /// A `YYYY-MM-DD HH:MM:SS` date-time (local time, returned as local seconds).
 pub(crate) fn datetime<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a str>, ApiError> {
-    datetime_of(fields.get(name), name)
+    datetime_of(fields.get(name).map(Found::from), name)
 }
 
 /// [`datetime`] of the value found for `name`.
 pub(crate) fn datetime_of<'a>(
-    value: Option<&'a Value>,
+    value: Option<Found<'a>>,
     name: &str,
 ) -> Result<Option<&'a str>, ApiError> {
     match text_of(value, name)? {
@@ -261,11 +310,11 @@ pub(crate) fn datetime_of<'a>(
 
 /// A card number: 13–20 digits with a valid Luhn digit.
 pub(crate) fn pan<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, ApiError> {
-    pan_of(fields.get(name), name)
+    pan_of(fields.get(name).map(Found::from), name)
 }
 
 /// [`pan`] of the value found for `name`.
-pub(crate) fn pan_of<'a>(value: Option<&'a Value>, name: &str) -> Result<&'a str, ApiError> {
+pub(crate) fn pan_of<'a>(value: Option<Found<'a>>, name: &str) -> Result<&'a str, ApiError> {
     let value = required_of(value, name)?;
     if cards::valid_pan(value) {
         Ok(value)
@@ -276,9 +325,9 @@ pub(crate) fn pan_of<'a>(value: Option<&'a Value>, name: &str) -> Result<&'a str
     }
 }
 
-/// `pg_idempotency_key`: at most 255 characters.
-pub(crate) fn idempotency_key(fields: &Fields) -> Result<Option<&str>, ApiError> {
-    max_len(fields, "pg_idempotency_key", 255)
+/// `pg_idempotency_key` (the value found for it): at most 255 characters.
+pub(crate) fn idempotency_key_of(value: Option<Found<'_>>) -> Result<Option<&str>, ApiError> {
+    max_len_of(value, "pg_idempotency_key", 255)
 }
 
 /// A payment or payout id: digits.
@@ -306,11 +355,11 @@ pub(crate) fn phone(fields: &Fields, name: &str) -> Result<String, ApiError> {
 
 /// `pg_currency`: three capital letters, `KZT` when absent.
 pub(crate) fn currency(fields: &Fields) -> Result<String, ApiError> {
-    currency_of(fields.get("pg_currency"))
+    currency_of(fields.get("pg_currency").map(Found::from))
 }
 
 /// [`currency`] of the value found for `pg_currency`.
-pub(crate) fn currency_of(value: Option<&Value>) -> Result<String, ApiError> {
+pub(crate) fn currency_of(value: Option<Found<'_>>) -> Result<String, ApiError> {
     match text_of(value, "pg_currency")? {
         None => Ok("KZT".into()),
         Some(v) if v.len() == 3 && v.bytes().all(|b| b.is_ascii_uppercase()) => Ok(v.to_owned()),
@@ -359,7 +408,12 @@ mod tests {
             Usual::new("pg_currency"),
             Usual::new("pg_sig"),
         ] {
-            assert_eq!(picked.get(name), fields.get(name.name), "{}", name.name);
+            assert_eq!(
+                picked.get(name),
+                fields.get(name.name).map(Found::from),
+                "{}",
+                name.name
+            );
         }
         let error = |r: Result<String, ApiError>| r.map_err(|e| e.description);
         assert_eq!(

@@ -36,8 +36,8 @@ use crate::error::{ApiError, BAD_SIGNATURE, NO_MERCHANT, UNKNOWN_METHOD, VALIDAT
 use crate::faults::{self, DropConnection, Fault};
 use crate::reply::{html_response, json_response, signed_xml, unsigned_error, xml_response};
 use crate::state::State;
-use crate::validate;
-use crate::wire::request_fields;
+use crate::validate::{self, Usual};
+use crate::wire::{self, request_message};
 
 /// The largest request body read (bigger ones are refused).
 const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -94,7 +94,9 @@ pub(crate) enum Op {
     Locked(fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>),
     /// Locks the state itself, for no longer than it must, or not at all; it then runs
     /// [`State::retain`] before it unlocks, as [`Op::Locked`] operations have done for them.
-    Own(fn(&mut Ctx<'_>) -> Result<Answer, ApiError>),
+    /// It reads a few usual fields only, and finds them in the message as it was read
+    /// ([`validate::Picked`]): its [`Ctx::fields`] is empty.
+    Read(fn(&mut Ctx<'_>, &validate::Picked<'_>) -> Result<Answer, ApiError>),
 }
 
 /// One endpoint.
@@ -135,16 +137,16 @@ const fn ep(
     }
 }
 
-/// An endpoint whose operation locks the state itself ([`Op::Own`]).
-const fn own(
+/// An endpoint whose operation reads a few usual fields only ([`Op::Read`]).
+const fn read(
     route: &'static str,
     secret: Secret,
-    op: fn(&mut Ctx<'_>) -> Result<Answer, ApiError>,
+    op: fn(&mut Ctx<'_>, &validate::Picked<'_>) -> Result<Answer, ApiError>,
 ) -> Endpoint {
     Endpoint {
         route,
         secret,
-        op: Op::Own(op),
+        op: Op::Read(op),
         script: script_of(route),
     }
 }
@@ -209,9 +211,9 @@ pub(crate) static ENDPOINTS: &[Endpoint] = &[
     ep("/mfs/approve", Secret::Payment, mfs::approve),
     ep("/api/reg2nonreg", Secret::Payout, payout::reg2nonreg),
     ep("/api/reg2reg", Secret::Payout, payout::reg2reg),
-    own("/g2g/p2p2nonreg", Secret::Payout, payout::p2p2nonreg),
+    read("/g2g/p2p2nonreg", Secret::Payout, payout::p2p2nonreg),
     ep("/api/to_iban", Secret::Payout, payout::to_iban),
-    own(
+    read(
         "/api/balance_status",
         Secret::Payout,
         payout_status::balance,
@@ -420,32 +422,43 @@ fn last_segment(path: &str) -> &str {
     path.rsplit_once('/').map_or(path, |(_, last)| last)
 }
 
+/// `pg_merchant_id`, read from every request.
+const MERCHANT: Usual = Usual::new("pg_merchant_id");
+/// `pg_salt`, read from every request.
+const SALT: Usual = Usual::new(freedompay_sign::SALT_FIELD);
+/// `pg_idempotency_key`, read from every request.
+const IDEMPOTENCY_KEY: Usual = Usual::new("pg_idempotency_key");
+
 /// A request's message, decoded, from the configured merchant, with its script name.
-struct Message {
-    fields: Fields,
+struct Message<'a> {
+    /// The message: a flat form as read, or a tree.
+    form: wire::Message<'a>,
     script: ScriptName,
 }
 
-impl Message {
+impl<'a> Message<'a> {
     /// Decodes the message and checks the merchant; the unsigned error reply otherwise.
     /// `known` is the endpoint's script name, kept without a copy when the path ends with it.
     async fn read(
         app: &App,
-        parts: &Parts,
-        body: &Bytes,
+        parts: &'a Parts,
+        body: &'a Bytes,
         path: &str,
         known: Option<&'static str>,
-    ) -> Result<Message, Box<Response>> {
+    ) -> Result<Message<'a>, Box<Response>> {
         let unsigned = |text: &str| Box::new(xml_response(unsigned_error(NO_MERCHANT, text)));
         let content_type = parts
             .headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
-        let fields = request_fields(parts.method.as_str(), parts.uri.query(), content_type, body)
+        let form = request_message(parts.method.as_str(), parts.uri.query(), content_type, body)
             .await
             .map_err(|e| unsigned(&format!("Empty merchant ({})", e.describe())))?;
         // The merchant: unknown means unsigned, as the gateway cannot know whose secret to use.
-        let merchant = fields.text("pg_merchant_id").unwrap_or("");
+        let merchant = match validate::find(&form, MERCHANT) {
+            Some(validate::Found::Text(merchant)) => merchant,
+            _ => "",
+        };
         if merchant.is_empty() {
             return Err(unsigned("Empty merchant"));
         }
@@ -469,7 +482,7 @@ impl Message {
             None => ScriptName::new(last_segment(path)),
         }
         .map_err(|_| unsigned("Empty merchant"))?;
-        Ok(Message { fields, script })
+        Ok(Message { form, script })
     }
 }
 
@@ -564,7 +577,7 @@ async fn process(
     parts: &Parts,
     body: &Bytes,
 ) -> Response {
-    let Message { fields, script } =
+    let Message { form, script } =
         match Message::read(app, parts, body, path, Some(endpoint.script)).await {
             Ok(message) => message,
             Err(response) => return *response,
@@ -573,10 +586,15 @@ async fn process(
     // The signature: script = the last path segment, secret by endpoint.
     let secret = secret_for(app, endpoint.secret);
     let salted = matches!(
-        validate::text(&fields, freedompay_sign::SALT_FIELD),
+        validate::text_of(validate::find(&form, SALT), SALT.name),
         Ok(Some(_))
     );
-    let verified = salted && freedompay_sign::verify(&script, &fields, secret).is_ok();
+    let verified = salted
+        && match &form {
+            wire::Message::Flat(flat) => freedompay_sign::verify_tree(&script, flat, secret),
+            wire::Message::Tree(fields) => freedompay_sign::verify(&script, fields, secret),
+        }
+        .is_ok();
     if !verified {
         let description = "Некорректная подпись запроса";
         if !app.config.signed_signature_errors {
@@ -587,7 +605,7 @@ async fn process(
     }
 
     // Idempotency: the first reply again, re-signed, nothing done twice.
-    let key = match validate::idempotency_key(&fields) {
+    let key = match validate::idempotency_key_of(validate::find(&form, IDEMPOTENCY_KEY)) {
         Ok(key) => key.map(|k| (path.to_owned(), k.to_owned())),
         Err(e) => return xml_response(signed_xml(app, &script, secret, e.into_fields())),
     };
@@ -598,6 +616,19 @@ async fn process(
         }
     }
 
+    // The tree of the message, for the operations that read it; those that read a few
+    // fields only ([`Op::Read`]) find them in the message as it was read.
+    let picked;
+    let fields = match endpoint.op {
+        Op::Read(_) => {
+            picked = Some(validate::Picked::of_message(&form));
+            Fields::new()
+        }
+        Op::Locked(_) => {
+            picked = None;
+            form.into_fields()
+        }
+    };
     let mut ctx = Ctx {
         app,
         fields: &fields,
@@ -615,8 +646,12 @@ async fn process(
             state.retain(app.config.retention);
             answer
         }
-        Op::Own(op) => {
-            let answer = op(&mut ctx);
+        Op::Read(op) => {
+            // Always there for an `Op::Read` operation (see above).
+            let answer = match &picked {
+                Some(picked) => op(&mut ctx, picked),
+                None => op(&mut ctx, &validate::Picked::new(&fields)),
+            };
             if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
                 let mut state = app.state();
                 state.remember_reply(key, reply.clone());

@@ -275,12 +275,10 @@ pub(crate) fn reg2reg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
 
 /// `g2g/p2p2nonreg`: the card number is `pg_payment_to`. Everything that needs no state (the
 /// fields, the card's random data) is done before the state is locked, and the reply after.
-pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>) -> Result<Answer, ApiError> {
-    // Each field this reads found in one pass over the request.
-    let fields = Picked::new(ctx.fields);
+pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, fields: &Picked<'_>) -> Result<Answer, ApiError> {
     let pan = validate::pan_of(fields.get(PAYMENT_TO), PAYMENT_TO.name)?;
     let holder = validate::text_of(fields.get(CARD_NAME), CARD_NAME.name)?.unwrap_or("");
-    let draft = Draft::read(ctx, &fields, PayoutKind::P2p, true)?;
+    let draft = Draft::read(ctx, fields, PayoutKind::P2p, true)?;
     let mut card = crate::flow::payment::new_card(ctx.app, pan, "", holder);
     let app = ctx.app;
     let reply = {

@@ -1,7 +1,9 @@
 //! `application/x-www-form-urlencoded` and query strings, decoded as PHP's `parse_str` does:
 //! pairs split on `&`, name and value split on the first `=`, `+` is a space, `%XX` a byte.
 
-use freedompay_sign::Fields;
+use std::borrow::Cow;
+
+use freedompay_sign::{Fields, Level, Node};
 
 /// The pairs of a urlencoded body or query string, names and values decoded, in order.
 /// Empty pieces (`a=1&&b=2`) are skipped; a piece without `=` is a name with an empty value.
@@ -30,7 +32,14 @@ pub(crate) const FLAT_MOST: usize = 64;
 /// `None` for anything else (brackets, dots, spaces, an escaped or a repeated name, more than
 /// [`FLAT_MOST`] fields), which [`parse_urlencoded`] and PHP's array rules read. For a form it
 /// accepts, the tree is the one those would give.
+#[cfg(test)]
 pub(crate) fn parse_flat(input: &[u8]) -> Option<Fields> {
+    parse_flat_form(input).map(FlatForm::into_fields)
+}
+
+/// [`parse_flat`] without the tree: the same form, its names and values borrowed from the
+/// input (an escaped value decoded), for a request that needs no tree of its own.
+pub(crate) fn parse_flat_form(input: &[u8]) -> Option<FlatForm<'_>> {
     // A form is ASCII nearly always: checked once as a whole (what is not UTF-8 goes to
     // `parse_urlencoded`, which replaces bad bytes), names and plain values are then taken as
     // they are, without a check of their own.
@@ -95,23 +104,100 @@ pub(crate) fn parse_flat(input: &[u8]) -> Option<Fields> {
         count += 1;
         at = value_end;
     }
-    let mut fields = Fields::with_capacity(count);
-    for piece in &pieces[..count] {
+    let mut form = FlatForm {
+        entries: Vec::with_capacity(count),
+        places: [NOT_KNOWN; KNOWN_NAMES],
+    };
+    for (at, piece) in pieces[..count].iter().enumerate() {
         let value = &input[piece.value_start as usize..piece.value_end as usize];
         let value = if piece.escaped {
-            decode(value.as_bytes())
+            Cow::Owned(decode(value.as_bytes()))
         } else {
-            value.to_owned()
+            Cow::Borrowed(value)
         };
-        match KNOWN.get(usize::from(piece.known)) {
-            Some(&name) => fields.push_static(name, value),
-            None => fields.push(
-                &input[piece.name_start as usize..piece.name_end as usize],
-                value,
-            ),
+        let name = match KNOWN.get(usize::from(piece.known)) {
+            Some(&name) => {
+                // At most `FLAT_MOST` (64) pieces: `at` is below `NOT_KNOWN`.
+                form.places[usize::from(piece.known)] = at as u8;
+                Name::Known(name)
+            }
+            None => Name::Other(&input[piece.name_start as usize..piece.name_end as usize]),
         };
+        form.entries.push((name, value));
     }
-    Some(fields)
+    Some(form)
+}
+
+/// A form read by [`parse_flat_form`]: its fields in order, names and values borrowed from
+/// it (an escaped value decoded), with the place of each usual name.
+pub(crate) struct FlatForm<'a> {
+    entries: Vec<(Name<'a>, Cow<'a, str>)>,
+    /// For each usual name (by its place in [`KNOWN`]), the place of its field in `entries`,
+    /// [`NOT_KNOWN`] when the form has none.
+    places: [u8; KNOWN_NAMES],
+}
+
+/// A field name of a [`FlatForm`]: a usual one, or another borrowed from the form.
+#[derive(Clone, Copy)]
+enum Name<'a> {
+    Known(&'static str),
+    Other(&'a str),
+}
+
+impl<'a> Name<'a> {
+    fn as_str(self) -> &'a str {
+        match self {
+            Name::Known(name) => name,
+            Name::Other(name) => name,
+        }
+    }
+}
+
+impl<'a> FlatForm<'a> {
+    /// Whether the form has no field.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The tree [`parse_flat`] gives: each value copied once, usual names uncopied.
+    pub(crate) fn into_fields(self) -> Fields {
+        let mut fields = Fields::with_capacity(self.entries.len());
+        for (name, value) in self.entries {
+            match name {
+                Name::Known(name) => fields.push_static(name, value),
+                Name::Other(name) => fields.push(name, value),
+            };
+        }
+        fields
+    }
+
+    /// The value of the usual name at place `place` of [`KNOWN`], if the form has it.
+    pub(crate) fn known(&self, place: u8) -> Option<&str> {
+        let at = *self.places.get(usize::from(place))?;
+        self.entries
+            .get(usize::from(at))
+            .map(|(_, value)| value.as_ref())
+    }
+}
+
+impl<'b> Level<'b> for &'b FlatForm<'_> {
+    fn len(self) -> usize {
+        self.entries.len()
+    }
+
+    fn name(self, index: usize) -> &'b str {
+        self.entries
+            .get(index)
+            .map_or("", |(name, _)| name.as_str())
+    }
+
+    fn value(self, index: usize) -> Node<'b, Self> {
+        Node::Text(
+            self.entries
+                .get(index)
+                .map_or("", |(_, value)| value.as_ref()),
+        )
+    }
 }
 
 /// One field of a form read by [`parse_flat`], as byte offsets into the form.
