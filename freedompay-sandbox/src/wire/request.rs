@@ -340,9 +340,24 @@ mod tests {
                 }
             }
             let php = PhpArray::from_pairs(parse_urlencoded(body.as_bytes())).into_fields();
-            if let Some(fields) = parse_flat(body.as_bytes()) {
+            if let Some(form) = parse_flat_form(body.as_bytes()) {
                 flat += 1;
-                assert_eq!(fields, php, "{body}");
+                // The form as read signs as its tree does.
+                let script = freedompay_sign::ScriptName::new("p2p2nonreg").unwrap();
+                let key = freedompay_sign::SecretKey::new("k").unwrap();
+                let signed = freedompay_sign::sign_tree(&script, &form, &key).ok();
+                assert_eq!(
+                    signed.map(|s| s.as_str().to_owned()),
+                    freedompay_sign::sign(&script, &php, &key)
+                        .ok()
+                        .map(|s| s.as_str().to_owned()),
+                    "{body}"
+                );
+                for name in ["pg_xml", "pg_salt", "pg_amount", "pg_sig"] {
+                    let place = known_place(name);
+                    assert_eq!(form.known(place), php.text(name), "{body}");
+                }
+                assert_eq!(form.into_fields(), php, "{body}");
             }
             x = x.wrapping_add(1);
         }
