@@ -45,83 +45,64 @@ pub(crate) fn parse_flat_form(input: &[u8]) -> Option<FlatForm<'_>> {
     // they are, without a check of their own.
     let input = std::str::from_utf8(input).ok()?;
     let bytes = input.as_bytes();
-    // The offsets below are `u32`: a longer form (never a request's) goes the other way.
-    u32::try_from(bytes.len()).ok()?;
-    // First the pieces, found and checked without a copy, so that the tree is then made at
-    // its size, each value copied once.
-    let mut pieces = [Piece::default(); FLAT_MOST];
-    let mut count = 0;
-    // The usual names met so far, by their place in `KNOWN`: a repeated one is found at once.
-    let mut seen = 0u64;
+    let mut form = FlatForm {
+        // Room for every field of a usual form (a field and its `&` take more than 16 bytes
+        // nearly always), so that the list seldom grows.
+        entries: Vec::with_capacity((bytes.len() / 16 + 2).min(FLAT_MOST)),
+        places: [NOT_KNOWN; KNOWN_NAMES],
+    };
     let mut at = 0;
     while at < bytes.len() {
         if bytes[at] == b'&' {
             at += 1;
             continue;
         }
+        if form.entries.len() == FLAT_MOST {
+            return None;
+        }
         // A name up to `=` or `&`, then a value up to `&`.
         let name_end = name_end(bytes, at);
-        let name = &bytes[at..name_end];
-        let known = match known_id(name) {
+        let name = &input[at..name_end];
+        let name = match known_id(name.as_bytes()) {
             Some(id) => {
-                if seen & (1 << id) != 0 {
+                // A usual name met before: PHP's rules.
+                let place = form.places.get_mut(usize::from(id))?;
+                if *place != NOT_KNOWN {
                     return None;
                 }
-                seen |= 1 << id;
-                id
+                // At most `FLAT_MOST` (64) fields: below `NOT_KNOWN`.
+                *place = form.entries.len() as u8;
+                Name::Known(KNOWN.get(usize::from(id))?)
             }
             None => {
                 // Anything else in a name (`[`, `.`, `%`, a space…), or a name already met:
                 // PHP's rules.
                 let repeated = || {
-                    pieces[..count]
+                    form.entries
                         .iter()
-                        .any(|p| p.known == NOT_KNOWN && p.name(bytes) == name)
+                        .any(|(other, _)| matches!(other, Name::Other(o) if *o == name))
                 };
-                if !plain(name) || repeated() {
+                if !plain(name.as_bytes()) || repeated() {
                     return None;
                 }
-                NOT_KNOWN
+                Name::Other(name)
             }
         };
-        let (value_start, value_end, escaped) = match bytes.get(name_end) {
+        let value = match bytes.get(name_end) {
             Some(b'=') => {
                 let (end, escaped) = value_end(bytes, name_end + 1);
-                (name_end + 1, end, escaped)
+                let value = &input[name_end + 1..end];
+                at = end;
+                if escaped {
+                    Cow::Owned(decode(value.as_bytes()))
+                } else {
+                    Cow::Borrowed(value)
+                }
             }
-            _ => (name_end, name_end, false),
-        };
-        let piece = pieces.get_mut(count)?;
-        // Offsets within a form of at most `u32::MAX` bytes.
-        *piece = Piece {
-            name_start: at as u32,
-            name_end: name_end as u32,
-            value_start: value_start as u32,
-            value_end: value_end as u32,
-            known,
-            escaped,
-        };
-        count += 1;
-        at = value_end;
-    }
-    let mut form = FlatForm {
-        entries: Vec::with_capacity(count),
-        places: [NOT_KNOWN; KNOWN_NAMES],
-    };
-    for (at, piece) in pieces[..count].iter().enumerate() {
-        let value = &input[piece.value_start as usize..piece.value_end as usize];
-        let value = if piece.escaped {
-            Cow::Owned(decode(value.as_bytes()))
-        } else {
-            Cow::Borrowed(value)
-        };
-        let name = match KNOWN.get(usize::from(piece.known)) {
-            Some(&name) => {
-                // At most `FLAT_MOST` (64) pieces: `at` is below `NOT_KNOWN`.
-                form.places[usize::from(piece.known)] = at as u8;
-                Name::Known(name)
+            _ => {
+                at = name_end;
+                Cow::Borrowed("")
             }
-            None => Name::Other(&input[piece.name_start as usize..piece.name_end as usize]),
         };
         form.entries.push((name, value));
     }
@@ -200,27 +181,7 @@ impl<'b> Level<'b> for &'b FlatForm<'_> {
     }
 }
 
-/// One field of a form read by [`parse_flat`], as byte offsets into the form.
-#[derive(Clone, Copy, Default)]
-struct Piece {
-    name_start: u32,
-    name_end: u32,
-    value_start: u32,
-    value_end: u32,
-    /// The name's place in [`KNOWN`], or [`NOT_KNOWN`].
-    known: u8,
-    /// Whether the value holds a `+` or `%` to decode.
-    escaped: bool,
-}
-
-impl Piece {
-    /// The name's bytes in the form.
-    fn name(self, form: &[u8]) -> &[u8] {
-        &form[self.name_start as usize..self.name_end as usize]
-    }
-}
-
-/// [`Piece::known`] of a name that is not in [`KNOWN`].
+/// A slot of [`KNOWN_SLOTS`], or a place of [`FlatForm`]'s, without a name or field.
 const NOT_KNOWN: u8 = u8::MAX;
 
 /// Whether a name is plain: a letter or `_`, then letters, digits and `_`.
