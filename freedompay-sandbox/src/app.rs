@@ -194,31 +194,27 @@ impl App {
         out
     }
 
-    /// A card token in the gateway's UUID shape.
-    ///
-    /// Written in one pass: 32 random hex digits (the same draws as [`App::random_hex`]), the
-    /// 13th replaced by the version `4` and the 17th by the variant `a`, in groups of 8, 4, 4,
-    /// 4 and 12.
+    /// A card token in the gateway's UUID shape: 32 random hex digits (two draws of 64 bits,
+    /// eight digits from each half, lowest nibble first, as [`App::random_hex`] writes them)
+    /// in groups of 8, 4, 4, 4 and 12, the 13th digit replaced by the version `4` and the
+    /// 17th by the variant `a`.
     pub(crate) fn uuid(&self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let (first, second) = (self.random.next(), self.random.next());
+        let digits = [
+            hex8(first as u32),
+            hex8((first >> 32) as u32),
+            hex8(second as u32),
+            hex8((second >> 32) as u32),
+        ];
         let mut out = [b'-'; 36];
-        // Where each of the 32 digits goes: after the dashes at 8, 13, 18 and 23.
-        let mut at = 0;
-        for half in 0..2 {
-            let mut bits = self.random.next();
-            for i in 16 * half..16 * half + 16 {
-                if matches!(i, 8 | 12 | 16 | 20) {
-                    at += 1;
-                }
-                out[at] = match i {
-                    12 => b'4',
-                    16 => b'a',
-                    _ => HEX[(bits & 0xf) as usize],
-                };
-                bits >>= 4;
-                at += 1;
-            }
-        }
+        out[..8].copy_from_slice(&digits[0]);
+        out[9..13].copy_from_slice(&digits[1][..4]);
+        out[14..18].copy_from_slice(&digits[1][4..]);
+        out[19..23].copy_from_slice(&digits[2][..4]);
+        out[24..28].copy_from_slice(&digits[2][4..]);
+        out[28..].copy_from_slice(&digits[3]);
+        out[14] = b'4';
+        out[19] = b'a';
         ascii_string(&out)
     }
 
@@ -241,6 +237,19 @@ impl App {
         }
         out
     }
+}
+
+/// The eight lowercase hex digits of `x`, its lowest nibble first: each nibble spread to a
+/// byte of a word, then turned into its digit in every byte at once.
+fn hex8(x: u32) -> [u8; 8] {
+    let mut w = u64::from(x);
+    w = (w | w << 16) & 0x0000_FFFF_0000_FFFF;
+    w = (w | w << 8) & 0x00FF_00FF_00FF_00FF;
+    w = (w | w << 4) & 0x0F0F_0F0F_0F0F_0F0F;
+    // 1 in each byte whose nibble is 10 or more (no byte carries into the next).
+    let letters = ((w + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    // `0` + n for a digit, `a` + n - 10 for a letter.
+    (w + 0x3030_3030_3030_3030 + letters * u64::from(b'a' - b'0' - 10)).to_le_bytes()
 }
 
 /// The length of a reply's `pg_salt`.
@@ -322,5 +331,19 @@ mod tests {
         let uuid = app.uuid();
         assert_eq!(uuid.len(), 36);
         assert_eq!(&uuid[14..15], "4");
+        assert_eq!(&uuid[19..20], "a");
+        assert_ne!(uuid, app.uuid());
+        for (i, c) in uuid.bytes().enumerate() {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                assert_eq!(c, b'-');
+            } else {
+                assert!(matches!(c, b'0'..=b'9' | b'a'..=b'f'), "{uuid}");
+            }
+        }
+        assert_eq!(hex8(0x0123_abcd), *b"dcba3210");
+        assert_eq!(hex8(0xffff_0000), *b"0000ffff");
+        assert_eq!(hex8(0x9a9a_9a9a), *b"a9a9a9a9");
+        assert_eq!(app.digits(0), "");
+        assert_eq!(app.digits(19).len(), 19);
     }
 }

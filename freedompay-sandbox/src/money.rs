@@ -9,25 +9,32 @@ pub(crate) const MAX_AMOUNT: i64 = 9_999_999_900;
 /// Parses a non-negative decimal with at most two fraction digits (`"25"`, `"25.5"`,
 /// `"25.50"`) into minor units. Signs, exponents, spaces and a lone `.` are refused.
 pub(crate) fn parse_minor(text: &str) -> Option<i64> {
-    let (whole, fraction) = match text.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (text, ""),
-    };
-    if whole.is_empty()
-        || whole.len() > 12
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || fraction.len() > 2
-        || !fraction.bytes().all(|b| b.is_ascii_digit())
-        || (text.contains('.') && fraction.is_empty())
-    {
+    // One pass: the whole part (1 to 12 digits), then nothing, or `.` and 1 or 2 digits.
+    let bytes = text.as_bytes();
+    let whole_len = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if whole_len == 0 || whole_len > 12 {
         return None;
     }
-    let whole: i64 = whole.parse().ok()?;
-    let mut cents: i64 = 0;
-    for (i, b) in fraction.bytes().enumerate() {
-        let digit = i64::from(b - b'0');
-        cents += if i == 0 { digit * 10 } else { digit };
-    }
+    let (whole, rest) = bytes.split_at(whole_len);
+    // At most 12 digits: no overflow.
+    let whole = whole
+        .iter()
+        .fold(0i64, |n, &b| n * 10 + i64::from(b - b'0'));
+    let cents = match rest {
+        [] => 0,
+        [b'.', fraction @ ..] if matches!(fraction.len(), 1 | 2) => {
+            let mut cents = 0;
+            for (i, &b) in fraction.iter().enumerate() {
+                if !b.is_ascii_digit() {
+                    return None;
+                }
+                let digit = i64::from(b - b'0');
+                cents += if i == 0 { digit * 10 } else { digit };
+            }
+            cents
+        }
+        _ => return None,
+    };
     whole.checked_mul(100)?.checked_add(cents)
 }
 
@@ -68,6 +75,47 @@ pub(crate) fn ascii_string(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The straightforward reading `parse_minor` must agree with.
+    fn parse_minor_reference(text: &str) -> Option<i64> {
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        if whole.is_empty()
+            || whole.len() > 12
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || fraction.len() > 2
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+            || (text.contains('.') && fraction.is_empty())
+        {
+            return None;
+        }
+        let whole: i64 = whole.parse().ok()?;
+        let cents = match fraction.as_bytes() {
+            [] => 0,
+            [d] => i64::from(d - b'0') * 10,
+            [d, e] => i64::from(d - b'0') * 10 + i64::from(e - b'0'),
+            _ => return None,
+        };
+        Some(whole * 100 + cents)
+    }
+
+    #[test]
+    fn parses_every_short_text_as_the_reference_does() {
+        let alphabet = ["0", "1", "9", ".", "-", "+", "e", " ", "а"];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let mut longer = Vec::new();
+            for text in &texts {
+                for c in alphabet {
+                    longer.push(format!("{text}{c}"));
+                }
+            }
+            texts.extend(longer);
+        }
+        texts.extend(["999999999999.99", "9999999999999", "000000000001.5"].map(String::from));
+        for text in texts {
+            assert_eq!(parse_minor(&text), parse_minor_reference(&text), "{text}");
+        }
+    }
 
     #[test]
     fn parses_the_wire_forms() {

@@ -3,18 +3,118 @@
 
 use freedompay_sign::{Fields, Value};
 
+use crate::wire::{FlatForm, KNOWN_NAMES, Message, known_id, known_place};
+
 use crate::cards;
 use crate::error::ApiError;
 use crate::money;
 use crate::time::parse_datetime;
 
+/// One of the usual field names (those a form is decoded with uncopied, `crate::wire`), with
+/// its place among them: a [`Picked`] message gives its value at once.
+#[derive(Clone, Copy)]
+pub(crate) struct Usual {
+    /// The name.
+    pub(crate) name: &'static str,
+    place: u8,
+}
+
+impl Usual {
+    /// `name`, which must be a usual name: in a constant, anything else fails to compile.
+    pub(crate) const fn new(name: &'static str) -> Self {
+        Usual {
+            name,
+            place: known_place(name),
+        }
+    }
+}
+
+/// A field's value as the validators see it: a text, or a nested value (refused where a
+/// text is expected).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Found<'a> {
+    /// A text.
+    Text(&'a str),
+    /// A map or a list.
+    Nested,
+}
+
+impl<'a> From<&'a Value> for Found<'a> {
+    fn from(value: &'a Value) -> Self {
+        match value {
+            Value::Text(text) => Found::Text(text),
+            _ => Found::Nested,
+        }
+    }
+}
+
+/// The value of the first field named `name` of a message, as [`Fields::get`] finds it.
+pub(crate) fn find<'a>(message: &'a Message<'_>, name: Usual) -> Option<Found<'a>> {
+    match message {
+        Message::Flat(form) => form.known(name.place).map(Found::Text),
+        Message::Tree(fields) => fields.get(name.name).map(Found::from),
+    }
+}
+
+/// A message's first value of each usual name, found at once: an operation that reads many
+/// fields gets each without searching the message each time.
+// Made once on the stack of the operation that reads it, never moved around: the array is
+// not worth a heap allocation of its own.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Picked<'a> {
+    /// A tree's, found in one pass over it.
+    Tree([Option<Found<'a>>; KNOWN_NAMES]),
+    /// A flat form's, which knows where each is.
+    Flat(&'a FlatForm<'a>),
+}
+
+impl<'a> Picked<'a> {
+    /// The first value of each usual name of `fields`.
+    pub(crate) fn new(fields: &'a Fields) -> Self {
+        let mut picked = [None; KNOWN_NAMES];
+        for field in fields {
+            if let Some(slot) = known_id(field.name().as_bytes())
+                .and_then(|place| picked.get_mut(usize::from(place)))
+                && slot.is_none()
+            {
+                *slot = Some(Found::from(field.value()));
+            }
+        }
+        Picked::Tree(picked)
+    }
+
+    /// The first value of each usual name of a message.
+    pub(crate) fn of_message(message: &'a Message<'a>) -> Self {
+        match message {
+            Message::Tree(fields) => Picked::new(fields),
+            Message::Flat(form) => Picked::Flat(form),
+        }
+    }
+
+    /// The first value named `name`, as [`Fields::get`] finds it.
+    pub(crate) fn get(&self, name: Usual) -> Option<Found<'a>> {
+        match self {
+            Picked::Tree(picked) => picked.get(usize::from(name.place)).copied().flatten(),
+            Picked::Flat(form) => form.known(name.place).map(Found::Text),
+        }
+    }
+}
+
 /// A text field, if present; a nested value where text is expected is an error.
 pub(crate) fn text<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a str>, ApiError> {
-    match fields.get(name) {
+    text_of(fields.get(name).map(Found::from), name)
+}
+
+/// [`text`] of the value found for `name`.
+pub(crate) fn text_of<'a>(
+    value: Option<Found<'a>>,
+    name: &str,
+) -> Result<Option<&'a str>, ApiError> {
+    match value {
         None => Ok(None),
-        Some(Value::Text(t)) if t.is_empty() => Ok(None),
-        Some(Value::Text(t)) => Ok(Some(t)),
-        Some(_) => Err(ApiError::validation(format!(
+        Some(Found::Text("")) => Ok(None),
+        Some(Found::Text(t)) => Ok(Some(t)),
+        Some(Found::Nested) => Err(ApiError::validation(format!(
             "{name}: must be a single value"
         ))),
     }
@@ -22,7 +122,12 @@ pub(crate) fn text<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a str>
 
 /// A text field that must be there and non-empty.
 pub(crate) fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, ApiError> {
-    text(fields, name)?.ok_or_else(|| ApiError::validation(format!("{name}: required")))
+    required_of(fields.get(name).map(Found::from), name)
+}
+
+/// [`required`] of the value found for `name`.
+pub(crate) fn required_of<'a>(value: Option<Found<'a>>, name: &str) -> Result<&'a str, ApiError> {
+    text_of(value, name)?.ok_or_else(|| ApiError::validation(format!("{name}: required")))
 }
 
 /// An optional text of at most `max` characters.
@@ -31,7 +136,16 @@ pub(crate) fn max_len<'a>(
     name: &str,
     max: usize,
 ) -> Result<Option<&'a str>, ApiError> {
-    let value = text(fields, name)?;
+    max_len_of(fields.get(name).map(Found::from), name, max)
+}
+
+/// [`max_len`] of the value found for `name`.
+pub(crate) fn max_len_of<'a>(
+    value: Option<Found<'a>>,
+    name: &str,
+    max: usize,
+) -> Result<Option<&'a str>, ApiError> {
+    let value = text_of(value, name)?;
     // A text of at most `max` bytes has at most `max` characters: only a longer one is
     // counted.
     if let Some(v) = value
@@ -47,7 +161,12 @@ pub(crate) fn max_len<'a>(
 
 /// A required amount: 0.01 … 99 999 999 with at most two fraction digits.
 pub(crate) fn amount(fields: &Fields, name: &str) -> Result<i64, ApiError> {
-    let text = required(fields, name)?;
+    amount_of(fields.get(name).map(Found::from), name)
+}
+
+/// [`amount`] of the value found for `name`.
+pub(crate) fn amount_of(value: Option<Found<'_>>, name: &str) -> Result<i64, ApiError> {
+    let text = required_of(value, name)?;
     money::parse_amount(text).ok_or_else(|| {
         ApiError::validation(format!(
             "{name}: must be a number from 0.01 to 99999999 with at most 2 decimals"
@@ -65,12 +184,28 @@ pub(crate) fn optional_amount(fields: &Fields, name: &str) -> Result<Option<i64>
 
 /// `pg_order_id`: at most 50 characters.
 pub(crate) fn order_id(fields: &Fields) -> Result<Option<String>, ApiError> {
-    Ok(max_len(fields, "pg_order_id", 50)?.map(str::to_owned))
+    order_id_of(fields.get("pg_order_id").map(Found::from))
+}
+
+/// [`order_id`] of the value found for `pg_order_id`.
+pub(crate) fn order_id_of(value: Option<Found<'_>>) -> Result<Option<String>, ApiError> {
+    Ok(max_len_of(value, "pg_order_id", 50)?.map(str::to_owned))
 }
 
 /// `pg_description`: at most 1024 characters.
 pub(crate) fn description(fields: &Fields, required_field: bool) -> Result<String, ApiError> {
-    let value = max_len(fields, "pg_description", 1024)?;
+    description_of(
+        fields.get("pg_description").map(Found::from),
+        required_field,
+    )
+}
+
+/// [`description`] of the value found for `pg_description`.
+pub(crate) fn description_of(
+    value: Option<Found<'_>>,
+    required_field: bool,
+) -> Result<String, ApiError> {
+    let value = max_len_of(value, "pg_description", 1024)?;
     match value {
         Some(v) => Ok(v.to_owned()),
         None if required_field => Err(ApiError::validation("pg_description: required")),
@@ -80,7 +215,12 @@ pub(crate) fn description(fields: &Fields, required_field: bool) -> Result<Strin
 
 /// An optional absolute `http(s)` URL of at most 255 characters.
 pub(crate) fn url(fields: &Fields, name: &str) -> Result<Option<String>, ApiError> {
-    let Some(value) = max_len(fields, name, 255)? else {
+    url_of(fields.get(name).map(Found::from), name)
+}
+
+/// [`url`] of the value found for `name`.
+pub(crate) fn url_of(value: Option<Found<'_>>, name: &str) -> Result<Option<String>, ApiError> {
+    let Some(value) = max_len_of(value, name, 255)? else {
         return Ok(None);
     };
     let lower = value.to_ascii_lowercase();
@@ -103,7 +243,15 @@ pub(crate) fn url(fields: &Fields, name: &str) -> Result<Option<String>, ApiErro
 
 /// `pg_user_id`: 1–50 characters of `[A-Za-z0-9_-]`.
 pub(crate) fn user_id(fields: &Fields, required_field: bool) -> Result<Option<String>, ApiError> {
-    match text(fields, "pg_user_id")? {
+    user_id_of(fields.get("pg_user_id").map(Found::from), required_field)
+}
+
+/// [`user_id`] of the value found for `pg_user_id`.
+pub(crate) fn user_id_of(
+    value: Option<Found<'_>>,
+    required_field: bool,
+) -> Result<Option<String>, ApiError> {
+    match text_of(value, "pg_user_id")? {
         None if required_field => Err(ApiError::validation("pg_user_id: required")),
         None => Ok(None),
         Some(v)
@@ -143,7 +291,15 @@ pub(crate) fn flag(fields: &Fields, name: &str, default: bool) -> Result<bool, A
 
 /// A `YYYY-MM-DD HH:MM:SS` date-time (local time, returned as local seconds).
 pub(crate) fn datetime<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a str>, ApiError> {
-    match text(fields, name)? {
+    datetime_of(fields.get(name).map(Found::from), name)
+}
+
+/// [`datetime`] of the value found for `name`.
+pub(crate) fn datetime_of<'a>(
+    value: Option<Found<'a>>,
+    name: &str,
+) -> Result<Option<&'a str>, ApiError> {
+    match text_of(value, name)? {
         None => Ok(None),
         Some(v) if parse_datetime(v).is_some() => Ok(Some(v)),
         Some(_) => Err(ApiError::validation(format!(
@@ -154,7 +310,12 @@ pub(crate) fn datetime<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a 
 
 /// A card number: 13–20 digits with a valid Luhn digit.
 pub(crate) fn pan<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, ApiError> {
-    let value = required(fields, name)?;
+    pan_of(fields.get(name).map(Found::from), name)
+}
+
+/// [`pan`] of the value found for `name`.
+pub(crate) fn pan_of<'a>(value: Option<Found<'a>>, name: &str) -> Result<&'a str, ApiError> {
+    let value = required_of(value, name)?;
     if cards::valid_pan(value) {
         Ok(value)
     } else {
@@ -164,9 +325,9 @@ pub(crate) fn pan<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, ApiErro
     }
 }
 
-/// `pg_idempotency_key`: at most 255 characters.
-pub(crate) fn idempotency_key(fields: &Fields) -> Result<Option<&str>, ApiError> {
-    max_len(fields, "pg_idempotency_key", 255)
+/// `pg_idempotency_key` (the value found for it): at most 255 characters.
+pub(crate) fn idempotency_key_of(value: Option<Found<'_>>) -> Result<Option<&str>, ApiError> {
+    max_len_of(value, "pg_idempotency_key", 255)
 }
 
 /// A payment or payout id: digits.
@@ -194,7 +355,12 @@ pub(crate) fn phone(fields: &Fields, name: &str) -> Result<String, ApiError> {
 
 /// `pg_currency`: three capital letters, `KZT` when absent.
 pub(crate) fn currency(fields: &Fields) -> Result<String, ApiError> {
-    match text(fields, "pg_currency")? {
+    currency_of(fields.get("pg_currency").map(Found::from))
+}
+
+/// [`currency`] of the value found for `pg_currency`.
+pub(crate) fn currency_of(value: Option<Found<'_>>) -> Result<String, ApiError> {
+    match text_of(value, "pg_currency")? {
         None => Ok("KZT".into()),
         Some(v) if v.len() == 3 && v.bytes().all(|b| b.is_ascii_uppercase()) => Ok(v.to_owned()),
         Some(_) => Err(ApiError::validation(
@@ -217,5 +383,45 @@ pub(crate) fn one_of(
             "{name}: one of {}",
             allowed.join(", ")
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picked_gives_what_fields_get_gives() {
+        let mut fields = Fields::new();
+        fields
+            .push("pg_amount", "1")
+            .push("pg_other", "x")
+            .push_map("pg_description", Fields::new())
+            .push("pg_amount", "2")
+            .push_static("pg_order_id", "o-1")
+            .push("pg_description", "later");
+        let picked = Picked::new(&fields);
+        for name in [
+            Usual::new("pg_amount"),
+            Usual::new("pg_order_id"),
+            Usual::new("pg_description"),
+            Usual::new("pg_currency"),
+            Usual::new("pg_sig"),
+        ] {
+            assert_eq!(
+                picked.get(name),
+                fields.get(name.name).map(Found::from),
+                "{}",
+                name.name
+            );
+        }
+        let error = |r: Result<String, ApiError>| r.map_err(|e| e.description);
+        assert_eq!(
+            error(description_of(
+                picked.get(Usual::new("pg_description")),
+                true
+            )),
+            error(description(&fields, true))
+        );
     }
 }

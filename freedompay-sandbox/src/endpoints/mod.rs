@@ -36,8 +36,8 @@ use crate::error::{ApiError, BAD_SIGNATURE, NO_MERCHANT, UNKNOWN_METHOD, VALIDAT
 use crate::faults::{self, DropConnection, Fault};
 use crate::reply::{html_response, json_response, signed_xml, unsigned_error, xml_response};
 use crate::state::State;
-use crate::validate;
-use crate::wire::request_fields;
+use crate::validate::{self, Usual};
+use crate::wire::{self, request_message};
 
 /// The largest request body read (bigger ones are refused).
 const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -94,7 +94,9 @@ pub(crate) enum Op {
     Locked(fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>),
     /// Locks the state itself, for no longer than it must, or not at all; it then runs
     /// [`State::retain`] before it unlocks, as [`Op::Locked`] operations have done for them.
-    Own(fn(&mut Ctx<'_>) -> Result<Answer, ApiError>),
+    /// It reads a few usual fields only, and finds them in the message as it was read
+    /// ([`validate::Picked`]): its [`Ctx::fields`] is empty.
+    Read(fn(&mut Ctx<'_>, &validate::Picked<'_>) -> Result<Answer, ApiError>),
 }
 
 /// One endpoint.
@@ -135,16 +137,16 @@ const fn ep(
     }
 }
 
-/// An endpoint whose operation locks the state itself ([`Op::Own`]).
-const fn own(
+/// An endpoint whose operation reads a few usual fields only ([`Op::Read`]).
+const fn read(
     route: &'static str,
     secret: Secret,
-    op: fn(&mut Ctx<'_>) -> Result<Answer, ApiError>,
+    op: fn(&mut Ctx<'_>, &validate::Picked<'_>) -> Result<Answer, ApiError>,
 ) -> Endpoint {
     Endpoint {
         route,
         secret,
-        op: Op::Own(op),
+        op: Op::Read(op),
         script: script_of(route),
     }
 }
@@ -209,9 +211,9 @@ pub(crate) static ENDPOINTS: &[Endpoint] = &[
     ep("/mfs/approve", Secret::Payment, mfs::approve),
     ep("/api/reg2nonreg", Secret::Payout, payout::reg2nonreg),
     ep("/api/reg2reg", Secret::Payout, payout::reg2reg),
-    own("/g2g/p2p2nonreg", Secret::Payout, payout::p2p2nonreg),
+    read("/g2g/p2p2nonreg", Secret::Payout, payout::p2p2nonreg),
     ep("/api/to_iban", Secret::Payout, payout::to_iban),
-    own(
+    read(
         "/api/balance_status",
         Secret::Payout,
         payout_status::balance,
@@ -352,7 +354,7 @@ pub(crate) async fn unknown_path(
         );
     }
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+    let Some(body) = read_body(body, MAX_BODY).await else {
         return xml_response(unsigned_error(
             VALIDATION,
             "The request body is too large or was cut off",
@@ -377,37 +379,86 @@ pub(crate) async fn unknown_path(
     ))
 }
 
+/// The whole body of a request, as `axum::body::to_bytes` reads it (trailers ignored), `None`
+/// past `limit` bytes or when it fails: its one chunk as it came (nearly always, without a
+/// copy), else its chunks joined.
+async fn read_body(mut body: Body, limit: usize) -> Option<Bytes> {
+    use http_body::Body as _;
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let Ok(data) = frame.ok()?.into_data() else {
+            continue;
+        };
+        if data.is_empty() {
+            continue;
+        }
+        total = total.saturating_add(data.len());
+        if total > limit {
+            return None;
+        }
+        match &first {
+            None => first = Some(data),
+            Some(earlier) => {
+                if joined.is_empty() {
+                    joined.extend_from_slice(earlier);
+                }
+                joined.extend_from_slice(&data);
+            }
+        }
+    }
+    if joined.is_empty() {
+        Some(first.unwrap_or_default())
+    } else {
+        Some(Bytes::from(joined))
+    }
+}
+
 /// What follows the last `/` of a path (all of it when it has none).
 fn last_segment(path: &str) -> &str {
     path.rsplit_once('/').map_or(path, |(_, last)| last)
 }
 
+/// `pg_merchant_id`, read from every request.
+const MERCHANT: Usual = Usual::new("pg_merchant_id");
+/// `pg_salt`, read from every request.
+const SALT: Usual = Usual::new(freedompay_sign::SALT_FIELD);
+/// `pg_idempotency_key`, read from every request.
+const IDEMPOTENCY_KEY: Usual = Usual::new("pg_idempotency_key");
+
 /// A request's message, decoded, from the configured merchant, with its script name.
-struct Message {
-    fields: Fields,
+struct Message<'a> {
+    /// The message: a flat form as read, or a tree.
+    form: wire::Message<'a>,
     script: ScriptName,
 }
 
-impl Message {
+impl<'a> Message<'a> {
     /// Decodes the message and checks the merchant; the unsigned error reply otherwise.
     /// `known` is the endpoint's script name, kept without a copy when the path ends with it.
     async fn read(
         app: &App,
-        parts: &Parts,
-        body: &Bytes,
+        parts: &'a Parts,
+        body: &'a Bytes,
         path: &str,
         known: Option<&'static str>,
-    ) -> Result<Message, Box<Response>> {
+    ) -> Result<Message<'a>, Box<Response>> {
         let unsigned = |text: &str| Box::new(xml_response(unsigned_error(NO_MERCHANT, text)));
         let content_type = parts
             .headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
-        let fields = request_fields(parts.method.as_str(), parts.uri.query(), content_type, body)
+        let form = request_message(parts.method.as_str(), parts.uri.query(), content_type, body)
             .await
             .map_err(|e| unsigned(&format!("Empty merchant ({})", e.describe())))?;
         // The merchant: unknown means unsigned, as the gateway cannot know whose secret to use.
-        let merchant = fields.text("pg_merchant_id").unwrap_or("");
+        let merchant = match validate::find(&form, MERCHANT) {
+            Some(validate::Found::Text(merchant)) => merchant,
+            _ => "",
+        };
         if merchant.is_empty() {
             return Err(unsigned("Empty merchant"));
         }
@@ -419,14 +470,19 @@ impl Message {
         {
             return Err(unsigned("Merchant not found"));
         }
-        // The script name is the last path segment.
-        let segment = last_segment(path);
-        let script = match known {
-            Some(script) if script == segment => ScriptName::from_static(script),
-            _ => ScriptName::new(segment),
+        // The script name is the last path segment: the endpoint's own script name when the
+        // path ends with `/` and that name (or is just that name), seen without a search for
+        // the last `/`.
+        let ends_with_known = known.filter(|script| {
+            path.strip_suffix(script)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
+        });
+        let script = match ends_with_known {
+            Some(script) => ScriptName::from_static(script),
+            None => ScriptName::new(last_segment(path)),
         }
         .map_err(|_| unsigned("Empty merchant"))?;
-        Ok(Message { fields, script })
+        Ok(Message { form, script })
     }
 }
 
@@ -442,7 +498,7 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
     // Read the whole request first, once: what arrived is processed even if the client goes
     // away.
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+    let Some(body) = read_body(body, MAX_BODY).await else {
         return xml_response(unsigned_error(
             VALIDATION,
             "The request body is too large or was cut off",
@@ -521,7 +577,7 @@ async fn process(
     parts: &Parts,
     body: &Bytes,
 ) -> Response {
-    let Message { fields, script } =
+    let Message { form, script } =
         match Message::read(app, parts, body, path, Some(endpoint.script)).await {
             Ok(message) => message,
             Err(response) => return *response,
@@ -530,10 +586,15 @@ async fn process(
     // The signature: script = the last path segment, secret by endpoint.
     let secret = secret_for(app, endpoint.secret);
     let salted = matches!(
-        validate::text(&fields, freedompay_sign::SALT_FIELD),
+        validate::text_of(validate::find(&form, SALT), SALT.name),
         Ok(Some(_))
     );
-    let verified = salted && freedompay_sign::verify(&script, &fields, secret).is_ok();
+    let verified = salted
+        && match &form {
+            wire::Message::Flat(flat) => freedompay_sign::verify_tree(&script, flat, secret),
+            wire::Message::Tree(fields) => freedompay_sign::verify(&script, fields, secret),
+        }
+        .is_ok();
     if !verified {
         let description = "Некорректная подпись запроса";
         if !app.config.signed_signature_errors {
@@ -544,7 +605,7 @@ async fn process(
     }
 
     // Idempotency: the first reply again, re-signed, nothing done twice.
-    let key = match validate::idempotency_key(&fields) {
+    let key = match validate::idempotency_key_of(validate::find(&form, IDEMPOTENCY_KEY)) {
         Ok(key) => key.map(|k| (path.to_owned(), k.to_owned())),
         Err(e) => return xml_response(signed_xml(app, &script, secret, e.into_fields())),
     };
@@ -555,6 +616,19 @@ async fn process(
         }
     }
 
+    // The tree of the message, for the operations that read it; those that read a few
+    // fields only ([`Op::Read`]) find them in the message as it was read.
+    let picked;
+    let fields = match endpoint.op {
+        Op::Read(_) => {
+            picked = Some(validate::Picked::of_message(&form));
+            Fields::new()
+        }
+        Op::Locked(_) => {
+            picked = None;
+            form.into_fields()
+        }
+    };
     let mut ctx = Ctx {
         app,
         fields: &fields,
@@ -572,8 +646,12 @@ async fn process(
             state.retain(app.config.retention);
             answer
         }
-        Op::Own(op) => {
-            let answer = op(&mut ctx);
+        Op::Read(op) => {
+            // Always there for an `Op::Read` operation (see above).
+            let answer = match &picked {
+                Some(picked) => op(&mut ctx, picked),
+                None => op(&mut ctx, &validate::Picked::new(&fields)),
+            };
             if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
                 let mut state = app.state();
                 state.remember_reply(key, reply.clone());
@@ -602,4 +680,32 @@ pub(crate) fn ok(pairs: &[(&str, String)]) -> Fields {
         fields.push(*name, value.as_str());
     }
     fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_finds_every_path_without_parameters_and_nothing_else() {
+        for endpoint in ENDPOINTS {
+            let found = exact(endpoint.route).map(|e| e.route);
+            if endpoint.route.contains('{') {
+                assert_eq!(found, None);
+            } else {
+                assert_eq!(found, Some(endpoint.route));
+                for other in [
+                    format!("{}/", endpoint.route),
+                    format!("/x{}", endpoint.route),
+                    endpoint.route[1..].to_owned(),
+                    endpoint.route.to_uppercase(),
+                ] {
+                    assert!(exact(&other).is_none(), "{other}");
+                }
+            }
+        }
+        for path in ["", "/", "/_sandbox", "/g2g", "/api/balance_statuS"] {
+            assert!(exact(path).is_none(), "{path}");
+        }
+    }
 }

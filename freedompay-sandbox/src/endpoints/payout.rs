@@ -10,7 +10,30 @@ use crate::flow;
 use crate::money::{decimal, format_minor};
 use crate::reply::reply_fields;
 use crate::state::{CardData, Payout, PayoutKind, PayoutStatus, State};
-use crate::validate;
+use crate::validate::{self, Picked, Usual};
+
+/// `pg_amount`, read by a payout.
+const AMOUNT: Usual = Usual::new("pg_amount");
+/// `pg_order_id`, read by a payout.
+const ORDER_ID: Usual = Usual::new("pg_order_id");
+/// `pg_description`, read by a payout.
+const DESCRIPTION: Usual = Usual::new("pg_description");
+/// `pg_currency`, read by a payout.
+const CURRENCY: Usual = Usual::new("pg_currency");
+/// `pg_post_link`, read by a payout.
+const POST_LINK: Usual = Usual::new("pg_post_link");
+/// `pg_back_link`, read by a payout.
+const BACK_LINK: Usual = Usual::new("pg_back_link");
+/// `pg_order_time_limit`, read by a payout.
+const TIME_LIMIT: Usual = Usual::new("pg_order_time_limit");
+/// `pg_user_id`, read by a payout.
+const USER_ID: Usual = Usual::new("pg_user_id");
+/// `pg_user_email`, read by a payout.
+const USER_EMAIL: Usual = Usual::new("pg_user_email");
+/// `pg_card_name`, read by a payout.
+const CARD_NAME: Usual = Usual::new("pg_card_name");
+/// `pg_payment_to`: the card of a `p2p2nonreg` payout, read by a payout.
+const PAYMENT_TO: Usual = Usual::new("pg_payment_to");
 
 /// What every payout request gives, read and checked before the state is locked.
 struct Draft {
@@ -27,23 +50,28 @@ struct Draft {
 }
 
 impl Draft {
-    /// Reads and checks the fields every payout shares (nothing here needs the state).
-    fn read(ctx: &Ctx<'_>, kind: PayoutKind, order_required: bool) -> Result<Draft, ApiError> {
-        let f = ctx.fields;
-        let amount = validate::amount(f, "pg_amount")?;
-        let order_id = validate::order_id(f)?;
+    /// Reads and checks the fields every payout shares, from the request's fields `f`, each
+    /// found in one pass ([`Picked`]); nothing here needs the state.
+    fn read(
+        ctx: &Ctx<'_>,
+        f: &Picked<'_>,
+        kind: PayoutKind,
+        order_required: bool,
+    ) -> Result<Draft, ApiError> {
+        let amount = validate::amount_of(f.get(AMOUNT), AMOUNT.name)?;
+        let order_id = validate::order_id_of(f.get(ORDER_ID))?;
         if order_required && order_id.is_none() {
             return Err(ApiError::validation("pg_order_id: required"));
         }
-        let description = validate::description(f, kind != PayoutKind::Cash)?;
-        let currency = validate::currency(f)?;
-        let post_link = validate::url(f, "pg_post_link")?;
-        let back_link = validate::url(f, "pg_back_link")?;
-        let order_time_limit =
-            validate::datetime(f, "pg_order_time_limit")?.and_then(|t| ctx.app.clock.parse(t));
-        let user_id = validate::user_id(f, false)?;
-        validate::max_len(f, "pg_user_email", 255)?;
-        validate::max_len(f, "pg_card_name", 255)?;
+        let description = validate::description_of(f.get(DESCRIPTION), kind != PayoutKind::Cash)?;
+        let currency = validate::currency_of(f.get(CURRENCY))?;
+        let post_link = validate::url_of(f.get(POST_LINK), POST_LINK.name)?;
+        let back_link = validate::url_of(f.get(BACK_LINK), BACK_LINK.name)?;
+        let order_time_limit = validate::datetime_of(f.get(TIME_LIMIT), TIME_LIMIT.name)?
+            .and_then(|t| ctx.app.clock.parse(t));
+        let user_id = validate::user_id_of(f.get(USER_ID), false)?;
+        validate::max_len_of(f.get(USER_EMAIL), USER_EMAIL.name, 255)?;
+        validate::max_len_of(f.get(CARD_NAME), CARD_NAME.name, 255)?;
         Ok(Draft {
             kind,
             amount,
@@ -62,7 +90,13 @@ impl Draft {
     fn insert(self, ctx: &Ctx<'_>, state: &mut State) -> Result<i64, ApiError> {
         flow::payout::ensure_balance(state, self.amount)?;
         let id = state.next_id();
-        state.insert_payout(Payout {
+        state.insert_payout(self.into_payout(ctx, id, None));
+        Ok(id)
+    }
+
+    /// The payout `id`, `Created`, with this card.
+    fn into_payout(self, ctx: &Ctx<'_>, id: i64, card: Option<CardData>) -> Payout {
+        Payout {
             id,
             kind: self.kind,
             order_id: self.order_id,
@@ -76,12 +110,11 @@ impl Draft {
             status: PayoutStatus::Created,
             created_at: ctx.now,
             paid_at: None,
-            card: None,
+            card,
             reference: self.reference,
             recipient: None,
             reserved: false,
-        });
-        Ok(id)
+        }
     }
 }
 
@@ -92,7 +125,7 @@ fn create(
     kind: PayoutKind,
     order_required: bool,
 ) -> Result<i64, ApiError> {
-    Draft::read(ctx, kind, order_required)?.insert(ctx, state)
+    Draft::read(ctx, &Picked::new(ctx.fields), kind, order_required)?.insert(ctx, state)
 }
 
 /// `api/reg2nonreg`: a payout page where the recipient enters a card number.
@@ -122,12 +155,16 @@ struct CardReply {
 impl CardReply {
     /// The reply data of payout `id`, which must exist.
     fn of(state: &State, id: i64, with_token: bool, p2p: bool) -> CardReply {
-        let p = &state.payouts[&id];
+        CardReply::of_payout(&state.payouts[&id], state.balance.get(), with_token, p2p)
+    }
+
+    /// The reply data of payout `p`, with the merchant's `balance`.
+    fn of_payout(p: &Payout, balance: i64, with_token: bool, p2p: bool) -> CardReply {
         CardReply {
-            id,
+            id: p.id,
             status: p.status.clone(),
             order_id: p.order_id.clone(),
-            balance: state.balance.get(),
+            balance,
             card: p.card.as_ref().filter(|_| !p2p).map(|card| {
                 (
                     card.pan_masked.clone(),
@@ -238,18 +275,26 @@ pub(crate) fn reg2reg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
 
 /// `g2g/p2p2nonreg`: the card number is `pg_payment_to`. Everything that needs no state (the
 /// fields, the card's random data) is done before the state is locked, and the reply after.
-pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>) -> Result<Answer, ApiError> {
-    let pan = validate::pan(ctx.fields, "pg_payment_to")?;
-    let holder = validate::text(ctx.fields, "pg_card_name")?.unwrap_or("");
-    let draft = Draft::read(ctx, PayoutKind::P2p, true)?;
+pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, fields: &Picked<'_>) -> Result<Answer, ApiError> {
+    let pan = validate::pan_of(fields.get(PAYMENT_TO), PAYMENT_TO.name)?;
+    let holder = validate::text_of(fields.get(CARD_NAME), CARD_NAME.name)?.unwrap_or("");
+    let draft = Draft::read(ctx, fields, PayoutKind::P2p, true)?;
     let mut card = crate::flow::payment::new_card(ctx.app, pan, "", holder);
     let app = ctx.app;
     let reply = {
         let mut state = app.state();
-        let id = draft.insert(ctx, &mut state)?;
+        // What `Draft::insert` and `start_card` do, with the payout decided before it is
+        // recorded: it is then neither looked up again nor removed when it cannot start.
+        flow::payout::ensure_balance(&state, draft.amount)?;
+        let id = state.next_id();
         card.card_id = state.next_id();
-        start_card(ctx, &mut state, id, card)?;
-        let reply = CardReply::of(&state, id, false, true);
+        let outcome = card.payout;
+        let mut payout = draft.into_payout(ctx, id, Some(card));
+        let decided = flow::payout::decide_new(app, &state, &mut payout, outcome)?;
+        let mut reply = CardReply::of_payout(&payout, 0, false, true);
+        ctx.callbacks
+            .extend(flow::payout::record_new(app, &mut state, payout, decided));
+        reply.balance = state.balance.get();
         state.retain(app.config.retention);
         reply
     };

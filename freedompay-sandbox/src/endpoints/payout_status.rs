@@ -6,10 +6,11 @@ use crate::error::ApiError;
 use crate::money::format_minor;
 use crate::reply::reply_fields;
 use crate::state::{PayoutStatus, State};
-use crate::validate;
+use crate::validate::{self, Picked};
 
-/// `api/balance_status`: read without the state lock.
-pub(crate) fn balance(ctx: &mut Ctx<'_>) -> Result<Answer, ApiError> {
+/// `api/balance_status`: read without the state lock; no field is read but those of every
+/// request (merchant, salt, signature).
+pub(crate) fn balance(ctx: &mut Ctx<'_>, _fields: &Picked<'_>) -> Result<Answer, ApiError> {
     let mut r = reply_fields(2);
     r.push_static("pg_balance", format_minor(ctx.app.balance.get()))
         .push_static("pg_status", "ok");

@@ -29,40 +29,95 @@ pub(crate) fn start(
     outcome: PayoutOutcome,
     card: Option<CardData>,
 ) -> Result<Option<usize>, ApiError> {
-    let now = app.clock.now_ms();
     // One lookup of the payout for all that follows (a missing one counts as 0).
     let mut payout = state.payouts.get_mut(&id);
     let amount = payout.as_ref().map_or(0, |p| p.amount);
     if !matches!(outcome, PayoutOutcome::Error(_)) {
         ensure_balance_of(&state.balance, amount)?;
     }
-    let delay = i64::try_from(app.config.payout_process_delay.as_millis()).unwrap_or(i64::MAX);
     let Some(payout) = payout.take() else {
         return Ok(None);
     };
     if card.is_some() {
         payout.card = card;
     }
+    let decided = decide(app, &state.balance, payout, outcome);
+    Ok(follow_up(app, state, id, decided))
+}
+
+/// [`start`] for a new payout that is not yet in the state (the balance checked for it, its
+/// card set): decided at once, before [`record_new`] records it, so that it is not looked up
+/// again. The same refusal as [`start`]'s.
+pub(crate) fn decide_new(
+    app: &App,
+    state: &State,
+    payout: &mut Payout,
+    outcome: PayoutOutcome,
+) -> Result<Decided, ApiError> {
+    if !matches!(outcome, PayoutOutcome::Error(_)) {
+        ensure_balance_of(&state.balance, payout.amount)?;
+    }
+    Ok(decide(app, &state.balance, payout, outcome))
+}
+
+/// Records a payout decided by [`decide_new`], then does what [`start`] does after deciding
+/// one: its finish scheduled, its notification registered (returned).
+pub(crate) fn record_new(
+    app: &App,
+    state: &mut State,
+    payout: Payout,
+    decided: Decided,
+) -> Option<usize> {
+    let id = payout.id;
+    state.insert_payout(payout);
+    follow_up(app, state, id, decided)
+}
+
+/// What [`decide`] did to a payout, for what follows once the payout is in the state.
+pub(crate) struct Decided {
+    /// The payout ended: its notification to register.
+    ended: Option<Ended>,
+    /// The payout went to `process`: when it finishes.
+    due: Option<i64>,
+}
+
+/// The change of [`start`] to the payout itself and to the balance, by `outcome`.
+fn decide(app: &App, balance: &Balance, payout: &mut Payout, outcome: PayoutOutcome) -> Decided {
+    let amount = payout.amount;
     match outcome {
         PayoutOutcome::Success => {
             payout.reserved = true;
             let ended = settle(app, payout, None);
-            state.balance.add(-(amount));
-            Ok(notify(app, state, id, ended))
+            balance.add(-(amount));
+            Decided { ended, due: None }
         }
-        PayoutOutcome::Error(code) => {
-            let ended = settle(app, payout, Some(code));
-            Ok(notify(app, state, id, ended))
-        }
+        PayoutOutcome::Error(code) => Decided {
+            ended: settle(app, payout, Some(code)),
+            due: None,
+        },
         PayoutOutcome::ProcessThenSuccess | PayoutOutcome::ProcessThenError(_) => {
             payout.reserved = true;
-            let due = now.saturating_add(delay);
+            let delay =
+                i64::try_from(app.config.payout_process_delay.as_millis()).unwrap_or(i64::MAX);
+            // The clock is read only here: a payout decided at once does not need it.
+            let due = app.clock.now_ms().saturating_add(delay);
             payout.status = PayoutStatus::Process { due, then: outcome };
-            state.balance.add(-(amount));
-            state.schedule(due, Due::PayoutFinish(id));
-            Ok(None)
+            balance.add(-(amount));
+            Decided {
+                ended: None,
+                due: Some(due),
+            }
         }
     }
+}
+
+/// What follows [`decide`] once payout `id` is in the state: its finish scheduled (in
+/// `process`), or its notification registered (ended).
+fn follow_up(app: &App, state: &mut State, id: i64, decided: Decided) -> Option<usize> {
+    if let Some(due) = decided.due {
+        state.schedule(due, Due::PayoutFinish(id));
+    }
+    notify(app, state, id, decided.ended)
 }
 
 /// [`ensure_balance`] with the balance alone (while a payout is borrowed from the state).

@@ -14,6 +14,6 @@ mod php;
 mod request;
 
 pub(crate) use encode::{encode_form, percent_encode};
-pub(crate) use form::parse_urlencoded;
+pub(crate) use form::{FlatForm, KNOWN_NAMES, known_id, known_place, parse_urlencoded};
 pub(crate) use php::PhpArray;
-pub(crate) use request::request_fields;
+pub(crate) use request::{Message, request_message};

@@ -3,7 +3,9 @@
 use bytes::Bytes;
 use freedompay_sign::{Fields, Value};
 
-use super::form::{FLAT_MOST, parse_flat, parse_urlencoded};
+#[cfg(test)]
+use super::form::parse_flat;
+use super::form::{FLAT_MOST, FlatForm, known_place, parse_flat_form, parse_urlencoded};
 use super::multipart::parse_multipart;
 use super::php::PhpArray;
 
@@ -34,6 +36,38 @@ impl WireError {
     }
 }
 
+/// [`request_message`] as a tree.
+#[cfg(test)]
+pub(crate) async fn request_fields(
+    method: &str,
+    query: Option<&str>,
+    content_type: Option<&str>,
+    body: &Bytes,
+) -> Result<Fields, WireError> {
+    request_message(method, query, content_type, body)
+        .await
+        .map(Message::into_fields)
+}
+
+/// A request's message (see [`request_message`]): a flat form (nearly every request) kept as
+/// it was read, its values borrowed, or else the tree.
+pub(crate) enum Message<'a> {
+    /// A form of plain, distinct names ([`parse_flat_form`]).
+    Flat(FlatForm<'a>),
+    /// Any other message.
+    Tree(Fields),
+}
+
+impl Message<'_> {
+    /// The message as a tree.
+    pub(crate) fn into_fields(self) -> Fields {
+        match self {
+            Message::Flat(form) => form.into_fields(),
+            Message::Tree(fields) => fields,
+        }
+    }
+}
+
 /// The message of a request, as the gateway reads it:
 ///
 /// * `GET` (and `HEAD`): the query string;
@@ -42,76 +76,93 @@ impl WireError {
 ///   whose body gives no field at all falls back to its query string;
 /// * then, if the message has a `pg_xml` text field, the message is that XML document's
 ///   content (other fields are ignored).
-pub(crate) async fn request_fields(
+///
+/// A flat form (plain, distinct names: nearly every request) is kept as it was read.
+pub(crate) async fn request_message<'a>(
     method: &str,
-    query: Option<&str>,
+    query: Option<&'a str>,
     content_type: Option<&str>,
-    body: &Bytes,
-) -> Result<Fields, WireError> {
+    body: &'a Bytes,
+) -> Result<Message<'a>, WireError> {
     let from_query = || urlencoded(query.unwrap_or("").as_bytes());
-    let decoded = if method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD") {
+    // A `POST` (what nearly every request is) is seen at once not to be a `GET` or `HEAD`.
+    let get_or_head = method != "POST"
+        && (method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD"));
+    let decoded = if get_or_head {
         from_query()
     } else {
-        let mime = content_type
-            .map(|ct| ct.split_once(';').map_or(ct, |(mime, _)| mime))
-            .map_or("", str::trim);
-        let from_body = if mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-            urlencoded(body)
-        } else if mime.eq_ignore_ascii_case("multipart/form-data") {
-            Decoded::Pairs(
-                parse_multipart(content_type.unwrap_or_default(), body.clone())
-                    .await
-                    .map_err(|_| WireError::Multipart)?,
-            )
-        } else {
-            Decoded::Pairs(Vec::new())
+        const URLENCODED: &str = "application/x-www-form-urlencoded";
+        let mime = || {
+            content_type
+                .map(|ct| ct.split_once(';').map_or(ct, |(mime, _)| mime))
+                .map_or("", str::trim)
         };
+        // The usual content type, exactly as it is nearly always sent, is seen at once.
+        let from_body =
+            if content_type == Some(URLENCODED) || mime().eq_ignore_ascii_case(URLENCODED) {
+                urlencoded(body)
+            } else if mime().eq_ignore_ascii_case("multipart/form-data") {
+                Decoded::Pairs(
+                    parse_multipart(content_type.unwrap_or_default(), body.clone())
+                        .await
+                        .map_err(|_| WireError::Multipart)?,
+                )
+            } else {
+                Decoded::Pairs(Vec::new())
+            };
         if from_body.is_empty() {
             from_query()
         } else {
             from_body
         }
     };
-    let fields = match decoded {
-        Decoded::Tree(fields) => fields,
+    let message = match decoded {
+        Decoded::Flat(form) => Message::Flat(form),
         Decoded::Pairs(pairs) if pairs.len() > MAX_PAIRS => {
             return Err(WireError::TooManyFields);
         }
-        Decoded::Pairs(pairs) => match flat_fields(pairs) {
+        Decoded::Pairs(pairs) => Message::Tree(match flat_fields(pairs) {
             Ok(fields) => fields,
             Err(pairs) => PhpArray::from_pairs(pairs).into_fields(),
+        }),
+    };
+    let xml = match &message {
+        Message::Flat(form) => form.known(const { known_place("pg_xml") }),
+        Message::Tree(fields) => match fields.get("pg_xml") {
+            Some(Value::Text(xml)) => Some(xml.as_str()),
+            _ => None,
         },
     };
-    match fields.get("pg_xml") {
-        Some(Value::Text(xml)) => freedompay_xml::parse_pg_xml(xml)
-            .map(freedompay_xml::Document::into_fields)
+    match xml {
+        Some(xml) => freedompay_xml::parse_pg_xml(xml)
+            .map(|document| Message::Tree(document.into_fields()))
             .map_err(|_| WireError::Xml),
-        _ => Ok(fields),
+        None => Ok(message),
     }
 }
 
-/// A form as decoded: straight into the tree (plain names, nearly every request), or as
-/// pairs to read by PHP's rules.
-enum Decoded {
-    Tree(Fields),
+/// A form as decoded: a flat form (plain names, nearly every request), or pairs to read by
+/// PHP's rules.
+enum Decoded<'a> {
+    Flat(FlatForm<'a>),
     Pairs(Vec<(String, String)>),
 }
 
-impl Decoded {
+impl Decoded<'_> {
     /// Whether the form had no field at all.
     fn is_empty(&self) -> bool {
         match self {
-            Decoded::Tree(fields) => fields.is_empty(),
+            Decoded::Flat(form) => form.is_empty(),
             Decoded::Pairs(pairs) => pairs.is_empty(),
         }
     }
 }
 
-/// A urlencoded body or query string, decoded in one pass when its names are plain
-/// ([`parse_flat`]), else as pairs.
-fn urlencoded(input: &[u8]) -> Decoded {
-    match parse_flat(input) {
-        Some(fields) => Decoded::Tree(fields),
+/// A urlencoded body or query string, read as a flat form when its names are plain
+/// ([`parse_flat_form`]), else as pairs.
+fn urlencoded(input: &[u8]) -> Decoded<'_> {
+    match parse_flat_form(input) {
+        Some(form) => Decoded::Flat(form),
         None => Decoded::Pairs(parse_urlencoded(input)),
     }
 }
@@ -236,6 +287,81 @@ mod tests {
             let php = PhpArray::from_pairs(parse_urlencoded(body)).into_fields();
             assert_eq!(parse_flat(body), Some(php));
         }
+    }
+
+    #[test]
+    fn forms_of_usual_names_read_as_php_reads_them() {
+        // The usual names (kept uncopied, a repeat found by a bit mask), mixed with others,
+        // repeated, cut short or lengthened, with values of every length.
+        let names = [
+            "pg_merchant_id",
+            "pg_salt",
+            "pg_sig",
+            "pg_amount",
+            "pg_order_id",
+            "pg_description",
+            "pg_payment_to",
+            "pg_user_contact_email",
+            "pg_order_time_limit",
+            "pg_xml",
+            "pg_amoun",
+            "pg_amountt",
+            "g_salt",
+            "pg_salT",
+            "x",
+            "pg_param1",
+            "pg_param2",
+        ];
+        let values = [
+            "",
+            "1",
+            "1.00",
+            "a+b",
+            "%41%zz",
+            "12345678",
+            "123456789abcdef0+",
+        ];
+        let mut x = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut flat = 0;
+        for _ in 0..5_000 {
+            let mut body = String::new();
+            for _ in 0..(x % 9) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                if !body.is_empty() {
+                    body.push('&');
+                }
+                body.push_str(names[(x % names.len() as u64) as usize]);
+                let value = values[((x >> 20) % values.len() as u64) as usize];
+                if !(x >> 40).is_multiple_of(5) {
+                    body.push('=');
+                    body.push_str(value);
+                }
+            }
+            let php = PhpArray::from_pairs(parse_urlencoded(body.as_bytes())).into_fields();
+            if let Some(form) = parse_flat_form(body.as_bytes()) {
+                flat += 1;
+                // The form as read signs as its tree does.
+                let script = freedompay_sign::ScriptName::new("p2p2nonreg").unwrap();
+                let key = freedompay_sign::SecretKey::new("k").unwrap();
+                let signed = freedompay_sign::sign_tree(&script, &form, &key).ok();
+                assert_eq!(
+                    signed.map(|s| s.as_str().to_owned()),
+                    freedompay_sign::sign(&script, &php, &key)
+                        .ok()
+                        .map(|s| s.as_str().to_owned()),
+                    "{body}"
+                );
+                for name in ["pg_xml", "pg_salt", "pg_amount", "pg_sig"] {
+                    let place = known_place(name);
+                    assert_eq!(form.known(place), php.text(name), "{body}");
+                }
+                assert_eq!(form.into_fields(), php, "{body}");
+            }
+            x = x.wrapping_add(1);
+        }
+        assert!(flat > 1_000, "{flat}");
     }
 
     #[test]
