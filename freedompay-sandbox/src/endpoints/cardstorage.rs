@@ -9,7 +9,7 @@ use crate::state::{CardSession, State};
 use crate::validate;
 
 fn open_page(ctx: &mut Ctx<'_>, state: &mut State, for_payouts: bool) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let user_id = validate::user_id(f, true)?.unwrap_or_default();
     let post_link = validate::url(f, "pg_post_link")?;
     let back_link = validate::url(f, "pg_back_link")?;
@@ -49,7 +49,7 @@ pub(crate) fn payout_add(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer,
 
 /// `cardstorage/list`: the user's saved purchase cards, one `<card>` each.
 pub(crate) fn list(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let user_id = validate::user_id(ctx.fields, true)?.unwrap_or_default();
+    let user_id = validate::user_id(ctx.fields(), true)?.unwrap_or_default();
     let mut reply = ok(&[]);
     for saved in state
         .cards
@@ -73,7 +73,7 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiEr
 
 /// `cardstorage/remove`: by `pg_card_token` (or the legacy `pg_card_id`).
 pub(crate) fn remove(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let user_id = validate::user_id(f, true)?.unwrap_or_default();
     let token = validate::text(f, "pg_card_token")?;
     let card_id = validate::text(f, "pg_card_id")?;

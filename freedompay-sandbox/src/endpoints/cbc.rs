@@ -17,7 +17,7 @@ const WITHDRAW_WINDOW: i64 = 24 * 3_600_000;
 
 /// `api/cbc/check`.
 pub(crate) fn check(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let phone = validate::phone(f, "pg_phone")?;
     let amount = validate::amount(f, "pg_amount")?;
     let order_id =
@@ -55,7 +55,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiE
 
 /// The cash-by-code payout of `pg_payment_id`.
 fn cash<'s>(ctx: &Ctx<'_>, state: &'s State) -> Result<&'s Payout, ApiError> {
-    let id = validate::id(ctx.fields, "pg_payment_id")?;
+    let id = validate::id(ctx.fields(), "pg_payment_id")?;
     state
         .payouts
         .get(&id)

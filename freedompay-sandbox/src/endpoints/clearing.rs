@@ -12,7 +12,7 @@ use crate::state::{CallbackKind, Method, Payment, PaymentStatus, Refund, State};
 use crate::validate;
 
 fn payment<'s>(ctx: &Ctx<'_>, state: &'s mut State) -> Result<&'s mut Payment, ApiError> {
-    let id = validate::id(ctx.fields, "pg_payment_id")?;
+    let id = validate::id(ctx.fields(), "pg_payment_id")?;
     state
         .payments
         .get_mut(&id)
@@ -45,7 +45,7 @@ pub(crate) fn cancel(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
 
 /// `do_capture.php`: `pg_clearing_amount` (default: all) must not exceed the amount.
 pub(crate) fn capture(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let clearing = validate::optional_amount(ctx.fields, "pg_clearing_amount")?;
+    let clearing = validate::optional_amount(ctx.fields(), "pg_clearing_amount")?;
     let now = ctx.now;
     let p = payment(ctx, state)?;
     if p.status != PaymentStatus::Success || p.captured {
@@ -81,7 +81,7 @@ pub(crate) fn capture(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
 /// `revoke.php`: only captured money, `pg_refund_amount` (default: all that is left) not more
 /// than what is left; the balance must cover it.
 pub(crate) fn revoke(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let requested = validate::optional_amount(ctx.fields, "pg_refund_amount")?;
+    let requested = validate::optional_amount(ctx.fields(), "pg_refund_amount")?;
     let refund_id = state.next_id();
     let reference = ctx.app.digits(12);
     let balance = state.balance.get();

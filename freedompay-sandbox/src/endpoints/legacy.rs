@@ -19,7 +19,7 @@ use crate::validate;
 /// without one, the most recent with `pg_order_id`. Not found is an error 340 with
 /// `pg_payment_id` 0, as `get_status2.php` answers it.
 pub(crate) fn get_status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let not_found = || ApiError::not_found("Transaction not found").with("pg_payment_id", "0");
     let id = match validate::text(f, "pg_payment_id")? {
         Some(_) => validate::id(f, "pg_payment_id")?,

@@ -16,7 +16,7 @@ const TEST_CODE: &str = "111111";
 
 /// `mfs/pay`.
 pub(crate) fn pay(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let id = validate::id(f, "pg_payment_id")?;
     let phone = validate::phone(f, "pg_abonent_phone")?;
     let system = validate::required(f, "pg_payment_system_code")?;
@@ -48,7 +48,7 @@ pub(crate) fn pay(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiErr
 
 /// `mfs/approve`.
 pub(crate) fn approve(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let id = validate::id(f, "pg_payment_id")?;
     let code = validate::required(f, "pg_approval_code")?;
     let payment = state

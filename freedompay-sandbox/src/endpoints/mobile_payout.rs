@@ -16,7 +16,7 @@ const SYSTEMS: [&str; 5] = ["TELE2KZT", "ALTELKZT", "BEELINEKZT", "KCELLKZT", "A
 
 /// `init_payout.php`.
 pub(crate) fn init_payout(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let amount = validate::amount(f, "pg_amount")?;
     let order_id =
         validate::order_id(f)?.ok_or_else(|| ApiError::validation("pg_order_id: required"))?;
@@ -54,7 +54,7 @@ pub(crate) fn init_payout(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
 
 /// `mfs/payout`.
 pub(crate) fn payout(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let id = validate::id(f, "pg_payment_id")?;
     let phone = validate::phone(f, "pg_abonent_phone")?;
     let system = validate::required(f, "pg_payment_system_code")?;

@@ -16,6 +16,7 @@ mod payout_status;
 mod status;
 mod token;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, LazyLock};
@@ -64,7 +65,8 @@ pub(crate) enum Answer {
 /// What an operation sees.
 pub(crate) struct Ctx<'a> {
     pub(crate) app: &'a Arc<App>,
-    pub(crate) fields: &'a Fields,
+    /// The request's fields ([`Ctx::fields`]).
+    request: &'a RequestFields<'a>,
     pub(crate) now: i64,
     /// Callbacks to send once the state is unlocked.
     pub(crate) callbacks: Vec<usize>,
@@ -80,10 +82,74 @@ pub(crate) struct ResultCallback {
     pub(crate) payment: i64,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// What an operation sees of a request with these fields, at `now`.
+    pub(crate) fn new(app: &'a Arc<App>, request: &'a RequestFields<'a>, now: i64) -> Self {
+        Ctx {
+            app,
+            request,
+            now,
+            callbacks: Vec::new(),
+            results: Vec::new(),
+        }
+    }
+
+    /// The request's fields as a tree. An [`Op::Read`] operation, which finds the few fields it
+    /// reads in the message as it was read ([`validate::Picked`]), gets the tree made on its
+    /// first use here: a later change that reads a field this way still sees every field.
+    pub(crate) fn fields(&self) -> &'a Fields {
+        self.request.get()
+    }
+
     /// The merchant id, as configured (and as checked in the request).
     pub(crate) fn merchant(&self) -> &str {
         &self.app.config.merchant_id
+    }
+}
+
+/// A request's fields for [`Ctx`]: a tree, or the message as it was read, made a tree (at
+/// most once) only when asked for.
+pub(crate) struct RequestFields<'a> {
+    source: Source<'a>,
+    tree: OnceCell<Fields>,
+}
+
+enum Source<'a> {
+    Tree(&'a Fields),
+    Message(wire::Message<'a>),
+}
+
+impl<'a> RequestFields<'a> {
+    /// Fields already in a tree.
+    pub(crate) fn tree(fields: &'a Fields) -> Self {
+        RequestFields {
+            source: Source::Tree(fields),
+            tree: OnceCell::new(),
+        }
+    }
+
+    /// A message as it was read, made a tree only if [`RequestFields::get`] is called.
+    fn message(message: wire::Message<'a>) -> Self {
+        RequestFields {
+            source: Source::Message(message),
+            tree: OnceCell::new(),
+        }
+    }
+
+    /// The fields as a tree.
+    fn get(&self) -> &Fields {
+        match &self.source {
+            Source::Tree(fields) => fields,
+            Source::Message(message) => self.tree.get_or_init(|| message.to_fields()),
+        }
+    }
+
+    /// The first value of each usual name.
+    fn picked(&self) -> validate::Picked<'_> {
+        match &self.source {
+            Source::Tree(fields) => validate::Picked::new(fields),
+            Source::Message(message) => validate::Picked::of_message(message),
+        }
     }
 }
 
@@ -94,8 +160,8 @@ pub(crate) enum Op {
     Locked(fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>),
     /// Locks the state itself, for no longer than it must, or not at all; it then runs
     /// [`State::retain`] before it unlocks, as [`Op::Locked`] operations have done for them.
-    /// It reads a few usual fields only, and finds them in the message as it was read
-    /// ([`validate::Picked`]): its [`Ctx::fields`] is empty.
+    /// It reads a few usual fields, and finds them in the message as it was read
+    /// ([`validate::Picked`]); [`Ctx::fields`] makes the whole tree if it needs more.
     Read(fn(&mut Ctx<'_>, &validate::Picked<'_>) -> Result<Answer, ApiError>),
 }
 
@@ -617,25 +683,17 @@ async fn process(
     }
 
     // The tree of the message, for the operations that read it; those that read a few
-    // fields only ([`Op::Read`]) find them in the message as it was read.
-    let picked;
-    let fields = match endpoint.op {
-        Op::Read(_) => {
-            picked = Some(validate::Picked::of_message(&form));
-            Fields::new()
-        }
+    // fields only ([`Op::Read`]) find them in the message as it was read, and get the tree
+    // only if they ask for it.
+    let tree;
+    let request = match endpoint.op {
+        Op::Read(_) => RequestFields::message(form),
         Op::Locked(_) => {
-            picked = None;
-            form.into_fields()
+            tree = form.into_fields();
+            RequestFields::tree(&tree)
         }
     };
-    let mut ctx = Ctx {
-        app,
-        fields: &fields,
-        now: app.clock.now_ms(),
-        callbacks: Vec::new(),
-        results: Vec::new(),
-    };
+    let mut ctx = Ctx::new(app, &request, app.clock.now_ms());
     let answer = match endpoint.op {
         Op::Locked(op) => {
             let mut state = app.state();
@@ -647,11 +705,7 @@ async fn process(
             answer
         }
         Op::Read(op) => {
-            // Always there for an `Op::Read` operation (see above).
-            let answer = match &picked {
-                Some(picked) => op(&mut ctx, picked),
-                None => op(&mut ctx, &validate::Picked::new(&fields)),
-            };
+            let answer = op(&mut ctx, &request.picked());
             if let (Some(key), Ok(Answer::Xml(reply))) = (key, &answer) {
                 let mut state = app.state();
                 state.remember_reply(key, reply.clone());
@@ -685,6 +739,32 @@ pub(crate) fn ok(pairs: &[(&str, String)]) -> Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_op_read_request_gives_its_whole_tree_when_asked() {
+        let body = Bytes::from_static(
+            b"pg_merchant_id=545000&pg_amount=1.00&pg_extra=a+b&pg_salt=s&pg_sig=x",
+        );
+        let read = || {
+            request_message(
+                "POST",
+                None,
+                Some("application/x-www-form-urlencoded"),
+                &body,
+            )
+        };
+        let expected = read().await.unwrap().into_fields();
+        let request = RequestFields::message(read().await.unwrap());
+        // The usual names without the tree, the rest from the tree made once on demand.
+        assert!(matches!(
+            request.picked().get(MERCHANT),
+            Some(validate::Found::Text("545000"))
+        ));
+        assert!(request.tree.get().is_none());
+        assert_eq!(request.get(), &expected);
+        assert_eq!(request.get().text("pg_extra"), Some("a b"));
+        assert!(std::ptr::eq(request.get(), request.get()));
+    }
 
     #[test]
     fn exact_finds_every_path_without_parameters_and_nothing_else() {

@@ -18,7 +18,7 @@ pub(crate) fn create(
     kind: PaymentKind,
     amount: i64,
 ) -> Result<i64, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let description = validate::description(f, true)?;
     let order_id = validate::order_id(f)?;
     let currency = validate::currency(f)?;
@@ -158,16 +158,16 @@ fn created(ctx: &Ctx<'_>, id: i64, qr: bool) -> Answer {
 
 /// `init_payment.php`.
 pub(crate) fn init_payment(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let amount = validate::amount(ctx.fields, "pg_amount")?;
+    let amount = validate::amount(ctx.fields(), "pg_amount")?;
     let id = create(ctx, state, PaymentKind::Page, amount)?;
-    let qr = validate::flag(ctx.fields, "pg_generate_qr", false)?;
+    let qr = validate::flag(ctx.fields(), "pg_generate_qr", false)?;
     Ok(created(ctx, id, qr))
 }
 
 /// `payment.php`: the same fields, opened by the payer's browser, which is sent on to the
 /// payment page.
 pub(crate) fn payment_php(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let amount = validate::amount(ctx.fields, "pg_amount")?;
+    let amount = validate::amount(ctx.fields(), "pg_amount")?;
     let id = create(ctx, state, PaymentKind::Page, amount)?;
     Ok(Answer::Redirect(ctx.app.url(&format!("/pay/{id}"))))
 }
@@ -175,7 +175,7 @@ pub(crate) fn payment_php(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
 /// `g2g/any_amount`: the payer picks the amount within `pg_amount_interval_from/to`
 /// (0.01 … 99 999 999 when absent); `pg_amount`, when given, is the suggested amount.
 pub(crate) fn any_amount(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let from = validate::optional_amount(f, "pg_amount_interval_from")?.unwrap_or(MIN_AMOUNT);
     let to = validate::optional_amount(f, "pg_amount_interval_to")?.unwrap_or(MAX_AMOUNT);
     if from > to {
@@ -198,8 +198,8 @@ pub(crate) fn any_amount(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer,
 /// `make_recurring_payment.php`: a new payment charged at once to the card of a recurring
 /// profile.
 pub(crate) fn recurring(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let profile_id = validate::id(ctx.fields, "pg_recurring_profile")?;
-    let amount = validate::amount(ctx.fields, "pg_amount")?;
+    let profile_id = validate::id(ctx.fields(), "pg_recurring_profile")?;
+    let amount = validate::amount(ctx.fields(), "pg_amount")?;
     let profile = state
         .profiles
         .get(&profile_id)

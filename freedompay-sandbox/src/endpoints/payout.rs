@@ -125,7 +125,7 @@ fn create(
     kind: PayoutKind,
     order_required: bool,
 ) -> Result<i64, ApiError> {
-    Draft::read(ctx, &Picked::new(ctx.fields), kind, order_required)?.insert(ctx, state)
+    Draft::read(ctx, &Picked::new(ctx.fields()), kind, order_required)?.insert(ctx, state)
 }
 
 /// `api/reg2nonreg`: a payout page where the recipient enters a card number.
@@ -247,7 +247,7 @@ fn start_card(
 /// `api/reg2reg`: to a card saved with `cardstoragepayout/add` (`pg_card_token_to`, or the
 /// legacy `pg_card_id_to`), which must belong to `pg_user_id`.
 pub(crate) fn reg2reg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let user_id = validate::user_id(f, true)?.unwrap_or_default();
     let token = validate::text(f, "pg_card_token_to")?;
     let card_id = validate::text(f, "pg_card_id_to")?;
@@ -303,7 +303,7 @@ pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, fields: &Picked<'_>) -> Result<Answe
 
 /// `api/to_iban`: a bank transfer, in `process` until the process delay has passed, then paid.
 pub(crate) fn to_iban(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let iban = validate::required(f, "pg_recipient_iban")?;
     let valid_iban = (15..=34).contains(&iban.len())
         && iban.bytes().take(2).all(|b| b.is_ascii_uppercase())

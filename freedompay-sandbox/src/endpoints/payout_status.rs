@@ -19,7 +19,7 @@ pub(crate) fn balance(ctx: &mut Ctx<'_>, _fields: &Picked<'_>) -> Result<Answer,
 
 /// `api/payment_status`: a payout by `pg_payment_id`.
 pub(crate) fn payment_status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let id = validate::id(ctx.fields, "pg_payment_id")?;
+    let id = validate::id(ctx.fields(), "pg_payment_id")?;
     let p = state
         .payouts
         .get(&id)
@@ -53,7 +53,7 @@ pub(crate) fn payment_status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Ans
 /// `api/payment_status2`: `pg_payment_status` ∈ success / error / process; not found is an
 /// error 340 with `pg_payment_id` 0.
 pub(crate) fn payment_status2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let order = validate::required(f, "pg_order_id")?;
     let id = match validate::text(f, "pg_payment_id")? {
         Some(_) => Some(validate::id(f, "pg_payment_id")?),

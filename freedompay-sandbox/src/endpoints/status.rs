@@ -11,7 +11,7 @@ use crate::validate;
 
 /// `get_status3.php`.
 pub(crate) fn get_status3(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let id = match validate::text(f, "pg_payment_id")? {
         Some(_) => validate::id(f, "pg_payment_id")?,
         None => {
@@ -84,7 +84,7 @@ pub(crate) fn get_status3(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
 /// `get_status2.php`: the most recent payment or payout with the order id; not found is an
 /// error 340 with `pg_payment_id` 0.
 pub(crate) fn get_status2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let order = validate::required(ctx.fields, "pg_order_id")?;
+    let order = validate::required(ctx.fields(), "pg_order_id")?;
     let clock = &ctx.app.clock;
     let payment = state
         .last_payment_with_order(order)

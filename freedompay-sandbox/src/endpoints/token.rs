@@ -32,7 +32,7 @@ pub(crate) fn saved_card(
 
 /// `card/init`.
 pub(crate) fn init(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let amount = validate::amount(f, "pg_amount")?;
     let user_id = validate::user_id(f, true)?.unwrap_or_default();
     let token = validate::text(f, "pg_card_token")?;
@@ -70,7 +70,7 @@ struct TokenPayment {
 /// The payment of `pg_payment_id`, which must be a saved-card payment still to be paid; its
 /// card.
 fn token_payment(ctx: &Ctx<'_>, state: &State) -> Result<TokenPayment, ApiError> {
-    let id = validate::id(ctx.fields, "pg_payment_id")?;
+    let id = validate::id(ctx.fields(), "pg_payment_id")?;
     let payment = state
         .payments
         .get(&id)

@@ -152,6 +152,18 @@ impl<'a> FlatForm<'a> {
         fields
     }
 
+    /// The same tree as [`FlatForm::into_fields`], the form kept.
+    pub(crate) fn to_fields(&self) -> Fields {
+        let mut fields = Fields::with_capacity(self.entries.len());
+        for (name, value) in &self.entries {
+            match *name {
+                Name::Known(name) => fields.push_static(name, value.as_ref()),
+                Name::Other(name) => fields.push(name, value.as_ref()),
+            };
+        }
+        fields
+    }
+
     /// The value of the usual name at place `place` of [`KNOWN`], if the form has it.
     pub(crate) fn known(&self, place: u8) -> Option<&str> {
         let at = *self.places.get(usize::from(place))?;

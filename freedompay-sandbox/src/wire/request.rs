@@ -66,6 +66,14 @@ impl Message<'_> {
             Message::Tree(fields) => fields,
         }
     }
+
+    /// The message as a tree, the message kept.
+    pub(crate) fn to_fields(&self) -> Fields {
+        match self {
+            Message::Flat(form) => form.to_fields(),
+            Message::Tree(fields) => fields.clone(),
+        }
+    }
 }
 
 /// The message of a request, as the gateway reads it:

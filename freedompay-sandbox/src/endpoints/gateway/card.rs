@@ -18,7 +18,7 @@ use crate::validate;
 /// card-added callback, as the Merchant API's). Any valid card can be stored; whether it then
 /// pays follows the test-card rule.
 pub(crate) fn add(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let user_id = validate::user_id(f, true)?.unwrap_or_default();
     let order_id = validate::order_id(f)?;
     let post_link = validate::url(f, "pg_post_link")?;
@@ -55,7 +55,7 @@ pub(crate) fn add(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiErr
 
 /// `g2g/cardstorage/payment_acs`: `pg_payment_id`, `pg_md`, `pg_pares` after the ACS page.
 pub(crate) fn payment_acs(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let id = validate::id(ctx.fields, "pg_payment_id")?;
+    let id = validate::id(ctx.fields(), "pg_payment_id")?;
     let adding = state
         .gateway
         .card_adds
@@ -65,7 +65,7 @@ pub(crate) fn payment_acs(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
         // Already completed: the same answer again.
         return Ok(Answer::Xml(reply(ctx, state, id, stored)));
     }
-    let authenticated = rules::check_pares(state, AcsSubject::CardAdd(id), ctx.fields)?;
+    let authenticated = rules::check_pares(state, AcsSubject::CardAdd(id), ctx.fields())?;
     Ok(Answer::Xml(store(ctx, state, id, authenticated)))
 }
 
@@ -145,7 +145,7 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiEr
 /// `g2g/cardstorage/remove`: `pg_user_id`, `pg_card_token`; the reply `pg_status` `success` and
 /// `deleted_at` (docs.freedompay.uz api-13679464).
 pub(crate) fn remove(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let user_id = validate::user_id(f, true)?.unwrap_or_default();
     let token = validate::required(f, "pg_card_token")?;
     let now = ctx.now;

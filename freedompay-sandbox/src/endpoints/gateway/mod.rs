@@ -24,7 +24,7 @@ pub(super) fn read_card(
     state: &mut State,
     cvc_required: bool,
 ) -> Result<(CardData, String), ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let pan = validate::pan(f, "pg_card_pan")?;
     let cvc = if cvc_required {
         Some(validate::required(f, "pg_card_cvc")?)

@@ -5,7 +5,7 @@
 
 use freedompay_sign::Fields;
 
-use super::super::{Answer, Ctx, ResultCallback, clearing, ok, payment::create};
+use super::super::{Answer, Ctx, RequestFields, ResultCallback, clearing, ok, payment::create};
 use super::{push_order, read_card};
 use crate::error::ApiError;
 use crate::flow::gateway::{self as rules, DECLINED};
@@ -21,7 +21,7 @@ const WALLETS: [&str; 3] = ["apple_pay", "google_pay", "samsung_pay"];
 /// `g2g/payment`: a card payment, a wallet payment (`pg_payment_method` a wallet, with
 /// `pg_online_payment_cryptogram`) or a token payment (`pg_card_token`).
 pub(crate) fn payment(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let amount = validate::amount(f, "pg_amount")?;
     let challenge = validate::flag(f, "pg_3ds_challenge", false)?;
     let (card, method, kind, three_ds) = if let Some(token) = validate::text(f, "pg_card_token")? {
@@ -99,7 +99,7 @@ pub(crate) fn payment(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
 
 /// `g2g/paymentAcs`: `pg_payment_id`, `pg_md`, `pg_pares` after the ACS page.
 pub(crate) fn payment_acs(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let id = validate::id(ctx.fields, "pg_payment_id")?;
+    let id = validate::id(ctx.fields(), "pg_payment_id")?;
     let p = state
         .payments
         .get(&id)
@@ -108,7 +108,7 @@ pub(crate) fn payment_acs(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer
         // Already completed: the same answer again, nothing done twice.
         return Ok(Answer::Xml(reply_for(ctx, p)));
     }
-    let authenticated = rules::check_pares(state, AcsSubject::Payment(id), ctx.fields)?;
+    let authenticated = rules::check_pares(state, AcsSubject::Payment(id), ctx.fields())?;
     let Some(card) = state.gateway.pending_cards.remove(&id) else {
         return Err(ApiError::not_found("Transaction not found"));
     };
@@ -197,11 +197,11 @@ fn as_merchant(
     op: fn(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>,
 ) -> Result<Answer, ApiError> {
     let mut fields = Fields::new();
-    for field in ctx.fields {
+    for field in ctx.fields() {
         match renames.iter().find(|(from, _)| *from == field.name()) {
             Some((_, to)) => {
                 if let Some(v) = field.text()
-                    && ctx.fields.get(to).is_none()
+                    && ctx.fields().get(to).is_none()
                 {
                     fields.push(*to, v);
                 }
@@ -211,17 +211,12 @@ fn as_merchant(
             }
         }
     }
-    let mut inner = Ctx {
-        app: ctx.app,
-        fields: &fields,
-        now: ctx.now,
-        callbacks: Vec::new(),
-        results: Vec::new(),
-    };
+    let request = RequestFields::tree(&fields);
+    let mut inner = Ctx::new(ctx.app, &request, ctx.now);
     let answer = op(&mut inner, state);
     ctx.callbacks.append(&mut inner.callbacks);
     ctx.results.append(&mut inner.results);
-    let id = validate::text(ctx.fields, "pg_payment_id")?
+    let id = validate::text(ctx.fields(), "pg_payment_id")?
         .unwrap_or("")
         .to_owned();
     match answer? {
@@ -283,7 +278,7 @@ pub(crate) fn refund(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Api
 /// `g2g/status_v2`: by `pg_payment_id` (any payment) or `pg_order_id` (the latest payment with
 /// it); an unknown payment is `pg_payment_id` 0.
 pub(crate) fn status_v2(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let by_id = match validate::text(f, "pg_payment_id")? {
         Some(_) => Some(validate::id(f, "pg_payment_id")?),
         None => None,

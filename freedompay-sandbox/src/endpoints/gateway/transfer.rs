@@ -41,7 +41,7 @@ fn saved_card(state: &State, token: &str) -> Option<CardData> {
 
 /// `g2g/p2p/transfer`.
 pub(crate) fn transfer(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let order_id = validate::order_id(f)?;
     let amount = validate::amount(f, "pg_amount")?;
     let amount_to = validate::optional_amount(f, "pg_amount_to")?;
@@ -155,7 +155,7 @@ pub(crate) fn transfer(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, A
 
 /// `g2g/p2p/transfer_acs`: `pg_payment_id`, `pg_md`, `pg_pares` after the ACS page.
 pub(crate) fn transfer_acs(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let id = validate::id(ctx.fields, "pg_payment_id")?;
+    let id = validate::id(ctx.fields(), "pg_payment_id")?;
     let t = state
         .gateway
         .transfers
@@ -164,7 +164,7 @@ pub(crate) fn transfer_acs(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answe
     if t.status != TransferStatus::Pending {
         return Ok(Answer::Xml(reply(t)));
     }
-    let authenticated = rules::check_pares(state, AcsSubject::Transfer(id), ctx.fields)?;
+    let authenticated = rules::check_pares(state, AcsSubject::Transfer(id), ctx.fields())?;
     Ok(Answer::Xml(complete(ctx, state, id, authenticated)))
 }
 
@@ -282,7 +282,7 @@ fn reply(t: &Transfer) -> Fields {
 /// `g2g/p2p/status`: by `pg_payment_id` (or `pg_order_id`); an unknown transfer is
 /// `pg_payment_id` 0.
 pub(crate) fn status(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, ApiError> {
-    let f = ctx.fields;
+    let f = ctx.fields();
     let by_id = match validate::text(f, "pg_payment_id")? {
         Some(_) => Some(validate::id(f, "pg_payment_id")?),
         None => None,

@@ -100,7 +100,7 @@ fn create(app: &Arc<App>, request: &Map<String, Value>) -> Result<Map<String, Va
     copy(&mut fields, request, "result_url", "pg_result_url");
     copy(&mut fields, request, "request_method", "pg_request_method");
     let id = run(app, &fields, |ctx, state| {
-        let amount = validate::amount(ctx.fields, "pg_amount").map_err(|_| {
+        let amount = validate::amount(ctx.fields(), "pg_amount").map_err(|_| {
             ApiError::validation("amount: a number from 0.01 to 99999999 with at most 2 decimals")
         })?;
         let id = payment::create(ctx, state, PaymentKind::Page, amount)?;

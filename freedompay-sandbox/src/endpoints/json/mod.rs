@@ -37,7 +37,7 @@ use freedompay_sign::jws::{self, Algorithm};
 use freedompay_sign::{Fields, Value as FieldValue};
 use serde_json::{Map, Value, json};
 
-use super::{Answer, Ctx, ResultCallback};
+use super::{Answer, Ctx, RequestFields, ResultCallback};
 use crate::app::App;
 use crate::callbacks;
 use crate::error::{ApiError, BAD_SIGNATURE, VALIDATION};
@@ -193,13 +193,8 @@ pub(super) fn run(
     fields: &Fields,
     op: impl FnOnce(&mut Ctx<'_>, &mut State) -> Result<Answer, ApiError>,
 ) -> Result<Fields, ApiError> {
-    let mut ctx = Ctx {
-        app,
-        fields,
-        now: app.clock.now_ms(),
-        callbacks: Vec::new(),
-        results: Vec::new(),
-    };
+    let request = RequestFields::tree(fields);
+    let mut ctx = Ctx::new(app, &request, app.clock.now_ms());
     let answer = {
         let mut state = app.state();
         let answer = op(&mut ctx, &mut state);
