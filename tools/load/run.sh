@@ -9,7 +9,8 @@
 #
 # Knobs (environment): LOAD_ROUNDS (5), LOAD_SECS per run (1.0), LOAD_FILL (150000),
 # LOAD_CONNECTIONS (64), LOAD_RETENTION (the sandbox's default), LOAD_SERVER_THREADS (2);
-# LOAD_PROFILE=balance|payout[-bare] runs one load alone, for a profiler.
+# LOAD_PROFILE=balance|payout[-bare] runs one load alone, for a profiler (callgrind.sh counts
+# its instructions per request); LOAD_LOG=1 logs each request, as the binary does.
 #
 # Usage: tools/load/run.sh
 set -eu
