@@ -78,7 +78,7 @@ fn write_tree(root: &str, fields: &Fields) -> Result<String, WriteError> {
         for field in fields {
             let name = field.name();
             let text = field.text().unwrap_or_default();
-            if !is_ascii_name(name.as_bytes()) && !is_xml_name(name) {
+            if !is_xml_name(name) {
                 let name = name.escape_debug().to_string();
                 return Err(flat_error(WriteErrorKind::InvalidName, root, fields, &name));
             }
@@ -160,46 +160,6 @@ fn error(kind: WriteErrorKind, stack: &[(&str, slice::Iter<'_, Field>)], last: &
 #[cold]
 fn flat_error(kind: WriteErrorKind, root: &str, fields: &Fields, last: &str) -> WriteError {
     error(kind, &[(root, fields.iter())], last)
-}
-
-/// For each byte: bit 0 set if it is an ASCII `NameChar`, bit 1 too if it is an ASCII
-/// `NameStartChar`; 0 otherwise, every non-ASCII byte included (the same table as the
-/// parser's, for [`is_ascii_name`]).
-const ASCII_NAME: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        table[b] = if c.is_ascii_alphabetic() || c == b'_' || c == b':' {
-            3
-        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
-            1
-        } else {
-            0
-        };
-        b += 1;
-    }
-    table
-};
-
-/// Whether `name` is an XML name made of ASCII only (`pg_payment_id`): eight lookups at a
-/// time like [`all_plain`]. `false` says nothing: a name with other characters may still be
-/// one, which [`is_xml_name`] decides.
-#[inline(always)]
-fn is_ascii_name(name: &[u8]) -> bool {
-    let table = |b: u8| ASCII_NAME[usize::from(b)];
-    let word = |w: &[u8; 8]| w.iter().fold(1, |all, &b| all & table(b)) != 0;
-    let Some(&first) = name.first() else {
-        return false;
-    };
-    table(first) & 2 != 0
-        && match name.last_chunk::<8>() {
-            Some(last) => {
-                let (words, _) = name.as_chunks::<8>();
-                words.iter().all(word) && word(last)
-            }
-            None => name.iter().fold(1, |all, &b| all & table(b)) != 0,
-        }
 }
 
 /// For each byte, whether a text holding only such bytes is written exactly as it is: not
@@ -286,28 +246,6 @@ mod tests {
                 .replace('>', "&gt;")
                 .replace('\r', "&#13;"),
         )
-    }
-
-    #[test]
-    fn ascii_names_are_names_and_the_rest_is_left_to_is_xml_name() {
-        for len in 1..30 {
-            let good = "a".repeat(len);
-            assert!(is_ascii_name(good.as_bytes()), "{good}");
-            for at in 0..len {
-                for c in ["1", "-", ".", "_", ":", "Z", " ", "<", "/", "я", "\u{0}"] {
-                    let name = format!("{}{c}{}", &good[..at], &good[at + 1..]);
-                    if is_ascii_name(name.as_bytes()) {
-                        assert!(is_xml_name(&name), "{name:?}");
-                    } else {
-                        let ascii_ok = name.bytes().enumerate().all(|(i, b)| {
-                            ASCII_NAME[usize::from(b)] & if i == 0 { 2 } else { 1 } != 0
-                        });
-                        assert!(!ascii_ok, "{name:?}");
-                    }
-                }
-            }
-        }
-        assert!(!is_ascii_name(b""));
     }
 
     #[test]
