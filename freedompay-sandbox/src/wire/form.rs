@@ -208,8 +208,8 @@ fn plain(name: &[u8]) -> bool {
 }
 
 /// The usual request field names, kept as `'static` texts when a form is decoded (a request
-/// made of them is decoded without a copy of each name). At most 64 (a repeated one is found
-/// with a bit mask), of 4 bytes or more.
+/// made of them is decoded without a copy of each name; a repeated one is found by its place
+/// in [`FlatForm`]). Fewer than [`NOT_KNOWN`], of 4 bytes or more.
 const KNOWN: [&str; 32] = [
     "pg_merchant_id",
     "pg_salt",
@@ -266,7 +266,7 @@ const fn slot(name: &[u8]) -> usize {
 /// Built at compile time, which fails if two names share a slot (the multiplier of [`slot`]
 /// must then change).
 const KNOWN_SLOTS: [u8; 1 << SLOT_BITS] = {
-    assert!(KNOWN.len() <= 64 && KNOWN.len() < NOT_KNOWN as usize);
+    assert!(KNOWN.len() < NOT_KNOWN as usize);
     let mut table = [NOT_KNOWN; 1 << SLOT_BITS];
     let mut i = 0;
     while i < KNOWN.len() {
@@ -507,38 +507,7 @@ mod tests {
 
     #[test]
     fn usual_names_are_kept_uncopied_and_others_copied() {
-        let names = [
-            "pg_merchant_id",
-            "pg_salt",
-            "pg_sig",
-            "pg_amount",
-            "pg_order_id",
-            "pg_description",
-            "pg_payment_id",
-            "pg_payment_to",
-            "pg_currency",
-            "pg_user_id",
-            "pg_card_name",
-            "pg_post_link",
-            "pg_back_link",
-            "pg_result_url",
-            "pg_check_url",
-            "pg_success_url",
-            "pg_failure_url",
-            "pg_testing_mode",
-            "pg_user_phone",
-            "pg_user_contact_email",
-            "pg_idempotency_key",
-            "pg_lifetime",
-            "pg_language",
-            "pg_card_token",
-            "pg_request_method",
-            "pg_user_ip",
-            "pg_param1",
-            "pg_param2",
-            "pg_param3",
-        ];
-        for name in names {
+        for name in KNOWN {
             assert_eq!(known_name(name), Some(name));
             assert_eq!(known_name(&name[1..]), None);
             assert_eq!(known_name(&format!("{name}x")[1..]), None);

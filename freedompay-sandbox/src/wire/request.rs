@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn forms_of_usual_names_read_as_php_reads_them() {
-        // The usual names (kept uncopied, a repeat found by a bit mask), mixed with others,
+        // The usual names (kept uncopied, a repeat found by its place), mixed with others,
         // repeated, cut short or lengthened, with values of every length.
         let names = [
             "pg_merchant_id",
