@@ -265,9 +265,7 @@ async fn connection(
                 (Instant::now(), request.method().clone(), path)
             });
             let response = match endpoint {
-                Some(endpoint) => {
-                    endpoints::serve(Arc::clone(app), endpoint, request.map(Body::new)).await
-                }
+                Some(endpoint) => endpoints::serve(app, endpoint, request.map(Body::new)).await,
                 None => match shared.router.clone().call(request.map(Body::new)).await {
                     Ok(response) => response,
                     Err(never) => match never {},

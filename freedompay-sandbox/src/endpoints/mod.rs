@@ -354,8 +354,8 @@ pub(crate) fn router() -> Router<Arc<App>> {
         router = router.route(
             endpoint.route,
             any(
-                move |AxumState(app): AxumState<Arc<App>>, request: Request| {
-                    handle(app, endpoint, request)
+                move |AxumState(app): AxumState<Arc<App>>, request: Request| async move {
+                    handle(&app, endpoint, request).await
                 },
             ),
         );
@@ -379,9 +379,11 @@ pub(crate) fn exact(path: &str) -> Option<&'static Endpoint> {
     EXACT.get(path).copied()
 }
 
-/// Serves one request to `endpoint` (what its route does).
+/// Serves one request to `endpoint` (what its route does). The sandbox is borrowed: its
+/// reference count is touched only for a request that waits in a task of its own (the
+/// latency fault).
 pub(crate) async fn serve(
-    app: Arc<App>,
+    app: &Arc<App>,
     endpoint: &'static Endpoint,
     request: Request,
 ) -> Response {
@@ -560,7 +562,7 @@ impl<'a> Message<'a> {
 /// except the latency fault, which therefore runs the rest in a task of its own; everything
 /// else runs to its end in the poll that read the last of the body, so that a hang-up cannot
 /// cut it short, without the cost of a task per request.
-async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
+async fn handle(app: &Arc<App>, endpoint: &'static Endpoint, request: Request) -> Response {
     // Read the whole request first, once: what arrived is processed even if the client goes
     // away.
     let (parts, body) = request.into_parts();
@@ -572,15 +574,18 @@ async fn handle(app: Arc<App>, endpoint: &'static Endpoint, request: Request) ->
     };
     let fault = app.take_fault(parts.uri.path());
     match fault {
-        Some(fault) if fault.latency_ms > 0 => tokio::spawn(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(fault.latency_ms)).await;
-            respond(&app, endpoint, parts.uri.path(), &parts, &body, Some(fault)).await
+        Some(fault) if fault.latency_ms > 0 => tokio::spawn({
+            let app = Arc::clone(app);
+            async move {
+                tokio::time::sleep(std::time::Duration::from_millis(fault.latency_ms)).await;
+                respond(&app, endpoint, parts.uri.path(), &parts, &body, Some(fault)).await
+            }
         })
         .await
         .unwrap_or_else(|_| faults::error_page(500)),
         // A bug that panics answers a 500 page, as a task of its own would.
         fault => AssertUnwindSafe(respond(
-            &app,
+            app,
             endpoint,
             parts.uri.path(),
             &parts,
