@@ -290,7 +290,7 @@ pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, fields: &Picked<'_>) -> Result<Answe
         card.card_id = state.next_id();
         let outcome = card.payout;
         let mut payout = draft.into_payout(ctx, id, Some(card));
-        let decided = flow::payout::decide_new(app, &state, &mut payout, outcome)?;
+        let decided = flow::payout::decide(app, &state.balance, &mut payout, outcome);
         let mut reply = CardReply::of_payout(&payout, 0, false, true);
         ctx.callbacks
             .extend(flow::payout::record_new(app, &mut state, payout, decided));

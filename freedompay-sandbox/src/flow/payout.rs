@@ -45,22 +45,7 @@ pub(crate) fn start(
     Ok(follow_up(app, state, id, decided))
 }
 
-/// [`start`] for a new payout that is not yet in the state (the balance checked for it, its
-/// card set): decided at once, before [`record_new`] records it, so that it is not looked up
-/// again. The same refusal as [`start`]'s.
-pub(crate) fn decide_new(
-    app: &App,
-    state: &State,
-    payout: &mut Payout,
-    outcome: PayoutOutcome,
-) -> Result<Decided, ApiError> {
-    if !matches!(outcome, PayoutOutcome::Error(_)) {
-        ensure_balance_of(&state.balance, payout.amount)?;
-    }
-    Ok(decide(app, &state.balance, payout, outcome))
-}
-
-/// Records a payout decided by [`decide_new`], then does what [`start`] does after deciding
+/// Records a new payout decided by [`decide`], then does what [`start`] does after deciding
 /// one: its finish scheduled, its notification registered (returned).
 pub(crate) fn record_new(
     app: &App,
@@ -81,8 +66,15 @@ pub(crate) struct Decided {
     due: Option<i64>,
 }
 
-/// The change of [`start`] to the payout itself and to the balance, by `outcome`.
-fn decide(app: &App, balance: &Balance, payout: &mut Payout, outcome: PayoutOutcome) -> Decided {
+/// The change of [`start`] to the payout itself and to the balance, by `outcome`. For a new
+/// payout not yet in the state (then recorded by [`record_new`], without a lookup), the caller
+/// has checked the balance for it, as [`ensure_balance`] does, with the state locked.
+pub(crate) fn decide(
+    app: &App,
+    balance: &Balance,
+    payout: &mut Payout,
+    outcome: PayoutOutcome,
+) -> Decided {
     let amount = payout.amount;
     match outcome {
         PayoutOutcome::Success => {
