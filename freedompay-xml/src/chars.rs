@@ -178,12 +178,15 @@ fn is_ascii_name(name: &[u8]) -> bool {
 }
 
 /// Whether `name` is an XML 1.0 `Name`: what can stand in `<name>` and `</name>`.
-#[inline]
+#[inline(always)]
 pub(crate) fn is_xml_name(name: &str) -> bool {
-    // The common case, `pg_payment_id`, is decided by the ASCII table alone.
-    if is_ascii_name(name.as_bytes()) {
-        return true;
-    }
+    // The common case, `pg_payment_id`, is decided by the ASCII table alone, in line.
+    is_ascii_name(name.as_bytes()) || is_unicode_name(name)
+}
+
+/// [`is_xml_name`] character by character, for a name the ASCII table does not decide.
+#[inline(never)]
+fn is_unicode_name(name: &str) -> bool {
     let mut chars = name.chars();
     match chars.next() {
         Some(first) if is_name_start_char(first) => chars.all(is_name_char),
