@@ -100,7 +100,11 @@ impl Transport for ReqwestTransport {
         };
         // A URL seen before is not parsed again; one that does not parse goes to reqwest as
         // text, which reports it as it always does (a builder error: not sent).
-        let builder = match self.prepared.url(request.url()) {
+        let builder = match self
+            .prepared
+            .urls
+            .get_or_parse(request.url(), |text| reqwest::Url::parse(text).ok())
+        {
             Some(url) => self.client.request(method, url),
             None => self.client.request(method, request.url()),
         };
@@ -147,10 +151,6 @@ fn with_headers(
     builder
 }
 
-/// How many URLs a transport keeps parsed: more than the SDK's operations on one base URL.
-/// Past it, the oldest is dropped.
-const PREPARED_URLS: usize = 64;
-
 /// What the transport prepares once and reuses: parsed URLs and the SDK's header lists
 /// converted.
 #[derive(Debug)]
@@ -162,20 +162,9 @@ struct Prepared {
 impl Default for Prepared {
     fn default() -> Self {
         Self {
-            urls: freedompay_transport::Prepared::new(PREPARED_URLS),
+            urls: freedompay_transport::Prepared::for_urls(),
             headers: HeaderMaps::new(),
         }
-    }
-}
-
-impl Prepared {
-    /// `text` parsed as `reqwest::Url::parse` parses it, from the cache after the first time;
-    /// `None` if it does not parse.
-    fn url(&self, text: &str) -> Option<reqwest::Url> {
-        self.urls.get_or_make(
-            |known| **known == *text,
-            || Some((text.into(), reqwest::Url::parse(text).ok()?)),
-        )
     }
 }
 
@@ -204,24 +193,4 @@ fn classify(error: reqwest::Error) -> TransportError {
         (Kind::Other, MaybeSent)
     };
     TransportError::new(kind, state).with_source(error)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// URLs are parsed once and shared; a URL that does not parse is not kept.
-    #[test]
-    fn prepared_urls_are_reused_and_bounded() {
-        let prepared = Prepared::default();
-        let url = "http://127.0.0.1:9/api/balance_status";
-        assert_eq!(prepared.url(url), Some(reqwest::Url::parse(url).unwrap()));
-        assert_eq!(prepared.url(url), Some(reqwest::Url::parse(url).unwrap()));
-        assert_eq!(prepared.url("not a url"), None);
-        assert_eq!(prepared.urls.len(), 1);
-        for i in 0..PREPARED_URLS + 5 {
-            prepared.url(&format!("http://127.0.0.1:9/{i}"));
-        }
-        assert_eq!(prepared.urls.len(), PREPARED_URLS);
-    }
 }

@@ -98,7 +98,10 @@ impl UreqTransport {
         };
         // A URL seen before is not parsed again; one that does not parse goes to ureq as
         // text, which reports it as it always does (not sent).
-        let uri = self.prepared.uri(url);
+        let uri = self
+            .prepared
+            .uris
+            .get_or_parse(url, |text| Uri::try_from(text).ok());
         let response = match method {
             Method::Post => {
                 let builder = match uri {
@@ -197,10 +200,6 @@ fn prepare<B>(
         .build()
 }
 
-/// How many URLs a transport keeps parsed: more than the SDK's operations on one base URL.
-/// Past it, the oldest is dropped.
-const PREPARED_URLS: usize = 64;
-
 /// What the transport prepares once and reuses: parsed URLs and the SDK's header lists
 /// converted.
 #[derive(Debug)]
@@ -212,20 +211,9 @@ struct Prepared {
 impl Default for Prepared {
     fn default() -> Self {
         Self {
-            uris: freedompay_transport::Prepared::new(PREPARED_URLS),
+            uris: freedompay_transport::Prepared::for_urls(),
             headers: HeaderMaps::new(),
         }
-    }
-}
-
-impl Prepared {
-    /// `text` parsed as an `http::Uri`, from the cache after the first time; `None` if it
-    /// does not parse.
-    fn uri(&self, text: &str) -> Option<Uri> {
-        self.uris.get_or_make(
-            |known| **known == *text,
-            || Some((text.into(), Uri::try_from(text).ok()?)),
-        )
     }
 }
 
@@ -275,24 +263,4 @@ fn is_connect_error(error: &io::Error) -> bool {
         error.kind(),
         io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// URLs are parsed once and shared; a URL that does not parse is not kept.
-    #[test]
-    fn prepared_urls_are_reused_and_bounded() {
-        let prepared = Prepared::default();
-        let url = "http://127.0.0.1:9/api/balance_status";
-        assert_eq!(prepared.uri(url), Some(Uri::try_from(url).unwrap()));
-        assert_eq!(prepared.uri(url), Some(Uri::try_from(url).unwrap()));
-        assert_eq!(prepared.uri("http://bad host/"), None);
-        assert_eq!(prepared.uris.len(), 1);
-        for i in 0..PREPARED_URLS + 5 {
-            prepared.uri(&format!("http://127.0.0.1:9/{i}"));
-        }
-        assert_eq!(prepared.uris.len(), PREPARED_URLS);
-    }
 }

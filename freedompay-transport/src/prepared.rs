@@ -111,6 +111,39 @@ impl<K, V: Clone> Prepared<K, V> {
     }
 }
 
+impl<V: Clone> Prepared<Box<str>, V> {
+    /// How many parsed URLs [`Prepared::for_urls`] keeps: more than the SDK's operations on
+    /// one base URL.
+    pub const URLS: usize = 64;
+
+    /// A table of values parsed from texts, keyed by the text (the URLs a transport has
+    /// parsed into its HTTP stack's own type), keeping at most [`Prepared::URLS`].
+    pub const fn for_urls() -> Self {
+        Self::new(Self::URLS)
+    }
+
+    /// `text` parsed by `parse`, from the table after the first time; `None`, and nothing
+    /// kept, when it does not parse.
+    ///
+    /// ```
+    /// use freedompay_transport::Prepared;
+    ///
+    /// let ports: Prepared<Box<str>, u16> = Prepared::for_urls();
+    /// let port = |text: &str| text.rsplit(':').next()?.parse().ok();
+    /// assert_eq!(ports.get_or_parse("http://127.0.0.1:8080", port), Some(8080));
+    /// // Kept: the second time `parse` is not called.
+    /// assert_eq!(ports.get_or_parse("http://127.0.0.1:8080", |_| None), Some(8080));
+    /// assert_eq!(ports.get_or_parse("not a url", port), None);
+    /// assert_eq!(ports.len(), 1);
+    /// ```
+    pub fn get_or_parse(&self, text: &str, parse: impl FnOnce(&str) -> Option<V>) -> Option<V> {
+        self.get_or_make(
+            |known| **known == *text,
+            || Some((text.into(), parse(text)?)),
+        )
+    }
+}
+
 impl<K, V> fmt::Debug for Prepared<K, V> {
     /// The number of entries and the limit; never the keys or values.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -145,5 +178,26 @@ mod tests {
         let one: Prepared<u8, u8> = Prepared::new(0);
         assert_eq!(one.get_or_insert_with(|k| *k == 1, || (1, 1)), 1);
         assert_eq!(one.len(), 1);
+    }
+
+    #[test]
+    fn parsed_texts_are_reused_bounded_and_failures_not_kept() {
+        let table: Prepared<Box<str>, usize> = Prepared::for_urls();
+        let calls = std::cell::Cell::new(0);
+        let parse = |text: &str| {
+            calls.set(calls.get() + 1);
+            (!text.contains(' ')).then_some(text.len())
+        };
+        assert_eq!(table.get_or_parse("http://a/x", parse), Some(10));
+        assert_eq!(table.get_or_parse("http://a/x", parse), Some(10));
+        assert_eq!(calls.get(), 1, "parsed once");
+        assert_eq!(table.get_or_parse("http://bad host/", parse), None);
+        assert_eq!(table.get_or_parse("http://bad host/", parse), None);
+        assert_eq!(calls.get(), 3, "a failure is not kept");
+        assert_eq!(table.len(), 1);
+        for i in 0..Prepared::<Box<str>, usize>::URLS + 5 {
+            table.get_or_parse(&format!("http://a/{i}"), parse);
+        }
+        assert_eq!(table.len(), Prepared::<Box<str>, usize>::URLS);
     }
 }
