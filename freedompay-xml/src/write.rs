@@ -221,12 +221,15 @@ fn write_level<'r, 'a: 'r, L: Level<'a>>(root: &'r str, level: L) -> Result<Stri
     Ok(out)
 }
 
+// In line, also where a crate's own `Level` instantiates the writer.
+#[inline]
 fn open_tag(out: &mut String, name: &str) {
     out.push('<');
     out.push_str(name);
     out.push('>');
 }
 
+#[inline]
 fn close_tag(out: &mut String, name: &str) {
     out.push_str("</");
     out.push_str(name);
