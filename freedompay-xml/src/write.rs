@@ -1,6 +1,8 @@
 //! Writing a message tree as an XML document: merchant replies to callbacks, and requests in
 //! `pg_xml` mode.
 
+use std::slice;
+
 use freedompay_sign::{Field, Fields, Level, Node, Value};
 
 use crate::chars::{first_invalid_char, is_xml_name};
@@ -45,14 +47,14 @@ const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 /// ```
 pub fn write(fields: &Fields) -> Result<String, WriteError> {
     // The root is a constant known to be a name: not checked again.
-    write_level(RESPONSE_ROOT, FieldsMap(fields.as_slice()))
+    write_fields(RESPONSE_ROOT, fields)
 }
 
 /// Writes a message tree as an XML document with the given root element, such as
 /// [`REQUEST_ROOT`] for the `pg_xml` field of a request; see [`write()`].
 pub fn write_with_root(root: &str, fields: &Fields) -> Result<String, WriteError> {
     check_root(root)?;
-    write_level(root, FieldsMap(fields.as_slice()))
+    write_fields(root, fields)
 }
 
 /// Writes a message tree held in another form than [`Fields`] (any [`Level`], the trait
@@ -113,32 +115,6 @@ fn check_root(root: &str) -> Result<(), WriteError> {
     }
 }
 
-/// A map of a [`Fields`] tree as a [`Level`], for the writer only: a list is handed out as an
-/// empty map, which the writer refuses without looking into it.
-#[derive(Clone, Copy)]
-struct FieldsMap<'a>(&'a [Field]);
-
-impl<'a> Level<'a> for FieldsMap<'a> {
-    #[inline]
-    fn len(self) -> usize {
-        self.0.len()
-    }
-
-    #[inline]
-    fn name(self, index: usize) -> &'a str {
-        self.0[index].name()
-    }
-
-    #[inline]
-    fn value(self, index: usize) -> Node<'a, Self> {
-        match self.0[index].value() {
-            Value::Text(text) => Node::Text(text),
-            Value::Map(map) => Node::Map(FieldsMap(map.as_slice())),
-            Value::List(_) => Node::List(FieldsMap(&[])),
-        }
-    }
-}
-
 /// The text of entry `index` of a level, if it is one.
 #[inline(always)]
 fn text_of<'a, L: Level<'a>>(level: L, index: usize) -> Option<&'a str> {
@@ -148,7 +124,78 @@ fn text_of<'a, L: Level<'a>>(level: L, index: usize) -> Option<&'a str> {
     }
 }
 
-/// Writes the document once `root` is known to be an XML name.
+/// Writes a [`Fields`] tree once `root` is known to be an XML name. The walk of
+/// [`write_level`], over the fields themselves (cheaper than by index); the same helpers write
+/// and check every name and text.
+fn write_fields(root: &str, fields: &Fields) -> Result<String, WriteError> {
+    let tags = |name: &str| 2 * name.len() + "<></>".len();
+    // A flat tree (texts only: nearly every reply) is written in one pass into a buffer of its
+    // size unless a text needs escaping, without the stack below.
+    let flat = fields.iter().try_fold(0, |size, field| {
+        Some(size + tags(field.name()) + field.text()?.len())
+    });
+    let mut out =
+        String::with_capacity(DECLARATION.len() + tags(root) + flat.unwrap_or(48 * fields.len()));
+    out.push_str(DECLARATION);
+    open_tag(&mut out, root);
+    if flat.is_some() {
+        for field in fields {
+            let name = field.name();
+            let text = field.text().unwrap_or_default();
+            if !is_xml_name(name) {
+                let name = name.escape_debug().to_string();
+                return Err(flat_error(WriteErrorKind::InvalidName, root, &name));
+            }
+            open_tag(&mut out, name);
+            if all_plain(text.as_bytes()) {
+                out.push_str(text);
+            } else if escape_slowly(&mut out, text).is_err() {
+                return Err(flat_error(WriteErrorKind::InvalidChar, root, name));
+            }
+            close_tag(&mut out, name);
+        }
+        close_tag(&mut out, root);
+        return Ok(out);
+    }
+
+    // Open elements: their names and what is left of their fields. An explicit stack rather
+    // than recursion: a tree built in code may be arbitrarily deep.
+    let mut stack: Vec<(&str, slice::Iter<'_, Field>)> = vec![(root, fields.iter())];
+    while let Some((_, rest)) = stack.last_mut() {
+        let Some(field) = rest.next() else {
+            if let Some((name, _)) = stack.pop() {
+                close_tag(&mut out, name);
+            }
+            continue;
+        };
+        let open = || stack.iter().map(|(name, _)| *name);
+        let name = field.name();
+        if !is_xml_name(name) {
+            let name = name.escape_debug().to_string();
+            return Err(error_at(WriteErrorKind::InvalidName, open(), &name));
+        }
+        match field.value() {
+            Value::Text(text) => {
+                open_tag(&mut out, name);
+                if escape_into(&mut out, text).is_err() {
+                    return Err(error_at(WriteErrorKind::InvalidChar, open(), name));
+                }
+                close_tag(&mut out, name);
+            }
+            Value::Map(map) if map.is_empty() => {
+                return Err(error_at(WriteErrorKind::EmptyMap, open(), name));
+            }
+            Value::Map(map) => {
+                open_tag(&mut out, name);
+                stack.push((name, map.iter()));
+            }
+            Value::List(_) => return Err(error_at(WriteErrorKind::List, open(), name)),
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a level once `root` is known to be an XML name.
 fn write_level<'r, 'a: 'r, L: Level<'a>>(root: &'r str, level: L) -> Result<String, WriteError> {
     let tags = |name: &str| 2 * name.len() + "<></>".len();
     let len = level.len();
