@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use freedompay_sign::{Fields, Level, Node, SALT_FIELD, SIG_FIELD, ScriptName, SecretKey};
-use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 
 use crate::app::{App, ReplyNumber};
 use crate::money::push_minor;
@@ -290,9 +290,10 @@ pub(crate) fn unsigned_error(code: u32, description: &str) -> String {
 /// a static header value: nothing is copied or checked per reply.
 pub(crate) fn xml_response(body: String) -> Response {
     let mut response = Response::new(Body::from(body));
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(XML_CONTENT_TYPE));
+    // A map of room for its one header, not the default eight.
+    let mut headers = HeaderMap::with_capacity(1);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(XML_CONTENT_TYPE));
+    *response.headers_mut() = headers;
     response
 }
 
@@ -394,6 +395,16 @@ mod tests {
                 );
             }
         }
+        // A text XML cannot carry: what `signed_xml` answers.
+        let unwritable = || {
+            let mut r = Reply::new(0);
+            r.text("pg_status", "ok").text("pg_order_id", "a\u{1}b");
+            r
+        };
+        let (flat, tree) = both(unwritable, 3, true);
+        assert_eq!(flat, tree);
+        assert_eq!(flat, unsigned_error(9999, "The reply could not be written"));
+
         let (flat, _) = both(payout, 1, false);
         assert!(flat.contains("<pg_balance>-1234.56</pg_balance>"), "{flat}");
         assert!(
