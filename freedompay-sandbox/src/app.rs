@@ -149,6 +149,12 @@ impl App {
 
     /// A fresh `pg_salt`: 16 characters of `[0-9A-Za-z]` from the sandbox's generator.
     pub(crate) fn salt(&self) -> String {
+        ascii_string(&self.salt_bytes())
+    }
+
+    /// The characters of a fresh `pg_salt` ([`App::salt`]), all ASCII: a reply written
+    /// without a tree takes them from the stack.
+    pub(crate) fn salt_bytes(&self) -> [u8; SALT_LEN] {
         let mut salt = [0u8; SALT_LEN];
         // Eight characters from each draw of 64 bits (62^8 < 2^48: every character comes from
         // fresh bits): the draw read as a fraction of 2^64, digit by digit in base 62, each
@@ -161,7 +167,7 @@ impl App {
                 x = product as u64;
             }
         }
-        ascii_string(&salt)
+        salt
     }
 
     /// The number of this signed reply, and whether it carries the unknown element.

@@ -1,6 +1,9 @@
 //! Errors an endpoint answers with (signed XML with `pg_error_code`).
 
-use freedompay_sign::Fields;
+use freedompay_sign::{Fields, ScriptName, SecretKey};
+
+use crate::app::App;
+use crate::reply::{Reply, signed_reply, signed_xml};
 
 /// Validation failure (the sandbox's choice; a third-party validator uses it).
 pub(crate) const VALIDATION: u32 = 9403;
@@ -62,5 +65,25 @@ impl ApiError {
             .push_static("pg_error_code", self.code.to_string())
             .push_static("pg_error_description", self.description);
         fields
+    }
+
+    /// The signed reply document ([`signed_xml`]) of this error; written without a tree
+    /// ([`signed_reply`]) when it has no extra field, as nearly every error has none.
+    pub(crate) fn into_signed_xml(
+        self,
+        app: &App,
+        script: &ScriptName,
+        secret: &SecretKey,
+    ) -> String {
+        if !self.extra.is_empty() {
+            return signed_xml(app, script, secret, self.into_fields());
+        }
+        // Its three fields and the signing's (the unknown element, salt and signature).
+        let mut reply = Reply::new(self.description.len() + 96);
+        reply
+            .text("pg_status", "error")
+            .decimal("pg_error_code", self.code)
+            .text("pg_error_description", &self.description);
+        signed_reply(app, script, secret, reply)
     }
 }

@@ -45,25 +45,24 @@ pub(crate) fn parse_amount(text: &str) -> Option<i64> {
 
 /// Formats minor units with two fraction digits: `2500` → `"25.00"`, `-1000` → `"-10.00"`.
 pub(crate) fn format_minor(minor: i64) -> String {
-    let abs = minor.unsigned_abs();
-    let cents = (abs % 100) as u8;
-    let mut buffer = itoa::Buffer::new();
-    let whole = buffer.format(abs / 100);
-    let mut out = String::with_capacity(whole.len() + 4);
-    if minor < 0 {
-        out.push('-');
-    }
-    out.push_str(whole);
-    out.push('.');
-    out.push(char::from(b'0' + cents / 10));
-    out.push(char::from(b'0' + cents % 10));
+    // The longest: a sign, 17 whole digits, `.` and two digits.
+    let mut out = String::with_capacity(21);
+    push_minor(&mut out, minor);
     out
 }
 
-/// `n` in decimal, as `n.to_string()` writes it, without the formatting machinery (ids in
-/// every reply).
-pub(crate) fn decimal(n: i64) -> String {
-    String::from(itoa::Buffer::new().format(n))
+/// Appends minor units as [`format_minor`] writes them (a reply's values, written into one
+/// buffer).
+pub(crate) fn push_minor(out: &mut String, minor: i64) {
+    let abs = minor.unsigned_abs();
+    let cents = (abs % 100) as u8;
+    if minor < 0 {
+        out.push('-');
+    }
+    out.push_str(itoa::Buffer::new().format(abs / 100));
+    out.push('.');
+    out.push(char::from(b'0' + cents / 10));
+    out.push(char::from(b'0' + cents % 10));
 }
 
 /// A string of ASCII bytes written into a buffer, copied once into a string of its size.
@@ -167,7 +166,9 @@ mod tests {
             let sign = if minor < 0 { "-" } else { "" };
             let expected = format!("{sign}{}.{:02}", abs / 100, abs % 100);
             assert_eq!(format_minor(minor), expected);
-            assert_eq!(decimal(minor), minor.to_string());
+            let mut out = String::from("x");
+            push_minor(&mut out, minor);
+            assert_eq!(out, format!("x{expected}"));
         }
     }
 }

@@ -17,7 +17,8 @@
 //!   whole document, plus one per text that needed decoding), for reading a reply without
 //!   copying it.
 //! * [`write()`] / [`write_with_root`] write a tree as a document that [`parse`] reads back
-//!   unchanged.
+//!   unchanged; [`write_tree`] / [`write_tree_with_root`] write the same bytes for a tree held
+//!   in another form (any [`Level`](freedompay_sign::Level)).
 //!
 //! ```
 //! use freedompay_sign::{Fields, ScriptName, SecretKey, sign};
@@ -69,4 +70,6 @@ pub use verify::{
     ResponseError, UnsignedReply, Verified, VerifiedRef, parse_and_verify, parse_and_verify_ref,
     verify_ref, verify_response,
 };
-pub use write::{REQUEST_ROOT, RESPONSE_ROOT, write, write_with_root};
+pub use write::{
+    REQUEST_ROOT, RESPONSE_ROOT, write, write_tree, write_tree_with_root, write_with_root,
+};

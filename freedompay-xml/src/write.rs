@@ -3,7 +3,7 @@
 
 use std::slice;
 
-use freedompay_sign::{Field, Fields, Value};
+use freedompay_sign::{Field, Fields, Level, Node, Value};
 
 use crate::chars::{first_invalid_char, is_xml_name};
 use crate::{WriteError, WriteErrorKind};
@@ -47,23 +47,87 @@ const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 /// ```
 pub fn write(fields: &Fields) -> Result<String, WriteError> {
     // The root is a constant known to be a name: not checked again.
-    write_tree(RESPONSE_ROOT, fields)
+    write_fields(RESPONSE_ROOT, fields)
 }
 
 /// Writes a message tree as an XML document with the given root element, such as
 /// [`REQUEST_ROOT`] for the `pg_xml` field of a request; see [`write()`].
 pub fn write_with_root(root: &str, fields: &Fields) -> Result<String, WriteError> {
-    if !is_xml_name(root) {
-        return Err(WriteError::new(
-            WriteErrorKind::InvalidName,
-            root.escape_debug().to_string(),
-        ));
-    }
-    write_tree(root, fields)
+    check_root(root)?;
+    write_fields(root, fields)
 }
 
-/// [`write_with_root`] once `root` is known to be an XML name.
-fn write_tree(root: &str, fields: &Fields) -> Result<String, WriteError> {
+/// Writes a message tree held in another form than [`Fields`] (any [`Level`], the trait
+/// [`sign_tree`](freedompay_sign::sign_tree) signs) as an XML document with a `<response>`
+/// root: exactly the bytes [`write()`] gives for the same tree, with the same escaping and the
+/// same refusals (a list, an empty map, a name that is not an XML name, a character XML 1.0
+/// cannot carry), each with the same [`WriteError`]. Nested maps are written as nested
+/// elements, as [`write()`] does.
+///
+/// For a reply put together without a [`Fields`] tree: the names and texts stay where they
+/// are, and the document is written once, into a string of its size.
+///
+/// ```
+/// use freedompay_sign::{Fields, Level, Node};
+///
+/// /// A flat message as a slice of pairs.
+/// #[derive(Clone, Copy)]
+/// struct Pairs<'a>(&'a [(&'a str, &'a str)]);
+///
+/// impl<'a> Level<'a> for Pairs<'a> {
+///     fn len(self) -> usize { self.0.len() }
+///     fn name(self, index: usize) -> &'a str { self.0[index].0 }
+///     fn value(self, index: usize) -> Node<'a, Self> { Node::Text(self.0[index].1) }
+/// }
+///
+/// let pairs = [("pg_status", "ok"), ("pg_description", "Fish & chips")];
+/// let mut fields = Fields::new();
+/// fields.push("pg_status", "ok").push("pg_description", "Fish & chips");
+///
+/// let xml = freedompay_xml::write_tree(Pairs(&pairs))?;
+/// assert_eq!(xml, freedompay_xml::write(&fields)?);
+/// assert_eq!(
+///     xml,
+///     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<response><pg_status>ok</pg_status>\
+///      <pg_description>Fish &amp; chips</pg_description></response>"
+/// );
+/// # Ok::<(), freedompay_xml::WriteError>(())
+/// ```
+pub fn write_tree<'a, L: Level<'a>>(level: L) -> Result<String, WriteError> {
+    write_level(RESPONSE_ROOT, level)
+}
+
+/// [`write_tree`] with the given root element, as [`write_with_root`] for a [`Fields`] tree.
+pub fn write_tree_with_root<'a, L: Level<'a>>(root: &str, level: L) -> Result<String, WriteError> {
+    check_root(root)?;
+    write_level(root, level)
+}
+
+/// Refuses a root that is not an XML name.
+fn check_root(root: &str) -> Result<(), WriteError> {
+    if is_xml_name(root) {
+        Ok(())
+    } else {
+        Err(WriteError::new(
+            WriteErrorKind::InvalidName,
+            root.escape_debug().to_string(),
+        ))
+    }
+}
+
+/// The text of entry `index` of a level, if it is one.
+#[inline(always)]
+fn text_of<'a, L: Level<'a>>(level: L, index: usize) -> Option<&'a str> {
+    match level.value(index) {
+        Node::Text(text) => Some(text),
+        Node::Map(_) | Node::List(_) => None,
+    }
+}
+
+/// Writes a [`Fields`] tree once `root` is known to be an XML name. The walk of
+/// [`write_level`], over the fields themselves (cheaper than by index); the same helpers write
+/// and check every name and text.
+fn write_fields(root: &str, fields: &Fields) -> Result<String, WriteError> {
     let tags = |name: &str| 2 * name.len() + "<></>".len();
     // A flat tree (texts only: nearly every reply) is written in one pass into a buffer of its
     // size unless a text needs escaping, without the stack below.
@@ -80,13 +144,13 @@ fn write_tree(root: &str, fields: &Fields) -> Result<String, WriteError> {
             let text = field.text().unwrap_or_default();
             if !is_xml_name(name) {
                 let name = name.escape_debug().to_string();
-                return Err(flat_error(WriteErrorKind::InvalidName, root, fields, &name));
+                return Err(flat_error(WriteErrorKind::InvalidName, root, &name));
             }
             open_tag(&mut out, name);
             if all_plain(text.as_bytes()) {
                 out.push_str(text);
             } else if escape_slowly(&mut out, text).is_err() {
-                return Err(flat_error(WriteErrorKind::InvalidChar, root, fields, name));
+                return Err(flat_error(WriteErrorKind::InvalidChar, root, name));
             }
             close_tag(&mut out, name);
         }
@@ -104,7 +168,78 @@ fn write_tree(root: &str, fields: &Fields) -> Result<String, WriteError> {
             }
             continue;
         };
+        let open = || stack.iter().map(|(name, _)| *name);
         let name = field.name();
+        if !is_xml_name(name) {
+            let name = name.escape_debug().to_string();
+            return Err(error_at(WriteErrorKind::InvalidName, open(), &name));
+        }
+        match field.value() {
+            Value::Text(text) => {
+                open_tag(&mut out, name);
+                if escape_into(&mut out, text).is_err() {
+                    return Err(error_at(WriteErrorKind::InvalidChar, open(), name));
+                }
+                close_tag(&mut out, name);
+            }
+            Value::Map(map) if map.is_empty() => {
+                return Err(error_at(WriteErrorKind::EmptyMap, open(), name));
+            }
+            Value::Map(map) => {
+                open_tag(&mut out, name);
+                stack.push((name, map.iter()));
+            }
+            Value::List(_) => return Err(error_at(WriteErrorKind::List, open(), name)),
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a level once `root` is known to be an XML name.
+fn write_level<'r, 'a: 'r, L: Level<'a>>(root: &'r str, level: L) -> Result<String, WriteError> {
+    let tags = |name: &str| 2 * name.len() + "<></>".len();
+    let len = level.len();
+    // A flat tree (texts only: nearly every reply) is written in one pass into a buffer of its
+    // size unless a text needs escaping, without the stack below.
+    let flat = (0..len).try_fold(0, |size, index| {
+        Some(size + tags(level.name(index)) + text_of(level, index)?.len())
+    });
+    let mut out = String::with_capacity(DECLARATION.len() + tags(root) + flat.unwrap_or(48 * len));
+    out.push_str(DECLARATION);
+    open_tag(&mut out, root);
+    if flat.is_some() {
+        for index in 0..len {
+            let name = level.name(index);
+            let text = text_of(level, index).unwrap_or_default();
+            if !is_xml_name(name) {
+                let name = name.escape_debug().to_string();
+                return Err(flat_error(WriteErrorKind::InvalidName, root, &name));
+            }
+            open_tag(&mut out, name);
+            if all_plain(text.as_bytes()) {
+                out.push_str(text);
+            } else if escape_slowly(&mut out, text).is_err() {
+                return Err(flat_error(WriteErrorKind::InvalidChar, root, name));
+            }
+            close_tag(&mut out, name);
+        }
+        close_tag(&mut out, root);
+        return Ok(out);
+    }
+
+    // Open elements: their names, their levels and the index of the next entry to write. An
+    // explicit stack rather than recursion: a tree built in code may be arbitrarily deep.
+    let mut stack: Vec<(&'r str, L, usize)> = vec![(root, level, 0)];
+    while let Some((_, level, next)) = stack.last_mut() {
+        let (level, index) = (*level, *next);
+        if index >= level.len() {
+            if let Some((name, _, _)) = stack.pop() {
+                close_tag(&mut out, name);
+            }
+            continue;
+        }
+        *next += 1;
+        let name = level.name(index);
         if !is_xml_name(name) {
             return Err(error(
                 WriteErrorKind::InvalidName,
@@ -112,33 +247,36 @@ fn write_tree(root: &str, fields: &Fields) -> Result<String, WriteError> {
                 &name.escape_debug().to_string(),
             ));
         }
-        match field.value() {
-            Value::Text(text) => {
+        match level.value(index) {
+            Node::Text(text) => {
                 open_tag(&mut out, name);
                 if escape_into(&mut out, text).is_err() {
                     return Err(error(WriteErrorKind::InvalidChar, &stack, name));
                 }
                 close_tag(&mut out, name);
             }
-            Value::Map(map) if map.is_empty() => {
+            Node::Map(map) if map.is_empty() => {
                 return Err(error(WriteErrorKind::EmptyMap, &stack, name));
             }
-            Value::Map(map) => {
+            Node::Map(map) => {
                 open_tag(&mut out, name);
-                stack.push((name, map.iter()));
+                stack.push((name, map, 0));
             }
-            Value::List(_) => return Err(error(WriteErrorKind::List, &stack, name)),
+            Node::List(_) => return Err(error(WriteErrorKind::List, &stack, name)),
         }
     }
     Ok(out)
 }
 
+// In line, also where a crate's own `Level` instantiates the writer.
+#[inline]
 fn open_tag(out: &mut String, name: &str) {
     out.push('<');
     out.push_str(name);
     out.push('>');
 }
 
+#[inline]
 fn close_tag(out: &mut String, name: &str) {
     out.push_str("</");
     out.push_str(name);
@@ -146,9 +284,18 @@ fn close_tag(out: &mut String, name: &str) {
 }
 
 /// An error at the field named `last` (already escaped if need be) inside the open elements.
-fn error(kind: WriteErrorKind, stack: &[(&str, slice::Iter<'_, Field>)], last: &str) -> WriteError {
+fn error<L>(kind: WriteErrorKind, stack: &[(&str, L, usize)], last: &str) -> WriteError {
+    error_at(kind, stack.iter().map(|(name, _, _)| *name), last)
+}
+
+/// An error at the field named `last` under the elements named `open`, outermost first.
+fn error_at<'s>(
+    kind: WriteErrorKind,
+    open: impl Iterator<Item = &'s str>,
+    last: &str,
+) -> WriteError {
     let mut path = String::new();
-    for (name, _) in stack {
+    for name in open {
         path.push_str(name);
         path.push('/');
     }
@@ -158,8 +305,8 @@ fn error(kind: WriteErrorKind, stack: &[(&str, slice::Iter<'_, Field>)], last: &
 
 /// [`error`] for a field of a flat tree, directly under the root.
 #[cold]
-fn flat_error(kind: WriteErrorKind, root: &str, fields: &Fields, last: &str) -> WriteError {
-    error(kind, &[(root, fields.iter())], last)
+fn flat_error(kind: WriteErrorKind, root: &str, last: &str) -> WriteError {
+    error_at(kind, std::iter::once(root), last)
 }
 
 /// For each byte, whether a text holding only such bytes is written exactly as it is: not

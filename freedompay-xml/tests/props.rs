@@ -6,7 +6,7 @@ mod common;
 use freedompay_sign::{Fields, ScriptName, SecretKey, Value, sign, sign_tree};
 use freedompay_xml::{
     ResponseError, VerifiedRef, WriteErrorKind, parse, parse_and_verify, parse_ref, verify_ref,
-    verify_response, write, write_with_root,
+    verify_response, write, write_tree, write_tree_with_root, write_with_root,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -101,6 +101,16 @@ proptest! {
         let doc = parse(xml.as_bytes()).unwrap();
         prop_assert_eq!(doc.root_name(), root.as_str());
         prop_assert_eq!(doc.fields(), &fields);
+    }
+
+    #[test]
+    fn a_tree_in_another_form_is_written_as_the_same_bytes(fields in tree(xml_name()), root in xml_name()) {
+        // The borrowed tree of the document is a `Level` of its own.
+        let xml = write_with_root(&root, &fields).unwrap();
+        let borrowed = parse_ref(xml.as_bytes()).unwrap();
+        prop_assert_eq!(write_tree_with_root(&root, borrowed.fields()).unwrap(), xml.as_str());
+        let response = write(&fields).unwrap();
+        prop_assert_eq!(write_tree(borrowed.fields()).unwrap(), response);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use super::{Answer, Ctx, ok};
 use crate::cards::PayoutOutcome;
 use crate::error::ApiError;
 use crate::flow;
-use crate::money::{decimal, format_minor};
-use crate::reply::reply_fields;
+use crate::money::format_minor;
+use crate::reply::Reply;
 use crate::state::{CardData, Payout, PayoutKind, PayoutStatus, State};
 use crate::validate::{self, Picked, Usual};
 
@@ -178,50 +178,49 @@ impl CardReply {
     }
 
     /// The reply of a card payout that was decided at once (or is in `process`).
-    fn fields(self, ctx: &Ctx<'_>) -> Fields {
+    fn reply(self, ctx: &Ctx<'_>) -> Reply {
         let clock = &ctx.app.clock;
-        let p2p = self.reference.is_some();
         // At most 13 fields (the card's two, or the reference and date-time, and an error's
-        // two), and the room for signing: the list never grows.
-        let mut r = reply_fields(13);
+        // two), and the signing's: room for the values of a usual payout and its signing.
+        let mut r = Reply::new(224);
         let status = match &self.status {
             PayoutStatus::Success => "ok",
             PayoutStatus::Error(..) => "error",
             PayoutStatus::Created | PayoutStatus::Process { .. } => "process",
         };
-        r.push_static("pg_payment_id", decimal(self.id))
-            .push_static("pg_merchant_id", ctx.merchant())
-            .push_static("pg_status", status);
-        if let Some(order) = self.order_id {
-            r.push_static("pg_order_id", order);
+        r.decimal("pg_payment_id", self.id)
+            .text("pg_merchant_id", ctx.merchant())
+            .text("pg_status", status);
+        if let Some(order) = &self.order_id {
+            r.text("pg_order_id", order);
         }
-        r.push_static("pg_balance", format_minor(self.balance));
-        if let Some((pan_masked, token)) = self.card {
-            r.push_static("pg_card_hash", pan_masked);
+        r.money("pg_balance", self.balance);
+        if let Some((pan_masked, token)) = &self.card {
+            r.text("pg_card_hash", pan_masked);
             if let Some(token) = token {
-                r.push_static("pg_card_token", token);
+                r.text("pg_card_token", token);
             }
         }
-        r.push_static("pg_payment_amount", format_minor(self.amount));
-        if let Some(reference) = self.reference {
-            r.push_static("pg_reference", reference);
+        r.money("pg_payment_amount", self.amount);
+        if let Some(reference) = &self.reference {
+            r.text("pg_reference", reference);
         }
         let at = self.paid_at.unwrap_or(ctx.now);
-        r.push_static("pg_payment_date", clock.format(at));
-        if p2p {
-            r.push_static("pg_datetime", clock.format_iso(at));
+        r.text("pg_payment_date", &clock.format(at));
+        if self.reference.is_some() {
+            r.text("pg_datetime", &clock.format_iso(at));
         }
-        if let PayoutStatus::Error(code, description) = self.status {
-            r.push_static("pg_error_code", code.to_string())
-                .push_static("pg_error_description", description);
+        if let PayoutStatus::Error(code, description) = &self.status {
+            r.decimal("pg_error_code", *code)
+                .text("pg_error_description", description);
         }
         r
     }
 }
 
 /// The reply of a card payout that was decided at once (or is in `process`).
-fn card_reply(ctx: &Ctx<'_>, state: &State, id: i64, with_token: bool, p2p: bool) -> Fields {
-    CardReply::of(state, id, with_token, p2p).fields(ctx)
+fn card_reply(ctx: &Ctx<'_>, state: &State, id: i64, with_token: bool, p2p: bool) -> Reply {
+    CardReply::of(state, id, with_token, p2p).reply(ctx)
 }
 
 /// Starts a card payout and collects its notification.
@@ -270,7 +269,7 @@ pub(crate) fn reg2reg(ctx: &mut Ctx<'_>, state: &mut State) -> Result<Answer, Ap
         })?;
     let id = create(ctx, state, PayoutKind::Reg2Reg, true)?;
     start_card(ctx, state, id, card)?;
-    Ok(Answer::Xml(card_reply(ctx, state, id, true, false)))
+    Ok(Answer::Reply(card_reply(ctx, state, id, true, false)))
 }
 
 /// `g2g/p2p2nonreg`: the card number is `pg_payment_to`. Everything that needs no state (the
@@ -298,7 +297,7 @@ pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, fields: &Picked<'_>) -> Result<Answe
         state.retain(app.config.retention);
         reply
     };
-    Ok(Answer::Xml(reply.fields(ctx)))
+    Ok(Answer::Reply(reply.reply(ctx)))
 }
 
 /// `api/to_iban`: a bank transfer, in `process` until the process delay has passed, then paid.

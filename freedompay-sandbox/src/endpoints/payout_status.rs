@@ -4,17 +4,18 @@
 use super::{Answer, Ctx, ok};
 use crate::error::ApiError;
 use crate::money::format_minor;
-use crate::reply::reply_fields;
+use crate::reply::Reply;
 use crate::state::{PayoutStatus, State};
 use crate::validate::{self, Picked};
 
 /// `api/balance_status`: read without the state lock; no field is read but those of every
 /// request (merchant, salt, signature).
 pub(crate) fn balance(ctx: &mut Ctx<'_>, _fields: &Picked<'_>) -> Result<Answer, ApiError> {
-    let mut r = reply_fields(2);
-    r.push_static("pg_balance", format_minor(ctx.app.balance.get()))
-        .push_static("pg_status", "ok");
-    Ok(Answer::Xml(r))
+    // Room for the values and the signing's.
+    let mut r = Reply::new(96);
+    r.money("pg_balance", ctx.app.balance.get())
+        .text("pg_status", "ok");
+    Ok(Answer::Reply(r))
 }
 
 /// `api/payment_status`: a payout by `pg_payment_id`.

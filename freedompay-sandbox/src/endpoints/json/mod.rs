@@ -207,6 +207,7 @@ pub(super) fn run(
     }
     match answer? {
         Answer::Xml(fields) => Ok(fields),
+        Answer::Reply(reply) => Ok(reply.to_fields()),
         // No operation used here answers otherwise.
         Answer::Redirect(_) | Answer::Html(_) => Err(ApiError::new(
             crate::error::INTERNAL,
