@@ -5,8 +5,9 @@
 //! it by; every time-based transition (payouts in `process`, holds, lifetimes, callback
 //! retries, cash-by-code expiry) reads this clock, so tests can jump hours in a call.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use jiff::civil::DateTime;
 use jiff::tz::{Offset, TimeZone};
@@ -32,6 +33,32 @@ const MAX_UTC_OFFSET_SECS: i64 = 93_599;
 /// The gateway's local date format.
 const FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// Where [`Clock`] ids come from: they key each thread's cache of formatted instants.
+static CLOCK_IDS: AtomicU64 = AtomicU64::new(0);
+
+/// An instant formatted by a clock: the clock, the second and the text.
+struct Written {
+    clock: u64,
+    second: i64,
+    text: String,
+}
+
+impl Written {
+    /// Nothing written yet (no clock has this id).
+    const NONE: Written = Written {
+        clock: u64::MAX,
+        second: i64::MIN,
+        text: String::new(),
+    };
+}
+
+thread_local! {
+    /// The last second this thread formatted, by format ([`Clock::format`],
+    /// [`Clock::format_iso`]): replies made in the same second share the calendar work,
+    /// without a lock or memory that both worker threads write.
+    static LAST: RefCell<[Written; 2]> = const { RefCell::new([Written::NONE, Written::NONE]) };
+}
+
 /// The sandbox clock: milliseconds since the Unix epoch.
 #[derive(Debug)]
 pub(crate) struct Clock {
@@ -39,9 +66,8 @@ pub(crate) struct Clock {
     offset_ms: AtomicI64,
     /// The gateway's local time: a fixed offset from UTC.
     zone: TimeZone,
-    /// The last second written by [`Clock::format`] and [`Clock::format_iso`]: replies made in
-    /// the same second share the calendar work.
-    last: Mutex<[(i64, String); 2]>,
+    /// This clock's key in each thread's cache of formatted instants.
+    id: u64,
 }
 
 impl Clock {
@@ -56,7 +82,7 @@ impl Clock {
             mode,
             offset_ms: AtomicI64::new(0),
             zone: TimeZone::fixed(offset),
-            last: Mutex::new([(i64::MIN, String::new()), (i64::MIN, String::new())]),
+            id: CLOCK_IDS.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -102,22 +128,43 @@ impl Clock {
 
     /// A sandbox instant in the gateway's local format.
     pub(crate) fn format(&self, unix_ms: i64) -> String {
-        self.cached(0, unix_ms, |zoned| zoned.strftime(FORMAT).to_string())
+        let mut text = String::with_capacity(19);
+        self.push_format(&mut text, unix_ms);
+        text
     }
 
-    /// `write(instant)`, remembered for the last second asked for (in slot `slot`).
-    fn cached(&self, slot: usize, unix_ms: i64, write: impl Fn(&Zoned) -> String) -> String {
+    /// Appends [`Clock::format`]'s text (a reply's values, written into one buffer).
+    pub(crate) fn push_format(&self, out: &mut String, unix_ms: i64) {
+        self.push_cached(0, unix_ms, out, |zoned, text| {
+            let _ = write!(text, "{}", zoned.strftime(FORMAT));
+        });
+    }
+
+    /// Appends `write(instant)`, remembered by this thread for the last second asked for (in
+    /// slot `slot`).
+    fn push_cached(
+        &self,
+        slot: usize,
+        unix_ms: i64,
+        out: &mut String,
+        write: impl Fn(&Zoned, &mut String),
+    ) {
         let second = unix_ms.div_euclid(1000);
-        if let Ok(last) = self.last.try_lock()
-            && last[slot].0 == second
-        {
-            return last[slot].1.clone();
+        let cached = LAST.try_with(|last| {
+            let mut last = last.borrow_mut();
+            let written = &mut last[slot];
+            if written.clock != self.id || written.second != second {
+                written.text.clear();
+                write(&self.local(unix_ms), &mut written.text);
+                written.clock = self.id;
+                written.second = second;
+            }
+            out.push_str(&written.text);
+        });
+        // A thread whose cache is gone (being torn down) writes it afresh.
+        if cached.is_err() {
+            write(&self.local(unix_ms), out);
         }
-        let text = write(&self.local(unix_ms));
-        if let Ok(mut last) = self.last.try_lock() {
-            last[slot] = (second, text.clone());
-        }
-        text
     }
 
     /// Now, formatted.
@@ -134,9 +181,16 @@ impl Clock {
 
     /// An instant as ISO 8601 with the local offset (`2024-09-02T12:19:01+05:00`).
     pub(crate) fn format_iso(&self, unix_ms: i64) -> String {
-        self.cached(1, unix_ms, |zoned| {
-            zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
-        })
+        let mut text = String::with_capacity(25);
+        self.push_format_iso(&mut text, unix_ms);
+        text
+    }
+
+    /// Appends [`Clock::format_iso`]'s text.
+    pub(crate) fn push_format_iso(&self, out: &mut String, unix_ms: i64) {
+        self.push_cached(1, unix_ms, out, |zoned, text| {
+            let _ = write!(text, "{}", zoned.strftime("%Y-%m-%dT%H:%M:%S%:z"));
+        });
     }
 }
 
@@ -199,5 +253,23 @@ mod tests {
         );
         let west = Clock::new(ClockMode::Fixed(0), -(3 * 3600 + 30 * 60));
         assert_eq!(west.format_iso(0), "1969-12-31T20:30:00-03:30");
+    }
+
+    #[test]
+    fn clocks_with_other_zones_never_share_a_cached_text() {
+        let east = Clock::new(ClockMode::Fixed(0), 5 * 3600);
+        let utc = Clock::new(ClockMode::Fixed(0), 0);
+        for _ in 0..2 {
+            // The same second, alternately on two clocks of this thread.
+            assert_eq!(east.format(1_000), "1970-01-01 05:00:01");
+            assert_eq!(utc.format(1_000), "1970-01-01 00:00:01");
+            assert_eq!(east.format_iso(1_999), "1970-01-01T05:00:01+05:00");
+            assert_eq!(utc.format_iso(1_500), "1970-01-01T00:00:01+00:00");
+        }
+        // Another second of the same clock.
+        assert_eq!(utc.format(2_000), "1970-01-01 00:00:02");
+        let mut out = String::from("at ");
+        utc.push_format(&mut out, -1);
+        assert_eq!(out, "at 1969-12-31 23:59:59");
     }
 }

@@ -206,9 +206,9 @@ impl CardReply {
             r.text("pg_reference", reference);
         }
         let at = self.paid_at.unwrap_or(ctx.now);
-        r.text("pg_payment_date", &clock.format(at));
+        r.push_with("pg_payment_date", |out| clock.push_format(out, at));
         if self.reference.is_some() {
-            r.text("pg_datetime", &clock.format_iso(at));
+            r.push_with("pg_datetime", |out| clock.push_format_iso(out, at));
         }
         if let PayoutStatus::Error(code, description) = &self.status {
             r.decimal("pg_error_code", *code)
