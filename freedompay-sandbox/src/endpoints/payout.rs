@@ -291,7 +291,9 @@ pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, fields: &Picked<'_>) -> Result<Answe
         card.card_id = state.next_id();
         let outcome = card.payout;
         let mut payout = draft.into_payout(ctx, id, Some(card));
-        let decided = flow::payout::decide(app, &state.balance, &mut payout, outcome);
+        // Decided at the instant of the request, as it was created: the clock is not read
+        // again.
+        let decided = flow::payout::decide(app, &state.balance, &mut payout, outcome, ctx.now);
         let mut reply = CardReply::of_payout(&payout, 0, false, true);
         ctx.callbacks
             .extend(flow::payout::record_new(app, &mut state, payout, decided));
