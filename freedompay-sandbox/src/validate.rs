@@ -404,6 +404,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn urls_are_absolute_http_in_any_case_without_spaces() {
+        fn url(text: &str) -> Option<&str> {
+            url_of(Some(Found::Text(text)), "pg_post_link")
+                .ok()
+                .flatten()
+        }
+        for good in [
+            "http://a",
+            "https://example.com/x?y=1",
+            "HTTPS://Example.com",
+            "hTtP://a/b",
+        ] {
+            assert_eq!(url(good), Some(good), "{good}");
+        }
+        for bad in [
+            "https://",
+            "http:///a",
+            "ftp://a",
+            "https:/a",
+            "http://a b",
+            "https://a\tb",
+            "xhttp://a",
+            "http",
+            "ä://a",
+            "httpä//a",
+        ] {
+            assert_eq!(url(bad), None, "{bad}");
+        }
+        assert_eq!(url(""), None);
+        assert!(url_of(Some(Found::Nested), "pg_post_link").is_err());
+        let long = format!("https://{}", "a".repeat(300));
+        assert!(url_of(Some(Found::Text(&long)), "pg_post_link").is_err());
+    }
+
+    #[test]
     fn picked_gives_what_fields_get_gives() {
         let mut fields = Fields::new();
         fields
