@@ -290,7 +290,8 @@ pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, fields: &Picked<'_>) -> Result<Answe
         let id = state.next_id();
         card.card_id = state.next_id();
         let outcome = card.payout;
-        let mut payout = draft.into_payout(ctx, id, Some(card));
+        // Boxed at once, as the state keeps it: the record is not moved again.
+        let mut payout = Box::new(draft.into_payout(ctx, id, Some(card)));
         // Decided at the instant of the request, as it was created: the clock is not read
         // again.
         let decided = flow::payout::decide(app, &state.balance, &mut payout, outcome, ctx.now);

@@ -50,7 +50,7 @@ pub(crate) fn start(
 pub(crate) fn record_new(
     app: &App,
     state: &mut State,
-    payout: Payout,
+    payout: Box<Payout>,
     decided: Decided,
 ) -> Option<usize> {
     let id = payout.id;

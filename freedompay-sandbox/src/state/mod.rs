@@ -180,11 +180,14 @@ impl State {
     }
 
     /// Records a new payout.
-    pub(crate) fn insert_payout(&mut self, payout: Payout) {
+    /// A payout already boxed (made so at once, rather than moved into its box here) is
+    /// kept in its box.
+    pub(crate) fn insert_payout(&mut self, payout: impl Into<Box<Payout>>) {
+        let payout = payout.into();
         if let Some(order) = &payout.order_id {
             self.payout_orders.add(order, payout.id);
         }
-        self.payouts.insert(payout.id, Box::new(payout));
+        self.payouts.insert(payout.id, payout);
     }
 
     /// Forgets a payout (one that could not start, or past retention).
