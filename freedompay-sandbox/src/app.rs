@@ -226,24 +226,45 @@ impl App {
 
     /// Random decimal digits (references, authorisation codes).
     pub(crate) fn digits(&self, len: usize) -> String {
-        // Up to 19 digits from each draw of 64 bits (10^19 < 2^64): the draw modulo 10^n,
-        // written by `itoa` and padded with zeros to n digits.
-        let mut out = String::with_capacity(len);
         let mut buffer = itoa::Buffer::new();
+        if len <= DIGITS_PER_DRAW {
+            // The usual lengths (12, 6): one draw, copied once into a string of its size.
+            return String::from(self.digit_group(len, &mut buffer));
+        }
+        let mut out = String::with_capacity(len);
         let mut left = len;
         while left > 0 {
-            let n = left.min(19);
-            let value = self.random.next() % 10u64.pow(n as u32);
-            let written = buffer.format(value);
-            for _ in written.len()..n {
-                out.push('0');
-            }
-            out.push_str(written);
+            let n = left.min(DIGITS_PER_DRAW);
+            out.push_str(self.digit_group(n, &mut buffer));
             left -= n;
         }
         out
     }
+
+    /// `n` random decimal digits (at most [`DIGITS_PER_DRAW`]), written by `itoa` in `buffer`:
+    /// a draw modulo 10^n, plus 10^n, so that its zeros are written after a leading `1`
+    /// (which is left out) with no padding of our own.
+    fn digit_group<'b>(&self, n: usize, buffer: &'b mut itoa::Buffer) -> &'b str {
+        let power = POWERS_OF_TEN[n];
+        let value = self.random.next() % power + power;
+        buffer.format(value).get(1..).unwrap_or_default()
+    }
 }
+
+/// The most random decimal digits taken from one draw of 64 bits: 2 * 10^18 < 2^64, so 10^n
+/// plus a value below 10^n fits.
+const DIGITS_PER_DRAW: usize = 18;
+
+/// 10^n for n from 0 to [`DIGITS_PER_DRAW`].
+const POWERS_OF_TEN: [u64; DIGITS_PER_DRAW + 1] = {
+    let mut powers = [1u64; DIGITS_PER_DRAW + 1];
+    let mut n = 1;
+    while n <= DIGITS_PER_DRAW {
+        powers[n] = powers[n - 1] * 10;
+        n += 1;
+    }
+    powers
+};
 
 /// The eight lowercase hex digits of `x`, its lowest nibble first: each nibble spread to a
 /// byte of a word, then turned into its digit in every byte at once.
@@ -350,6 +371,12 @@ mod tests {
         assert_eq!(hex8(0xffff_0000), *b"0000ffff");
         assert_eq!(hex8(0x9a9a_9a9a), *b"a9a9a9a9");
         assert_eq!(app.digits(0), "");
-        assert_eq!(app.digits(19).len(), 19);
+        for len in [1, 6, 12, 18, 19, 36, 37] {
+            let digits = app.digits(len);
+            assert_eq!(digits.len(), len);
+            assert!(digits.bytes().all(|c| c.is_ascii_digit()), "{digits}");
+        }
+        // Leading zeros are kept: among many short draws, some start with `0`.
+        assert!((0..200).any(|_| app.digits(2).starts_with('0')));
     }
 }

@@ -49,6 +49,7 @@ impl<'a> From<&'a Value> for Found<'a> {
 }
 
 /// The value of the first field named `name` of a message, as [`Fields::get`] finds it.
+#[inline]
 pub(crate) fn find<'a>(message: &'a Message<'_>, name: Usual) -> Option<Found<'a>> {
     match message {
         Message::Flat(form) => form.known(name.place).map(Found::Text),
@@ -92,6 +93,7 @@ impl<'a> Picked<'a> {
     }
 
     /// The first value named `name`, as [`Fields::get`] finds it.
+    #[inline]
     pub(crate) fn get(&self, name: Usual) -> Option<Found<'a>> {
         match self {
             Picked::Tree(picked) => picked.get(usize::from(name.place)).copied().flatten(),
@@ -106,6 +108,7 @@ pub(crate) fn text<'a>(fields: &'a Fields, name: &str) -> Result<Option<&'a str>
 }
 
 /// [`text`] of the value found for `name`.
+#[inline]
 pub(crate) fn text_of<'a>(
     value: Option<Found<'a>>,
     name: &str,
@@ -126,6 +129,7 @@ pub(crate) fn required<'a>(fields: &'a Fields, name: &str) -> Result<&'a str, Ap
 }
 
 /// [`required`] of the value found for `name`.
+#[inline]
 pub(crate) fn required_of<'a>(value: Option<Found<'a>>, name: &str) -> Result<&'a str, ApiError> {
     text_of(value, name)?.ok_or_else(|| ApiError::validation(format!("{name}: required")))
 }
@@ -140,6 +144,7 @@ pub(crate) fn max_len<'a>(
 }
 
 /// [`max_len`] of the value found for `name`.
+#[inline]
 pub(crate) fn max_len_of<'a>(
     value: Option<Found<'a>>,
     name: &str,
@@ -184,12 +189,12 @@ pub(crate) fn optional_amount(fields: &Fields, name: &str) -> Result<Option<i64>
 
 /// `pg_order_id`: at most 50 characters.
 pub(crate) fn order_id(fields: &Fields) -> Result<Option<String>, ApiError> {
-    order_id_of(fields.get("pg_order_id").map(Found::from))
+    Ok(order_id_of(fields.get("pg_order_id").map(Found::from))?.map(str::to_owned))
 }
 
-/// [`order_id`] of the value found for `pg_order_id`.
-pub(crate) fn order_id_of(value: Option<Found<'_>>) -> Result<Option<String>, ApiError> {
-    Ok(max_len_of(value, "pg_order_id", 50)?.map(str::to_owned))
+/// [`order_id`] of the value found for `pg_order_id`, borrowed.
+pub(crate) fn order_id_of(value: Option<Found<'_>>) -> Result<Option<&str>, ApiError> {
+    max_len_of(value, "pg_order_id", 50)
 }
 
 /// `pg_description`: at most 1024 characters.
@@ -198,42 +203,50 @@ pub(crate) fn description(fields: &Fields, required_field: bool) -> Result<Strin
         fields.get("pg_description").map(Found::from),
         required_field,
     )
+    .map(str::to_owned)
 }
 
-/// [`description`] of the value found for `pg_description`.
+/// [`description`] of the value found for `pg_description`, borrowed.
 pub(crate) fn description_of(
     value: Option<Found<'_>>,
     required_field: bool,
-) -> Result<String, ApiError> {
+) -> Result<&str, ApiError> {
     let value = max_len_of(value, "pg_description", 1024)?;
     match value {
-        Some(v) => Ok(v.to_owned()),
+        Some(v) => Ok(v),
         None if required_field => Err(ApiError::validation("pg_description: required")),
-        None => Ok(String::new()),
+        None => Ok(""),
     }
 }
 
 /// An optional absolute `http(s)` URL of at most 255 characters.
 pub(crate) fn url(fields: &Fields, name: &str) -> Result<Option<String>, ApiError> {
-    url_of(fields.get(name).map(Found::from), name)
+    Ok(url_of(fields.get(name).map(Found::from), name)?.map(str::to_owned))
 }
 
-/// [`url`] of the value found for `name`.
-pub(crate) fn url_of(value: Option<Found<'_>>, name: &str) -> Result<Option<String>, ApiError> {
+/// [`url`] of the value found for `name`, borrowed.
+pub(crate) fn url_of<'a>(
+    value: Option<Found<'a>>,
+    name: &str,
+) -> Result<Option<&'a str>, ApiError> {
     let Some(value) = max_len_of(value, name, 255)? else {
         return Ok(None);
     };
-    let lower = value.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("http://")
-        .or_else(|| lower.strip_prefix("https://"));
+    // The scheme in any case (`HTTPS://`), as a lowercased copy would compare it.
+    let after = |scheme: &str| {
+        value
+            .get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .map(|head| &value[head.len()..])
+    };
+    let rest = after("http://").or_else(|| after("https://"));
     match rest {
         Some(host)
             if !host.is_empty()
                 && !host.starts_with('/')
                 && !value.contains(char::is_whitespace) =>
         {
-            Ok(Some(value.to_owned()))
+            Ok(Some(value))
         }
         _ => Err(ApiError::validation(format!(
             "{name}: must be an absolute http(s) URL"
@@ -243,14 +256,14 @@ pub(crate) fn url_of(value: Option<Found<'_>>, name: &str) -> Result<Option<Stri
 
 /// `pg_user_id`: 1–50 characters of `[A-Za-z0-9_-]`.
 pub(crate) fn user_id(fields: &Fields, required_field: bool) -> Result<Option<String>, ApiError> {
-    user_id_of(fields.get("pg_user_id").map(Found::from), required_field)
+    Ok(user_id_of(fields.get("pg_user_id").map(Found::from), required_field)?.map(str::to_owned))
 }
 
-/// [`user_id`] of the value found for `pg_user_id`.
+/// [`user_id`] of the value found for `pg_user_id`, borrowed.
 pub(crate) fn user_id_of(
     value: Option<Found<'_>>,
     required_field: bool,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<&str>, ApiError> {
     match text_of(value, "pg_user_id")? {
         None if required_field => Err(ApiError::validation("pg_user_id: required")),
         None => Ok(None),
@@ -259,7 +272,7 @@ pub(crate) fn user_id_of(
                 && v.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
         {
-            Ok(Some(v.to_owned()))
+            Ok(Some(v))
         }
         Some(_) => Err(ApiError::validation(
             "pg_user_id: 1 to 50 characters of A-Z, a-z, 0-9, _ and -",
@@ -355,14 +368,14 @@ pub(crate) fn phone(fields: &Fields, name: &str) -> Result<String, ApiError> {
 
 /// `pg_currency`: three capital letters, `KZT` when absent.
 pub(crate) fn currency(fields: &Fields) -> Result<String, ApiError> {
-    currency_of(fields.get("pg_currency").map(Found::from))
+    currency_of(fields.get("pg_currency").map(Found::from)).map(str::to_owned)
 }
 
-/// [`currency`] of the value found for `pg_currency`.
-pub(crate) fn currency_of(value: Option<Found<'_>>) -> Result<String, ApiError> {
+/// [`currency`] of the value found for `pg_currency`, borrowed.
+pub(crate) fn currency_of(value: Option<Found<'_>>) -> Result<&str, ApiError> {
     match text_of(value, "pg_currency")? {
-        None => Ok("KZT".into()),
-        Some(v) if v.len() == 3 && v.bytes().all(|b| b.is_ascii_uppercase()) => Ok(v.to_owned()),
+        None => Ok("KZT"),
+        Some(v) if v.len() == 3 && v.bytes().all(|b| b.is_ascii_uppercase()) => Ok(v),
         Some(_) => Err(ApiError::validation(
             "pg_currency: an ISO 4217 code such as KZT",
         )),
@@ -391,6 +404,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn urls_are_absolute_http_in_any_case_without_spaces() {
+        fn url(text: &str) -> Option<&str> {
+            url_of(Some(Found::Text(text)), "pg_post_link")
+                .ok()
+                .flatten()
+        }
+        for good in [
+            "http://a",
+            "https://example.com/x?y=1",
+            "HTTPS://Example.com",
+            "hTtP://a/b",
+        ] {
+            assert_eq!(url(good), Some(good), "{good}");
+        }
+        for bad in [
+            "https://",
+            "http:///a",
+            "ftp://a",
+            "https:/a",
+            "http://a b",
+            "https://a\tb",
+            "xhttp://a",
+            "http",
+            "ä://a",
+            "httpä//a",
+        ] {
+            assert_eq!(url(bad), None, "{bad}");
+        }
+        assert_eq!(url(""), None);
+        assert!(url_of(Some(Found::Nested), "pg_post_link").is_err());
+        let long = format!("https://{}", "a".repeat(300));
+        assert!(url_of(Some(Found::Text(&long)), "pg_post_link").is_err());
+    }
+
+    #[test]
     fn picked_gives_what_fields_get_gives() {
         let mut fields = Fields::new();
         fields
@@ -417,10 +465,9 @@ mod tests {
         }
         let error = |r: Result<String, ApiError>| r.map_err(|e| e.description);
         assert_eq!(
-            error(description_of(
-                picked.get(Usual::new("pg_description")),
-                true
-            )),
+            error(
+                description_of(picked.get(Usual::new("pg_description")), true).map(str::to_owned)
+            ),
             error(description(&fields, true))
         );
     }

@@ -19,6 +19,7 @@
 
 use alloc::format;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::{
@@ -27,6 +28,8 @@ use crate::{
 
 /// Levels up to this size are sorted in a buffer on the stack.
 const INLINE: usize = 32;
+/// Levels up to this size (nearly every message) are sorted in a smaller buffer on the stack.
+const SMALL: usize = 16;
 /// From this many items on, a level's positions get four digits and the fast path's argument
 /// no longer holds.
 const FAST_LIMIT: usize = 1000;
@@ -676,15 +679,26 @@ fn walk_map<'a, L: Level<'a>>(
     if len >= FAST_LIMIT {
         return Err(Walk::Fallback);
     }
-    // Up to INLINE slots on the stack, more on the heap.
-    let mut inline = [0u128; INLINE];
-    let mut heap = Vec::new();
-    let buffer = if len <= INLINE {
-        &mut inline[..]
+    // Up to INLINE slots on the stack, more on the heap; a usual message's level in a smaller
+    // buffer, cleared with a few stores rather than a call to `memset`.
+    if len <= SMALL {
+        walk_map_in(level, path, depth, out, &mut [0u128; SMALL])
+    } else if len <= INLINE {
+        walk_map_in(level, path, depth, out, &mut [0u128; INLINE])
     } else {
-        heap.resize(len, 0);
-        &mut heap[..]
-    };
+        walk_map_in(level, path, depth, out, &mut vec![0u128; len])
+    }
+}
+
+/// [`walk_map`] with a buffer of at least `level.len()` slots.
+fn walk_map_in<'a, L: Level<'a>>(
+    level: L,
+    path: Option<&Path<'_>>,
+    depth: usize,
+    out: &mut impl Sink<'a>,
+    buffer: &mut [u128],
+) -> Result<(), Walk> {
+    let len = level.len();
     let mut count = 0;
     let mut sorted = true;
     let mut previous = 0;

@@ -35,29 +35,30 @@ const CARD_NAME: Usual = Usual::new("pg_card_name");
 /// `pg_payment_to`: the card of a `p2p2nonreg` payout, read by a payout.
 const PAYMENT_TO: Usual = Usual::new("pg_payment_to");
 
-/// What every payout request gives, read and checked before the state is locked.
-struct Draft {
+/// What every payout request gives, read and checked before the state is locked; its texts
+/// borrowed from the request until the payout is recorded.
+struct Draft<'a> {
     kind: PayoutKind,
     amount: i64,
-    order_id: Option<String>,
-    description: String,
-    currency: String,
-    post_link: Option<String>,
-    back_link: Option<String>,
+    order_id: Option<&'a str>,
+    description: &'a str,
+    currency: &'a str,
+    post_link: Option<&'a str>,
+    back_link: Option<&'a str>,
     order_time_limit: Option<i64>,
-    user_id: Option<String>,
+    user_id: Option<&'a str>,
     reference: String,
 }
 
-impl Draft {
+impl<'a> Draft<'a> {
     /// Reads and checks the fields every payout shares, from the request's fields `f`, each
     /// found in one pass ([`Picked`]); nothing here needs the state.
     fn read(
         ctx: &Ctx<'_>,
-        f: &Picked<'_>,
+        f: &Picked<'a>,
         kind: PayoutKind,
         order_required: bool,
-    ) -> Result<Draft, ApiError> {
+    ) -> Result<Draft<'a>, ApiError> {
         let amount = validate::amount_of(f.get(AMOUNT), AMOUNT.name)?;
         let order_id = validate::order_id_of(f.get(ORDER_ID))?;
         if order_required && order_id.is_none() {
@@ -99,14 +100,14 @@ impl Draft {
         Payout {
             id,
             kind: self.kind,
-            order_id: self.order_id,
+            order_id: self.order_id.map(str::to_owned),
             amount: self.amount,
-            currency: self.currency,
-            description: self.description,
-            post_link: self.post_link,
-            back_link: self.back_link,
+            currency: self.currency.to_owned(),
+            description: self.description.to_owned(),
+            post_link: self.post_link.map(str::to_owned),
+            back_link: self.back_link.map(str::to_owned),
             order_time_limit: self.order_time_limit,
-            user_id: self.user_id,
+            user_id: self.user_id.map(str::to_owned),
             status: PayoutStatus::Created,
             created_at: ctx.now,
             paid_at: None,
@@ -288,8 +289,11 @@ pub(crate) fn p2p2nonreg(ctx: &mut Ctx<'_>, fields: &Picked<'_>) -> Result<Answe
         let id = state.next_id();
         card.card_id = state.next_id();
         let outcome = card.payout;
-        let mut payout = draft.into_payout(ctx, id, Some(card));
-        let decided = flow::payout::decide(app, &state.balance, &mut payout, outcome);
+        // Boxed at once, as the state keeps it: the record is not moved again.
+        let mut payout = Box::new(draft.into_payout(ctx, id, Some(card)));
+        // Decided at the instant of the request, as it was created: the clock is not read
+        // again.
+        let decided = flow::payout::decide(app, &state.balance, &mut payout, outcome, ctx.now);
         let mut reply = CardReply::of_payout(&payout, 0, false, true);
         ctx.callbacks
             .extend(flow::payout::record_new(app, &mut state, payout, decided));

@@ -41,7 +41,7 @@ pub(crate) fn start(
     if card.is_some() {
         payout.card = card;
     }
-    let decided = decide(app, &state.balance, payout, outcome);
+    let decided = decide(app, &state.balance, payout, outcome, app.clock.now_ms());
     Ok(follow_up(app, state, id, decided))
 }
 
@@ -50,7 +50,7 @@ pub(crate) fn start(
 pub(crate) fn record_new(
     app: &App,
     state: &mut State,
-    payout: Payout,
+    payout: Box<Payout>,
     decided: Decided,
 ) -> Option<usize> {
     let id = payout.id;
@@ -66,33 +66,34 @@ pub(crate) struct Decided {
     due: Option<i64>,
 }
 
-/// The change of [`start`] to the payout itself and to the balance, by `outcome`. For a new
-/// payout not yet in the state (then recorded by [`record_new`], without a lookup), the caller
-/// has checked the balance for it, as [`ensure_balance`] does, with the state locked.
+/// The change of [`start`] to the payout itself and to the balance, by `outcome`, decided at
+/// `now` (sandbox ms: when it is paid or refused, or from when its process delay counts). For
+/// a new payout not yet in the state (then recorded by [`record_new`], without a lookup), the
+/// caller has checked the balance for it, as [`ensure_balance`] does, with the state locked.
 pub(crate) fn decide(
     app: &App,
     balance: &Balance,
     payout: &mut Payout,
     outcome: PayoutOutcome,
+    now: i64,
 ) -> Decided {
     let amount = payout.amount;
     match outcome {
         PayoutOutcome::Success => {
             payout.reserved = true;
-            let ended = settle(app, payout, None);
+            let ended = settle(payout, None, now);
             balance.add(-(amount));
             Decided { ended, due: None }
         }
         PayoutOutcome::Error(code) => Decided {
-            ended: settle(app, payout, Some(code)),
+            ended: settle(payout, Some(code), now),
             due: None,
         },
         PayoutOutcome::ProcessThenSuccess | PayoutOutcome::ProcessThenError(_) => {
             payout.reserved = true;
             let delay =
                 i64::try_from(app.config.payout_process_delay.as_millis()).unwrap_or(i64::MAX);
-            // The clock is read only here: a payout decided at once does not need it.
-            let due = app.clock.now_ms().saturating_add(delay);
+            let due = now.saturating_add(delay);
             payout.status = PayoutStatus::Process { due, then: outcome };
             balance.add(-(amount));
             Decided {
@@ -128,7 +129,7 @@ fn ensure_balance_of(balance: &Balance, amount: i64) -> Result<(), ApiError> {
 /// back). Returns the notification to send, if there is a post link.
 pub(crate) fn finish(app: &App, state: &mut State, id: i64, error: Option<u32>) -> Option<usize> {
     let payout = state.payouts.get_mut(&id)?;
-    let ended = settle(app, payout, error);
+    let ended = settle(payout, error, app.clock.now_ms());
     notify(app, state, id, ended)
 }
 
@@ -139,10 +140,9 @@ struct Ended {
     post_link: Option<String>,
 }
 
-/// The change of [`finish`] to the payout itself: its status and payment date, its
+/// The change of [`finish`] to the payout itself, at `now`: its status and payment date, its
 /// reservation released on an error. `None` when it had already ended.
-fn settle(app: &App, payout: &mut Payout, error: Option<u32>) -> Option<Ended> {
-    let now = app.clock.now_ms();
+fn settle(payout: &mut Payout, error: Option<u32>, now: i64) -> Option<Ended> {
     if payout.is_final() {
         return None;
     }

@@ -151,20 +151,22 @@ impl State {
 
     /// The most recent payment with this order id.
     pub(crate) fn last_payment_with_order(&self, order_id: &str) -> Option<i64> {
-        let ids = self.payment_orders.get(order_id)?;
-        ids.as_slice()
+        self.payment_orders
+            .get(order_id)
             .iter()
             .filter_map(|id| self.payments.get(id))
+            .filter(|p| p.order_id.as_deref() == Some(order_id))
             .max_by_key(|p| (p.created_at, p.id))
             .map(|p| p.id)
     }
 
     /// The most recent payout with this order id.
     pub(crate) fn last_payout_with_order(&self, order_id: &str) -> Option<i64> {
-        let ids = self.payout_orders.get(order_id)?;
-        ids.as_slice()
+        self.payout_orders
+            .get(order_id)
             .iter()
             .filter_map(|id| self.payouts.get(id))
+            .filter(|p| p.order_id.as_deref() == Some(order_id))
             .max_by_key(|p| (p.created_at, p.id))
             .map(|p| p.id)
     }
@@ -172,24 +174,27 @@ impl State {
     /// Records a new payment.
     pub(crate) fn insert_payment(&mut self, payment: Payment) {
         if let Some(order) = &payment.order_id {
-            index_add(&mut self.payment_orders, order, payment.id);
+            self.payment_orders.add(order, payment.id);
         }
         self.payments.insert(payment.id, payment);
     }
 
     /// Records a new payout.
-    pub(crate) fn insert_payout(&mut self, payout: Payout) {
+    /// A payout already boxed (made so at once, rather than moved into its box here) is
+    /// kept in its box.
+    pub(crate) fn insert_payout(&mut self, payout: impl Into<Box<Payout>>) {
+        let payout = payout.into();
         if let Some(order) = &payout.order_id {
-            index_add(&mut self.payout_orders, order, payout.id);
+            self.payout_orders.add(order, payout.id);
         }
-        self.payouts.insert(payout.id, Box::new(payout));
+        self.payouts.insert(payout.id, payout);
     }
 
     /// Forgets a payout (one that could not start, or past retention).
     pub(crate) fn remove_payout(&mut self, id: i64) -> Option<Payout> {
         let payout = self.payouts.remove(&id)?;
         if let Some(order) = &payout.order_id {
-            index_remove(&mut self.payout_orders, order, id);
+            self.payout_orders.remove(order, id);
         }
         Some(*payout)
     }
@@ -198,7 +203,7 @@ impl State {
     fn remove_payment(&mut self, id: i64) -> Option<Payment> {
         let payment = self.payments.remove(&id)?;
         if let Some(order) = &payment.order_id {
-            index_remove(&mut self.payment_orders, order, id);
+            self.payment_orders.remove(order, id);
         }
         Some(payment)
     }
@@ -350,39 +355,64 @@ impl OrderIds {
     }
 }
 
-/// Record ids by order id, hashed with foldhash (seeded per map) rather than SipHash: one
-/// insertion and one removal per payout.
-type OrderIndex = HashMap<String, OrderIds, foldhash::fast::RandomState>;
-
-fn index_add(index: &mut OrderIndex, order: &str, id: i64) {
-    // One lookup: an order id is nearly always new, so its key is made at once.
-    match index.entry(order.to_owned()) {
-        Entry::Occupied(mut entry) => {
-            let ids = entry.get_mut();
-            match ids {
-                OrderIds::One(first) => *ids = OrderIds::Many(vec![*first, id]),
-                OrderIds::Many(all) => all.push(id),
-            }
-        }
-        Entry::Vacant(entry) => {
-            entry.insert(OrderIds::One(id));
-        }
-    }
+/// Record ids by order id, oldest first, kept by the order id's hash (foldhash, seeded per
+/// index) rather than by a copy of it: the records hold their order ids. Two order ids of the
+/// same hash share an entry, so a lookup keeps only the records whose own order id is the one
+/// asked for.
+#[derive(Debug, Default)]
+struct OrderIndex {
+    /// Hashes the order ids.
+    hasher: foldhash::fast::RandomState,
+    /// The ids by the hash of their order id.
+    ids: HashMap<u64, OrderIds, foldhash::fast::RandomState>,
 }
 
-fn index_remove(index: &mut OrderIndex, order: &str, id: i64) {
-    let Some(ids) = index.get_mut(order) else {
-        return;
-    };
-    let empty = match ids {
-        OrderIds::One(only) => *only == id,
-        OrderIds::Many(all) => {
-            all.retain(|i| *i != id);
-            all.is_empty()
+impl OrderIndex {
+    /// The key of an order id.
+    fn key(&self, order: &str) -> u64 {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one(order)
+    }
+
+    /// The ids recorded under `order` (and any order id of the same hash), oldest first.
+    fn get(&self, order: &str) -> &[i64] {
+        self.ids
+            .get(&self.key(order))
+            .map_or(&[], OrderIds::as_slice)
+    }
+
+    /// Records `id` under `order`.
+    fn add(&mut self, order: &str, id: i64) {
+        // One lookup: an order id is nearly always new.
+        match self.ids.entry(self.key(order)) {
+            Entry::Occupied(mut entry) => {
+                let ids = entry.get_mut();
+                match ids {
+                    OrderIds::One(first) => *ids = OrderIds::Many(vec![*first, id]),
+                    OrderIds::Many(all) => all.push(id),
+                }
+            }
+            Entry::Vacant(entry) => {
+                entry.insert(OrderIds::One(id));
+            }
         }
-    };
-    if empty {
-        index.remove(order);
+    }
+
+    /// Forgets `id`, recorded under `order`; the entry goes when it holds no id.
+    fn remove(&mut self, order: &str, id: i64) {
+        let Entry::Occupied(mut entry) = self.ids.entry(self.key(order)) else {
+            return;
+        };
+        let empty = match entry.get_mut() {
+            OrderIds::One(only) => *only == id,
+            OrderIds::Many(all) => {
+                all.retain(|i| *i != id);
+                all.is_empty()
+            }
+        };
+        if empty {
+            entry.remove();
+        }
     }
 }
 
@@ -393,25 +423,65 @@ mod tests {
     #[test]
     fn the_order_index_keeps_one_id_or_many_and_forgets_an_order_with_none() {
         let mut index = OrderIndex::default();
-        index_add(&mut index, "o-1", 5);
-        assert_eq!(index["o-1"].as_slice(), [5]);
-        index_add(&mut index, "o-1", 9);
-        index_add(&mut index, "o-1", 12);
-        assert_eq!(index["o-1"].as_slice(), [5, 9, 12]);
-        index_remove(&mut index, "o-1", 9);
-        assert_eq!(index["o-1"].as_slice(), [5, 12]);
+        index.add("o-1", 5);
+        assert_eq!(index.get("o-1"), [5]);
+        index.add("o-1", 9);
+        index.add("o-1", 12);
+        assert_eq!(index.get("o-1"), [5, 9, 12]);
+        index.remove("o-1", 9);
+        assert_eq!(index.get("o-1"), [5, 12]);
         // An id that is not there changes nothing.
-        index_remove(&mut index, "o-1", 77);
-        index_remove(&mut index, "o-2", 5);
-        assert_eq!(index["o-1"].as_slice(), [5, 12]);
-        index_remove(&mut index, "o-1", 5);
-        index_remove(&mut index, "o-1", 12);
-        assert!(!index.contains_key("o-1"));
-        index_add(&mut index, "o-3", 1);
-        index_remove(&mut index, "o-3", 2);
-        assert_eq!(index["o-3"].as_slice(), [1]);
-        index_remove(&mut index, "o-3", 1);
-        assert!(index.is_empty());
+        index.remove("o-1", 77);
+        index.remove("o-2", 5);
+        assert_eq!(index.get("o-1"), [5, 12]);
+        index.remove("o-1", 5);
+        index.remove("o-1", 12);
+        assert!(index.get("o-1").is_empty());
+        assert!(index.ids.is_empty());
+        index.add("o-3", 1);
+        index.remove("o-3", 2);
+        assert_eq!(index.get("o-3"), [1]);
+        index.remove("o-3", 1);
+        assert!(index.ids.is_empty());
+    }
+
+    #[test]
+    fn order_ids_of_the_same_hash_are_told_apart_by_the_records() {
+        let payout = |id: i64, order: &str| Payout {
+            id,
+            kind: PayoutKind::P2p,
+            order_id: Some(order.into()),
+            amount: 100,
+            currency: "KZT".into(),
+            description: String::new(),
+            post_link: None,
+            back_link: None,
+            order_time_limit: None,
+            user_id: None,
+            status: PayoutStatus::Created,
+            created_at: id,
+            paid_at: None,
+            card: None,
+            reference: String::new(),
+            recipient: None,
+            reserved: false,
+        };
+        let mut state = State::new(0, Arc::new(Notify::new()));
+        state.insert_payout(payout(1, "a"));
+        state.insert_payout(payout(2, "b"));
+        // As if "b" had the hash of "a": its newer payout is then under the same key.
+        state.payout_orders.remove("b", 2);
+        let a = state.payout_orders.key("a");
+        state
+            .payout_orders
+            .ids
+            .insert(a, OrderIds::Many(vec![1, 2]));
+        assert_eq!(state.payout_orders.get("a"), [1, 2]);
+        assert_eq!(state.last_payout_with_order("a"), Some(1));
+        assert_eq!(state.last_payout_with_order("b"), None);
+        state.remove_payout(1);
+        assert_eq!(state.payout_orders.get("a"), [2]);
+        assert_eq!(state.last_payout_with_order("a"), None);
     }
 
     #[test]

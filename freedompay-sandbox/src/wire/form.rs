@@ -93,10 +93,14 @@ pub(crate) fn parse_flat_form(input: &[u8]) -> Option<FlatForm<'_>> {
                 let (end, escaped) = value_end(bytes, name_end + 1);
                 let value = &input[name_end + 1..end];
                 at = end;
-                if escaped {
-                    Cow::Owned(decode(value.as_bytes()))
-                } else {
+                if !escaped {
                     Cow::Borrowed(value)
+                } else if !value.contains('%') {
+                    // Only `+` to make spaces (a `load+test+payout` description): byte for
+                    // byte, what is UTF-8 stays so.
+                    Cow::Owned(value.replace('+', " "))
+                } else {
+                    Cow::Owned(decode(value.as_bytes()))
                 }
             }
             _ => {
