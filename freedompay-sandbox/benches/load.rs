@@ -1,8 +1,10 @@
 //! A load benchmark of the sandbox beside a bare hyper server, in one process on loopback.
 //!
 //! Run it with `cargo bench -p freedompay-sandbox --bench load` (or `tools/load/run.sh`). It
-//! starts a bare hyper server that answers every request with a fixed signed XML, a sandbox
-//! filled with many payouts ("aged"), and, each round, a fresh sandbox; one load generator (a
+//! starts a bare hyper server that answers every request with a fixed signed XML, a "floor"
+//! server that does only what the protocol asks of any server (reads the form, checks its
+//! signature, signs and writes a reply of the sandbox's shape), a sandbox filled with many
+//! payouts ("aged"), and, each round, a fresh sandbox; one load generator (a
 //! raw keep-alive HTTP/1.1 client over tokio, 64 connections, a bounded number of requests and
 //! a bounded time per run) drives them all in turn, interleaved, with correctly signed
 //! requests built with `freedompay-sign`. It prints each run and then the ratios, which are
@@ -14,8 +16,8 @@
 //! the aged sandbox (150000), `LOAD_CONNECTIONS` (64), `LOAD_RETENTION` (the sandbox's default
 //! when unset), `LOAD_LOG=1` (the sandboxes log each request, as the binary does unless
 //! `--quiet`), `LOAD_SERVER_THREADS` (2, the servers' runtime; the load generator has its
-//! own 2), `LOAD_PROFILE=balance|payout[-bare]` (only that load, on a fresh sandbox or the
-//! bare server, for a profiler). `--list` lists the benchmark without running it.
+//! own 2), `LOAD_PROFILE=balance|payout[-bare|-floor]` (only that load, on a fresh sandbox, the
+//! bare server or the floor server, for a profiler). `--list` lists the benchmark without running it.
 //!
 //! Like the sandbox's binary, it allocates with mimalloc (feature `mimalloc`, on by default);
 //! `--no-default-features` measures with the system allocator.
@@ -28,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use freedompay_sandbox::{ClockMode, Sandbox, SandboxConfig};
-use freedompay_sign::{Fields, ScriptName, SecretKey};
+use freedompay_sign::{Fields, Level, Node, ScriptName, SecretKey};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -98,9 +100,11 @@ fn main() {
                 "127.0.0.1:0".parse().expect("addr"),
             ))
             .expect("a sandbox starts");
-        // `…-bare`: the bare server instead.
+        // `…-bare`: the bare server instead; `…-floor`: the floor server.
         let addr = if what.ends_with("-bare") {
             servers.block_on(bare_server())
+        } else if what.ends_with("-floor") {
+            servers.block_on(floor_server())
         } else {
             sandbox.addr()
         };
@@ -280,6 +284,148 @@ async fn bare_server() -> SocketAddr {
 
 fn http_body_full(text: &'static str) -> axum::body::Body {
     axum::body::Body::from(text)
+}
+
+/// The payout reply's fixed values in the floor server (dates and reference included: it
+/// formats nothing).
+const FLOOR_DATE: &str = "2026-12-02 12:00:00";
+const FLOOR_DATETIME: &str = "2026-12-02T12:00:00+05:00";
+const FLOOR_REFERENCE: &str = "123456789012";
+
+/// The least any FreedomPay server does per request, for reference: it reads the form (split,
+/// `+` decoded), checks its signature (`freedompay_sign::verify_tree`), and answers a
+/// reply of the sandbox's shape for that endpoint (the same fields), freshly salted, signed
+/// (`sign_tree`) and written (`freedompay_xml::write_tree`). No state, no check of any field,
+/// nothing formatted: what the sandbox costs beyond it is the sandbox's own work, and its rate
+/// against the bare server is the most any sandbox reaches on this machine.
+async fn floor_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let service = service_fn(|request: hyper::Request<Incoming>| async move {
+                    let (parts, body) = request.into_parts();
+                    let body = axum::body::Body::new(body);
+                    let body = axum::body::to_bytes(body, 2 * 1024 * 1024)
+                        .await
+                        .unwrap_or_default();
+                    let xml = floor_reply(parts.uri.path(), &body);
+                    Ok::<_, Infallible>(
+                        hyper::Response::builder()
+                            .header("content-type", "text/xml; charset=UTF-8")
+                            .body(axum::body::Body::from(xml))
+                            .expect("a response"),
+                    )
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// A flat message as a slice of pairs, for `sign_tree`, `verify_tree` and `write_tree`.
+#[derive(Clone, Copy)]
+struct Pairs<'a>(&'a [(&'a str, &'a str)]);
+
+impl<'a> Level<'a> for Pairs<'a> {
+    fn len(self) -> usize {
+        self.0.len()
+    }
+
+    fn name(self, index: usize) -> &'a str {
+        self.0[index].0
+    }
+
+    fn value(self, index: usize) -> Node<'a, Self> {
+        Node::Text(self.0[index].1)
+    }
+}
+
+/// The floor server's reply to a request at `path` with this form: the sandbox's reply
+/// fields for the endpoint, or an error without `pg_status` ok when the signature is wrong.
+fn floor_reply(path: &str, body: &[u8]) -> String {
+    const ERROR: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<response><pg_status>error</pg_status></response>";
+    thread_local! {
+        static STATE: std::cell::Cell<u64> = const { std::cell::Cell::new(0x2545_F491_4F6C_DD1D) };
+    }
+    let script = path.rsplit('/').next().unwrap_or_default();
+    let Ok(script) = ScriptName::new(script) else {
+        return ERROR.to_owned();
+    };
+    let Ok(secret) = SecretKey::new(PAYOUT_SECRET) else {
+        return ERROR.to_owned();
+    };
+    // The bench's bodies hold letters, digits, dots, dashes and `+` for a space, never a
+    // percent escape (see `Requests::body`): the least a form reader does is to split them.
+    let Ok(body) = std::str::from_utf8(body) else {
+        return ERROR.to_owned();
+    };
+    if body.contains('%') {
+        return ERROR.to_owned();
+    }
+    let form: Vec<(&str, std::borrow::Cow<'_, str>)> = body
+        .split('&')
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            let value = if value.contains('+') {
+                std::borrow::Cow::Owned(value.replace('+', " "))
+            } else {
+                std::borrow::Cow::Borrowed(value)
+            };
+            Some((name, value))
+        })
+        .collect();
+    let request: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, &**v)).collect();
+    if freedompay_sign::verify_tree(&script, Pairs(&request), &secret).is_err() {
+        return ERROR.to_owned();
+    }
+    let field = |name: &str| {
+        request
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| *v)
+    };
+    // A fresh salt (xorshift, sixteen hex digits) and payment id per reply.
+    let x = STATE.with(|state| {
+        let mut x = state.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        state.set(x);
+        x
+    });
+    let salt = format!("{x:016x}");
+    let mut id = itoa::Buffer::new();
+    let mut reply: Vec<(&str, &str)> = Vec::with_capacity(13);
+    if script.as_str() == "balance_status" {
+        reply.extend([("pg_balance", "1000000.00"), ("pg_status", "ok")]);
+    } else {
+        reply.extend([
+            ("pg_payment_id", id.format(x >> 40)),
+            ("pg_merchant_id", field("pg_merchant_id")),
+            ("pg_status", "ok"),
+            ("pg_order_id", field("pg_order_id")),
+            ("pg_balance", "1000000.00"),
+            ("pg_payment_amount", field("pg_amount")),
+            ("pg_reference", FLOOR_REFERENCE),
+            ("pg_payment_date", FLOOR_DATE),
+            ("pg_datetime", FLOOR_DATETIME),
+        ]);
+    }
+    reply.push(("pg_salt", &salt));
+    let Ok(sig) = freedompay_sign::sign_tree(&script, Pairs(&reply), &secret) else {
+        return ERROR.to_owned();
+    };
+    reply.push(("pg_sig", sig.as_str()));
+    freedompay_xml::write_tree(Pairs(&reply)).unwrap_or_else(|_| ERROR.to_owned())
 }
 
 /// One measured run's result.
@@ -477,6 +623,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
     let mut requests = Requests::new();
     let bare = servers.block_on(bare_server());
+    let floor = servers.block_on(floor_server());
     let aged = servers
         .block_on(Sandbox::start(
             config(settings),
@@ -545,11 +692,20 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
     let mut balance_ratios = Vec::new();
     let mut payout_ratios = Vec::new();
     let mut aged_ratios = Vec::new();
-    let mut cpu_us: Vec<[f64; 5]> = Vec::new();
+    let mut floor_balance_ratios = Vec::new();
+    let mut floor_payout_ratios = Vec::new();
+    let mut cpu_us: Vec<[f64; 7]> = Vec::new();
     let mut failures = 0usize;
     println!(
-        "{:>5} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
-        "round", "bare bal/s", "sbx bal/s", "bare pay/s", "sbx pay/s", "aged pay/s", "bal ratio"
+        "{:>5} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11} {:>11}",
+        "round",
+        "bare bal/s",
+        "floor bal/s",
+        "sbx bal/s",
+        "bare pay/s",
+        "floor pay/s",
+        "sbx pay/s",
+        "aged pay/s"
     );
     for round in 0..settings.rounds {
         let fresh = servers
@@ -566,61 +722,69 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
             )
         };
         // Alternate who goes first, so that a drift in the machine's load favours no one.
-        let (bare_balance, fresh_balance) = if round % 2 == 0 {
-            let b = balance(bare);
-            (b, balance(fresh.addr()))
-        } else {
-            let s = balance(fresh.addr());
-            (balance(bare), s)
-        };
-        let mut payouts: Vec<Vec<Bytes>> = (0..3)
-            .map(|_| requests.bodies(Load::Payout, MAX_REQUESTS_PER_RUN / 4))
-            .collect();
         let order: [usize; 3] = if round % 2 == 0 { [0, 1, 2] } else { [2, 1, 0] };
         let mut results = [None; 3];
         for who in order {
-            let addr = [bare, fresh.addr(), aged.addr()][who];
+            results[who] = Some(balance([bare, fresh.addr(), floor][who]));
+        }
+        let [bare_balance, fresh_balance, floor_balance] = results.map(|r| r.expect("measured"));
+        let mut payouts: Vec<Vec<Bytes>> = (0..4)
+            .map(|_| requests.bodies(Load::Payout, MAX_REQUESTS_PER_RUN / 4))
+            .collect();
+        let order: [usize; 4] = if round % 2 == 0 {
+            [0, 1, 2, 3]
+        } else {
+            [3, 2, 1, 0]
+        };
+        let mut results = [None; 4];
+        for who in order {
+            let addr = [bare, fresh.addr(), aged.addr(), floor][who];
             results[who] = Some(measure(
                 addr,
                 Load::Payout,
                 std::mem::take(&mut payouts[who]),
             ));
         }
-        let [bare_payout, fresh_payout, aged_payout] = results.map(|r| r.expect("measured"));
-        for o in [
+        let [bare_payout, fresh_payout, aged_payout, floor_payout] =
+            results.map(|r| r.expect("measured"));
+        let all = [
             bare_balance,
             fresh_balance,
             bare_payout,
             fresh_payout,
             aged_payout,
-        ] {
-            failures += o.failed;
-        }
-        let b = fresh_balance.rate() / bare_balance.rate();
-        balance_ratios.push(b);
-        // The same comparisons by server CPU per request (cheaper is higher, as for rates).
-        let cpu = [
-            bare_balance,
-            fresh_balance,
-            bare_payout,
-            fresh_payout,
-            aged_payout,
-        ]
-        .map(|o| o.cpu_us());
-        if let [Some(bb), Some(sb), Some(bp), Some(sp), Some(ap)] = cpu {
-            cpu_us.push([bb, sb, bp, sp, ap]);
-        }
+            floor_balance,
+            floor_payout,
+        ];
+        failures += all.iter().map(|o| o.failed).sum::<usize>();
+        balance_ratios.push(fresh_balance.rate() / bare_balance.rate());
         payout_ratios.push(fresh_payout.rate() / bare_payout.rate());
         aged_ratios.push(aged_payout.rate() / fresh_payout.rate());
+        floor_balance_ratios.push(floor_balance.rate() / bare_balance.rate());
+        floor_payout_ratios.push(floor_payout.rate() / bare_payout.rate());
+        // The same comparisons by server CPU per request (cheaper is higher, as for rates).
+        if let [
+            Some(bb),
+            Some(sb),
+            Some(bp),
+            Some(sp),
+            Some(ap),
+            Some(fb),
+            Some(fp),
+        ] = all.map(|o| o.cpu_us())
+        {
+            cpu_us.push([bb, sb, bp, sp, ap, fb, fp]);
+        }
         println!(
-            "{:>5} {:>12.0} {:>12.0} {:>12.0} {:>12.0} {:>12.0} {:>12.2}",
+            "{:>5} {:>11.0} {:>11.0} {:>11.0} {:>11.0} {:>11.0} {:>11.0} {:>11.0}",
             round + 1,
             bare_balance.rate(),
+            floor_balance.rate(),
             fresh_balance.rate(),
             bare_payout.rate(),
+            floor_payout.rate(),
             fresh_payout.rate(),
             aged_payout.rate(),
-            b
         );
         servers.block_on(fresh.shutdown());
     }
@@ -638,6 +802,12 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
     println!(
         "sandbox after {filled} payouts: {:.2}x itself fresh (target >= 0.90)",
         median(aged_ratios)
+    );
+    println!(
+        "floor server (reads the form, checks its signature, signs and writes a reply of the \
+         sandbox's shape, nothing else): balance_status {:.2}x, payouts {:.2}x the bare server",
+        median(floor_balance_ratios),
+        median(floor_payout_ratios)
     );
     if !cpu_us.is_empty() {
         let column = |i: usize| median(cpu_us.iter().map(|r| r[i]).collect());
@@ -659,6 +829,13 @@ fn run(settings: &Settings, servers: &Runtime, clients: &Runtime) {
             ratio(2, 3),
             column(4),
             ratio(3, 4)
+        );
+        println!(
+            "floor server: balance_status {:.1} µs: {:.2}x the bare server; payouts {:.1} µs: {:.2}x",
+            column(5),
+            ratio(0, 5),
+            column(6),
+            ratio(2, 6)
         );
     }
     match idle_cpu {
